@@ -1,0 +1,62 @@
+//! `watchword`: the desktop shell over `watchword-core`.
+//!
+//! The contract other tools and tests rely on:
+//! `watchword [--vault PATH] [--json] <command>`. With `--json` a command
+//! prints exactly one JSON document on stdout; an error prints
+//! `{"error":{"kind":"<snake_case>","message":"..."}}` on stdout and exits
+//! non-zero. Without `--json` it prints human text (errors on stderr).
+//!
+//! Each command lives in its own file under `commands/`; this file only
+//! parses arguments and prints what a command returns.
+
+mod commands;
+mod output;
+
+use std::{path::PathBuf, process::ExitCode};
+
+use clap::{Parser, Subcommand};
+
+use crate::output::Output;
+
+/// Watchword: one-time codes and sign-in approvals.
+#[derive(Debug, Parser)]
+#[command(name = "watchword", version, about)]
+struct Cli {
+    /// The vault file (default: the platform data directory).
+    #[arg(long, global = true, env = "WATCHWORD_VAULT")]
+    vault: Option<PathBuf>,
+    /// Print exactly one JSON document on stdout.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Print the code of an otpauth:// link.
+    Code(commands::code::Args),
+    /// Show what a link holds (never the secret).
+    Inspect(commands::inspect::Args),
+}
+
+fn main() -> ExitCode {
+    let json_requested = std::env::args().any(|a| a == "--json");
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // Usage errors keep the JSON contract when --json was asked for;
+        // --help and --version print as usual.
+        Err(e) if json_requested && e.use_stderr() => {
+            return output::print_error(true, "usage", &e.to_string());
+        }
+        Err(e) => e.exit(),
+    };
+    let result: Result<Output, watchword_core::ApiError> = match &cli.command {
+        Command::Code(args) => commands::code::run(args),
+        Command::Inspect(args) => commands::inspect::run(args),
+    };
+    match result {
+        Ok(out) => out.print(cli.json),
+        Err(e) => output::print_error(cli.json, e.kind(), e.message()),
+    }
+}

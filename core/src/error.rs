@@ -1,0 +1,117 @@
+//! The one public error type, and the one place internal errors map to it.
+//!
+//! Each module has its own rich `thiserror` error (`OtpError`, ...). What a
+//! user or a shell sees is [`ApiError`]: a small, flat enum whose variant is
+//! a stable snake_case `kind` (the CLI's `{"error":{"kind":...}}` and the
+//! bindings' exception class) and whose message says what happened and what
+//! to do. Messages never contain secrets: internal errors are written not to
+//! hold any, and the mapping below adds none.
+
+use crate::otp::OtpError;
+
+/// Result with the public error.
+pub type ApiResult<T> = Result<T, ApiError>;
+
+/// What went wrong, as shown to people and shells.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ApiError {
+    /// Input that cannot be used as given (a parameter out of range, bad
+    /// encoding, a malformed request).
+    #[error("{message}")]
+    InvalidInput {
+        /// What is wrong and how to fix it.
+        message: String,
+    },
+    /// A secret that is not valid base32 or is empty.
+    #[error("{message}")]
+    InvalidSecret {
+        /// What is wrong (never the secret itself).
+        message: String,
+    },
+    /// A link or scanned text that is not something Watchword can enrol.
+    #[error("{message}")]
+    InvalidLink {
+        /// What was recognised and what the user can do.
+        message: String,
+    },
+    /// A feature or variant Watchword does not support (an algorithm, a type).
+    #[error("{message}")]
+    Unsupported {
+        /// What is not supported.
+        message: String,
+    },
+}
+
+impl ApiError {
+    /// The stable snake_case name of the variant.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ApiError::InvalidInput { .. } => "invalid_input",
+            ApiError::InvalidSecret { .. } => "invalid_secret",
+            ApiError::InvalidLink { .. } => "invalid_link",
+            ApiError::Unsupported { .. } => "unsupported",
+        }
+    }
+
+    /// The human message.
+    pub fn message(&self) -> &str {
+        match self {
+            ApiError::InvalidInput { message }
+            | ApiError::InvalidSecret { message }
+            | ApiError::InvalidLink { message }
+            | ApiError::Unsupported { message } => message,
+        }
+    }
+
+    /// An [`ApiError::InvalidInput`] with `message`.
+    pub fn invalid_input(message: impl Into<String>) -> Self {
+        ApiError::InvalidInput {
+            message: message.into(),
+        }
+    }
+}
+
+impl From<OtpError> for ApiError {
+    fn from(e: OtpError) -> Self {
+        let message = e.to_string();
+        match e {
+            OtpError::EmptySecret
+            | OtpError::InvalidSecretCharacter { .. }
+            | OtpError::InvalidSecretLength { .. }
+            | OtpError::MisplacedPadding => ApiError::InvalidSecret { message },
+            OtpError::UnsupportedAlgorithm(_) | OtpError::UnknownType(_) => {
+                ApiError::Unsupported { message }
+            }
+            OtpError::NotOtpAuth
+            | OtpError::MissingSecret
+            | OtpError::MissingCounter
+            | OtpError::DuplicateParameter(_)
+            | OtpError::BadPercentEncoding(_)
+            | OtpError::LinkTooLong(_) => ApiError::InvalidLink { message },
+            OtpError::InvalidDigits(_)
+            | OtpError::InvalidPeriod(_)
+            | OtpError::InvalidCounter(_)
+            | OtpError::TimeBeforeEpoch => ApiError::InvalidInput { message },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_are_snake_case_and_messages_carry_through() {
+        let e = ApiError::from(OtpError::MissingCounter);
+        assert_eq!(e.kind(), "invalid_link");
+        assert_eq!(e.message(), "an hotp link needs a counter parameter");
+        assert_eq!(
+            ApiError::from(OtpError::EmptySecret).kind(),
+            "invalid_secret"
+        );
+        assert_eq!(
+            ApiError::from(OtpError::UnknownType("x".into())).kind(),
+            "unsupported"
+        );
+    }
+}

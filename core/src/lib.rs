@@ -1,0 +1,17 @@
+//! Watchword's core: everything the authenticator does, in plain Rust.
+//!
+//! The shells (CLI, Android, iOS through `watchword-ffi`) only move bytes and
+//! show screens; every rule lives here. Start with:
+//!
+//! - [`otp`]: HOTP, TOTP and Steam codes, the `Secret` type, clocks, and
+//!   `otpauth://` links.
+//! - [`error`]: the one public error type ([`ApiError`]) every shell shows,
+//!   and the single place internal errors are mapped to it.
+//! - [`sensitive`]: the `Sensitive<T>` wrapper that keeps secrets out of
+//!   `Debug`, logs and error text.
+
+pub mod error;
+pub mod otp;
+pub mod sensitive;
+
+pub use error::{ApiError, ApiResult};
