@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Watchword's one test command: installs what it needs, then runs every check.
+# `.ci/run` calls exactly this. Under CI=true a missing tool is a failure.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "format"
+cargo fmt --all --check
+
+step "clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "rust tests"
+cargo test --workspace --locked
