@@ -32,6 +32,54 @@ pub enum WatchwordError {
         /// Human message.
         message: String,
     },
+    /// See [`ApiError::Network`].
+    #[error("{message}")]
+    Network {
+        /// Human message.
+        message: String,
+    },
+    /// See [`ApiError::Refused`].
+    #[error("{message}")]
+    Refused {
+        /// Human message.
+        message: String,
+    },
+    /// See [`ApiError::Expired`].
+    #[error("{message}")]
+    Expired {
+        /// Human message.
+        message: String,
+    },
+    /// See [`ApiError::WrongNumber`].
+    #[error("{message}")]
+    WrongNumber {
+        /// Human message.
+        message: String,
+    },
+    /// See [`ApiError::CoolDown`].
+    #[error("{message}")]
+    CoolDown {
+        /// Human message.
+        message: String,
+    },
+    /// See [`ApiError::Untrusted`].
+    #[error("{message}")]
+    Untrusted {
+        /// Human message.
+        message: String,
+    },
+    /// See [`ApiError::NotFound`].
+    #[error("{message}")]
+    NotFound {
+        /// Human message.
+        message: String,
+    },
+    /// See [`ApiError::Storage`].
+    #[error("{message}")]
+    Storage {
+        /// Human message.
+        message: String,
+    },
     /// A callback into the shell failed, or a panic was caught.
     #[error("{message}")]
     Internal {
@@ -47,6 +95,14 @@ impl From<ApiError> for WatchwordError {
             ApiError::InvalidSecret { message } => Self::InvalidSecret { message },
             ApiError::InvalidLink { message } => Self::InvalidLink { message },
             ApiError::Unsupported { message } => Self::Unsupported { message },
+            ApiError::Network { message } => Self::Network { message },
+            ApiError::Refused { message } => Self::Refused { message },
+            ApiError::Expired { message } => Self::Expired { message },
+            ApiError::WrongNumber { message } => Self::WrongNumber { message },
+            ApiError::CoolDown { message } => Self::CoolDown { message },
+            ApiError::Untrusted { message } => Self::Untrusted { message },
+            ApiError::NotFound { message } => Self::NotFound { message },
+            ApiError::Storage { message } => Self::Storage { message },
         }
     }
 }

@@ -7,7 +7,10 @@
 //! to do. Messages never contain secrets: internal errors are written not to
 //! hold any, and the mapping below adds none.
 
-use crate::otp::OtpError;
+use crate::{
+    otp::OtpError,
+    push::{ErrorCode, PushError},
+};
 
 /// Result with the public error.
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -40,6 +43,56 @@ pub enum ApiError {
         /// What is not supported.
         message: String,
     },
+    /// A server could not be reached (after retries).
+    #[error("{message}")]
+    Network {
+        /// What failed.
+        message: String,
+    },
+    /// A server refused the request (the message carries its error code).
+    #[error("{message}")]
+    Refused {
+        /// What the server said.
+        message: String,
+    },
+    /// A sign-in request or activation code whose time ran out.
+    #[error("{message}")]
+    Expired {
+        /// What expired.
+        message: String,
+    },
+    /// A wrong number was typed for a sign-in; it can be tried again while
+    /// tries are left.
+    #[error("{message}")]
+    WrongNumber {
+        /// How many tries are left.
+        message: String,
+    },
+    /// New sign-in requests are paused for this user for a while.
+    #[error("{message}")]
+    CoolDown {
+        /// How long.
+        message: String,
+    },
+    /// Something a server sent failed verification (a forged or tampered
+    /// sign-in request, an unsigned activation reply) and was not shown.
+    #[error("{message}")]
+    Untrusted {
+        /// What failed.
+        message: String,
+    },
+    /// No such item (sign-in request, push account).
+    #[error("{message}")]
+    NotFound {
+        /// What was looked for.
+        message: String,
+    },
+    /// Local storage failed.
+    #[error("{message}")]
+    Storage {
+        /// What failed.
+        message: String,
+    },
 }
 
 impl ApiError {
@@ -50,6 +103,14 @@ impl ApiError {
             ApiError::InvalidSecret { .. } => "invalid_secret",
             ApiError::InvalidLink { .. } => "invalid_link",
             ApiError::Unsupported { .. } => "unsupported",
+            ApiError::Network { .. } => "network",
+            ApiError::Refused { .. } => "refused",
+            ApiError::Expired { .. } => "expired",
+            ApiError::WrongNumber { .. } => "wrong_number",
+            ApiError::CoolDown { .. } => "cool_down",
+            ApiError::Untrusted { .. } => "untrusted",
+            ApiError::NotFound { .. } => "not_found",
+            ApiError::Storage { .. } => "storage",
         }
     }
 
@@ -59,7 +120,15 @@ impl ApiError {
             ApiError::InvalidInput { message }
             | ApiError::InvalidSecret { message }
             | ApiError::InvalidLink { message }
-            | ApiError::Unsupported { message } => message,
+            | ApiError::Unsupported { message }
+            | ApiError::Network { message }
+            | ApiError::Refused { message }
+            | ApiError::Expired { message }
+            | ApiError::WrongNumber { message }
+            | ApiError::CoolDown { message }
+            | ApiError::Untrusted { message }
+            | ApiError::NotFound { message }
+            | ApiError::Storage { message } => message,
         }
     }
 
@@ -96,6 +165,51 @@ impl From<OtpError> for ApiError {
     }
 }
 
+impl From<PushError> for ApiError {
+    fn from(e: PushError) -> Self {
+        let message = e.to_string();
+        match e {
+            PushError::Field(_) | PushError::BadActivationCode | PushError::NumberRequired => {
+                ApiError::InvalidInput { message }
+            }
+            PushError::BadActivation(_) | PushError::InsecureUrl(_) => {
+                ApiError::InvalidLink { message }
+            }
+            PushError::Key(_) | PushError::Store(_) => ApiError::Storage { message },
+            PushError::Network(_) => ApiError::Network { message },
+            PushError::Protocol(_) | PushError::BadServerSignature(_) => {
+                ApiError::Untrusted { message }
+            }
+            PushError::Expired(_) => ApiError::Expired { message },
+            PushError::NotFound(_) => ApiError::NotFound { message },
+            PushError::AlreadyFinal(_) => ApiError::Refused { message },
+            PushError::Refused {
+                code, tries_left, retry_after, ..
+            } => match code {
+                ErrorCode::WrongNumber => ApiError::WrongNumber {
+                    message: match tries_left {
+                        Some(n) => format!("wrong number; {n} tries left"),
+                        None => message,
+                    },
+                },
+                ErrorCode::CoolDown => ApiError::CoolDown {
+                    message: match retry_after {
+                        Some(s) => format!("{message}; try again in {s} s"),
+                        None => message,
+                    },
+                },
+                ErrorCode::ChallengeExpired | ErrorCode::ActivationExpired => {
+                    ApiError::Expired { message }
+                }
+                ErrorCode::ChallengeNotFound | ErrorCode::ActivationNotFound => {
+                    ApiError::NotFound { message }
+                }
+                _ => ApiError::Refused { message },
+            },
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,6 +226,27 @@ mod tests {
         assert_eq!(
             ApiError::from(OtpError::UnknownType("x".into())).kind(),
             "unsupported"
+        );
+    }
+
+    #[test]
+    fn push_errors_map_to_distinct_kinds() {
+        let refused = |code| PushError::Refused {
+            code,
+            message: "m".into(),
+            tries_left: Some(2),
+            retry_after: Some(900),
+            status: None,
+        };
+        let e = ApiError::from(refused(ErrorCode::WrongNumber));
+        assert_eq!((e.kind(), e.message()), ("wrong_number", "wrong number; 2 tries left"));
+        assert_eq!(ApiError::from(refused(ErrorCode::CoolDown)).kind(), "cool_down");
+        assert_eq!(ApiError::from(refused(ErrorCode::ChallengeExpired)).kind(), "expired");
+        assert_eq!(ApiError::from(refused(ErrorCode::BadSignature)).kind(), "refused");
+        assert_eq!(ApiError::from(PushError::Network("x".into())).kind(), "network");
+        assert_eq!(
+            ApiError::from(PushError::BadServerSignature("c".into())).kind(),
+            "untrusted"
         );
     }
 }

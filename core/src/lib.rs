@@ -7,11 +7,13 @@
 //!   `otpauth://` links.
 //! - [`error`]: the one public error type ([`ApiError`]) every shell shows,
 //!   and the single place internal errors are mapped to it.
+//! - [`push`]: push sign-in approvals, device side (open protocol).
 //! - [`sensitive`]: the `Sensitive<T>` wrapper that keeps secrets out of
 //!   `Debug`, logs and error text.
 
 pub mod error;
 pub mod otp;
+pub mod push;
 pub mod sensitive;
 
 pub use error::{ApiError, ApiResult};
