@@ -75,7 +75,7 @@ pub struct WebhookSender {
 impl WebhookSender {
     /// A sender posting to `url` (5 s timeout).
     pub fn new(url: impl Into<String>) -> Result<Self, String> {
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        watchword_core::push::client::install_ring_provider();
         let client = reqwest::Client::builder()
             .timeout(Duration::from_secs(5))
             .build()

@@ -58,9 +58,7 @@ impl PushClient {
 
     /// A client with `config`.
     pub fn with_config(config: ClientConfig) -> Result<Self, PushError> {
-        // reqwest is built without a compiled-in provider: use ring's. An
-        // error only means a provider is already installed.
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        install_ring_provider();
         let http = reqwest::Client::builder()
             .connect_timeout(config.connect_timeout)
             .timeout(config.request_timeout)
@@ -106,6 +104,14 @@ impl PushClient {
             }
         }
     }
+}
+
+/// Installs ring as rustls' process-wide crypto provider (reqwest is built
+/// without a compiled-in one). Call before building any reqwest client;
+/// calling it again is harmless.
+pub fn install_ring_provider() {
+    // An error only means a provider is already installed.
+    let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
 async fn decode<T: DeserializeOwned>(response: reqwest::Response) -> Reply<T> {
