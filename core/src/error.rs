@@ -184,7 +184,10 @@ impl From<PushError> for ApiError {
             PushError::NotFound(_) => ApiError::NotFound { message },
             PushError::AlreadyFinal(_) => ApiError::Refused { message },
             PushError::Refused {
-                code, tries_left, retry_after, ..
+                code,
+                tries_left,
+                retry_after,
+                ..
             } => match code {
                 ErrorCode::WrongNumber => ApiError::WrongNumber {
                     message: match tries_left {
@@ -239,11 +242,26 @@ mod tests {
             status: None,
         };
         let e = ApiError::from(refused(ErrorCode::WrongNumber));
-        assert_eq!((e.kind(), e.message()), ("wrong_number", "wrong number; 2 tries left"));
-        assert_eq!(ApiError::from(refused(ErrorCode::CoolDown)).kind(), "cool_down");
-        assert_eq!(ApiError::from(refused(ErrorCode::ChallengeExpired)).kind(), "expired");
-        assert_eq!(ApiError::from(refused(ErrorCode::BadSignature)).kind(), "refused");
-        assert_eq!(ApiError::from(PushError::Network("x".into())).kind(), "network");
+        assert_eq!(
+            (e.kind(), e.message()),
+            ("wrong_number", "wrong number; 2 tries left")
+        );
+        assert_eq!(
+            ApiError::from(refused(ErrorCode::CoolDown)).kind(),
+            "cool_down"
+        );
+        assert_eq!(
+            ApiError::from(refused(ErrorCode::ChallengeExpired)).kind(),
+            "expired"
+        );
+        assert_eq!(
+            ApiError::from(refused(ErrorCode::BadSignature)).kind(),
+            "refused"
+        );
+        assert_eq!(
+            ApiError::from(PushError::Network("x".into())).kind(),
+            "network"
+        );
         assert_eq!(
             ApiError::from(PushError::BadServerSignature("c".into())).kind(),
             "untrusted"

@@ -120,9 +120,7 @@ impl PushServer {
         if open >= self.policy.max_open_per_user {
             return Err(ServerError::new(
                 ErrorCode::TooManyOpen,
-                format!(
-                    "this user already has {open} open sign-in requests",
-                ),
+                format!("this user already has {open} open sign-in requests",),
             ));
         }
         let random = |e| ServerError::internal("random", e);
@@ -268,7 +266,16 @@ impl PushServer {
         remember_nonce(&tx, &request.device_id, &request.request_nonce, now)?;
         // The nonce is spent even if the answer is refused below.
         let status = effective_status(&row, now);
-        let result = self.decide(&tx, id, &row, status, &device.user, &request.device_id, request, now);
+        let result = self.decide(
+            &tx,
+            id,
+            &row,
+            status,
+            &device.user,
+            &request.device_id,
+            request,
+            now,
+        );
         tx.commit()?;
         result
     }
@@ -298,8 +305,10 @@ impl PushServer {
                 ));
             }
             done => {
-                let mut e =
-                    ServerError::new(ErrorCode::AlreadyAnswered, "this sign-in request was already answered");
+                let mut e = ServerError::new(
+                    ErrorCode::AlreadyAnswered,
+                    "this sign-in request was already answered",
+                );
                 e.status = Some(done);
                 return Err(e);
             }
@@ -444,7 +453,12 @@ fn load_challenge(conn: &rusqlite::Connection, id: &str) -> ServerResult<Challen
 
 /// Records a request nonce; a second use is a replay. Nonces older than
 /// twice the window can no longer pass the timestamp check and are dropped.
-fn remember_nonce(tx: &Transaction<'_>, device_id: &str, nonce: &str, now: i64) -> ServerResult<()> {
+fn remember_nonce(
+    tx: &Transaction<'_>,
+    device_id: &str,
+    nonce: &str,
+    now: i64,
+) -> ServerResult<()> {
     check_field("nonce", nonce).map_err(bad)?;
     if nonce.len() < 16 {
         return Err(ServerError::bad_request("nonce is too short"));

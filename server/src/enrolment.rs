@@ -49,6 +49,9 @@ impl std::fmt::Debug for Enrolment {
     }
 }
 
+/// user, code hash, expires at, failed tries, used at.
+type EnrolmentRow = (String, Vec<u8>, i64, u32, Option<i64>);
+
 fn code_hash(enrolment_id: &str, code: &str) -> Vec<u8> {
     let mut ctx = digest::Context::new(&digest::SHA256);
     ctx.update(b"watchword-v1/activation-code\n");
@@ -115,14 +118,12 @@ impl PushServer {
             .map_err(|_| ServerError::bad_request("public_key is not a P-256 point"))?;
         check_field("device_name", &request.device_name)
             .map_err(|e| ServerError::bad_request(e.to_string()))?;
-        if let Some(t) = &request.push_token {
-            if t.len() > 4096 {
-                return Err(ServerError::bad_request("push_token is too long"));
-            }
+        if request.push_token.as_ref().is_some_and(|t| t.len() > 4096) {
+            return Err(ServerError::bad_request("push_token is too long"));
         }
         let mut db = self.db()?;
         let tx = db.transaction()?;
-        let row: Option<(String, Vec<u8>, i64, u32, Option<i64>)> = tx
+        let row: Option<EnrolmentRow> = tx
             .query_row(
                 "SELECT user, code_hash, expires_at, failed_tries, used_at FROM enrolments WHERE id = ?1",
                 params![enrolment_id],

@@ -6,10 +6,7 @@
 use std::{net::SocketAddr, path::PathBuf, process::ExitCode, sync::Arc};
 
 use clap::{Parser, Subcommand};
-use watchword_core::{
-    otp::SystemClock,
-    push::protocol::CreateChallengeRequest,
-};
+use watchword_core::{otp::SystemClock, push::protocol::CreateChallengeRequest};
 use watchword_server::{
     Policy, PushServer, ServerError,
     push_sender::{LogSender, PushSender, WebhookSender},
@@ -119,7 +116,11 @@ async fn main() -> ExitCode {
     }
 }
 
-fn open(db: &PathBuf, policy: Policy, sender: Arc<dyn PushSender>) -> Result<PushServer, String> {
+fn open(
+    db: &std::path::Path,
+    policy: Policy,
+    sender: Arc<dyn PushSender>,
+) -> Result<PushServer, String> {
     PushServer::open_with(db, Arc::new(SystemClock), policy, sender).map_err(|e| e.to_string())
 }
 

@@ -11,7 +11,9 @@ use watchword_core::{
     otp::{Clock, FixedClock},
     push::{
         Activation, MemoryPushStore, PushService,
-        protocol::{ChallengeStatusResponse, CreateChallengeRequest, CreateChallengeResponse, ErrorBody},
+        protocol::{
+            ChallengeStatusResponse, CreateChallengeRequest, CreateChallengeResponse, ErrorBody,
+        },
     },
 };
 use watchword_server::{Policy, PushServer, ServerHandle, push_sender::LogSender};
@@ -98,7 +100,11 @@ impl Loopback {
             )
             .expect("reopen"),
         );
-        self.handle = Some(watchword_server::start(server.clone(), addr).await.expect("rebind"));
+        self.handle = Some(
+            watchword_server::start(server.clone(), addr)
+                .await
+                .expect("rebind"),
+        );
         self.server = server;
     }
 

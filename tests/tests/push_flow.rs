@@ -1,6 +1,9 @@
 //! Push approvals end to end over loopback HTTP: approve, deny, fraud and
 //! the cool-down, number matching, expiry, restart, push payloads.
 
+// Helpers outside #[test] fns panic on failure too, like the tests.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use watchword_core::push::{
     ChallengeState, ChallengeStatus, Decision, ErrorCode, PushError, protocol::PushPayload,
 };
@@ -23,7 +26,10 @@ async fn enrol_and_approve_with_the_number() {
     assert_eq!(pending.len(), 1);
     let p = &pending[0];
     assert_eq!((p.id.as_str(), p.app.as_str()), (c.id.as_str(), "Outlook"));
-    assert_eq!((p.location.as_str(), p.ip.as_str()), ("Utrecht, NL", "203.0.113.7"));
+    assert_eq!(
+        (p.location.as_str(), p.ip.as_str()),
+        ("Utrecht, NL", "203.0.113.7")
+    );
     assert!(p.needs_number);
     assert_eq!(p.seconds_left(lb.server.now()), 60);
     assert_eq!(lb.rp_status(&c.id).await.status, ChallengeStatus::Pending);
@@ -81,8 +87,14 @@ async fn a_push_payload_leads_to_the_verified_challenge() {
         challenge_id: "c00".into(),
     })
     .unwrap();
-    assert!(matches!(phone.handle_push(&bogus).await, Err(PushError::NotFound(_))));
-    assert!(matches!(phone.handle_push("{}").await, Err(PushError::Protocol(_))));
+    assert!(matches!(
+        phone.handle_push(&bogus).await,
+        Err(PushError::NotFound(_))
+    ));
+    assert!(matches!(
+        phone.handle_push("{}").await,
+        Err(PushError::Protocol(_))
+    ));
 }
 
 #[tokio::test]
@@ -117,7 +129,11 @@ async fn fraud_report_starts_a_cool_down() {
     // The cool-down ends on time.
     lb.clock.advance(3_599_000);
     assert_eq!(
-        lb.rp_challenge("alice", true).await.unwrap_err().error.retry_after,
+        lb.rp_challenge("alice", true)
+            .await
+            .unwrap_err()
+            .error
+            .retry_after,
         Some(1)
     );
     lb.clock.advance(1_000);
@@ -189,7 +205,13 @@ async fn wrong_number_then_right_number() {
         .await
         .unwrap_err();
     assert_eq!(e.refusal_code(), Some(ErrorCode::WrongNumber));
-    assert!(matches!(e, PushError::Refused { tries_left: Some(2), .. }));
+    assert!(matches!(
+        e,
+        PushError::Refused {
+            tries_left: Some(2),
+            ..
+        }
+    ));
     let t = phone.tracked(&c.id).unwrap();
     assert_eq!((t.state, t.tries_left), (ChallengeState::Pending, Some(2)));
     assert_eq!(lb.rp_status(&c.id).await.status, ChallengeStatus::Pending);
@@ -205,7 +227,11 @@ async fn three_wrong_numbers_fail_the_challenge() {
     let lb = Loopback::start().await;
     let phone = lb.device("alice").await;
     let c = lb.rp_challenge("alice", true).await.unwrap();
-    let wrong = if c.number.unwrap() == 99 { 10 } else { c.number.unwrap() + 1 };
+    let wrong = if c.number.unwrap() == 99 {
+        10
+    } else {
+        c.number.unwrap() + 1
+    };
     phone.pending().await.unwrap();
     for left in [2, 1, 0] {
         let e = phone
@@ -227,7 +253,10 @@ async fn expiry_with_an_injected_clock() {
     let c = lb.rp_challenge("alice", true).await.unwrap();
     assert_eq!(phone.pending().await.unwrap().len(), 1);
     lb.clock.advance(59_000);
-    assert_eq!(phone.pending().await.unwrap()[0].seconds_left(lb.server.now()), 1);
+    assert_eq!(
+        phone.pending().await.unwrap()[0].seconds_left(lb.server.now()),
+        1
+    );
     lb.clock.advance(1_000);
     // The server no longer lists it, the device refuses to answer it, and
     // the relying party sees it expired.
@@ -256,7 +285,11 @@ async fn custom_ttl_and_bounds() {
     assert_eq!(c.expires_at - c.created_at, 120);
     req.ttl = Some(5);
     assert_eq!(
-        lb.rp_challenge_with(req.clone()).await.unwrap_err().error.code,
+        lb.rp_challenge_with(req.clone())
+            .await
+            .unwrap_err()
+            .error
+            .code,
         ErrorCode::BadRequest
     );
     req.ttl = None;

@@ -80,7 +80,9 @@ impl Activation {
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'_')
         {
-            return Err(PushError::BadActivation("bad enrolment id in the URL".into()));
+            return Err(PushError::BadActivation(
+                "bad enrolment id in the URL".into(),
+            ));
         }
         let mut base = parsed.clone();
         base.set_path(&path[..at]);
@@ -169,11 +171,9 @@ mod tests {
 
     #[test]
     fn typed_code_with_spaces_and_prefix_path() {
-        let a = Activation::from_code_and_url(
-            "123 456 789",
-            "https://example.org/mfa/v1/activate/e_1",
-        )
-        .unwrap();
+        let a =
+            Activation::from_code_and_url("123 456 789", "https://example.org/mfa/v1/activate/e_1")
+                .unwrap();
         assert_eq!(a.base_url(), "https://example.org/mfa");
     }
 

@@ -63,8 +63,12 @@ impl SigningKey {
     }
 
     fn parse(pkcs8: &[u8]) -> Result<EcdsaKeyPair, KeyError> {
-        EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, pkcs8, &SystemRandom::new())
-            .map_err(|_| KeyError::BadPrivateKey)
+        EcdsaKeyPair::from_pkcs8(
+            &ECDSA_P256_SHA256_FIXED_SIGNING,
+            pkcs8,
+            &SystemRandom::new(),
+        )
+        .map_err(|_| KeyError::BadPrivateKey)
     }
 
     /// The PKCS#8 bytes, for storage in an encrypted place only.
@@ -216,9 +220,7 @@ mod tests {
         assert_eq!(k.public_key_b64(), again.public_key_b64());
         let dbg = format!("{k:?}");
         assert!(!dbg.contains(&URL_SAFE_NO_PAD.encode(k.pkcs8().as_slice())));
-        assert!(
-            SigningKey::from_pkcs8(Zeroizing::new(vec![1, 2, 3])).is_err()
-        );
+        assert!(SigningKey::from_pkcs8(Zeroizing::new(vec![1, 2, 3])).is_err());
     }
 
     #[test]

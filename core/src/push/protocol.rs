@@ -439,8 +439,12 @@ pub fn request_input(
     check_field("path", path)?;
     check_field("device_id", device_id)?;
     check_field("nonce", nonce)?;
-    Ok(format!("watchword-v1/pending-request\n{method}\n{path}\n{device_id}\n{timestamp}\n{nonce}")
-        .into_bytes())
+    Ok(
+        format!(
+            "watchword-v1/pending-request\n{method}\n{path}\n{device_id}\n{timestamp}\n{nonce}"
+        )
+        .into_bytes(),
+    )
 }
 
 /// Signing input of a challenge as sent to one device (the server signs):
@@ -611,7 +615,10 @@ mod tests {
             assert_eq!(Decision::parse(d).unwrap().as_str(), d);
         }
         let json = serde_json::to_string(&ErrorCode::ActivationWrongCode).unwrap();
-        assert_eq!(json, format!("\"{}\"", ErrorCode::ActivationWrongCode.as_str()));
+        assert_eq!(
+            json,
+            format!("\"{}\"", ErrorCode::ActivationWrongCode.as_str())
+        );
         assert_eq!(ErrorCode::CoolDown.http_status(), 429);
     }
 }

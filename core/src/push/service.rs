@@ -181,10 +181,8 @@ impl<S: PushStore> PushService<S> {
                 }
             }
         }
-        if ok == 0 {
-            if let Some(e) = first_error {
-                return Err(e);
-            }
+        if let (0, Some(e)) = (ok, first_error) {
+            return Err(e);
         }
         out.sort_by(|a, b| a.expires_at.cmp(&b.expires_at).then(a.id.cmp(&b.id)));
         Ok(out)
@@ -209,7 +207,10 @@ impl<S: PushStore> PushService<S> {
         if let Some(e) = self.lock_rejected()?.get(&payload.challenge_id) {
             return Err(e.clone());
         }
-        Err(PushError::NotFound(format!("challenge {}", payload.challenge_id)))
+        Err(PushError::NotFound(format!(
+            "challenge {}",
+            payload.challenge_id
+        )))
     }
 
     /// The tracked state of a challenge this device has seen.
@@ -244,7 +245,11 @@ impl<S: PushStore> PushService<S> {
             return Err(PushError::NumberRequired);
         }
         // Only approve carries a number.
-        let number = if decision == Decision::Approve { number } else { None };
+        let number = if decision == Decision::Approve {
+            number
+        } else {
+            None
+        };
         let account = self.account(&c.account_id)?;
         if c.seconds_left(self.now_for(&account)) == 0 {
             self.apply(id, ChallengeEvent::TimedOut)?;
@@ -335,8 +340,13 @@ impl<S: PushStore> PushService<S> {
             .send(|http| {
                 let timestamp = self.now_for(account);
                 let nonce = keys::random_b64(16)?;
-                let input =
-                    protocol::request_input("GET", PENDING_PATH, &account.device_id, timestamp, &nonce)?;
+                let input = protocol::request_input(
+                    "GET",
+                    PENDING_PATH,
+                    &account.device_id,
+                    timestamp,
+                    &nonce,
+                )?;
                 Ok(http
                     .get(&url)
                     .header(HEADER_DEVICE, &account.device_id)
@@ -420,7 +430,9 @@ impl<S: PushStore> PushService<S> {
             .map_err(|_| PushError::Store("lock poisoned".into()))
     }
 
-    fn lock_rejected(&self) -> Result<std::sync::MutexGuard<'_, HashMap<String, PushError>>, PushError> {
+    fn lock_rejected(
+        &self,
+    ) -> Result<std::sync::MutexGuard<'_, HashMap<String, PushError>>, PushError> {
         self.rejected
             .lock()
             .map_err(|_| PushError::Store("lock poisoned".into()))
@@ -449,7 +461,8 @@ pub fn verify_challenge(
         return Err(PushError::BadServerSignature(wire.id.clone()));
     }
     let ttl = wire.expires_at - wire.created_at;
-    if !(1..=MAX_CHALLENGE_TTL).contains(&ttl) || wire.created_at > now + protocol::REPLAY_WINDOW_SECS
+    if !(1..=MAX_CHALLENGE_TTL).contains(&ttl)
+        || wire.created_at > now + protocol::REPLAY_WINDOW_SECS
     {
         return Err(PushError::Protocol(format!(
             "challenge {} has implausible times",

@@ -187,12 +187,14 @@ mod tests {
     fn transitions() {
         let mut t = TrackedChallenge::new(challenge());
         assert_eq!(
-            t.apply(ChallengeEvent::WrongNumber { tries_left: 2 }).unwrap(),
+            t.apply(ChallengeEvent::WrongNumber { tries_left: 2 })
+                .unwrap(),
             ChallengeState::Pending
         );
         assert_eq!(t.tries_left, Some(2));
         assert_eq!(
-            t.apply(ChallengeEvent::Answered(Decision::Approve)).unwrap(),
+            t.apply(ChallengeEvent::Answered(Decision::Approve))
+                .unwrap(),
             ChallengeState::Approved
         );
         assert_eq!(t.seconds_left(1000), 0);
@@ -202,11 +204,20 @@ mod tests {
         );
 
         for (event, end) in [
-            (ChallengeEvent::Answered(Decision::Deny), ChallengeState::Denied),
-            (ChallengeEvent::Answered(Decision::Fraud), ChallengeState::Reported),
+            (
+                ChallengeEvent::Answered(Decision::Deny),
+                ChallengeState::Denied,
+            ),
+            (
+                ChallengeEvent::Answered(Decision::Fraud),
+                ChallengeState::Reported,
+            ),
             (ChallengeEvent::TimedOut, ChallengeState::Expired),
             (ChallengeEvent::Refused, ChallengeState::Failed),
-            (ChallengeEvent::WrongNumber { tries_left: 0 }, ChallengeState::Failed),
+            (
+                ChallengeEvent::WrongNumber { tries_left: 0 },
+                ChallengeState::Failed,
+            ),
         ] {
             let mut t = TrackedChallenge::new(challenge());
             assert_eq!(t.apply(event).unwrap(), end);
