@@ -14,3 +14,7 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "rust tests"
 cargo test --workspace --locked
+
+# --- push approvals (issue 6) ---------------------------------------------
+step "push demo (server, phone and relying party over loopback)"
+cargo run --quiet --locked -p watchword-cli -- demo --yes

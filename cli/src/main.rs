@@ -38,6 +38,16 @@ enum Command {
     Code(commands::code::Args),
     /// Show what a link holds (never the secret).
     Inspect(commands::inspect::Args),
+    /// Activate a push account (code and URL, or the QR link).
+    Activate(commands::activate::Args),
+    /// List sign-in requests waiting for approval.
+    Pending(commands::pending::Args),
+    /// Answer a sign-in request: approve --number N, deny, or fraud.
+    Respond(commands::respond::Args),
+    /// Approve sign-ins interactively (context, countdown, number).
+    Approve(commands::approve::Args),
+    /// Run the whole push approval on this machine (server, phone, relying party).
+    Demo(commands::demo::Args),
 }
 
 fn main() -> ExitCode {
@@ -54,6 +64,11 @@ fn main() -> ExitCode {
     let result: Result<Output, watchword_core::ApiError> = match &cli.command {
         Command::Code(args) => commands::code::run(args),
         Command::Inspect(args) => commands::inspect::run(args),
+        Command::Activate(args) => commands::activate::run(args, cli.vault.as_deref()),
+        Command::Pending(args) => commands::pending::run(args, cli.vault.as_deref()),
+        Command::Respond(args) => commands::respond::run(args, cli.vault.as_deref()),
+        Command::Approve(args) => commands::approve::run(args, cli.vault.as_deref(), cli.json),
+        Command::Demo(args) => commands::demo::run(args, cli.json),
     };
     match result {
         Ok(out) => out.print(cli.json),

@@ -3,3 +3,13 @@
 
 pub mod code;
 pub mod inspect;
+
+// Push approvals (issue 6).
+pub mod activate;
+pub mod approve;
+pub mod demo;
+pub mod pending;
+mod prompt;
+mod push_common;
+mod push_store;
+pub mod respond;

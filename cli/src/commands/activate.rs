@@ -1,0 +1,57 @@
+//! `watchword activate --code C --url U` (or `--link watchword://activate?...`):
+//! activates a push account on this device.
+
+use std::path::Path;
+
+use serde_json::json;
+use watchword_core::{
+    ApiError,
+    otp::SystemClock,
+    push::{Activation, PushService},
+};
+
+use super::{push_common::runtime, push_store};
+use crate::output::Output;
+
+/// Arguments of `activate`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The 9-digit activation code (spaces allowed).
+    #[arg(long, requires = "url", conflicts_with = "link")]
+    code: Option<String>,
+    /// The activation URL.
+    #[arg(long, requires = "code")]
+    url: Option<String>,
+    /// The scanned `watchword://activate?...` link instead of code and URL.
+    #[arg(long)]
+    link: Option<String>,
+    /// A name for this device that the administrator sees.
+    #[arg(long, default_value = "watchword-cli")]
+    name: String,
+}
+
+/// Activates the account and stores it in the vault.
+pub fn run(args: &Args, vault: Option<&Path>) -> Result<Output, ApiError> {
+    let activation = match (&args.link, &args.code, &args.url) {
+        (Some(link), _, _) => Activation::from_link(link)?,
+        (None, Some(code), Some(url)) => Activation::from_code_and_url(code, url)?,
+        _ => {
+            return Err(ApiError::invalid_input("give --code and --url, or --link"));
+        }
+    };
+    let store = push_store::open(vault)?;
+    let service = PushService::new(store, std::sync::Arc::new(SystemClock))?;
+    let a = runtime()?.block_on(service.activate(&activation, &args.name, None))?;
+    Ok(Output {
+        human: format!(
+            "Activated {} on {} (device {}).",
+            a.account, a.server, a.device_id
+        ),
+        json: json!({
+            "device_id": a.device_id,
+            "account": a.account,
+            "server": a.server,
+            "clock_offset": a.clock_offset,
+        }),
+    })
+}
