@@ -131,7 +131,7 @@ fn median_us(n: usize, mut f: impl FnMut()) -> f64 {
     t[t.len() / 2]
 }
 
-fn crypto(rsa_pkcs8: Option<Vec<u8>>) -> serde_json::Value {
+fn crypto(rsa_der: Option<Vec<u8>>) -> serde_json::Value {
     let msg = b"watchword-v1/challenge\nc0123456789abcdef0123456789abcdef\nnonce\nd0123\nalice\nExample\nOutlook\nUtrecht, NL\n203.0.113.7\n1795449405\n1795449465\n1";
     let device = SigningKey::generate().unwrap();
     let server = SigningKey::generate().unwrap();
@@ -141,10 +141,13 @@ fn crypto(rsa_pkcs8: Option<Vec<u8>>) -> serde_json::Value {
             verify(&checker.public_key_b64(), msg, &sig).unwrap();
         }
     });
-    let Some(der) = rsa_pkcs8 else {
+    let Some(der) = rsa_der else {
         return json!({"ours_us": ours, "privacyidea_rsa4096_us": null});
     };
-    let pair = RsaKeyPair::from_pkcs8(&der).expect("RSA PKCS#8");
+    // openssl writes PKCS#1 or PKCS#8 DER depending on its version.
+    let pair = RsaKeyPair::from_pkcs8(&der)
+        .or_else(|_| RsaKeyPair::from_der(&der))
+        .expect("RSA key DER");
     let public = pair.public_key().as_ref().to_vec();
     let rng = SystemRandom::new();
     let peer = median_us(60, || {
@@ -164,7 +167,7 @@ fn crypto(rsa_pkcs8: Option<Vec<u8>>) -> serde_json::Value {
 }
 
 fn main() {
-    let rsa = std::env::var_os("WATCHWORD_BENCH_RSA_PKCS8").map(|p| std::fs::read(p).unwrap());
+    let rsa = std::env::var_os("WATCHWORD_BENCH_RSA_KEY").map(|p| std::fs::read(p).unwrap());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -6,9 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 mkdir -p build
-key=build/bench-rsa4096.pk8
+key="$PWD/build/bench-rsa4096.der"
 if [ ! -s "$key" ]; then
   openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:4096 -outform DER -out "$key" 2>/dev/null
 fi
-WATCHWORD_BENCH_RSA_PKCS8="$key" cargo bench -q -p watchword-bench --bench push > build/push-bench.json
+WATCHWORD_BENCH_RSA_KEY="$key" cargo bench -q -p watchword-bench --bench push > build/push-bench.json
 python3 bench/push/report.py build/push-bench.json bench/RESULTS.md
