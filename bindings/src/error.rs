@@ -32,6 +32,12 @@ pub enum WatchwordError {
         /// Human message.
         message: String,
     },
+    /// See [`ApiError::MicrosoftManaged`].
+    #[error("{message}")]
+    MicrosoftManaged {
+        /// The explanation to show.
+        message: String,
+    },
     /// A callback into the shell failed, or a panic was caught.
     #[error("{message}")]
     Internal {
@@ -47,6 +53,8 @@ impl From<ApiError> for WatchwordError {
             ApiError::InvalidSecret { message } => Self::InvalidSecret { message },
             ApiError::InvalidLink { message } => Self::InvalidLink { message },
             ApiError::Unsupported { message } => Self::Unsupported { message },
+            ApiError::MicrosoftManaged { message } => Self::MicrosoftManaged { message },
+            ApiError::Internal { message } => Self::Internal { message },
         }
     }
 }

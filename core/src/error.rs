@@ -7,7 +7,7 @@
 //! to do. Messages never contain secrets: internal errors are written not to
 //! hold any, and the mapping below adds none.
 
-use crate::otp::OtpError;
+use crate::{enrol::EnrolError, otp::OtpError};
 
 /// Result with the public error.
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -40,6 +40,20 @@ pub enum ApiError {
         /// What is not supported.
         message: String,
     },
+    /// A Microsoft Authenticator account: only Microsoft's app can activate
+    /// it; the message says how to get a standard code instead.
+    #[error("{message}")]
+    MicrosoftManaged {
+        /// The explanation to show.
+        message: String,
+    },
+    /// Something that should not happen (a failed render, a broken
+    /// platform call); the message is safe to show.
+    #[error("{message}")]
+    Internal {
+        /// What failed.
+        message: String,
+    },
 }
 
 impl ApiError {
@@ -50,6 +64,8 @@ impl ApiError {
             ApiError::InvalidSecret { .. } => "invalid_secret",
             ApiError::InvalidLink { .. } => "invalid_link",
             ApiError::Unsupported { .. } => "unsupported",
+            ApiError::MicrosoftManaged { .. } => "microsoft_managed",
+            ApiError::Internal { .. } => "internal",
         }
     }
 
@@ -59,7 +75,9 @@ impl ApiError {
             ApiError::InvalidInput { message }
             | ApiError::InvalidSecret { message }
             | ApiError::InvalidLink { message }
-            | ApiError::Unsupported { message } => message,
+            | ApiError::Unsupported { message }
+            | ApiError::MicrosoftManaged { message }
+            | ApiError::Internal { message } => message,
         }
     }
 
@@ -92,6 +110,23 @@ impl From<OtpError> for ApiError {
             | OtpError::InvalidPeriod(_)
             | OtpError::InvalidCounter(_)
             | OtpError::TimeBeforeEpoch => ApiError::InvalidInput { message },
+        }
+    }
+}
+
+impl From<EnrolError> for ApiError {
+    fn from(e: EnrolError) -> Self {
+        let message = e.to_string();
+        match e {
+            EnrolError::Otp(e) => e.into(),
+            EnrolError::TooLong(_)
+            | EnrolError::BadMigration(_)
+            | EnrolError::BadPrivacyIdeaLink(_) => ApiError::InvalidLink { message },
+            EnrolError::BadCodeLength { .. }
+            | EnrolError::BadCodeCharacters
+            | EnrolError::BadUrl(_) => ApiError::InvalidInput { message },
+            EnrolError::QrOnly(_) => ApiError::Unsupported { message },
+            EnrolError::Render(_) => ApiError::Internal { message },
         }
     }
 }
