@@ -27,7 +27,10 @@ use watchword_core::{
         Activation, Decision, MemoryPushStore, PushService,
         client::install_ring_provider,
         keys::{SigningKey, verify},
-        protocol::{ChallengeStatus, ChallengeStatusResponse, CreateChallengeRequest, CreateChallengeResponse},
+        protocol::{
+            ChallengeStatus, ChallengeStatusResponse, CreateChallengeRequest,
+            CreateChallengeResponse,
+        },
     },
 };
 use watchword_server::{Policy, PushServer, push_sender::LogSender};
@@ -87,7 +90,10 @@ async fn round_trips() -> serde_json::Value {
             .unwrap();
         let pending = phone.pending().await.unwrap();
         assert!(pending.iter().any(|p| p.id == c.id));
-        phone.respond(&c.id, Decision::Approve, c.number).await.unwrap();
+        phone
+            .respond(&c.id, Decision::Approve, c.number)
+            .await
+            .unwrap();
         let s: ChallengeStatusResponse = http
             .get(format!("{base}/v1/challenges/{}", c.id))
             .bearer_auth(&key)
@@ -153,7 +159,8 @@ fn crypto(rsa_der: Option<Vec<u8>>) -> serde_json::Value {
     let peer = median_us(60, || {
         for _ in 0..3 {
             let mut sig = vec![0u8; pair.public().modulus_len()];
-            pair.sign(&signature::RSA_PKCS1_SHA256, &rng, msg, &mut sig).unwrap();
+            pair.sign(&signature::RSA_PKCS1_SHA256, &rng, msg, &mut sig)
+                .unwrap();
             signature::UnparsedPublicKey::new(&signature::RSA_PKCS1_2048_8192_SHA256, &public)
                 .verify(msg, &sig)
                 .unwrap();

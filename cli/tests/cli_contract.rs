@@ -88,8 +88,11 @@ fn steam_code() {
 #[test]
 fn inspect_shows_everything_but_the_secret() {
     let link = "otpauth://totp/Label:bob@x.com?secret=JBSWY3DPEHPK3PXP&issuer=Param&period=60&digits=8&algorithm=SHA256&serial=T1";
-    let (ok, v) = json(&["inspect", link]);
+    let (ok, doc) = json(&["inspect", link]);
     assert!(ok);
+    assert_eq!(doc["kind"], "otp");
+    assert_eq!(doc["draft"], false);
+    let v = &doc["account"];
     assert_eq!(v["type"], "totp");
     assert_eq!(v["issuer"], "Param");
     assert_eq!(v["label_issuer"], "Label");
@@ -99,7 +102,7 @@ fn inspect_shows_everything_but_the_secret() {
     assert_eq!(v["digits"], 8);
     assert_eq!(v["algorithm"], "SHA256");
     assert_eq!(v["extra"], serde_json::json!([["serial", "T1"]]));
-    let text = v.to_string();
+    let text = doc.to_string();
     assert!(!text.contains("JBSWY3DP"), "{text}");
     assert!(!text.contains("secret\":\""), "{text}");
 }
@@ -176,4 +179,45 @@ fn human_output_without_json() {
     assert!(!bad.status.success());
     assert!(bad.stdout.is_empty());
     assert!(String::from_utf8_lossy(&bad.stderr).starts_with("error: "));
+}
+
+#[test]
+fn inspect_classifies_every_kind() {
+    for (text, kind) in [
+        (
+            "otpauth-migration://offline?data=CjEKCkhlbGxvId6tvu8SGEV4YW1wbGU6YWxpY2VAZ29vZ2xlLmNvbRoHRXhhbXBsZTAC",
+            "google_migration",
+        ),
+        (
+            "watchword://activate?code=010911395&url=https%3A%2F%2Fpush.example.org",
+            "watchword_activation",
+        ),
+        (
+            "otpauth://pipush/PIPU0001?url=https%3A//pi.example.org/ttype/push&enrollment_credential=ab&v=1",
+            "privacyidea_push",
+        ),
+        (
+            "phonefactor://activate_account?code=123456789&url=https%3A%2F%2Fx.phonefactor.net%2Fpad%2F9",
+            "microsoft_activation",
+        ),
+        ("hello there", "unknown"),
+        ("JBSW Y3DP EHPK 3PXP", "otp"),
+    ] {
+        let (ok, v) = json(&["inspect", text]);
+        assert!(ok, "{text}: {v}");
+        assert_eq!(v["kind"], kind, "{text}: {v}");
+        for secret in ["010911395", "123456789", "JBSW"] {
+            assert!(!v.to_string().contains(secret), "{v}");
+        }
+    }
+    let (_, v) = json(&[
+        "inspect",
+        "phonefactor://activate_account?code=123456789&url=https%3A%2F%2Fx.phonefactor.net%2Fpad%2F9",
+    ]);
+    assert!(
+        v["explanation"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("different authenticator app")
+    );
 }

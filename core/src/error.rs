@@ -8,6 +8,7 @@
 //! hold any, and the mapping below adds none.
 
 use crate::{
+    enrol::EnrolError,
     otp::OtpError,
     push::{ErrorCode, PushError},
 };
@@ -93,6 +94,20 @@ pub enum ApiError {
         /// What failed.
         message: String,
     },
+    /// A Microsoft Authenticator account: only Microsoft's app can activate
+    /// it; the message says how to get a standard code instead.
+    #[error("{message}")]
+    MicrosoftManaged {
+        /// The explanation to show.
+        message: String,
+    },
+    /// Something that should not happen (a failed render, a broken
+    /// platform call); the message is safe to show.
+    #[error("{message}")]
+    Internal {
+        /// What failed.
+        message: String,
+    },
 }
 
 impl ApiError {
@@ -111,6 +126,8 @@ impl ApiError {
             ApiError::Untrusted { .. } => "untrusted",
             ApiError::NotFound { .. } => "not_found",
             ApiError::Storage { .. } => "storage",
+            ApiError::MicrosoftManaged { .. } => "microsoft_managed",
+            ApiError::Internal { .. } => "internal",
         }
     }
 
@@ -128,7 +145,9 @@ impl ApiError {
             | ApiError::CoolDown { message }
             | ApiError::Untrusted { message }
             | ApiError::NotFound { message }
-            | ApiError::Storage { message } => message,
+            | ApiError::Storage { message }
+            | ApiError::MicrosoftManaged { message }
+            | ApiError::Internal { message } => message,
         }
     }
 
@@ -209,6 +228,23 @@ impl From<PushError> for ApiError {
                 }
                 _ => ApiError::Refused { message },
             },
+        }
+    }
+}
+
+impl From<EnrolError> for ApiError {
+    fn from(e: EnrolError) -> Self {
+        let message = e.to_string();
+        match e {
+            EnrolError::Otp(e) => e.into(),
+            EnrolError::TooLong(_)
+            | EnrolError::BadMigration(_)
+            | EnrolError::BadPrivacyIdeaLink(_) => ApiError::InvalidLink { message },
+            EnrolError::BadCodeLength { .. }
+            | EnrolError::BadCodeCharacters
+            | EnrolError::BadUrl(_) => ApiError::InvalidInput { message },
+            EnrolError::QrOnly(_) => ApiError::Unsupported { message },
+            EnrolError::Render(_) => ApiError::Internal { message },
         }
     }
 }

@@ -5,14 +5,18 @@
 //!
 //! - [`otp`]: HOTP, TOTP and Steam codes, the `Secret` type, clocks, and
 //!   `otpauth://` links.
+//! - [`enrol`]: everything a user scans, pastes or types, classified into a
+//!   typed request ([`enrol::classify`]), and Google Authenticator export.
 //! - [`error`]: the one public error type ([`ApiError`]) every shell shows,
 //!   and the single place internal errors are mapped to it.
 //! - [`push`]: push sign-in approvals, device side (open protocol).
 //! - [`sensitive`]: the `Sensitive<T>` wrapper that keeps secrets out of
 //!   `Debug`, logs and error text.
 
+pub mod enrol;
 pub mod error;
 pub mod otp;
+mod percent;
 pub mod push;
 pub mod sensitive;
 
