@@ -128,5 +128,27 @@ fn respond_checks_its_arguments_before_anything_else() {
         "",
     );
     assert!(!ok);
+    assert_eq!(v["error"]["kind"], "invalid_input");
+    // Microsoft's activation links are recognised and explained, never
+    // half-activated.
+    let (ok, v, _) = run(
+        &[
+            "activate",
+            "--link",
+            "phonefactor://activate_account?code=123456789&url=https%3A%2F%2Fsomething.phonefactor.net%2Fpad%2F987654321",
+        ],
+        "",
+    );
+    assert!(!ok);
+    assert_eq!(v["error"]["kind"], "microsoft_managed");
+    let (ok, v, _) = run(
+        &[
+            "activate",
+            "--link",
+            "otpauth://totp/A:b?secret=JBSWY3DPEHPK3PXP",
+        ],
+        "",
+    );
+    assert!(!ok);
     assert_eq!(v["error"]["kind"], "invalid_link");
 }

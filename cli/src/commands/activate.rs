@@ -6,6 +6,7 @@ use std::path::Path;
 use serde_json::json;
 use watchword_core::{
     ApiError,
+    enrol::{self, Enrolment},
     otp::SystemClock,
     push::{Activation, PushService},
 };
@@ -32,11 +33,37 @@ pub struct Args {
 
 /// Activates the account and stores it in the vault.
 pub fn run(args: &Args, vault: Option<&Path>) -> Result<Output, ApiError> {
-    let activation = match (&args.link, &args.code, &args.url) {
-        (Some(link), _, _) => Activation::from_link(link)?,
-        (None, Some(code), Some(url)) => Activation::from_code_and_url(code, url)?,
+    // The shared classifier recognises every activation form (and
+    // explains Microsoft and privacyIDEA ones); only a Watchword activation
+    // goes on.
+    let enrolment = match (&args.link, &args.code, &args.url) {
+        (Some(link), _, _) => enrol::classify(link)?,
+        (None, Some(code), Some(url)) => enrol::activation_from_typed(code, url)?,
         _ => {
             return Err(ApiError::invalid_input("give --code and --url, or --link"));
+        }
+    };
+    let activation = match &enrolment {
+        Enrolment::WatchwordActivation { code, url } => {
+            Activation::from_code_and_url(code.expose(), url.as_str())?
+        }
+        Enrolment::MicrosoftActivation { explanation, .. } => {
+            return Err(ApiError::MicrosoftManaged {
+                message: explanation.text.clone(),
+            });
+        }
+        Enrolment::PrivacyIdeaPush(_) => {
+            return Err(ApiError::Unsupported {
+                message: "privacyIDEA push tokens are not supported by this build yet".into(),
+            });
+        }
+        other => {
+            return Err(ApiError::InvalidLink {
+                message: format!(
+                    "this is not an activation ({}); use `watchword inspect` to see what it is",
+                    other.kind()
+                ),
+            });
         }
     };
     let store = push_store::open(vault)?;
