@@ -212,3 +212,57 @@ pub(crate) fn check_id(id: &str) -> ServerResult<()> {
     }
     protocol::check_field("id", id).map_err(|e| ServerError::bad_request(e.to_string()))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use watchword_core::otp::FixedClock;
+
+    use super::*;
+    use crate::{Policy, push_sender::LogSender};
+
+    #[test]
+    fn codes_are_stored_hashed_and_never_printed() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("s.db");
+        let server = PushServer::open_with(
+            &db,
+            Arc::new(FixedClock::new(1_700_000_000_000)),
+            Policy::default(),
+            Arc::new(LogSender::default()),
+        )
+        .unwrap();
+        let e = server.enrol("alice", "https://mfa.example.org").unwrap();
+        assert_eq!(e.code.len(), 9);
+        assert!(e.code.bytes().all(|b| b.is_ascii_digit()));
+        assert_eq!(e.expires_at, 1_700_000_600);
+        assert!(e.url.starts_with("https://mfa.example.org/v1/activate/e"));
+        assert!(!format!("{e:?}").contains(&e.code));
+        drop(server);
+        // Neither the database nor its WAL holds the code in plain text.
+        for entry in std::fs::read_dir(dir.path()).unwrap() {
+            let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+            assert!(
+                !bytes.windows(9).any(|w| w == e.code.as_bytes()),
+                "activation code found in a server file"
+            );
+        }
+    }
+
+    #[test]
+    fn bad_users_and_ids_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let server = PushServer::open(&dir.path().join("s.db")).unwrap();
+        for user in ["", "  ", "al\nice"] {
+            assert_eq!(
+                server.enrol(user, "https://x").unwrap_err().code,
+                ErrorCode::BadRequest
+            );
+        }
+        for id in ["", "e/1", "e 1", &"e".repeat(65)] {
+            assert!(check_id(id).is_err(), "{id:?}");
+        }
+        assert!(check_id("e0123abc").is_ok());
+    }
+}

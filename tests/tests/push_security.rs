@@ -523,3 +523,75 @@ async fn the_webhook_sender_posts_ids_only() {
     assert_eq!(shown.location, "Utrecht, NL");
     handle.stop().await;
 }
+
+#[derive(Clone)]
+struct Dropper {
+    upstream: String,
+    dropped: Arc<Mutex<u32>>,
+}
+
+/// Forwards everything; the first answer reaches the server but its reply
+/// is lost (the handler panics, so the connection closes without a reply).
+async fn drop_first_answer_reply(
+    State(p): State<Dropper>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> (StatusCode, Bytes) {
+    let url = format!(
+        "{}{}",
+        p.upstream,
+        uri.path_and_query().map(|x| x.as_str()).unwrap_or("")
+    );
+    let mut req = reqwest::Client::new().request(method, url).body(body);
+    for (k, v) in &headers {
+        if k.as_str().starts_with("watchword-") || k == "content-type" {
+            req = req.header(k, v);
+        }
+    }
+    let r = req.send().await.unwrap();
+    let status = r.status();
+    let bytes = r.bytes().await.unwrap();
+    if uri.path().ends_with("/answer") {
+        let mut dropped = p.dropped.lock().unwrap();
+        if *dropped == 0 {
+            *dropped += 1;
+            drop(dropped);
+            panic!("test proxy: dropping the reply on purpose");
+        }
+    }
+    (status, bytes)
+}
+
+#[tokio::test]
+async fn a_lost_answer_reply_is_retried_and_recognised_as_taken() {
+    let lb = Loopback::start().await;
+    let dropped = Arc::new(Mutex::new(0));
+    let app = Router::new()
+        .fallback(drop_first_answer_reply)
+        .with_state(Dropper {
+            upstream: lb.base.clone(),
+            dropped: dropped.clone(),
+        });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let proxy = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+
+    let phone = PushService::new(Arc::new(MemoryPushStore::new()), lb.clock.clone()).unwrap();
+    let e = lb.server.enrol("alice", &proxy).unwrap();
+    phone
+        .activate(&Activation::from_link(&e.link).unwrap(), "phone", None)
+        .await
+        .unwrap();
+    let c = lb.rp_challenge("alice", true).await.unwrap();
+    phone.pending().await.unwrap();
+    // The first attempt is taken by the server but its reply is lost; the
+    // retry (fresh nonce) hears "already answered: approved" = our answer.
+    assert_eq!(
+        phone.respond(&c.id, Decision::Approve, c.number).await,
+        Ok(watchword_core::push::ChallengeState::Approved)
+    );
+    assert_eq!(*dropped.lock().unwrap(), 1);
+    assert_eq!(lb.rp_status(&c.id).await.status, ChallengeStatus::Approved);
+}
