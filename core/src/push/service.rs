@@ -165,7 +165,13 @@ impl<S: PushStore> PushService<S> {
     /// challenges, soonest expiry first. One unreachable server does not
     /// hide the others; if every account fails, the first error is returned.
     pub async fn pending(&self) -> Result<Vec<PendingChallenge>, PushError> {
-        let accounts = self.store.list()?;
+        // Other providers (privacyIDEA) have their own pollers.
+        let accounts: Vec<PushAccount> = self
+            .store
+            .list()?
+            .into_iter()
+            .filter(|a| a.provider == super::store::PROVIDER_WATCHWORD)
+            .collect();
         let mut out = Vec::new();
         let mut first_error = None;
         let mut ok = 0usize;
