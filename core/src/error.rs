@@ -10,7 +10,7 @@
 use crate::{
     enrol::EnrolError,
     otp::OtpError,
-    push::{ErrorCode, PushError},
+    push::{ErrorCode, PushError, privacyidea::PiError},
 };
 
 /// Result with the public error.
@@ -201,6 +201,13 @@ impl From<PushError> for ApiError {
             }
             PushError::Expired(_) => ApiError::Expired { message },
             PushError::NotFound(_) => ApiError::NotFound { message },
+            PushError::PrivacyIdea(pi) => match pi {
+                PiError::Key(_) => ApiError::Storage { message },
+                PiError::Network(_) => ApiError::Network { message },
+                PiError::Refused { .. } | PiError::NotTaken(_) => ApiError::Refused { message },
+                PiError::Protocol(_) => ApiError::Untrusted { message },
+                PiError::NotAnOption(_) => ApiError::WrongNumber { message },
+            },
             PushError::AlreadyFinal(_) => ApiError::Refused { message },
             PushError::Refused {
                 code,

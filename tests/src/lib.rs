@@ -1,5 +1,6 @@
 //! Helpers shared by the integration tests: where the shared test data is,
-//! how to run the `watchword` binary, and a loopback push setup ([`push`]).
+//! how to run the `watchword` binary, a loopback push setup ([`push`]) and
+//! the live privacyIDEA server ([`privacyidea`]).
 
 use std::path::PathBuf;
 
@@ -17,4 +18,5 @@ pub fn shared() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared")
 }
 
+pub mod privacyidea;
 pub mod push;

@@ -68,6 +68,12 @@ impl PushClient {
         Ok(Self { http, config })
     }
 
+    /// The underlying HTTP client (privacyIDEA push speaks its own
+    /// envelope; see `push::privacyidea::http`).
+    pub fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
     /// Sends the request `build` makes, retrying on network errors with
     /// exponential backoff. `build` runs again for every attempt, so a
     /// signed request gets a fresh nonce and timestamp each time.

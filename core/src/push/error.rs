@@ -62,6 +62,9 @@ pub enum PushError {
     /// The device store failed.
     #[error("device store: {0}")]
     Store(String),
+    /// privacyIDEA push trouble.
+    #[error(transparent)]
+    PrivacyIdea(#[from] super::privacyidea::PiError),
 }
 
 impl PushError {

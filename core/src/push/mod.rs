@@ -9,11 +9,14 @@
 //! - [`state`]: a verified challenge and its state machine.
 //! - [`store`]: where push accounts live (a trait; memory for tests).
 //! - [`service`]: `activate`, `pending`, `handle_push`, `respond`.
+//! - [`privacyidea`]: the privacyIDEA `pipush` protocol behind the same
+//!   `pending` / `respond`.
 
 pub mod activation;
 pub mod client;
 mod error;
 pub mod keys;
+pub mod privacyidea;
 pub mod protocol;
 pub mod service;
 pub mod state;

@@ -30,12 +30,12 @@ pub const MAX_CHALLENGE_TTL: i64 = 600;
 
 /// The device-side push service over a store of accounts.
 pub struct PushService<S> {
-    store: S,
-    client: PushClient,
-    clock: Arc<dyn Clock>,
-    offsets: Mutex<HashMap<String, i64>>,
-    tracked: Mutex<HashMap<String, TrackedChallenge>>,
-    rejected: Mutex<HashMap<String, PushError>>,
+    pub(crate) store: S,
+    pub(crate) client: PushClient,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) offsets: Mutex<HashMap<String, i64>>,
+    pub(crate) tracked: Mutex<HashMap<String, TrackedChallenge>>,
+    pub(crate) rejected: Mutex<HashMap<String, PushError>>,
 }
 
 impl<S> std::fmt::Debug for PushService<S> {
@@ -165,12 +165,15 @@ impl<S: PushStore> PushService<S> {
     /// challenges, soonest expiry first. One unreachable server does not
     /// hide the others; if every account fails, the first error is returned.
     pub async fn pending(&self) -> Result<Vec<PendingChallenge>, PushError> {
-        // Other providers (privacyIDEA) have their own pollers.
+        // Both protocols: the shell sees one list either way.
         let accounts: Vec<PushAccount> = self
             .store
             .list()?
             .into_iter()
-            .filter(|a| a.provider == super::store::PROVIDER_WATCHWORD)
+            .filter(|a| {
+                a.provider == super::store::PROVIDER_WATCHWORD
+                    || a.provider == super::privacyidea::PROVIDER_PRIVACYIDEA
+            })
             .collect();
         let mut out = Vec::new();
         let mut first_error = None;
@@ -245,6 +248,12 @@ impl<S: PushStore> PushService<S> {
         };
         if tracked.state.is_final() {
             return Err(PushError::AlreadyFinal(tracked.state));
+        }
+        if tracked.challenge.provider == super::privacyidea::PROVIDER_PRIVACYIDEA {
+            let answer = number.map(|n| n.to_string());
+            return self
+                .pi_respond(&tracked, decision, answer.as_deref(), None)
+                .await;
         }
         let c = &tracked.challenge;
         if decision == Decision::Approve && c.needs_number && number.is_none() {
@@ -339,6 +348,9 @@ impl<S: PushStore> PushService<S> {
     }
 
     async fn pending_for(&self, account: &PushAccount) -> Result<Vec<PendingChallenge>, PushError> {
+        if account.provider == super::privacyidea::PROVIDER_PRIVACYIDEA {
+            return self.pi_pending_for(account).await;
+        }
         let key = account.signing_key()?;
         let url = format!("{}{}", account.base_url, PENDING_PATH);
         let reply: Reply<PendingResponse> = self
@@ -383,7 +395,7 @@ impl<S: PushStore> PushService<S> {
         Ok(verified)
     }
 
-    fn account(&self, device_id: &str) -> Result<PushAccount, PushError> {
+    pub(crate) fn account(&self, device_id: &str) -> Result<PushAccount, PushError> {
         self.store
             .list()?
             .into_iter()
@@ -393,7 +405,11 @@ impl<S: PushStore> PushService<S> {
 
     /// Learns the clock offset from a reply's server time; stores it when
     /// it moved by more than a second.
-    fn learn(&self, account: &PushAccount, server_time: Option<i64>) -> Result<(), PushError> {
+    pub(crate) fn learn(
+        &self,
+        account: &PushAccount,
+        server_time: Option<i64>,
+    ) -> Result<(), PushError> {
         let Some(server_time) = server_time else {
             return Ok(());
         };
@@ -410,7 +426,11 @@ impl<S: PushStore> PushService<S> {
         Ok(())
     }
 
-    fn apply(&self, id: &str, event: ChallengeEvent) -> Result<ChallengeState, PushError> {
+    pub(crate) fn apply(
+        &self,
+        id: &str,
+        event: ChallengeEvent,
+    ) -> Result<ChallengeState, PushError> {
         let mut tracked = self.lock_tracked()?;
         let t = tracked
             .get_mut(id)
@@ -418,17 +438,19 @@ impl<S: PushStore> PushService<S> {
         t.apply(event)
     }
 
-    fn local_now(&self) -> i64 {
+    pub(crate) fn local_now(&self) -> i64 {
         self.clock.now_unix_ms().div_euclid(1000)
     }
 
-    fn lock_offsets(&self) -> Result<std::sync::MutexGuard<'_, HashMap<String, i64>>, PushError> {
+    pub(crate) fn lock_offsets(
+        &self,
+    ) -> Result<std::sync::MutexGuard<'_, HashMap<String, i64>>, PushError> {
         self.offsets
             .lock()
             .map_err(|_| PushError::Store("lock poisoned".into()))
     }
 
-    fn lock_tracked(
+    pub(crate) fn lock_tracked(
         &self,
     ) -> Result<std::sync::MutexGuard<'_, HashMap<String, TrackedChallenge>>, PushError> {
         self.tracked
@@ -436,7 +458,7 @@ impl<S: PushStore> PushService<S> {
             .map_err(|_| PushError::Store("lock poisoned".into()))
     }
 
-    fn lock_rejected(
+    pub(crate) fn lock_rejected(
         &self,
     ) -> Result<std::sync::MutexGuard<'_, HashMap<String, PushError>>, PushError> {
         self.rejected
@@ -489,6 +511,9 @@ pub fn verify_challenge(
         expires_at: wire.expires_at,
         needs_number: wire.needs_number,
         provider: account.provider.clone(),
+        options: Vec::new(),
+        message: String::new(),
         nonce: wire.nonce.clone(),
+        can_give_reason: false,
     })
 }

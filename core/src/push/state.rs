@@ -68,10 +68,20 @@ pub struct PendingChallenge {
     pub expires_at: i64,
     /// Whether approving needs the number from the sign-in screen.
     pub needs_number: bool,
-    /// Which protocol delivered it (`watchword`).
+    /// Which protocol delivered it (`watchword` or `privacyidea`).
     pub provider: String,
+    /// The options to pick from when approving (privacyIDEA number
+    /// matching: the sign-in screen shows one of them). Empty otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<String>,
+    /// The server's notification text (privacyIDEA's question), if any.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub message: String,
     #[serde(skip)]
     pub(crate) nonce: String,
+    /// Whether the server's signed capabilities allow a decline reason.
+    #[serde(skip)]
+    pub(crate) can_give_reason: bool,
 }
 
 impl PendingChallenge {
@@ -108,6 +118,9 @@ pub struct TrackedChallenge {
     /// Wrong-number tries left, as last told by the server (`None` before
     /// any wrong number).
     pub tries_left: Option<u32>,
+    /// The code to type into the sign-in screen, when the server returned
+    /// one with the approval (privacyIDEA `code_to_phone`).
+    pub display_code: Option<String>,
 }
 
 impl TrackedChallenge {
@@ -117,6 +130,7 @@ impl TrackedChallenge {
             challenge,
             state: ChallengeState::Pending,
             tries_left: None,
+            display_code: None,
         }
     }
 
@@ -170,7 +184,10 @@ mod tests {
             expires_at: 1060,
             needs_number: true,
             provider: "watchword".into(),
+            options: Vec::new(),
+            message: String::new(),
             nonce: "n".into(),
+            can_give_reason: false,
         }
     }
 

@@ -79,6 +79,41 @@ impl PushAccount {
         }
     }
 
+    /// An account of another protocol (`provider`), holding the device
+    /// key as PKCS#8 DER `device_key_der` (privacyIDEA: RSA).
+    #[allow(clippy::too_many_arguments)]
+    pub fn with_provider_key(
+        provider: &str,
+        device_id: String,
+        base_url: String,
+        user: String,
+        organisation: String,
+        device_name: String,
+        server_public_key: String,
+        clock_offset: i64,
+        device_key_der: &[u8],
+    ) -> Self {
+        Self {
+            device_id,
+            provider: provider.to_owned(),
+            base_url,
+            user,
+            organisation,
+            device_name,
+            server_public_key,
+            clock_offset,
+            device_key: Sensitive::new(URL_SAFE_NO_PAD.encode(device_key_der)),
+        }
+    }
+
+    /// The stored device key's PKCS#8 DER, whatever its algorithm.
+    pub fn device_key_der(&self) -> Result<Zeroizing<Vec<u8>>, PushError> {
+        URL_SAFE_NO_PAD
+            .decode(self.device_key.expose())
+            .map(Zeroizing::new)
+            .map_err(|_| PushError::Store("stored device key is corrupt".into()))
+    }
+
     /// "user @ organisation".
     pub fn label(&self) -> String {
         format!("{} @ {}", self.user, self.organisation)

@@ -1,0 +1,459 @@
+//! privacyIDEA push on [`PushService`]: enrol from a `pipush` link, poll
+//! and verify challenges, answer them, update the push token.
+//!
+//! A challenge reaches the caller only after the token's server key
+//! verified its signature (and, when present, its 3.14 capabilities
+//! signature); one that fails is dropped, logged and remembered as
+//! rejected, never shown.
+
+use serde_json::Value;
+
+use super::{
+    CHALLENGE_LIFETIME_SECS, NO_FIREBASE_TOKEN, PROVIDER_PRIVACYIDEA, PiError,
+    http::{self, PiReply},
+    keys::{DEFAULT_KEY_BITS, DeviceKey, ServerKey},
+    messages::{self, DeclineReason, WireChallenge},
+    time::iso_utc,
+};
+use crate::{
+    enrol::PrivacyIdeaPush,
+    push::{
+        ActivatedAccount, ChallengeState, Decision, PendingChallenge, PushError, PushService,
+        PushStore, TrackedChallenge, state::ChallengeEvent, store::PushAccount,
+    },
+};
+
+/// What the user answered, privacyIDEA's way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PiAnswer {
+    /// Approve, deny or report fraud.
+    pub decision: Decision,
+    /// The option picked under number matching.
+    pub presence_answer: Option<String>,
+    /// A decline reason; [`Decision::Fraud`] always means
+    /// [`DeclineReason::UnknownTrigger`].
+    pub reason: Option<DeclineReason>,
+}
+
+impl<S: PushStore> PushService<S> {
+    /// Enrols a privacyIDEA push token with a 4096-bit key, as the official
+    /// app does. See [`Self::enrol_privacyidea_with_key_bits`].
+    pub async fn enrol_privacyidea(
+        &self,
+        link: &PrivacyIdeaPush,
+    ) -> Result<ActivatedAccount, PushError> {
+        self.enrol_privacyidea_with_key_bits(link, DEFAULT_KEY_BITS, None)
+            .await
+    }
+
+    /// Enrols a privacyIDEA push token: generates the device key (`bits`,
+    /// 2048 to 4096, on the blocking pool), sends enrolment step 2 with its
+    /// SPKI, checks the server's PKCS#1 key, polls once (the server does
+    /// not validate keys at enrolment, only a poll shows the token works),
+    /// and only then stores the account. `push_token` is the platform
+    /// push token, if any.
+    pub async fn enrol_privacyidea_with_key_bits(
+        &self,
+        link: &PrivacyIdeaPush,
+        bits: usize,
+        push_token: Option<&str>,
+    ) -> Result<ActivatedAccount, PushError> {
+        check_url(link.url.as_str())?;
+        if link.serial.is_empty() {
+            return Err(PushError::BadActivation("the link has no serial".into()));
+        }
+        let key = DeviceKey::generate_blocking(bits)
+            .await
+            .map_err(PiError::from)?;
+        let pubkey = key.spki_b64().map_err(PiError::from)?;
+        let form = [
+            // EXPOSE: the one-time credential goes back to its own server.
+            (
+                "enrollment_credential",
+                link.enrollment_credential.expose().as_str(),
+            ),
+            ("serial", link.serial.as_str()),
+            ("fbtoken", push_token.unwrap_or(NO_FIREBASE_TOKEN)),
+            ("pubkey", pubkey.as_str()),
+        ];
+        let (reply, server_time) =
+            http::send(self.http().post(link.url.as_str()).form(&form)).await;
+        let reply = reply?;
+        let server_key_b64 = reply.detail["public_key"]
+            .as_str()
+            .ok_or_else(|| PiError::Protocol("no public_key in the enrolment reply".into()))?;
+        // Read it now: a key we cannot use must not be stored.
+        ServerKey::from_pkcs1_b64(server_key_b64).map_err(PiError::from)?;
+        let compact: String = server_key_b64
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        let offset = server_time.map_or(0, |t| t - self.local_now());
+        let label = if link.label.is_empty() {
+            link.serial.clone()
+        } else {
+            link.label.clone()
+        };
+        let account = PushAccount::with_provider_key(
+            PROVIDER_PRIVACYIDEA,
+            link.serial.clone(),
+            link.url.to_string(),
+            label,
+            link.issuer.clone().unwrap_or_else(|| "privacyIDEA".into()),
+            "watchword".into(),
+            compact,
+            offset,
+            &key.pkcs8().map_err(PiError::from)?,
+        );
+        self.lock_offsets()?
+            .insert(account.device_id.clone(), offset);
+        self.pi_pending_for(&account).await?;
+        self.store.put(&account)?;
+        Ok(ActivatedAccount {
+            device_id: account.device_id.clone(),
+            account: account.label(),
+            server: account.base_url.clone(),
+            clock_offset: offset,
+        })
+    }
+
+    /// Polls one privacyIDEA account (`GET {url}?serial&timestamp&signature`)
+    /// and returns its verified challenges. A poll refused for its
+    /// timestamp is retried once with the offset learned from the refusal's
+    /// `Date`.
+    pub(crate) async fn pi_pending_for(
+        &self,
+        account: &PushAccount,
+    ) -> Result<Vec<PendingChallenge>, PushError> {
+        let key = pi_key(account)?;
+        let server_key =
+            ServerKey::from_pkcs1_b64(&account.server_public_key).map_err(PiError::from)?;
+        let mut retried = false;
+        let reply = loop {
+            let timestamp = iso_utc(self.now_ms_for(account));
+            let signature = key.sign(&messages::poll_input(&account.device_id, &timestamp));
+            let request = self.http().get(&account.base_url).query(&[
+                ("serial", account.device_id.as_str()),
+                ("timestamp", timestamp.as_str()),
+                ("signature", signature.as_str()),
+            ]);
+            let (reply, server_time) = http::send(request).await;
+            self.learn(account, server_time)?;
+            match reply {
+                Err(PiError::Refused { message, .. })
+                    if !retried && message.contains("not in valid range") =>
+                {
+                    retried = true;
+                }
+                other => break other?,
+            }
+        };
+        let PiReply { value, .. } = reply;
+        let list = value
+            .as_array()
+            .ok_or_else(|| PiError::Protocol("poll reply value is not a list".into()))?;
+        let now = self.now_for(account);
+        let mut verified = Vec::new();
+        for item in list {
+            let nonce = item["nonce"].as_str().unwrap_or("?").to_owned();
+            match verify(account, &server_key, item) {
+                Ok((wire, can_give_reason)) => {
+                    let mut tracked = self.lock_tracked()?;
+                    let entry = tracked.entry(wire.nonce.clone()).or_insert_with(|| {
+                        TrackedChallenge::new(pending(account, wire, can_give_reason, now))
+                    });
+                    if entry.state == ChallengeState::Pending
+                        && entry.challenge.seconds_left(now) > 0
+                    {
+                        verified.push(entry.challenge.clone());
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(challenge = %nonce, error = %e, "privacyIDEA challenge refused by the device");
+                    self.lock_rejected()?.insert(nonce, e);
+                }
+            }
+        }
+        Ok(verified)
+    }
+
+    /// Challenges this service dropped because their signature failed,
+    /// with the reason (nonce to error).
+    pub fn rejected(&self) -> Vec<(String, PushError)> {
+        self.rejected
+            .lock()
+            .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            .unwrap_or_default()
+    }
+
+    /// Answers a challenge of either protocol with a privacyIDEA-style
+    /// answer: the picked option (`presence_answer`) and a decline reason.
+    /// For Watchword challenges the option is the number and the reason is
+    /// ignored.
+    pub async fn respond_with(
+        &self,
+        id: &str,
+        answer: &PiAnswer,
+    ) -> Result<ChallengeState, PushError> {
+        let tracked = match self.tracked(id) {
+            Some(t) => t,
+            None => {
+                self.pending().await?;
+                self.tracked(id)
+                    .ok_or_else(|| PushError::NotFound(format!("challenge {id}")))?
+            }
+        };
+        if tracked.challenge.provider != PROVIDER_PRIVACYIDEA {
+            let number = match &answer.presence_answer {
+                Some(a) => Some(
+                    a.trim()
+                        .parse::<u8>()
+                        .map_err(|_| PiError::NotAnOption("the number shown".into()))?,
+                ),
+                None => None,
+            };
+            return self.respond(id, answer.decision, number).await;
+        }
+        if tracked.state.is_final() {
+            return Err(PushError::AlreadyFinal(tracked.state));
+        }
+        self.pi_respond(
+            &tracked,
+            answer.decision,
+            answer.presence_answer.as_deref(),
+            answer.reason,
+        )
+        .await
+    }
+
+    /// Sends one answer to privacyIDEA and moves the state machine.
+    pub(crate) async fn pi_respond(
+        &self,
+        tracked: &TrackedChallenge,
+        decision: Decision,
+        presence_answer: Option<&str>,
+        reason: Option<DeclineReason>,
+    ) -> Result<ChallengeState, PushError> {
+        let c = &tracked.challenge;
+        let account = self.account(&c.account_id)?;
+        if c.seconds_left(self.now_for(&account)) == 0 {
+            self.apply(&c.id, ChallengeEvent::TimedOut)?;
+            return Err(PushError::Expired(c.id.clone()));
+        }
+        let key = pi_key(&account)?;
+        let serial = account.device_id.as_str();
+        let mut form: Vec<(&str, String)> =
+            vec![("serial", serial.to_owned()), ("nonce", c.nonce.clone())];
+        let input = match decision {
+            Decision::Approve => {
+                let answer = match (c.options.is_empty(), presence_answer) {
+                    (true, _) => None,
+                    (false, None) => return Err(PushError::NumberRequired),
+                    (false, Some(a)) => {
+                        let a = a.trim();
+                        if !c.options.iter().any(|o| o == a) {
+                            return Err(PiError::NotAnOption(c.options.join(", ")).into());
+                        }
+                        form.push(("presence_answer", a.to_owned()));
+                        Some(a)
+                    }
+                };
+                messages::accept_input(&c.nonce, serial, answer)
+            }
+            Decision::Deny | Decision::Fraud => {
+                let reason = match decision {
+                    Decision::Fraud => Some(DeclineReason::UnknownTrigger),
+                    _ => reason,
+                };
+                // Only a server that signed the capability gets a reason.
+                let reason = reason.filter(|_| c.can_give_reason);
+                form.push(("decline", "1".to_owned()));
+                if let Some(r) = reason {
+                    form.push(("decline_reason", r.as_str().to_owned()));
+                }
+                messages::decline_input(&c.nonce, serial, reason)
+            }
+        };
+        form.push(("signature", key.sign(&input)));
+        let (reply, server_time) =
+            http::send(self.http().post(&account.base_url).form(&form)).await;
+        self.learn(&account, server_time)?;
+        let reply = reply?;
+        if reply.value != Value::Bool(true) {
+            if decision == Decision::Approve && !c.options.is_empty() {
+                // A wrong pick leaves the challenge open on the server.
+                return Err(
+                    PiError::NotTaken(": that is not the option on the sign-in screen").into(),
+                );
+            }
+            self.apply(&c.id, ChallengeEvent::Refused)?;
+            return Err(PiError::NotTaken(" (answered elsewhere or expired)").into());
+        }
+        let state = self.apply(&c.id, ChallengeEvent::Answered(decision))?;
+        if let Some(code) = reply.detail["display_code"].as_str() {
+            let mut tracked = self.lock_tracked()?;
+            if let Some(t) = tracked.get_mut(&c.id) {
+                t.display_code = Some(code.to_owned());
+            }
+        }
+        Ok(state)
+    }
+
+    /// Tells privacyIDEA the platform push token changed (signed
+    /// `new_fb_token|serial|timestamp`).
+    pub async fn update_privacyidea_push_token(
+        &self,
+        account_id: &str,
+        new_token: &str,
+    ) -> Result<(), PushError> {
+        let account = self.account(account_id)?;
+        if account.provider != PROVIDER_PRIVACYIDEA {
+            return Err(PushError::NotFound(format!(
+                "privacyIDEA push account {account_id}"
+            )));
+        }
+        let key = pi_key(&account)?;
+        let timestamp = iso_utc(self.now_ms_for(&account));
+        let signature = key.sign(&messages::token_update_input(
+            new_token,
+            &account.device_id,
+            &timestamp,
+        ));
+        let form = [
+            ("new_fb_token", new_token),
+            ("serial", account.device_id.as_str()),
+            ("timestamp", timestamp.as_str()),
+            ("signature", signature.as_str()),
+        ];
+        let (reply, server_time) =
+            http::send(self.http().post(&account.base_url).form(&form)).await;
+        self.learn(&account, server_time)?;
+        if reply?.value != Value::Bool(true) {
+            return Err(PiError::NotTaken(" (push token update)").into());
+        }
+        Ok(())
+    }
+
+    fn http(&self) -> &reqwest::Client {
+        self.client.http()
+    }
+
+    fn now_ms_for(&self, account: &PushAccount) -> i64 {
+        let offset = self
+            .offsets
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&account.device_id).copied())
+            .unwrap_or(account.clock_offset);
+        self.clock.now_unix_ms() + offset * 1000
+    }
+}
+
+fn pi_key(account: &PushAccount) -> Result<DeviceKey, PushError> {
+    Ok(DeviceKey::from_pkcs8(&account.device_key_der()?).map_err(PiError::from)?)
+}
+
+/// Plain http only to loopback, as for Watchword's own servers.
+fn check_url(url: &str) -> Result<(), PushError> {
+    let parsed = url::Url::parse(url).map_err(|e| PushError::BadActivation(e.to_string()))?;
+    let loopback = match parsed.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d == "localhost",
+        None => false,
+    };
+    match parsed.scheme() {
+        "https" => Ok(()),
+        "http" if loopback => Ok(()),
+        _ => Err(PushError::InsecureUrl(url.to_owned())),
+    }
+}
+
+/// Verifies one polled challenge: well-formed, for this token, signed by
+/// the token's server key, and (3.14) signed capabilities. Returns the
+/// challenge and whether it allows a decline reason.
+fn verify(
+    account: &PushAccount,
+    server_key: &ServerKey,
+    item: &Value,
+) -> Result<(WireChallenge, bool), PushError> {
+    let wire: WireChallenge = serde_json::from_value(item.clone())
+        .map_err(|e| PiError::Protocol(format!("malformed challenge: {e}")))?;
+    let bad = || PushError::BadServerSignature(wire.nonce.clone());
+    if wire.serial != account.device_id {
+        return Err(bad());
+    }
+    server_key
+        .verify(&messages::challenge_input(&wire), &wire.signature)
+        .map_err(|_| bad())?;
+    let can_give_reason = match (&wire.capabilities, &wire.capabilities_signature) {
+        (None, None) => false,
+        (Some(caps), Some(sig)) => {
+            let input = messages::capabilities_input(caps, &wire.nonce).ok_or_else(bad)?;
+            server_key.verify(&input, sig).map_err(|_| bad())?;
+            serde_json::from_str::<Value>(caps)
+                .ok()
+                .and_then(|v| v["decline_reason"].as_bool())
+                .unwrap_or(false)
+        }
+        // Capabilities without their signature (or the other way round)
+        // were tampered with.
+        _ => return Err(bad()),
+    };
+    Ok((wire, can_give_reason))
+}
+
+fn pending(
+    account: &PushAccount,
+    wire: WireChallenge,
+    can_give_reason: bool,
+    now: i64,
+) -> PendingChallenge {
+    let options: Vec<String> = wire
+        .require_presence
+        .as_deref()
+        .map(|o| {
+            o.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
+    PendingChallenge {
+        id: wire.nonce.clone(),
+        account_id: account.device_id.clone(),
+        account: account.label(),
+        app: wire.title,
+        location: String::new(),
+        ip: String::new(),
+        // privacyIDEA sends no times: first seen, plus its default validity.
+        created_at: now,
+        expires_at: now + CHALLENGE_LIFETIME_SECS,
+        needs_number: !options.is_empty(),
+        provider: PROVIDER_PRIVACYIDEA.to_owned(),
+        options,
+        message: wire.question,
+        nonce: wire.nonce,
+        can_give_reason,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls() {
+        assert!(check_url("https://pi.example.com/ttype/push").is_ok());
+        assert!(check_url("http://127.0.0.1:5001/ttype/push").is_ok());
+        assert!(check_url("http://localhost/ttype/push").is_ok());
+        assert_eq!(
+            check_url("http://pi.example.com/ttype/push"),
+            Err(PushError::InsecureUrl(
+                "http://pi.example.com/ttype/push".into()
+            ))
+        );
+        assert!(check_url("ftp://x").is_err());
+    }
+}

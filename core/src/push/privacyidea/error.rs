@@ -1,0 +1,34 @@
+//! The privacyIDEA push error; reaches callers inside
+//! [`crate::push::PushError::PrivacyIdea`] and is mapped to `ApiError`
+//! only in `crate::error`.
+
+use super::keys::PiKeyError;
+
+/// What can go wrong talking privacyIDEA push.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PiError {
+    /// Key or signature trouble on the device.
+    #[error(transparent)]
+    Key(#[from] PiKeyError),
+    /// The server could not be reached.
+    #[error("cannot reach the privacyIDEA server: {0}")]
+    Network(String),
+    /// The server answered with an error.
+    #[error("the privacyIDEA server refused (HTTP {status}): {message}")]
+    Refused {
+        /// HTTP status.
+        status: u16,
+        /// The server's `result.error.message`.
+        message: String,
+    },
+    /// The reply is not what privacyIDEA 3.x sends.
+    #[error("unexpected reply from the privacyIDEA server: {0}")]
+    Protocol(String),
+    /// The server did not take the answer (`value: false`): a wrong
+    /// option picked under number matching, or the challenge is gone.
+    #[error("the privacyIDEA server did not take the answer{0}")]
+    NotTaken(&'static str),
+    /// The picked option is not one the challenge offers.
+    #[error("pick one of the options shown: {0}")]
+    NotAnOption(String),
+}

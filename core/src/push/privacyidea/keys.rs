@@ -1,0 +1,239 @@
+//! RSA keys for privacyIDEA push: the device's own key pair (generated
+//! here: ring cannot generate RSA keys) and the server's per-token public
+//! key. Both directions sign with RSASSA-PKCS1-v1_5 over SHA-256, and
+//! signatures travel as upper-case base32 with `=` padding.
+
+use base64::{Engine, engine::general_purpose::STANDARD};
+use rsa::{
+    RsaPrivateKey, RsaPublicKey,
+    pkcs1::DecodeRsaPublicKey,
+    pkcs1v15::{Signature, SigningKey, VerifyingKey},
+    pkcs8::{DecodePrivateKey, EncodePrivateKey, EncodePublicKey},
+    sha2::Sha256,
+    signature::{SignatureEncoding, Signer, Verifier},
+};
+use zeroize::Zeroizing;
+
+/// Key size of the official privacyIDEA Authenticator app, and our default.
+pub const DEFAULT_KEY_BITS: usize = 4096;
+
+/// Smallest key size accepted (the server accepts any; we do not go lower).
+pub const MIN_KEY_BITS: usize = 2048;
+
+/// What can go wrong with privacyIDEA keys and signatures.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PiKeyError {
+    /// Key generation failed or the size is out of range.
+    #[error("cannot generate an RSA key: {0}")]
+    Generate(String),
+    /// A stored or received key cannot be read.
+    #[error("unreadable RSA key: {0}")]
+    BadKey(&'static str),
+    /// A signature is not base32 or does not verify.
+    #[error("signature does not verify")]
+    BadSignature,
+}
+
+/// The device's RSA key pair. `Debug` shows no key material.
+#[derive(Clone)]
+pub struct DeviceKey {
+    signing: SigningKey<Sha256>,
+    public: RsaPublicKey,
+}
+
+impl std::fmt::Debug for DeviceKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DeviceKey([REDACTED])")
+    }
+}
+
+impl DeviceKey {
+    /// Generates a key of `bits` (2048 to 4096). Slow (seconds for 4096):
+    /// call it off the UI and async threads, see [`Self::generate_blocking`].
+    pub fn generate(bits: usize) -> Result<Self, PiKeyError> {
+        if !(MIN_KEY_BITS..=DEFAULT_KEY_BITS).contains(&bits) {
+            return Err(PiKeyError::Generate(format!(
+                "{bits} bits is outside {MIN_KEY_BITS}..={DEFAULT_KEY_BITS}"
+            )));
+        }
+        let private = RsaPrivateKey::new(&mut rsa::rand_core::OsRng, bits)
+            .map_err(|e| PiKeyError::Generate(e.to_string()))?;
+        Ok(Self::from_private(private))
+    }
+
+    /// [`Self::generate`] on tokio's blocking pool, so neither the async
+    /// runtime's workers nor a UI thread wait for the prime search.
+    pub async fn generate_blocking(bits: usize) -> Result<Self, PiKeyError> {
+        tokio::task::spawn_blocking(move || Self::generate(bits))
+            .await
+            .map_err(|e| PiKeyError::Generate(e.to_string()))?
+    }
+
+    fn from_private(private: RsaPrivateKey) -> Self {
+        let public = private.to_public_key();
+        Self {
+            signing: SigningKey::<Sha256>::new(private),
+            public,
+        }
+    }
+
+    /// Reads a key from PKCS#8 DER.
+    pub fn from_pkcs8(der: &[u8]) -> Result<Self, PiKeyError> {
+        RsaPrivateKey::from_pkcs8_der(der)
+            .map(Self::from_private)
+            .map_err(|_| PiKeyError::BadKey("device key is not PKCS#8 RSA"))
+    }
+
+    /// The private key as PKCS#8 DER, in zeroizing memory.
+    pub fn pkcs8(&self) -> Result<Zeroizing<Vec<u8>>, PiKeyError> {
+        let private: &RsaPrivateKey = self.signing.as_ref();
+        private
+            .to_pkcs8_der()
+            .map(|d| Zeroizing::new(d.as_bytes().to_vec()))
+            .map_err(|_| PiKeyError::BadKey("cannot encode the device key"))
+    }
+
+    /// The public key as the server wants it in enrolment step 2: base64
+    /// of the DER SubjectPublicKeyInfo (rsaEncryption OID + NULL), no PEM
+    /// header. Never PKCS#1: the server would accept it and then fail
+    /// every poll.
+    pub fn spki_b64(&self) -> Result<String, PiKeyError> {
+        let der = self
+            .public
+            .to_public_key_der()
+            .map_err(|_| PiKeyError::BadKey("cannot encode the public key"))?;
+        Ok(STANDARD.encode(der.as_bytes()))
+    }
+
+    /// Key size in bits.
+    pub fn bits(&self) -> usize {
+        rsa::traits::PublicKeyParts::size(&self.public) * 8
+    }
+
+    /// Signs UTF-8 `message`: base32 (upper case, `=` padded) of the
+    /// PKCS#1 v1.5 SHA-256 signature.
+    pub fn sign(&self, message: &str) -> String {
+        let sig: Signature = self.signing.sign(message.as_bytes());
+        b32(&sig.to_bytes())
+    }
+}
+
+/// The server's per-token public key.
+#[derive(Debug, Clone)]
+pub struct ServerKey(VerifyingKey<Sha256>);
+
+impl ServerKey {
+    /// Reads the `public_key` of enrolment step 2's reply: base64 of a
+    /// PKCS#1 `RSAPublicKey` with the PEM lines stripped (newlines and
+    /// other whitespace are ignored).
+    pub fn from_pkcs1_b64(text: &str) -> Result<Self, PiKeyError> {
+        let der = pkcs1_der(text)?;
+        RsaPublicKey::from_pkcs1_der(&der)
+            .map(|k| Self(VerifyingKey::new(k)))
+            .map_err(|_| PiKeyError::BadKey("server key is not a PKCS#1 RSA public key"))
+    }
+
+    /// Checks a base32 PKCS#1 v1.5 SHA-256 signature over UTF-8 `message`.
+    pub fn verify(&self, message: &str, signature_b32: &str) -> Result<(), PiKeyError> {
+        let bytes = base32::decode(base32::Alphabet::Rfc4648 { padding: true }, signature_b32)
+            .ok_or(PiKeyError::BadSignature)?;
+        let sig = Signature::try_from(bytes.as_slice()).map_err(|_| PiKeyError::BadSignature)?;
+        self.0
+            .verify(message.as_bytes(), &sig)
+            .map_err(|_| PiKeyError::BadSignature)
+    }
+}
+
+/// The server key's DER after removing whitespace and decoding base64.
+pub fn pkcs1_der(text: &str) -> Result<Vec<u8>, PiKeyError> {
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    STANDARD
+        .decode(compact)
+        .map_err(|_| PiKeyError::BadKey("server key is not base64"))
+}
+
+/// Upper-case RFC 4648 base32 with `=` padding (the server decodes with
+/// Python's `b32decode`, which repairs neither case nor padding).
+pub fn b32(bytes: &[u8]) -> String {
+    base32::encode(base32::Alphabet::Rfc4648 { padding: true }, bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use rsa::pkcs1::EncodeRsaPublicKey;
+
+    use super::*;
+
+    fn key() -> DeviceKey {
+        DeviceKey::generate(2048).unwrap()
+    }
+
+    #[test]
+    fn spki_is_what_the_server_wraps_in_begin_public_key() {
+        let k = key();
+        let der = STANDARD.decode(k.spki_b64().unwrap()).unwrap();
+        // SPKI parses as SPKI, and is not a bare PKCS#1 key.
+        assert!(
+            rsa::pkcs8::DecodePublicKey::from_public_key_der(&der)
+                .map(|p: RsaPublicKey| p == k.public)
+                .unwrap()
+        );
+        assert!(RsaPublicKey::from_pkcs1_der(&der).is_err());
+        // rsaEncryption OID 1.2.840.113549.1.1.1 is inside.
+        let oid = [0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
+        assert!(der.windows(oid.len()).any(|w| w == oid));
+    }
+
+    #[test]
+    fn sign_verify_round_trip_and_tamper() {
+        let k = key();
+        let pkcs1 = k.public.to_pkcs1_der().unwrap();
+        let server = ServerKey::from_pkcs1_b64(&STANDARD.encode(pkcs1.as_bytes())).unwrap();
+        let sig = k.sign("nonce|serial");
+        assert!(sig.ends_with('=') || sig.len() % 8 == 0);
+        assert_eq!(sig, sig.to_uppercase());
+        server.verify("nonce|serial", &sig).unwrap();
+        assert_eq!(
+            server.verify("nonce|serial2", &sig),
+            Err(PiKeyError::BadSignature)
+        );
+        assert_eq!(
+            server.verify("nonce|serial", &sig.to_lowercase()),
+            Err(PiKeyError::BadSignature)
+        );
+        assert_eq!(
+            server.verify("nonce|serial", "not base32!"),
+            Err(PiKeyError::BadSignature)
+        );
+    }
+
+    #[test]
+    fn pkcs8_round_trip_and_bad_input() {
+        let k = key();
+        assert_eq!(k.bits(), 2048);
+        let back = DeviceKey::from_pkcs8(&k.pkcs8().unwrap()).unwrap();
+        assert_eq!(back.spki_b64().unwrap(), k.spki_b64().unwrap());
+        assert!(DeviceKey::from_pkcs8(b"junk").is_err());
+        assert!(format!("{k:?}").contains("REDACTED"));
+        assert!(ServerKey::from_pkcs1_b64("!!!").is_err());
+        assert!(ServerKey::from_pkcs1_b64(&k.spki_b64().unwrap()).is_err());
+        assert!(DeviceKey::generate(1024).is_err());
+        assert!(DeviceKey::generate(8192).is_err());
+    }
+
+    #[test]
+    fn server_key_with_newlines_as_privacyidea_sends_it() {
+        let k = key();
+        let b64 = STANDARD.encode(k.public.to_pkcs1_der().unwrap().as_bytes());
+        let wrapped: String = b64
+            .as_bytes()
+            .chunks(64)
+            .map(|c| std::str::from_utf8(c).unwrap())
+            .collect::<Vec<_>>()
+            .join("\n");
+        ServerKey::from_pkcs1_b64(&wrapped)
+            .unwrap()
+            .verify("x", &k.sign("x"))
+            .unwrap();
+    }
+}
