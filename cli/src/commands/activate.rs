@@ -44,9 +44,8 @@ pub fn run(args: &Args, vault: Option<&Path>) -> Result<Output, ApiError> {
         }
     };
     let activation = match &enrolment {
-        Enrolment::WatchwordActivation { code, url } => {
-            Activation::from_code_and_url(code.expose(), url.as_str())?
-        }
+        e @ Enrolment::WatchwordActivation { .. } => Activation::from_enrolment(e)
+            .ok_or_else(|| ApiError::invalid_input("not an activation"))??,
         Enrolment::MicrosoftActivation { explanation, .. } => {
             return Err(ApiError::MicrosoftManaged {
                 message: explanation.text.clone(),

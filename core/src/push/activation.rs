@@ -95,6 +95,18 @@ impl Activation {
         })
     }
 
+    /// The push activation behind a classified enrolment
+    /// ([`crate::enrol::classify`] / [`crate::enrol::activation_from_typed`]);
+    /// `None` when the enrolment is not a Watchword activation.
+    pub fn from_enrolment(e: &crate::enrol::Enrolment) -> Option<Result<Self, PushError>> {
+        match e {
+            crate::enrol::Enrolment::WatchwordActivation { code, url } => {
+                Some(Self::from_code_and_url(code.expose(), url.as_str()))
+            }
+            _ => None,
+        }
+    }
+
     /// The activation code (secret: send it, never print it).
     pub fn code(&self) -> &Sensitive<String> {
         &self.code
@@ -175,6 +187,16 @@ mod tests {
             Activation::from_code_and_url("123 456 789", "https://example.org/mfa/v1/activate/e_1")
                 .unwrap();
         assert_eq!(a.base_url(), "https://example.org/mfa");
+    }
+
+    #[test]
+    fn from_a_classified_enrolment() {
+        let link = activation_link("123456789", "https://mfa.example.org/v1/activate/e1");
+        let e = crate::enrol::classify(&link).unwrap();
+        let a = Activation::from_enrolment(&e).unwrap().unwrap();
+        assert_eq!(a.base_url(), "https://mfa.example.org");
+        let otp = crate::enrol::classify("otpauth://totp/A:b?secret=JBSWY3DPEHPK3PXP").unwrap();
+        assert!(Activation::from_enrolment(&otp).is_none());
     }
 
     #[test]
