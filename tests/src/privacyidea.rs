@@ -5,6 +5,9 @@
 //! the variables read here. Without `WATCHWORD_PI_URL` the tests skip,
 //! except under `CI=true`, where a missing server is a failure.
 
+// A test helper: failing loudly on a broken server is what it is for.
+#![allow(clippy::unwrap_used)]
+
 use serde_json::{Value, json};
 
 /// A configured privacyIDEA server.
