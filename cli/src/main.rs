@@ -42,10 +42,12 @@ enum Command {
     Activate(commands::activate::Args),
     /// List sign-in requests waiting for approval.
     Pending(commands::pending::Args),
-    /// Answer a sign-in request: approve --number N, deny, or fraud.
+    /// Answer a sign-in request: approve [--number N | --answer X], deny [--reason cancelled], or fraud.
     Respond(commands::respond::Args),
     /// Approve sign-ins interactively (context, countdown, number).
     Approve(commands::approve::Args),
+    /// Add an account from a link (privacyIDEA push: otpauth://pipush/...).
+    Add(commands::add::Args),
     /// Run the whole push approval on this machine (server, phone, relying party).
     Demo(commands::demo::Args),
 }
@@ -68,6 +70,7 @@ fn main() -> ExitCode {
         Command::Pending(args) => commands::pending::run(args, cli.vault.as_deref()),
         Command::Respond(args) => commands::respond::run(args, cli.vault.as_deref()),
         Command::Approve(args) => commands::approve::run(args, cli.vault.as_deref(), cli.json),
+        Command::Add(args) => commands::add::run(args, cli.vault.as_deref()),
         Command::Demo(args) => commands::demo::run(args, cli.json),
     };
     match result {

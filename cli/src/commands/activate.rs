@@ -51,10 +51,12 @@ pub fn run(args: &Args, vault: Option<&Path>) -> Result<Output, ApiError> {
                 message: explanation.text.clone(),
             });
         }
-        Enrolment::PrivacyIdeaPush(_) => {
-            return Err(ApiError::Unsupported {
-                message: "privacyIDEA push tokens are not supported by this build yet".into(),
-            });
+        Enrolment::PrivacyIdeaPush(link) => {
+            return super::add_privacyidea::enrol(
+                link,
+                watchword_core::push::privacyidea::DEFAULT_KEY_BITS,
+                vault,
+            );
         }
         other => {
             return Err(ApiError::InvalidLink {

@@ -13,3 +13,7 @@ mod prompt;
 mod push_common;
 mod push_store;
 pub mod respond;
+
+// privacyIDEA push (issue 7).
+pub mod add;
+mod add_privacyidea;

@@ -37,10 +37,15 @@ pub fn run(_args: &Args, vault: Option<&Path>) -> Result<Output, ApiError> {
             },
             utc(c.created_at),
             c.seconds_left(now),
-            if c.needs_number {
-                "  (needs the number)"
+            if !c.options.is_empty() {
+                format!(
+                    "  (pick the one on the sign-in screen: {})",
+                    c.options.join(", ")
+                )
+            } else if c.needs_number {
+                "  (needs the number)".to_owned()
             } else {
-                ""
+                String::new()
             }
         ));
     }

@@ -32,6 +32,8 @@ pub fn challenge_json(c: &PendingChallenge, now: i64) -> Value {
         "seconds_left": c.seconds_left(now),
         "needs_number": c.needs_number,
         "provider": c.provider,
+        "options": c.options,
+        "message": c.message,
     })
 }
 

@@ -1,4 +1,5 @@
-//! `watchword respond <id> approve --number N | deny | fraud`.
+//! `watchword respond <id> approve [--answer X] | deny [--reason cancelled] | fraud`,
+//! for sign-in requests of either push protocol.
 
 use std::{path::Path, sync::Arc};
 
@@ -6,7 +7,10 @@ use serde_json::json;
 use watchword_core::{
     ApiError,
     otp::SystemClock,
-    push::{Decision, PushService},
+    push::{
+        Decision, PushService,
+        privacyidea::{DeclineReason, PiAnswer},
+    },
 };
 
 use super::{
@@ -14,6 +18,13 @@ use super::{
     push_store,
 };
 use crate::output::Output;
+
+/// Why a sign-in is denied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReasonArg {
+    /// I started it but changed my mind (privacyIDEA `cancelled`).
+    Cancelled,
+}
 
 /// Arguments of `respond`.
 #[derive(Debug, clap::Args)]
@@ -24,20 +35,53 @@ pub struct Args {
     #[arg(value_enum)]
     decision: DecisionArg,
     /// The number shown on the sign-in screen (approve).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "answer")]
     number: Option<u8>,
+    /// The option shown on the sign-in screen, one of `pending`'s
+    /// `options` (approve).
+    #[arg(long)]
+    answer: Option<String>,
+    /// Why (deny).
+    #[arg(long, value_enum)]
+    reason: Option<ReasonArg>,
 }
 
 /// Answers one sign-in request.
 pub fn run(args: &Args, vault: Option<&Path>) -> Result<Output, ApiError> {
     let decision = Decision::from(args.decision);
-    if decision != Decision::Approve && args.number.is_some() {
-        return Err(ApiError::invalid_input("--number goes with approve only"));
+    let answer = args
+        .answer
+        .clone()
+        .or_else(|| args.number.map(|n| n.to_string()));
+    if decision != Decision::Approve && answer.is_some() {
+        return Err(ApiError::invalid_input(
+            "--number and --answer go with approve only",
+        ));
+    }
+    if decision != Decision::Deny && args.reason.is_some() {
+        return Err(ApiError::invalid_input("--reason goes with deny only"));
     }
     let service = PushService::new(push_store::open(vault)?, Arc::new(SystemClock))?;
-    let state = runtime()?.block_on(service.respond(&args.id, decision, args.number))?;
+    let reply = PiAnswer {
+        decision,
+        presence_answer: answer,
+        reason: args
+            .reason
+            .map(|ReasonArg::Cancelled| DeclineReason::Cancelled),
+    };
+    let state = runtime()?.block_on(service.respond_with(&args.id, &reply))?;
+    let display_code = service.tracked(&args.id).and_then(|t| t.display_code);
+    let mut human = format!("Sign-in request {}: {}.", args.id, state.as_str());
+    if let Some(code) = &display_code {
+        human.push_str(&format!(" Enter {code} on the sign-in screen."));
+    }
     Ok(Output {
-        human: format!("Sign-in request {}: {}.", args.id, state.as_str()),
-        json: json!({"id": args.id, "decision": decision.as_str(), "state": state.as_str()}),
+        human,
+        json: json!({
+            "id": args.id,
+            "decision": decision.as_str(),
+            "state": state.as_str(),
+            "display_code": display_code,
+        }),
     })
 }
