@@ -32,6 +32,54 @@ pub enum WatchwordError {
         /// Human message.
         message: String,
     },
+    /// See [`ApiError::WrongKey`].
+    #[error("{message}")]
+    WrongKey {
+        /// Human message.
+        message: String,
+    },
+    /// See [`ApiError::CorruptVault`].
+    #[error("{message}")]
+    CorruptVault {
+        /// Human message.
+        message: String,
+    },
+    /// See [`ApiError::VaultMissing`].
+    #[error("{message}")]
+    VaultMissing {
+        /// Human message.
+        message: String,
+    },
+    /// See [`ApiError::VaultExists`].
+    #[error("{message}")]
+    VaultExists {
+        /// Human message.
+        message: String,
+    },
+    /// See [`ApiError::Duplicate`].
+    #[error("{message}")]
+    Duplicate {
+        /// Human message.
+        message: String,
+    },
+    /// See [`ApiError::NotFound`].
+    #[error("{message}")]
+    NotFound {
+        /// Human message.
+        message: String,
+    },
+    /// See [`ApiError::KeyUnavailable`].
+    #[error("{message}")]
+    KeyUnavailable {
+        /// Human message.
+        message: String,
+    },
+    /// See [`ApiError::Storage`].
+    #[error("{message}")]
+    Storage {
+        /// Human message.
+        message: String,
+    },
     /// A callback into the shell failed, or a panic was caught.
     #[error("{message}")]
     Internal {
@@ -47,6 +95,14 @@ impl From<ApiError> for WatchwordError {
             ApiError::InvalidSecret { message } => Self::InvalidSecret { message },
             ApiError::InvalidLink { message } => Self::InvalidLink { message },
             ApiError::Unsupported { message } => Self::Unsupported { message },
+            ApiError::WrongKey { message } => Self::WrongKey { message },
+            ApiError::CorruptVault { message } => Self::CorruptVault { message },
+            ApiError::VaultMissing { message } => Self::VaultMissing { message },
+            ApiError::VaultExists { message } => Self::VaultExists { message },
+            ApiError::Duplicate { message } => Self::Duplicate { message },
+            ApiError::NotFound { message } => Self::NotFound { message },
+            ApiError::KeyUnavailable { message } => Self::KeyUnavailable { message },
+            ApiError::Storage { message } => Self::Storage { message },
         }
     }
 }
