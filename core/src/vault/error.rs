@@ -40,7 +40,7 @@ pub enum VaultError {
     /// Adding an account that is already stored (same secret, issuer and
     /// name) without `force`.
     #[error(
-        "this account is already in the vault (id {existing}); add it again with force to keep both"
+        "this account is already in the vault (id {existing}); add it with force (`--force`) to keep both"
     )]
     Duplicate {
         /// Id of the stored copy.
