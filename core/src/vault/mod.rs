@@ -222,9 +222,12 @@ impl Vault {
     }
 }
 
-/// Refuses anything that is not an SQLite file before SQLite sees it: an
-/// empty file would otherwise be taken as a new database and written to.
+/// Refuses anything that is not a whole SQLite file before SQLite sees
+/// it: an empty file would be taken as a new database and written to, and
+/// a truncated one reads as if zero-padded, then gets extended by the next
+/// write.
 fn check_header(path: &Path) -> VaultResult<()> {
+    let corrupt = |what: &str| Err(VaultError::Corrupt(what.to_owned()));
     let mut file = match File::open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -232,13 +235,34 @@ fn check_header(path: &Path) -> VaultResult<()> {
         }
         Err(e) => return Err(e.into()),
     };
-    let mut header = [0u8; 16];
-    match file.read_exact(&mut header) {
-        Ok(()) if &header == SQLITE_HEADER => Ok(()),
-        Ok(()) | Err(_) => Err(VaultError::Corrupt(
-            "the file is not an SQLite database".into(),
-        )),
+    let mut header = [0u8; 100];
+    if file.read_exact(&mut header).is_err() || &header[..16] != SQLITE_HEADER {
+        return corrupt("the file is not an SQLite database");
     }
+    let len = file.metadata()?.len();
+    let page_size = match u16::from_be_bytes([header[16], header[17]]) {
+        1 => 65_536,
+        n => u64::from(n),
+    };
+    let word = |at: usize| {
+        u32::from_be_bytes([header[at], header[at + 1], header[at + 2], header[at + 3]])
+    };
+    // The page count in the header is only meaningful when the "valid
+    // for" counter matches the change counter (SQLite's own rule).
+    let pages = (word(92) == word(24)).then(|| u64::from(word(28)));
+    // With a non-empty WAL (after a crash) the file may legitimately lag
+    // behind the header until SQLite replays the WAL; check only without.
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    let wal_pending = std::fs::metadata(PathBuf::from(wal)).is_ok_and(|m| m.len() > 0);
+    if !wal_pending
+        && (page_size < 512
+            || len % page_size != 0
+            || pages.is_some_and(|p| len < p.saturating_mul(page_size)))
+    {
+        return corrupt("the file is truncated");
+    }
+    Ok(())
 }
 
 /// Unix seconds now (0 for a clock before 1970).
