@@ -25,7 +25,8 @@ pub fn run(vault: Option<&std::path::Path>, args: &Args) -> Result<Output, ApiEr
         memory_kib: args.kdf_memory_kib.unwrap_or(KdfParams::STRONG.memory_kib),
         iterations: args.kdf_iterations.unwrap_or(KdfParams::STRONG.iterations),
         ..KdfParams::STRONG
-    };
+    }
+    .validate()?;
     let v = unlock::create_vault(vault, &args.unlock, params)?;
     let path = v.path().display().to_string();
     Ok(Output {

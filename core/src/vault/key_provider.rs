@@ -87,6 +87,23 @@ impl KdfParams {
     const MAX_ITERATIONS: u32 = 64;
     const MAX_PARALLELISM: u32 = 16;
 
+    /// Checks the parameters before a vault is made with them: argon2's
+    /// own minimums (1 pass, 8 KiB per lane) and this module's maximums.
+    pub fn validate(self) -> Result<Self, super::VaultError> {
+        self.argon2().map(|_| self).map_err(|_| {
+            super::VaultError::Invalid(format!(
+                "argon2 parameters out of range: memory {} KiB (8 x lanes to {}), \
+                 iterations {} (1 to {}), lanes {} (1 to {})",
+                self.memory_kib,
+                Self::MAX_MEMORY_KIB,
+                self.iterations,
+                Self::MAX_ITERATIONS,
+                self.parallelism,
+                Self::MAX_PARALLELISM
+            ))
+        })
+    }
+
     fn argon2(self) -> Result<Argon2<'static>, KeyProviderError> {
         if self.memory_kib > Self::MAX_MEMORY_KIB
             || self.iterations > Self::MAX_ITERATIONS
@@ -310,6 +327,32 @@ mod tests {
             provider("p").unwrap(wrapped),
             Err(KeyProviderError::Malformed { .. })
         ));
+    }
+
+    #[test]
+    fn parameters_are_validated() {
+        assert!(KdfParams::STRONG.validate().is_ok());
+        assert!(KdfParams::FAST_INSECURE_FOR_TESTS.validate().is_ok());
+        for bad in [
+            KdfParams {
+                memory_kib: 7,
+                ..KdfParams::FAST_INSECURE_FOR_TESTS
+            },
+            KdfParams {
+                iterations: 0,
+                ..KdfParams::FAST_INSECURE_FOR_TESTS
+            },
+            KdfParams {
+                iterations: 65,
+                ..KdfParams::FAST_INSECURE_FOR_TESTS
+            },
+            KdfParams {
+                memory_kib: 2 << 20,
+                ..KdfParams::STRONG
+            },
+        ] {
+            assert!(bad.validate().is_err(), "{bad:?}");
+        }
     }
 
     #[test]
