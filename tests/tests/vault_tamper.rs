@@ -23,13 +23,13 @@ fn provider() -> PassphraseKeyProvider {
     )
 }
 
-/// A closed vault with two accounts of equal-length secrets; returns the
+/// A closed vault with two accounts of equal-length records; returns the
 /// path and the two ids.
 fn vault(dir: &Path) -> (PathBuf, i64, i64) {
     let path = dir.join("t.db");
     let v = Vault::create(&path, &provider()).unwrap();
     let mut ids = Vec::new();
-    for (name, key) in [("first", [1u8; 20]), ("second", [2u8; 20])] {
+    for (name, key) in [("alpha", [1u8; 20]), ("bravo", [2u8; 20])] {
         let a = Account::new(
             Some("Tamper".into()),
             name.into(),
@@ -146,7 +146,7 @@ fn flipped_bytes_in_a_ciphertext_are_detected() {
     let dir = tempfile::tempdir().unwrap();
     let (path, id, _) = vault(dir.path());
     let pristine = std::fs::read(&path).unwrap();
-    for column in ["otp", "details"] {
+    for column in ["sealed"] {
         let ct = blob(&path, id, column);
         let at = find(&pristine, &ct);
         // Format byte, nonce, body, tag.
@@ -166,7 +166,7 @@ fn ciphertexts_swapped_between_rows_are_detected() {
     let dir = tempfile::tempdir().unwrap();
     let (path, a, b) = vault(dir.path());
     let mut bytes = std::fs::read(&path).unwrap();
-    let (ca, cb) = (blob(&path, a, "otp"), blob(&path, b, "otp"));
+    let (ca, cb) = (blob(&path, a, "sealed"), blob(&path, b, "sealed"));
     assert_eq!(ca.len(), cb.len());
     let (ia, ib) = (find(&bytes, &ca), find(&bytes, &cb));
     bytes[ia..ia + ca.len()].copy_from_slice(&cb);

@@ -56,11 +56,10 @@ struct Row {
     sort_order: i64,
     created_at: i64,
     updated_at: i64,
-    otp: Vec<u8>,
-    details: Vec<u8>,
+    sealed: Vec<u8>,
 }
 
-const SELECT: &str = "SELECT id, sort_order, created_at, updated_at, otp, details FROM accounts";
+const SELECT: &str = "SELECT id, sort_order, created_at, updated_at, sealed FROM accounts";
 
 fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
     Ok(Row {
@@ -68,18 +67,16 @@ fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
         sort_order: r.get(1)?,
         created_at: r.get(2)?,
         updated_at: r.get(3)?,
-        otp: r.get(4)?,
-        details: r.get(5)?,
+        sealed: r.get(4)?,
     })
 }
 
 impl Vault {
     fn decrypt_account(&self, row: Row) -> VaultResult<StoredAccount> {
-        let otp = self.open_field(TABLE, "otp", row.id, &row.otp)?;
-        let details = self.open_field(TABLE, "details", row.id, &row.details)?;
+        let plain = self.open_field(TABLE, "sealed", row.id, &row.sealed)?;
         Ok(StoredAccount {
             id: row.id,
-            account: record::decode_account(&otp, &details)?,
+            account: record::decode_account(&plain)?,
             sort_order: row.sort_order,
             created_at: row.created_at,
             updated_at: row.updated_at,
@@ -95,11 +92,10 @@ impl Vault {
     }
 
     fn write_account(&self, tx: &Transaction<'_>, id: i64, a: &Account) -> VaultResult<()> {
-        let otp = self.seal(TABLE, "otp", id, &record::encode_otp(&a.otp))?;
-        let details = self.seal(TABLE, "details", id, &record::encode_details(a)?)?;
+        let sealed = self.seal(TABLE, "sealed", id, &record::encode_account(a)?)?;
         tx.execute(
-            "UPDATE accounts SET otp = ?1, details = ?2, updated_at = ?3 WHERE id = ?4",
-            params![otp, details, now(), id],
+            "UPDATE accounts SET sealed = ?1, updated_at = ?2 WHERE id = ?3",
+            params![sealed, now(), id],
         )?;
         Ok(())
     }
@@ -127,12 +123,12 @@ impl Vault {
             |r| r.get(0),
         )?;
         let t = now();
-        // The id is part of each ciphertext's associated data, so the row
-        // is created first (empty blobs) and sealed once its id is known,
+        // The id is part of the ciphertext's associated data, so the row
+        // is created first (empty blob) and sealed once its id is known,
         // in the same transaction.
         tx.execute(
-            "INSERT INTO accounts (sort_order, created_at, updated_at, otp, details)
-             VALUES (?1, ?2, ?2, x'', x'')",
+            "INSERT INTO accounts (sort_order, created_at, updated_at, sealed)
+             VALUES (?1, ?2, ?2, x'')",
             params![sort_order, t],
         )?;
         let id = tx.last_insert_rowid();

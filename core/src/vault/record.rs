@@ -1,11 +1,13 @@
-//! The plaintext inside an account's two ciphertexts.
+//! The plaintext inside an account's ciphertext:
+//! `otp length (u16) || otp || details`, where
 //!
-//! - `otp`: a small binary record, so the secret never passes through a
+//! - `otp` is a small binary record, so the secret never passes through a
 //!   JSON string and every buffer holding it is zeroized:
 //!   `format (1) || kind (1) || algorithm (1) || digits (1) || period
-//!   (u32) || counter (u64) || t0 (i64) || secret bytes`, big-endian.
-//! - `details`: JSON of [`Details`] (issuer, name, icon, group, notes,
-//!   provenance, exportable, link extras).
+//!   (u32) || counter (u64) || t0 (i64) || secret bytes`, big-endian;
+//! - `details` is JSON of [`Details`] (issuer, name, icon, group, notes,
+//!   provenance, exportable, link extras), absent fields left out, so new
+//!   fields can be added without a migration.
 
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
@@ -84,22 +86,40 @@ pub fn decode_otp(b: &[u8]) -> VaultResult<OtpParams> {
 /// The sealed metadata of an OTP account.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Details {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     issuer: Option<String>,
     name: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     icon: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     group: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     notes: Option<String>,
     provenance: Provenance,
     exportable: bool,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_default")]
     extras: LinkExtras,
 }
 
+fn is_default(x: &LinkExtras) -> bool {
+    *x == LinkExtras::default()
+}
+
+/// Serializes a whole account: the plaintext of its one ciphertext.
+pub fn encode_account(a: &Account) -> VaultResult<Zeroizing<Vec<u8>>> {
+    let otp = encode_otp(&a.otp);
+    let details = encode_details(a)?;
+    let otp_len = u16::try_from(otp.len())
+        .map_err(|_| VaultError::Invalid("the secret is too long to store".into()))?;
+    let mut out = Zeroizing::new(Vec::with_capacity(2 + otp.len() + details.len()));
+    out.extend_from_slice(&otp_len.to_be_bytes());
+    out.extend_from_slice(&otp);
+    out.extend_from_slice(&details);
+    Ok(out)
+}
+
 /// Serializes an account's metadata.
-pub fn encode_details(a: &Account) -> VaultResult<Vec<u8>> {
+fn encode_details(a: &Account) -> VaultResult<Vec<u8>> {
     let d = Details {
         issuer: a.issuer.clone(),
         name: a.name.clone(),
@@ -113,8 +133,17 @@ pub fn encode_details(a: &Account) -> VaultResult<Vec<u8>> {
     serde_json::to_vec(&d).map_err(|e| VaultError::Storage(format!("cannot encode account: {e}")))
 }
 
-/// Rebuilds an account from its two decrypted parts.
-pub fn decode_account(otp: &[u8], details: &[u8]) -> VaultResult<Account> {
+/// Rebuilds an account from what [`encode_account`] wrote.
+pub fn decode_account(plain: &[u8]) -> VaultResult<Account> {
+    let bad = || VaultError::Corrupt("account record: bad layout".into());
+    let len_bytes: [u8; 2] = plain
+        .get(..2)
+        .ok_or_else(bad)?
+        .try_into()
+        .map_err(|_| bad())?;
+    let otp_end = 2 + usize::from(u16::from_be_bytes(len_bytes));
+    let otp = plain.get(2..otp_end).ok_or_else(bad)?;
+    let details = &plain[otp_end..];
     let d: Details = serde_json::from_slice(details)
         .map_err(|e| VaultError::Corrupt(format!("account details: {e}")))?;
     Ok(Account {
@@ -133,6 +162,26 @@ pub fn decode_account(otp: &[u8], details: &[u8]) -> VaultResult<Account> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn account_record_round_trips_and_rejects_garbage() {
+        let mut a = Account::new(
+            Some("ACME".into()),
+            "alice".into(),
+            OtpParams::totp(Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap()),
+            Provenance::Import("aegis".into()),
+        );
+        let plain = encode_account(&a).unwrap();
+        assert_eq!(decode_account(&plain).unwrap(), a);
+        // Absent fields are left out of the JSON part.
+        assert!(!String::from_utf8_lossy(&plain).contains("null"));
+        a.notes = Some("n".into());
+        a.extras.image = Some("i".into());
+        assert_eq!(decode_account(&encode_account(&a).unwrap()).unwrap(), a);
+        for cut in [0, 1, 2, 10, plain.len() - 1] {
+            assert!(decode_account(&plain[..cut]).is_err(), "{cut}");
+        }
+    }
 
     #[test]
     fn otp_record_round_trips_and_rejects_garbage() {

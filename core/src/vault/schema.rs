@@ -2,7 +2,8 @@
 //!
 //! Versioned by `PRAGMA user_version`. In clear: ids, timestamps, sort
 //! order, setting names and the schema version. Everything else is sealed
-//! with the data key (`crypto.rs`), one ciphertext per column.
+//! with the data key (`crypto.rs`), each ciphertext bound to its table,
+//! column, row and the schema version.
 //!
 //! Connection settings, and why:
 //! - `journal_mode=WAL`: readers never block the writer (the phone UI
@@ -39,16 +40,16 @@ CREATE TABLE meta (
     canary      BLOB    NOT NULL,  -- known text sealed with the data key
     created_at  INTEGER NOT NULL
 );
--- OTP accounts. otp: sealed binary OtpParams (kind, hash, digits, period,
--- counter, t0, secret). details: sealed JSON (issuer, name, icon, group,
--- notes, provenance, exportable, link extras).
+-- OTP accounts. sealed: one ciphertext of the whole account (record.rs:
+-- secret and generator settings, issuer, name, icon, group, notes,
+-- provenance, exportable, link extras). One per row rather than one per
+-- field: reading 1000 accounts is one AES-GCM open each.
 CREATE TABLE accounts (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
     sort_order  INTEGER NOT NULL,
     created_at  INTEGER NOT NULL,
     updated_at  INTEGER NOT NULL,
-    otp         BLOB    NOT NULL,
-    details     BLOB    NOT NULL
+    sealed      BLOB    NOT NULL
 );
 CREATE INDEX accounts_by_sort_order ON accounts (sort_order, id);
 -- Push-approval accounts. details: sealed JSON (provider, issuer, name,

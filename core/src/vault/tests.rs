@@ -370,12 +370,11 @@ fn swapped_or_altered_ciphertexts_are_corrupt_not_garbage() {
         .unwrap();
     drop(v);
     let raw = rusqlite::Connection::open(&p).unwrap();
-    // Swap the otp column of a and b.
-    raw.execute_batch(&format!(
-        "UPDATE accounts SET otp = (SELECT otp FROM accounts WHERE id = {b}) WHERE id = {a};",
-        a = a.id,
-        b = b.id
-    ))
+    // Copy b's ciphertext over a's.
+    raw.execute(
+        "UPDATE accounts SET sealed = (SELECT sealed FROM accounts WHERE id = ?2) WHERE id = ?1",
+        [a.id, b.id],
+    )
     .unwrap();
     drop(raw);
     let v = Vault::open(&p, &pass("pw")).unwrap();
@@ -386,14 +385,24 @@ fn swapped_or_altered_ciphertexts_are_corrupt_not_garbage() {
         Err(VaultError::Corrupt(_))
     ));
     assert!(v.get_account(b.id).is_ok());
+    // A ciphertext from another column of the same row id (a push
+    // account's state) does not open as an account either.
+    let push = v
+        .add_push_account(PushAccount::new(
+            "watchword",
+            None,
+            "p".into(),
+            b"{}".to_vec(),
+        ))
+        .unwrap();
     drop(v);
-    // Column swap within one row: otp <-> details.
     let raw = rusqlite::Connection::open(&p).unwrap();
     raw.execute(
-        "UPDATE accounts SET otp = details, details = otp WHERE id = ?1",
-        [b.id],
+        "UPDATE accounts SET sealed = (SELECT state FROM push_accounts WHERE id = ?1) WHERE id = ?2",
+        [push.id, b.id],
     )
     .unwrap();
+    assert_eq!(push.id, a.id, "same row id, other table");
     drop(raw);
     let v = Vault::open(&p, &pass("pw")).unwrap();
     assert!(matches!(v.get_account(b.id), Err(VaultError::Corrupt(_))));
