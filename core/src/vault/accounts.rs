@@ -73,7 +73,7 @@ fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
 
 impl Vault {
     fn decrypt_account(&self, row: Row) -> VaultResult<StoredAccount> {
-        let plain = self.open_field(TABLE, "sealed", row.id, &row.sealed)?;
+        let plain = self.open_field(TABLE, "sealed", row.id, row.sealed)?;
         Ok(StoredAccount {
             id: row.id,
             account: record::decode_account(&plain)?,

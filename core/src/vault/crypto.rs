@@ -90,14 +90,20 @@ impl SealingKey {
     /// the bytes were altered, moved or truncated: the caller decides
     /// which error that is.
     pub fn open(&self, aad: Aad<'_>, sealed: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
-        if sealed.len() < SEAL_OVERHEAD || sealed[0] != SEAL_FORMAT {
+        self.open_owned(aad, sealed.to_vec())
+    }
+
+    /// [`SealingKey::open`] in place, for a buffer the caller owns (a row
+    /// just read): no copy, and the buffer is zeroized when dropped.
+    pub fn open_owned(&self, aad: Aad<'_>, sealed: Vec<u8>) -> Option<Zeroizing<Vec<u8>>> {
+        let mut buf = Zeroizing::new(sealed);
+        if buf.len() < SEAL_OVERHEAD || buf[0] != SEAL_FORMAT {
             return None;
         }
-        let nonce = Nonce::try_assume_unique_for_key(&sealed[1..1 + NONCE_LEN]).ok()?;
-        let mut buf = Zeroizing::new(sealed[1 + NONCE_LEN..].to_vec());
+        let nonce = Nonce::try_assume_unique_for_key(&buf[1..1 + NONCE_LEN]).ok()?;
         let len = self
             .0
-            .open_in_place(nonce, RingAad::from(aad.bytes()), &mut buf)
+            .open_within(nonce, RingAad::from(aad.bytes()), &mut buf, 1 + NONCE_LEN..)
             .ok()?
             .len();
         buf.truncate(len);
@@ -146,12 +152,14 @@ impl DataKey {
     /// Opens a field value; a failure with the right key (the canary
     /// opened) means the file was damaged or tampered with.
     pub fn open(&self, aad: Aad<'_>, sealed: &[u8]) -> VaultResult<Zeroizing<Vec<u8>>> {
-        self.key.open(aad, sealed).ok_or_else(|| {
-            VaultError::Corrupt(format!(
-                "{}.{} of row {} does not decrypt: it was altered or moved",
-                aad.table, aad.column, aad.row
-            ))
-        })
+        self.key.open(aad, sealed).ok_or_else(|| corrupt_field(aad))
+    }
+
+    /// [`DataKey::open`] of a buffer the caller owns, decrypted in place.
+    pub fn open_owned(&self, aad: Aad<'_>, sealed: Vec<u8>) -> VaultResult<Zeroizing<Vec<u8>>> {
+        self.key
+            .open_owned(aad, sealed)
+            .ok_or_else(|| corrupt_field(aad))
     }
 
     /// Opens without turning failure into an error (the canary check).
@@ -164,6 +172,14 @@ impl fmt::Debug for DataKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("DataKey([REDACTED])")
     }
+}
+
+/// The error for a field that does not open under the right key.
+fn corrupt_field(aad: Aad<'_>) -> VaultError {
+    VaultError::Corrupt(format!(
+        "{}.{} of row {} does not decrypt: it was altered or moved",
+        aad.table, aad.column, aad.row
+    ))
 }
 
 #[cfg(test)]
@@ -182,6 +198,14 @@ mod tests {
         let sealed = key.seal(HERE, b"hello").unwrap();
         assert_eq!(sealed.len(), 5 + SEAL_OVERHEAD);
         assert_eq!(key.open(HERE, &sealed).unwrap().as_slice(), b"hello");
+        assert_eq!(
+            key.open_owned(HERE, sealed.clone()).unwrap().as_slice(),
+            b"hello"
+        );
+        assert!(matches!(
+            key.open_owned(Aad { row: "9", ..HERE }, sealed.clone()),
+            Err(VaultError::Corrupt(_))
+        ));
         // Fresh nonce per write.
         assert_ne!(key.seal(HERE, b"hello").unwrap(), sealed);
         for other in [

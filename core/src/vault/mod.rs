@@ -145,13 +145,12 @@ impl Vault {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         schema::configure(&conn)?;
-        let version = schema::check(&conn)?;
-        let (wrapped, canary): (Vec<u8>, Vec<u8>) = conn.query_row(
-            "SELECT wrapped_key, canary FROM meta WHERE id = 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
-        let raw = zeroize::Zeroizing::new(provider.unwrap(wrapped)?);
+        let schema::Meta {
+            version,
+            wrapped_key,
+            canary,
+        } = schema::check(&conn)?;
+        let raw = zeroize::Zeroizing::new(provider.unwrap(wrapped_key)?);
         let key = DataKey::from_bytes(&raw).ok_or(VaultError::WrongKey)?;
         match key.try_open(CANARY_AAD, &canary) {
             Some(text) if text.as_slice() == CANARY_TEXT => {}
@@ -203,15 +202,16 @@ impl Vault {
         )
     }
 
+    /// Opens a field just read from its row (decrypted in place).
     fn open_field(
         &self,
         table: &str,
         column: &str,
         row: i64,
-        sealed: &[u8],
+        sealed: Vec<u8>,
     ) -> VaultResult<zeroize::Zeroizing<Vec<u8>>> {
         let row = row.to_string();
-        self.key.open(
+        self.key.open_owned(
             Aad {
                 table,
                 column,

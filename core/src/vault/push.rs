@@ -123,8 +123,8 @@ fn check_provider(provider: &str) -> VaultResult<()> {
 
 impl Vault {
     fn decrypt_push(&self, row: Row) -> VaultResult<StoredPushAccount> {
-        let details = self.open_field(TABLE, "details", row.id, &row.details)?;
-        let state = self.open_field(TABLE, "state", row.id, &row.state)?;
+        let details = self.open_field(TABLE, "details", row.id, row.details)?;
+        let state = self.open_field(TABLE, "state", row.id, row.state)?;
         let d: Details = serde_json::from_slice(&details)
             .map_err(|e| VaultError::Corrupt(format!("push account details: {e}")))?;
         Ok(StoredPushAccount {

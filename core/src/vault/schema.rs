@@ -93,9 +93,19 @@ pub fn create(conn: &mut Connection) -> VaultResult<()> {
     Ok(())
 }
 
+/// What [`check`] reads from a vault: enough to unlock it.
+pub struct Meta {
+    /// The schema version in the file.
+    pub version: i64,
+    /// The data key as the key provider wrapped it.
+    pub wrapped_key: Vec<u8>,
+    /// Known text sealed with the data key.
+    pub canary: Vec<u8>,
+}
+
 /// Checks, without writing anything, that the database is a Watchword
-/// vault this build can read; returns its schema version.
-pub fn check(conn: &Connection) -> VaultResult<i64> {
+/// vault this build can read, and reads what unlocking needs.
+pub fn check(conn: &Connection) -> VaultResult<Meta> {
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if version == 0 {
         return Err(VaultError::Corrupt("not a Watchword vault".into()));
@@ -106,17 +116,27 @@ pub fn check(conn: &Connection) -> VaultResult<i64> {
             supported: SCHEMA_VERSION,
         });
     }
-    let magic: Option<String> = conn
-        .query_row("SELECT magic FROM meta WHERE id = 1", [], |r| r.get(0))
+    let row: Option<(String, Vec<u8>, Vec<u8>)> = conn
+        .query_row(
+            "SELECT magic, wrapped_key, canary FROM meta WHERE id = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
         .optional()
         .map_err(|e| match VaultError::from(e) {
-            VaultError::Storage(m) if m.contains("no such") => {
-                VaultError::Corrupt("not a Watchword vault (no meta table)".into())
+            VaultError::Storage(m)
+                if m.contains("no such") || m.contains("Invalid column type") =>
+            {
+                VaultError::Corrupt("not a Watchword vault (no usable meta table)".into())
             }
             other => other,
         })?;
-    match magic.as_deref() {
-        Some(MAGIC) => Ok(version),
+    match row {
+        Some((magic, wrapped_key, canary)) if magic == MAGIC => Ok(Meta {
+            version,
+            wrapped_key,
+            canary,
+        }),
         _ => Err(VaultError::Corrupt("not a Watchword vault".into())),
     }
 }
