@@ -17,7 +17,7 @@
 use std::{
     hint::black_box,
     path::{Path, PathBuf},
-    time::Duration,
+    time::{Duration, Instant},
 };
 
 use criterion::Criterion;
@@ -168,6 +168,28 @@ fn median_ns(bench: &str) -> f64 {
     v["median"]["point_estimate"].as_f64().unwrap()
 }
 
+/// Medians of the three measurements taken in turn, round after round, so
+/// that load from other processes on the shared machine hits all three
+/// alike (criterion runs them one after the other).
+fn interleaved(vault: &Path, plain: &Path, rounds: usize) -> [f64; 3] {
+    let mut samples: [Vec<f64>; 3] = Default::default();
+    for _ in 0..rounds {
+        let t = Instant::now();
+        black_box(vault_codes(vault));
+        samples[0].push(t.elapsed().as_nanos() as f64);
+        let t = Instant::now();
+        black_box(read_plain(plain).len());
+        samples[1].push(t.elapsed().as_nanos() as f64);
+        let t = Instant::now();
+        black_box(plain_codes(&read_plain(plain)).len());
+        samples[2].push(t.elapsed().as_nanos() as f64);
+    }
+    samples.map(|mut v| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    })
+}
+
 fn file_len(path: &Path) -> u64 {
     std::fs::metadata(path).unwrap().len()
 }
@@ -233,15 +255,16 @@ fn main() {
     let unlock_ns = median_ns("passphrase_unlock_strong");
     let ratio = vault_ns / read_ns;
     let ratio_codes = vault_ns / read_codes_ns;
+    let [iv, ir, irc] = interleaved(&vault, &plain, 300);
     let per = |total: u64| total as f64 / ACCOUNTS as f64;
     let vault_bytes = file_len(&vault);
     let plain_bytes = file_len(&plain);
     let marginal = (vault_bytes - file_len(&empty)) as f64 / ACCOUNTS as f64;
     let ms = |ns: f64| format!("{:.2} ms", ns / 1e6);
-    let verdict = if ratio <= 3.0 {
-        "Goal met (≤ 3×)."
+    let verdict = if ratio <= 3.0 && iv / ir <= 3.0 {
+        "Goal met (≤ 3×) in both measurements."
     } else {
-        "Goal NOT met (> 3×): see the ratio."
+        "Goal NOT met (> 3×) in at least one measurement: see the ratios."
     };
     let body = format!(
         "## Vault: open + codes for 1000 accounts (issue 4)\n\n\
@@ -250,13 +273,15 @@ fn main() {
 The vault is unlocked with a platform-style key provider (one AES-GCM unwrap, as with the Android \
 Keystore / iOS Keychain); the peer is plain rusqlite on the same rows in clear, same pragmas \
 (WAL, synchronous=FULL), opened and read the same way.\n\n\
-| measurement | median |\n|---|---|\n\
-| vault: open + decrypt + codes of 1000 accounts | {v} |\n\
-| plain rusqlite: open + read the same 1000 rows | {r} |\n\
-| plain rusqlite: open + read + codes | {rc} |\n\
-| **vault / plain read (goal ≤ 3×)** | **{ratio:.2}×** |\n\
-| vault / plain read + codes (the encryption overhead alone) | {ratio_codes:.2}× |\n\
-| desktop passphrase unlock (argon2id 64 MiB, 3 passes; once per start, not in the ratio) | {u} |\n\n\
+The machine is shared, so each measurement is also taken interleaved (300 rounds of all three in turn, \
+median), which exposes all three to the same load.\n\n\
+| measurement | criterion median | interleaved median |\n|---|---|---|\n\
+| vault: open + decrypt + codes of 1000 accounts | {v} | {iv_ms} |\n\
+| plain rusqlite: open + read the same 1000 rows | {r} | {ir_ms} |\n\
+| plain rusqlite: open + read + codes | {rc} | {irc_ms} |\n\
+| **vault / plain read (goal ≤ 3×)** | **{ratio:.2}×** | **{iratio:.2}×** |\n\
+| vault / plain read + codes (the encryption overhead alone) | {ratio_codes:.2}× | {iratio_codes:.2}× |\n\
+| desktop passphrase unlock (argon2id 64 MiB, 3 passes; once per start, not in the ratio) | {u} | |\n\n\
 File size: vault {vb} bytes = {vpa:.0} bytes per account ({marginal:.0} per account over an empty vault); \
 plain database {pb} bytes = {ppa:.0} bytes per account.\n\n{verdict}\n",
         arch = std::env::consts::ARCH,
@@ -264,6 +289,11 @@ plain database {pb} bytes = {ppa:.0} bytes per account.\n\n{verdict}\n",
         r = ms(read_ns),
         rc = ms(read_codes_ns),
         u = ms(unlock_ns),
+        iv_ms = ms(iv),
+        ir_ms = ms(ir),
+        irc_ms = ms(irc),
+        iratio = iv / ir,
+        iratio_codes = iv / irc,
         vb = vault_bytes,
         vpa = per(vault_bytes),
         pb = plain_bytes,
