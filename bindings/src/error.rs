@@ -80,6 +80,12 @@ pub enum WatchwordError {
         /// Human message.
         message: String,
     },
+    /// See [`ApiError::MicrosoftManaged`].
+    #[error("{message}")]
+    MicrosoftManaged {
+        /// The explanation to show.
+        message: String,
+    },
     /// A callback into the shell failed, or a panic was caught.
     #[error("{message}")]
     Internal {
@@ -103,6 +109,8 @@ impl From<ApiError> for WatchwordError {
             ApiError::NotFound { message } => Self::NotFound { message },
             ApiError::KeyUnavailable { message } => Self::KeyUnavailable { message },
             ApiError::Storage { message } => Self::Storage { message },
+            ApiError::MicrosoftManaged { message } => Self::MicrosoftManaged { message },
+            ApiError::Internal { message } => Self::Internal { message },
         }
     }
 }

@@ -7,7 +7,7 @@
 //! to do. Messages never contain secrets: internal errors are written not to
 //! hold any, and the mapping below adds none.
 
-use crate::{otp::OtpError, vault::VaultError};
+use crate::{enrol::EnrolError, otp::OtpError, vault::VaultError};
 
 /// Result with the public error.
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -90,6 +90,20 @@ pub enum ApiError {
         /// What happened and what to do.
         message: String,
     },
+    /// A Microsoft Authenticator account: only Microsoft's app can activate
+    /// it; the message says how to get a standard code instead.
+    #[error("{message}")]
+    MicrosoftManaged {
+        /// The explanation to show.
+        message: String,
+    },
+    /// Something that should not happen (a failed render, a broken
+    /// platform call); the message is safe to show.
+    #[error("{message}")]
+    Internal {
+        /// What failed.
+        message: String,
+    },
 }
 
 impl ApiError {
@@ -108,6 +122,8 @@ impl ApiError {
             ApiError::NotFound { .. } => "not_found",
             ApiError::KeyUnavailable { .. } => "key_unavailable",
             ApiError::Storage { .. } => "storage",
+            ApiError::MicrosoftManaged { .. } => "microsoft_managed",
+            ApiError::Internal { .. } => "internal",
         }
     }
 
@@ -125,7 +141,9 @@ impl ApiError {
             | ApiError::Duplicate { message }
             | ApiError::NotFound { message }
             | ApiError::KeyUnavailable { message }
-            | ApiError::Storage { message } => message,
+            | ApiError::Storage { message }
+            | ApiError::MicrosoftManaged { message }
+            | ApiError::Internal { message } => message,
         }
     }
 
@@ -177,6 +195,23 @@ impl From<VaultError> for ApiError {
             VaultError::Invalid(_) => ApiError::InvalidInput { message },
             VaultError::KeyProvider(_) => ApiError::KeyUnavailable { message },
             VaultError::Storage(_) => ApiError::Storage { message },
+        }
+    }
+}
+
+impl From<EnrolError> for ApiError {
+    fn from(e: EnrolError) -> Self {
+        let message = e.to_string();
+        match e {
+            EnrolError::Otp(e) => e.into(),
+            EnrolError::TooLong(_)
+            | EnrolError::BadMigration(_)
+            | EnrolError::BadPrivacyIdeaLink(_) => ApiError::InvalidLink { message },
+            EnrolError::BadCodeLength { .. }
+            | EnrolError::BadCodeCharacters
+            | EnrolError::BadUrl(_) => ApiError::InvalidInput { message },
+            EnrolError::QrOnly(_) => ApiError::Unsupported { message },
+            EnrolError::Render(_) => ApiError::Internal { message },
         }
     }
 }

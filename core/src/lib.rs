@@ -5,6 +5,8 @@
 //!
 //! - [`otp`]: HOTP, TOTP and Steam codes, the `Secret` type, clocks, and
 //!   `otpauth://` links.
+//! - [`enrol`]: everything a user scans, pastes or types, classified into a
+//!   typed request ([`enrol::classify`]), and Google Authenticator export.
 //! - [`error`]: the one public error type ([`ApiError`]) every shell shows,
 //!   and the single place internal errors are mapped to it.
 //! - [`sensitive`]: the `Sensitive<T>` wrapper that keeps secrets out of
@@ -14,8 +16,10 @@
 //! - [`vault`]: the encrypted SQLite store of every account.
 
 pub mod account;
+pub mod enrol;
 pub mod error;
 pub mod otp;
+mod percent;
 pub mod sensitive;
 pub mod vault;
 

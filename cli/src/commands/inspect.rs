@@ -1,41 +1,84 @@
-//! `watchword inspect <otpauth-uri>`: what a link holds, without the secret.
+//! `watchword inspect <text>`: what scanned or pasted text is, without any
+//! secret in the output.
 
-use watchword_core::{ApiError, otp::OtpAuthUri};
+use watchword_core::{
+    ApiError,
+    enrol::{Enrolment, classify},
+};
 
 use crate::output::Output;
 
 /// Arguments of `inspect`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The link (or other text) to look at.
+    /// The link or other text to look at.
     text: String,
 }
 
-/// Parses the link and describes it.
+/// Classifies the text and describes it.
 pub fn run(args: &Args) -> Result<Output, ApiError> {
-    let uri = OtpAuthUri::parse(&args.text)?;
-    let summary = uri.summary();
-    let json = serde_json::to_value(&summary)
-        .map_err(|e| ApiError::invalid_input(format!("cannot describe the link: {e}")))?;
-    let mut human = format!(
-        "{} account \"{}\"{}\n  algorithm {}, {} digits",
-        summary.kind.as_str().to_uppercase(),
-        summary.name,
-        summary
-            .issuer
-            .map(|i| format!(" from {i}"))
-            .unwrap_or_default(),
-        summary.algorithm,
-        summary.digits,
-    );
-    if let Some(p) = summary.period {
-        human.push_str(&format!(", every {p} s"));
+    let enrolment = classify(&args.text)?;
+    Ok(Output {
+        json: enrolment.describe(),
+        human: human(&enrolment),
+    })
+}
+
+fn human(e: &Enrolment) -> String {
+    match e {
+        Enrolment::Otp { account, draft } => {
+            let s = account.summary();
+            let mut out = format!(
+                "{} account \"{}\"{}\n  algorithm {}, {} digits",
+                s.kind.as_str().to_uppercase(),
+                s.name,
+                s.issuer.map(|i| format!(" from {i}")).unwrap_or_default(),
+                s.algorithm,
+                s.digits,
+            );
+            if let Some(p) = s.period {
+                out.push_str(&format!(", every {p} s"));
+            }
+            if let Some(c) = s.counter {
+                out.push_str(&format!(", counter {c}"));
+            }
+            if s.issuer_mismatch {
+                out.push_str("\n  note: the label and the issuer parameter name different issuers; the parameter is used");
+            }
+            if *draft {
+                out.push_str("\n  a bare secret: add it with --issuer and --name");
+            }
+            out
+        }
+        Enrolment::GoogleMigration(m) => {
+            let mut out = format!(
+                "Google Authenticator export, QR {} of {}, {} account(s):",
+                m.batch_index + 1,
+                m.batch_size,
+                m.accounts.len()
+            );
+            for a in &m.accounts {
+                out.push_str(&format!(
+                    "\n  {} {}{}",
+                    a.params.kind.as_str().to_uppercase(),
+                    a.issuer().map(|i| format!("{i}: ")).unwrap_or_default(),
+                    a.name
+                ));
+            }
+            out
+        }
+        Enrolment::WatchwordActivation { url, .. } => {
+            format!(
+                "Watchword push activation at {url}\n  activate with: watchword activate --code <code> --url {url}"
+            )
+        }
+        Enrolment::PrivacyIdeaPush(p) => format!(
+            "privacyIDEA push token {} at {}\n  enrol with: watchword add '<link>'",
+            p.serial, p.url
+        ),
+        Enrolment::MicrosoftActivation { explanation, .. } => {
+            format!("Microsoft Authenticator activation\n  {}", explanation.text)
+        }
+        Enrolment::Unknown { reason } => format!("Not an enrolment: {reason}"),
     }
-    if let Some(c) = summary.counter {
-        human.push_str(&format!(", counter {c}"));
-    }
-    if summary.issuer_mismatch {
-        human.push_str("\n  note: the label and the issuer parameter name different issuers; the parameter is used");
-    }
-    Ok(Output { json, human })
 }

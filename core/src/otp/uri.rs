@@ -15,6 +15,8 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
 use zeroize::Zeroizing;
 
+use crate::percent::percent_decode;
+
 use super::{
     Algorithm, Digits, OtpError, OtpKind, OtpParams, Secret,
     params::{DEFAULT_PERIOD_SECS, check_period},
@@ -390,36 +392,9 @@ fn split_label(label: &str) -> (Option<String>, String) {
     }
 }
 
-/// Strict percent-decoding: `%` must be followed by two hex digits and the
-/// result must be UTF-8. `plus_is_space` is for query components only.
+/// Strict percent-decoding, naming the part of the link in the error.
 fn decode(raw: &str, plus_is_space: bool, part: &'static str) -> Result<String, OtpError> {
-    let bytes = raw.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'%' => {
-                let hex = bytes
-                    .get(i + 1..i + 3)
-                    .ok_or(OtpError::BadPercentEncoding(part))?;
-                let hex =
-                    std::str::from_utf8(hex).map_err(|_| OtpError::BadPercentEncoding(part))?;
-                let b =
-                    u8::from_str_radix(hex, 16).map_err(|_| OtpError::BadPercentEncoding(part))?;
-                out.push(b);
-                i += 3;
-            }
-            b'+' if plus_is_space => {
-                out.push(b' ');
-                i += 1;
-            }
-            b => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).map_err(|_| OtpError::BadPercentEncoding(part))
+    percent_decode(raw, plus_is_space).ok_or(OtpError::BadPercentEncoding(part))
 }
 
 fn enc(s: &str) -> String {

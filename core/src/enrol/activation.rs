@@ -1,0 +1,215 @@
+//! Activation codes and URLs, scanned (`watchword://activate?...`) or typed
+//! by hand when the scan fails (`010 911 395` and the URL beside it).
+
+use std::fmt;
+
+use url::{Host, Url};
+
+use super::{
+    EnrolError, Enrolment,
+    microsoft::{MicrosoftKind, is_microsoft_host, microsoft},
+    query::{get, parse_query, strip_scheme},
+};
+use crate::sensitive::Sensitive;
+
+/// Digits in a Watchword activation code.
+pub const WATCHWORD_CODE_DIGITS: usize = 9;
+
+/// An activation code: digits only, redacted in `Debug` and logs (whoever
+/// has it within its ten minutes can enrol a device as the user).
+#[derive(Clone, PartialEq, Eq)]
+pub struct ActivationCode(Sensitive<String>);
+
+impl ActivationCode {
+    /// Normalises a typed code: spaces, dashes and dots are dropped; any
+    /// other non-digit is refused. The length is checked by the caller,
+    /// which knows the server.
+    pub fn parse(typed: &str) -> Result<Self, EnrolError> {
+        let mut digits = String::with_capacity(typed.len());
+        for c in typed.chars() {
+            match c {
+                '0'..='9' => digits.push(c),
+                ' ' | '-' | '.' | '\t' | '\u{a0}' => {}
+                _ => return Err(EnrolError::BadCodeCharacters),
+            }
+        }
+        Ok(Self(Sensitive::new(digits)))
+    }
+
+    /// Number of digits.
+    pub fn len(&self) -> usize {
+        self.0.expose().len()
+    }
+
+    /// True when no digit was typed.
+    pub fn is_empty(&self) -> bool {
+        self.0.expose().is_empty()
+    }
+
+    /// The digits, for the one request that sends them.
+    pub fn expose(&self) -> &str {
+        self.0.expose()
+    }
+
+    fn require_len(
+        self,
+        ok: impl Fn(usize) -> bool,
+        expected: &'static str,
+    ) -> Result<Self, EnrolError> {
+        if ok(self.len()) {
+            Ok(self)
+        } else {
+            Err(EnrolError::BadCodeLength {
+                expected,
+                got: self.len(),
+            })
+        }
+    }
+}
+
+impl fmt::Debug for ActivationCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ActivationCode([REDACTED])")
+    }
+}
+
+/// Parses a typed or scanned activation URL: whitespace trimmed, `https://`
+/// added when no scheme was typed, https required except for loopback
+/// addresses (a local test server).
+pub fn parse_activation_url(typed: &str) -> Result<Url, EnrolError> {
+    let trimmed = typed.trim();
+    if trimmed.is_empty() {
+        return Err(EnrolError::BadUrl("it is empty".into()));
+    }
+    let with_scheme = if trimmed.contains("://") {
+        trimmed.to_owned()
+    } else {
+        format!("https://{trimmed}")
+    };
+    let url = Url::parse(&with_scheme).map_err(|e| EnrolError::BadUrl(e.to_string()))?;
+    let loopback = match url.host() {
+        Some(Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        None => return Err(EnrolError::BadUrl("it has no host".into())),
+    };
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" if loopback => Ok(url),
+        "http" => Err(EnrolError::BadUrl(
+            "it must start with https:// (plain http is only allowed on this device's own loopback address)".into(),
+        )),
+        other => Err(EnrolError::BadUrl(format!("{other}:// is not a web address"))),
+    }
+}
+
+/// The typed path: a code and the URL shown beside it, routed by what the
+/// URL is. Microsoft's hosts give a `MicrosoftActivation` (which explains
+/// what to do instead); a privacyIDEA push URL is refused with the way to
+/// enrol there; anything else is a Watchword server.
+pub fn activation_from_typed(code: &str, url: &str) -> Result<Enrolment, EnrolError> {
+    let code = ActivationCode::parse(code)?;
+    let url = parse_activation_url(url)?;
+    let host = url.host_str().unwrap_or_default();
+    if is_microsoft_host(host) {
+        let code = code.require_len(|n| (6..=12).contains(&n), "6 to 12")?;
+        return Ok(microsoft(
+            Some(code),
+            url.to_string(),
+            MicrosoftKind::TypedCode,
+        ));
+    }
+    if url.path().contains("/ttype/push") {
+        return Err(EnrolError::QrOnly(
+            "this is a privacyIDEA server, which enrols push tokens by QR code only: scan the QR code on its enrolment page (or paste its pipush link)".into(),
+        ));
+    }
+    let code = code.require_len(|n| n == WATCHWORD_CODE_DIGITS, "9")?;
+    Ok(Enrolment::WatchwordActivation { code, url })
+}
+
+/// `watchword://activate?code=...&url=...`: the QR form of the same pair.
+pub(crate) fn parse_watchword_link(text: &str) -> Result<Enrolment, EnrolError> {
+    let rest = strip_scheme(text, "watchword://").unwrap_or(text);
+    let (action, query) = rest.split_once('?').unwrap_or((rest, ""));
+    if !action
+        .trim_end_matches('/')
+        .eq_ignore_ascii_case("activate")
+    {
+        return Err(EnrolError::BadUrl(format!(
+            "watchword://{action} is not an activation link"
+        )));
+    }
+    let pairs = parse_query(query, true)
+        .ok_or_else(|| EnrolError::BadUrl("bad percent-encoding".into()))?;
+    let code =
+        get(&pairs, "code").ok_or_else(|| EnrolError::BadUrl("the link has no code".into()))?;
+    let url = get(&pairs, "url").ok_or_else(|| EnrolError::BadUrl("the link has no url".into()))?;
+    let code = ActivationCode::parse(code)?.require_len(|n| n == WATCHWORD_CODE_DIGITS, "9")?;
+    Ok(Enrolment::WatchwordActivation {
+        code,
+        url: parse_activation_url(url)?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_typed_with_separators() {
+        for typed in [
+            "010 911 395",
+            "010-911-395",
+            "010.911.395",
+            "010911395",
+            " 010 911 395 ",
+        ] {
+            assert_eq!(ActivationCode::parse(typed).unwrap().expose(), "010911395");
+        }
+        assert_eq!(
+            ActivationCode::parse("01O 911"),
+            Err(EnrolError::BadCodeCharacters)
+        );
+        let c = ActivationCode::parse("010 911 395").unwrap();
+        assert_eq!(format!("{c:?}"), "ActivationCode([REDACTED])");
+    }
+
+    #[test]
+    fn urls_need_https_except_loopback() {
+        assert_eq!(
+            parse_activation_url(" example.org/pad ").unwrap().as_str(),
+            "https://example.org/pad"
+        );
+        assert!(parse_activation_url("http://127.0.0.1:8080/x").is_ok());
+        assert!(parse_activation_url("http://[::1]:8080/x").is_ok());
+        assert!(parse_activation_url("http://localhost:1/x").is_ok());
+        assert!(parse_activation_url("http://example.org").is_err());
+        assert!(parse_activation_url("ftp://example.org").is_err());
+        assert!(parse_activation_url("").is_err());
+        assert!(parse_activation_url("https://").is_err());
+    }
+
+    #[test]
+    fn typed_pairs_route_by_host() {
+        let e = activation_from_typed("010 911 395", "https://push.example.org/").unwrap();
+        assert!(matches!(e, Enrolment::WatchwordActivation { .. }));
+        let e = activation_from_typed("010 911 395", "https://xx.phonefactor.net/pad/123456789")
+            .unwrap();
+        assert!(matches!(e, Enrolment::MicrosoftActivation { .. }));
+        assert!(matches!(
+            activation_from_typed("12345", "https://push.example.org/"),
+            Err(EnrolError::BadCodeLength { got: 5, .. })
+        ));
+        assert!(matches!(
+            activation_from_typed("123456789", "https://pi.example.org/ttype/push"),
+            Err(EnrolError::QrOnly(_))
+        ));
+    }
+
+    #[test]
+    fn errors_never_hold_the_code() {
+        let e = activation_from_typed("010 911 39", "https://push.example.org/").unwrap_err();
+        assert!(!e.to_string().contains("01091139"), "{e}");
+    }
+}
