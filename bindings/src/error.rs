@@ -4,9 +4,12 @@
 
 use watchword_core::ApiError;
 
-/// A flat error with a human message per case. Fields never hold secrets
-/// (Kotlin puts field values into the exception message).
+/// A flat error with a human message per case: `flat_error` makes each
+/// variant an exception whose `message` is the Display text (a `message`
+/// field would clash with `Throwable.message` in Kotlin). Messages never
+/// hold secrets.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
+#[uniffi(flat_error)]
 pub enum WatchwordError {
     /// See [`ApiError::InvalidInput`].
     #[error("{message}")]

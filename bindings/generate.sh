@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Builds watchword-ffi and generates the Kotlin and Swift bindings in library
+# mode with the in-workspace (exactly pinned) uniffi-bindgen.
+#
+#   bindings/generate.sh [--debug] [OUT_DIR]     (default OUT_DIR: target/bindings)
+#
+# Output: OUT_DIR/kotlin/app/watchword/core/watchword_ffi.kt,
+#         OUT_DIR/swift/{WatchwordCore.swift, WatchwordCoreFFI.h, WatchwordCoreFFI.modulemap},
+#         OUT_DIR/lib/libwatchword_ffi.so (the library the bindings load).
+# Release is the default (what ships; `strip = "debuginfo"` keeps the symbol
+# table the generator reads). CI's Kotlin tests use --debug to reuse the test build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+profile=release
+if [ "${1:-}" = "--debug" ]; then profile=debug; shift; fi
+out="${1:-target/bindings}"
+flag=(); [ "$profile" = release ] && flag=(--release)
+cargo build "${flag[@]}" --locked -p watchword-ffi
+lib="target/$profile/libwatchword_ffi.so"
+rm -rf "$out/kotlin" "$out/swift"
+mkdir -p "$out/lib"
+cargo run "${flag[@]}" --locked -q -p uniffi-bindgen -- generate --config uniffi.toml -l kotlin --no-format -o "$out/kotlin" "$lib"
+cargo run "${flag[@]}" --locked -q -p uniffi-bindgen -- generate --config uniffi.toml -l swift --no-format -o "$out/swift" "$lib"
+cp "$lib" "$out/lib/"
+echo "generated: $out/kotlin $out/swift ($profile library $lib)"

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Kotlin on the JVM against the real library: generate the bindings from the
+# debug build, compile them with the tests (Maven, Kotlin from Maven Central),
+# and run the tests. The last line printed is "N passed, N failed".
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+bindings/generate.sh --debug target/bindings >/dev/null
+cd tests/kotlin
+mvn -q -B compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+cp="target/classes:$(cat target/classpath.txt)"
+export WATCHWORD_SHARED="${WATCHWORD_SHARED:-$(cd ../../.. && pwd)/shared}"
+exec java -Djna.library.path="$(cd ../../target/bindings/lib && pwd)" -cp "$cp" app.watchword.tests.MainKt
