@@ -23,7 +23,7 @@ pub const KEY_LEN: usize = 32;
 /// First byte of every sealed value: the layout of the bytes after it.
 const SEAL_FORMAT: u8 = 1;
 
-/// Overhead of [`seal`] over the plaintext: format byte, nonce, tag.
+/// Overhead of [`SealingKey::seal`] over the plaintext: format byte, nonce, tag.
 pub const SEAL_OVERHEAD: usize = 1 + NONCE_LEN + 16;
 
 /// Where a sealed value lives: bound into its associated data.
