@@ -7,7 +7,7 @@
 //! to do. Messages never contain secrets: internal errors are written not to
 //! hold any, and the mapping below adds none.
 
-use crate::{enrol::EnrolError, otp::OtpError};
+use crate::{enrol::EnrolError, otp::OtpError, vault::VaultError};
 
 /// Result with the public error.
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -40,6 +40,56 @@ pub enum ApiError {
         /// What is not supported.
         message: String,
     },
+    /// The passphrase or platform key does not unlock the vault; nothing
+    /// was changed.
+    #[error("{message}")]
+    WrongKey {
+        /// What happened and what to do.
+        message: String,
+    },
+    /// The vault file is damaged, altered or not a Watchword vault; it
+    /// was left untouched.
+    #[error("{message}")]
+    CorruptVault {
+        /// What happened and what to do.
+        message: String,
+    },
+    /// There is no vault at the path; `watchword init` creates one.
+    #[error("{message}")]
+    VaultMissing {
+        /// What happened and what to do.
+        message: String,
+    },
+    /// Creating a vault where a file already exists (it was not touched).
+    #[error("{message}")]
+    VaultExists {
+        /// What happened and what to do.
+        message: String,
+    },
+    /// The account is already stored (same secret, issuer and name).
+    #[error("{message}")]
+    Duplicate {
+        /// What happened and what to do.
+        message: String,
+    },
+    /// No account with the given id.
+    #[error("{message}")]
+    NotFound {
+        /// What happened and what to do.
+        message: String,
+    },
+    /// The platform key store failed or is locked.
+    #[error("{message}")]
+    KeyUnavailable {
+        /// What happened and what to do.
+        message: String,
+    },
+    /// The file system or SQLite failed (disk full, locked too long).
+    #[error("{message}")]
+    Storage {
+        /// What happened and what to do.
+        message: String,
+    },
     /// A Microsoft Authenticator account: only Microsoft's app can activate
     /// it; the message says how to get a standard code instead.
     #[error("{message}")]
@@ -64,6 +114,14 @@ impl ApiError {
             ApiError::InvalidSecret { .. } => "invalid_secret",
             ApiError::InvalidLink { .. } => "invalid_link",
             ApiError::Unsupported { .. } => "unsupported",
+            ApiError::WrongKey { .. } => "wrong_key",
+            ApiError::CorruptVault { .. } => "corrupt_vault",
+            ApiError::VaultMissing { .. } => "vault_missing",
+            ApiError::VaultExists { .. } => "vault_exists",
+            ApiError::Duplicate { .. } => "duplicate",
+            ApiError::NotFound { .. } => "not_found",
+            ApiError::KeyUnavailable { .. } => "key_unavailable",
+            ApiError::Storage { .. } => "storage",
             ApiError::MicrosoftManaged { .. } => "microsoft_managed",
             ApiError::Internal { .. } => "internal",
         }
@@ -76,6 +134,14 @@ impl ApiError {
             | ApiError::InvalidSecret { message }
             | ApiError::InvalidLink { message }
             | ApiError::Unsupported { message }
+            | ApiError::WrongKey { message }
+            | ApiError::CorruptVault { message }
+            | ApiError::VaultMissing { message }
+            | ApiError::VaultExists { message }
+            | ApiError::Duplicate { message }
+            | ApiError::NotFound { message }
+            | ApiError::KeyUnavailable { message }
+            | ApiError::Storage { message }
             | ApiError::MicrosoftManaged { message }
             | ApiError::Internal { message } => message,
         }
@@ -114,6 +180,25 @@ impl From<OtpError> for ApiError {
     }
 }
 
+impl From<VaultError> for ApiError {
+    fn from(e: VaultError) -> Self {
+        let message = e.to_string();
+        match e {
+            VaultError::WrongKey => ApiError::WrongKey { message },
+            VaultError::Corrupt(_) => ApiError::CorruptVault { message },
+            VaultError::Missing(_) => ApiError::VaultMissing { message },
+            VaultError::AlreadyExists(_) => ApiError::VaultExists { message },
+            VaultError::TooNew { .. } => ApiError::Unsupported { message },
+            VaultError::Duplicate { .. } => ApiError::Duplicate { message },
+            VaultError::NotFound { .. } => ApiError::NotFound { message },
+            VaultError::Otp(e) => ApiError::from(e),
+            VaultError::Invalid(_) => ApiError::InvalidInput { message },
+            VaultError::KeyProvider(_) => ApiError::KeyUnavailable { message },
+            VaultError::Storage(_) => ApiError::Storage { message },
+        }
+    }
+}
+
 impl From<EnrolError> for ApiError {
     fn from(e: EnrolError) -> Self {
         let message = e.to_string();
@@ -147,6 +232,34 @@ mod tests {
         assert_eq!(
             ApiError::from(OtpError::UnknownType("x".into())).kind(),
             "unsupported"
+        );
+    }
+
+    #[test]
+    fn vault_errors_have_their_own_kinds() {
+        assert_eq!(ApiError::from(VaultError::WrongKey).kind(), "wrong_key");
+        assert_eq!(
+            ApiError::from(VaultError::Corrupt("x".into())).kind(),
+            "corrupt_vault"
+        );
+        let missing = ApiError::from(VaultError::Missing("/v".into()));
+        assert_eq!(missing.kind(), "vault_missing");
+        assert!(missing.message().contains("watchword init"));
+        assert_eq!(
+            ApiError::from(VaultError::Duplicate { existing: 3 }).kind(),
+            "duplicate"
+        );
+        assert_eq!(
+            ApiError::from(VaultError::NotFound {
+                what: "account",
+                id: 9
+            })
+            .kind(),
+            "not_found"
+        );
+        assert_eq!(
+            ApiError::from(VaultError::Storage("disk full".into())).kind(),
+            "storage"
         );
     }
 }
