@@ -9,8 +9,10 @@
 //! Each command lives in its own file under `commands/`; this file only
 //! parses arguments and prints what a command returns.
 
+mod account_view;
 mod commands;
 mod output;
+mod unlock;
 
 use std::{path::PathBuf, process::ExitCode};
 
@@ -46,10 +48,22 @@ enum Command {
     Respond(commands::respond::Args),
     /// Approve sign-ins interactively (context, countdown, number).
     Approve(commands::approve::Args),
-    /// Add an account from a link (privacyIDEA push: otpauth://pipush/...).
-    Add(commands::add::Args),
     /// Run the whole push approval on this machine (server, phone, relying party).
     Demo(commands::demo::Args),
+    /// Create an encrypted vault.
+    Init(commands::init::Args),
+    /// Add an account to the vault (a link, or --secret/--issuer/--name; privacyIDEA push links enrol).
+    Add(commands::add::Args),
+    /// List the vault's accounts (never the secrets).
+    List(commands::list::Args),
+    /// Current codes of the vault's accounts.
+    Codes(commands::codes::Args),
+    /// Next code of an HOTP account (steps its counter).
+    Next(commands::next::Args),
+    /// Rename an account or change its issuer, group, icon, notes, order.
+    Rename(commands::rename::Args),
+    /// Delete an account.
+    Rm(commands::rm::Args),
 }
 
 fn main() -> ExitCode {
@@ -70,8 +84,14 @@ fn main() -> ExitCode {
         Command::Pending(args) => commands::pending::run(args, cli.vault.as_deref()),
         Command::Respond(args) => commands::respond::run(args, cli.vault.as_deref()),
         Command::Approve(args) => commands::approve::run(args, cli.vault.as_deref(), cli.json),
-        Command::Add(args) => commands::add::run(args, cli.vault.as_deref()),
         Command::Demo(args) => commands::demo::run(args, cli.json),
+        Command::Init(args) => commands::init::run(cli.vault.as_deref(), args),
+        Command::Add(args) => commands::add::run(cli.vault.as_deref(), args),
+        Command::List(args) => commands::list::run(cli.vault.as_deref(), args),
+        Command::Codes(args) => commands::codes::run(cli.vault.as_deref(), args),
+        Command::Next(args) => commands::next::run(cli.vault.as_deref(), args),
+        Command::Rename(args) => commands::rename::run(cli.vault.as_deref(), args),
+        Command::Rm(args) => commands::rm::run(cli.vault.as_deref(), args),
     };
     match result {
         Ok(out) => out.print(cli.json),

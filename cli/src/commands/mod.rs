@@ -1,7 +1,11 @@
 //! One file per command. Each exposes `Args` (clap) and
-//! `run(&Args) -> Result<Output, ApiError>`.
+//! `run(&Args) -> Result<Output, ApiError>`; vault commands take the
+//! `--vault` path first: `run(Option<&Path>, &Args)`.
 
+pub mod add;
 pub mod code;
+pub mod codes;
+pub mod init;
 pub mod inspect;
 
 // Push approvals (issue 6).
@@ -14,6 +18,9 @@ mod push_common;
 mod push_store;
 pub mod respond;
 
-// privacyIDEA push (issue 7).
-pub mod add;
+// privacyIDEA push (issue 7): `add` routes pipush links here.
 mod add_privacyidea;
+pub mod list;
+pub mod next;
+pub mod rename;
+pub mod rm;
