@@ -35,6 +35,48 @@ pub enum WatchwordError {
         /// Human message.
         message: String,
     },
+    /// See [`ApiError::WrongKey`].
+    #[error("{message}")]
+    WrongKey {
+        /// Human message.
+        message: String,
+    },
+    /// See [`ApiError::CorruptVault`].
+    #[error("{message}")]
+    CorruptVault {
+        /// Human message.
+        message: String,
+    },
+    /// See [`ApiError::VaultMissing`].
+    #[error("{message}")]
+    VaultMissing {
+        /// Human message.
+        message: String,
+    },
+    /// See [`ApiError::VaultExists`].
+    #[error("{message}")]
+    VaultExists {
+        /// Human message.
+        message: String,
+    },
+    /// See [`ApiError::Duplicate`].
+    #[error("{message}")]
+    Duplicate {
+        /// Human message.
+        message: String,
+    },
+    /// See [`ApiError::NotFound`].
+    #[error("{message}")]
+    NotFound {
+        /// Human message.
+        message: String,
+    },
+    /// See [`ApiError::KeyUnavailable`].
+    #[error("{message}")]
+    KeyUnavailable {
+        /// Human message.
+        message: String,
+    },
     /// See [`ApiError::Network`].
     #[error("{message}")]
     Network {
@@ -71,12 +113,6 @@ pub enum WatchwordError {
         /// Human message.
         message: String,
     },
-    /// See [`ApiError::NotFound`].
-    #[error("{message}")]
-    NotFound {
-        /// Human message.
-        message: String,
-    },
     /// See [`ApiError::Storage`].
     #[error("{message}")]
     Storage {
@@ -104,13 +140,19 @@ impl From<ApiError> for WatchwordError {
             ApiError::InvalidSecret { message } => Self::InvalidSecret { message },
             ApiError::InvalidLink { message } => Self::InvalidLink { message },
             ApiError::Unsupported { message } => Self::Unsupported { message },
+            ApiError::WrongKey { message } => Self::WrongKey { message },
+            ApiError::CorruptVault { message } => Self::CorruptVault { message },
+            ApiError::VaultMissing { message } => Self::VaultMissing { message },
+            ApiError::VaultExists { message } => Self::VaultExists { message },
+            ApiError::Duplicate { message } => Self::Duplicate { message },
+            ApiError::NotFound { message } => Self::NotFound { message },
+            ApiError::KeyUnavailable { message } => Self::KeyUnavailable { message },
             ApiError::Network { message } => Self::Network { message },
             ApiError::Refused { message } => Self::Refused { message },
             ApiError::Expired { message } => Self::Expired { message },
             ApiError::WrongNumber { message } => Self::WrongNumber { message },
             ApiError::CoolDown { message } => Self::CoolDown { message },
             ApiError::Untrusted { message } => Self::Untrusted { message },
-            ApiError::NotFound { message } => Self::NotFound { message },
             ApiError::Storage { message } => Self::Storage { message },
             ApiError::MicrosoftManaged { message } => Self::MicrosoftManaged { message },
             ApiError::Internal { message } => Self::Internal { message },

@@ -9,8 +9,10 @@
 //! Each command lives in its own file under `commands/`; this file only
 //! parses arguments and prints what a command returns.
 
+mod account_view;
 mod commands;
 mod output;
+mod unlock;
 
 use std::{path::PathBuf, process::ExitCode};
 
@@ -38,6 +40,20 @@ enum Command {
     Code(commands::code::Args),
     /// Show what a link holds (never the secret).
     Inspect(commands::inspect::Args),
+    /// Create an encrypted vault.
+    Init(commands::init::Args),
+    /// Add an account to the vault (a link, or --secret/--issuer/--name).
+    Add(commands::add::Args),
+    /// List the vault's accounts (never the secrets).
+    List(commands::list::Args),
+    /// Current codes of the vault's accounts.
+    Codes(commands::codes::Args),
+    /// Next code of an HOTP account (steps its counter).
+    Next(commands::next::Args),
+    /// Rename an account or change its issuer, group, icon, notes, order.
+    Rename(commands::rename::Args),
+    /// Delete an account.
+    Rm(commands::rm::Args),
     /// Activate a push account (code and URL, or the QR link).
     Activate(commands::activate::Args),
     /// List sign-in requests waiting for approval.
@@ -64,6 +80,13 @@ fn main() -> ExitCode {
     let result: Result<Output, watchword_core::ApiError> = match &cli.command {
         Command::Code(args) => commands::code::run(args),
         Command::Inspect(args) => commands::inspect::run(args),
+        Command::Init(args) => commands::init::run(cli.vault.as_deref(), args),
+        Command::Add(args) => commands::add::run(cli.vault.as_deref(), args),
+        Command::List(args) => commands::list::run(cli.vault.as_deref(), args),
+        Command::Codes(args) => commands::codes::run(cli.vault.as_deref(), args),
+        Command::Next(args) => commands::next::run(cli.vault.as_deref(), args),
+        Command::Rename(args) => commands::rename::run(cli.vault.as_deref(), args),
+        Command::Rm(args) => commands::rm::run(cli.vault.as_deref(), args),
         Command::Activate(args) => commands::activate::run(args, cli.vault.as_deref()),
         Command::Pending(args) => commands::pending::run(args, cli.vault.as_deref()),
         Command::Respond(args) => commands::respond::run(args, cli.vault.as_deref()),

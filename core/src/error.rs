@@ -11,6 +11,7 @@ use crate::{
     enrol::EnrolError,
     otp::OtpError,
     push::{ErrorCode, PushError},
+    vault::VaultError,
 };
 
 /// Result with the public error.
@@ -82,16 +83,54 @@ pub enum ApiError {
         /// What failed.
         message: String,
     },
-    /// No such item (sign-in request, push account).
+    /// The passphrase or platform key does not unlock the vault; nothing
+    /// was changed.
     #[error("{message}")]
-    NotFound {
-        /// What was looked for.
+    WrongKey {
+        /// What happened and what to do.
         message: String,
     },
-    /// Local storage failed.
+    /// The vault file is damaged, altered or not a Watchword vault; it
+    /// was left untouched.
+    #[error("{message}")]
+    CorruptVault {
+        /// What happened and what to do.
+        message: String,
+    },
+    /// There is no vault at the path; `watchword init` creates one.
+    #[error("{message}")]
+    VaultMissing {
+        /// What happened and what to do.
+        message: String,
+    },
+    /// Creating a vault where a file already exists (it was not touched).
+    #[error("{message}")]
+    VaultExists {
+        /// What happened and what to do.
+        message: String,
+    },
+    /// The account is already stored (same secret, issuer and name).
+    #[error("{message}")]
+    Duplicate {
+        /// What happened and what to do.
+        message: String,
+    },
+    /// No account with the given id.
+    #[error("{message}")]
+    NotFound {
+        /// What happened and what to do.
+        message: String,
+    },
+    /// The platform key store failed or is locked.
+    #[error("{message}")]
+    KeyUnavailable {
+        /// What happened and what to do.
+        message: String,
+    },
+    /// The file system or SQLite failed (disk full, locked too long).
     #[error("{message}")]
     Storage {
-        /// What failed.
+        /// What happened and what to do.
         message: String,
     },
     /// A Microsoft Authenticator account: only Microsoft's app can activate
@@ -124,7 +163,13 @@ impl ApiError {
             ApiError::WrongNumber { .. } => "wrong_number",
             ApiError::CoolDown { .. } => "cool_down",
             ApiError::Untrusted { .. } => "untrusted",
+            ApiError::WrongKey { .. } => "wrong_key",
+            ApiError::CorruptVault { .. } => "corrupt_vault",
+            ApiError::VaultMissing { .. } => "vault_missing",
+            ApiError::VaultExists { .. } => "vault_exists",
+            ApiError::Duplicate { .. } => "duplicate",
             ApiError::NotFound { .. } => "not_found",
+            ApiError::KeyUnavailable { .. } => "key_unavailable",
             ApiError::Storage { .. } => "storage",
             ApiError::MicrosoftManaged { .. } => "microsoft_managed",
             ApiError::Internal { .. } => "internal",
@@ -144,7 +189,13 @@ impl ApiError {
             | ApiError::WrongNumber { message }
             | ApiError::CoolDown { message }
             | ApiError::Untrusted { message }
+            | ApiError::WrongKey { message }
+            | ApiError::CorruptVault { message }
+            | ApiError::VaultMissing { message }
+            | ApiError::VaultExists { message }
+            | ApiError::Duplicate { message }
             | ApiError::NotFound { message }
+            | ApiError::KeyUnavailable { message }
             | ApiError::Storage { message }
             | ApiError::MicrosoftManaged { message }
             | ApiError::Internal { message } => message,
@@ -232,6 +283,25 @@ impl From<PushError> for ApiError {
     }
 }
 
+impl From<VaultError> for ApiError {
+    fn from(e: VaultError) -> Self {
+        let message = e.to_string();
+        match e {
+            VaultError::WrongKey => ApiError::WrongKey { message },
+            VaultError::Corrupt(_) => ApiError::CorruptVault { message },
+            VaultError::Missing(_) => ApiError::VaultMissing { message },
+            VaultError::AlreadyExists(_) => ApiError::VaultExists { message },
+            VaultError::TooNew { .. } => ApiError::Unsupported { message },
+            VaultError::Duplicate { .. } => ApiError::Duplicate { message },
+            VaultError::NotFound { .. } => ApiError::NotFound { message },
+            VaultError::Otp(e) => ApiError::from(e),
+            VaultError::Invalid(_) => ApiError::InvalidInput { message },
+            VaultError::KeyProvider(_) => ApiError::KeyUnavailable { message },
+            VaultError::Storage(_) => ApiError::Storage { message },
+        }
+    }
+}
+
 impl From<EnrolError> for ApiError {
     fn from(e: EnrolError) -> Self {
         let message = e.to_string();
@@ -301,6 +371,34 @@ mod tests {
         assert_eq!(
             ApiError::from(PushError::BadServerSignature("c".into())).kind(),
             "untrusted"
+        );
+    }
+
+    #[test]
+    fn vault_errors_have_their_own_kinds() {
+        assert_eq!(ApiError::from(VaultError::WrongKey).kind(), "wrong_key");
+        assert_eq!(
+            ApiError::from(VaultError::Corrupt("x".into())).kind(),
+            "corrupt_vault"
+        );
+        let missing = ApiError::from(VaultError::Missing("/v".into()));
+        assert_eq!(missing.kind(), "vault_missing");
+        assert!(missing.message().contains("watchword init"));
+        assert_eq!(
+            ApiError::from(VaultError::Duplicate { existing: 3 }).kind(),
+            "duplicate"
+        );
+        assert_eq!(
+            ApiError::from(VaultError::NotFound {
+                what: "account",
+                id: 9
+            })
+            .kind(),
+            "not_found"
+        );
+        assert_eq!(
+            ApiError::from(VaultError::Storage("disk full".into())).kind(),
+            "storage"
         );
     }
 }

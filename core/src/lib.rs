@@ -12,12 +12,17 @@
 //! - [`push`]: push sign-in approvals, device side (open protocol).
 //! - [`sensitive`]: the `Sensitive<T>` wrapper that keeps secrets out of
 //!   `Debug`, logs and error text.
+//! - [`account`]: the account model shared by the vault, enrolment and
+//!   export.
+//! - [`vault`]: the encrypted SQLite store of every account.
 
+pub mod account;
 pub mod enrol;
 pub mod error;
 pub mod otp;
 mod percent;
 pub mod push;
 pub mod sensitive;
+pub mod vault;
 
 pub use error::{ApiError, ApiResult};

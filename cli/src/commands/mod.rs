@@ -1,8 +1,16 @@
 //! One file per command. Each exposes `Args` (clap) and
-//! `run(&Args) -> Result<Output, ApiError>`.
+//! `run(&Args) -> Result<Output, ApiError>`; vault commands take the
+//! `--vault` path first: `run(Option<&Path>, &Args)`.
 
+pub mod add;
 pub mod code;
+pub mod codes;
+pub mod init;
 pub mod inspect;
+pub mod list;
+pub mod next;
+pub mod rename;
+pub mod rm;
 
 // Push approvals (issue 6).
 pub mod activate;

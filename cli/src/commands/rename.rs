@@ -1,0 +1,63 @@
+//! `watchword rename <id> [NAME] [--issuer I] [--group G] [--icon I]
+//! [--notes N] [--sort-order N]`: change how an account is shown.
+
+use watchword_core::{ApiError, vault::AccountUpdate};
+
+use crate::{account_view, output::Output, unlock};
+
+/// Arguments of `rename`. An empty value clears an optional field.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The account id (from `list`).
+    id: i64,
+    /// New account name.
+    name: Option<String>,
+    /// New issuer ("" removes it).
+    #[arg(long)]
+    issuer: Option<String>,
+    /// New group ("" removes it).
+    #[arg(long)]
+    group: Option<String>,
+    /// New icon ("" removes it).
+    #[arg(long)]
+    icon: Option<String>,
+    /// New notes ("" removes them).
+    #[arg(long)]
+    notes: Option<String>,
+    /// New position in the list.
+    #[arg(long, allow_negative_numbers = true)]
+    sort_order: Option<i64>,
+    #[command(flatten)]
+    unlock: unlock::UnlockArgs,
+}
+
+fn clearable(v: &Option<String>) -> Option<Option<String>> {
+    v.as_ref()
+        .map(|s| Some(s.clone()).filter(|s| !s.is_empty()))
+}
+
+/// Applies the changes and prints the account.
+pub fn run(vault: Option<&std::path::Path>, args: &Args) -> Result<Output, ApiError> {
+    let update = AccountUpdate {
+        name: args.name.clone(),
+        issuer: clearable(&args.issuer),
+        icon: clearable(&args.icon),
+        group: clearable(&args.group),
+        notes: clearable(&args.notes),
+        sort_order: args.sort_order,
+    };
+    if update == AccountUpdate::default() {
+        return Err(ApiError::invalid_input(
+            "nothing to change: give a new name or --issuer/--group/--icon/--notes/--sort-order",
+        ));
+    }
+    if update.name.as_deref() == Some("") {
+        return Err(ApiError::invalid_input("the account name cannot be empty"));
+    }
+    let v = unlock::open_vault(vault, &args.unlock)?;
+    let stored = v.update_account(args.id, update)?;
+    Ok(Output {
+        human: format!("Updated {}", account_view::line(&stored)),
+        json: account_view::json(&stored)?,
+    })
+}

@@ -1,0 +1,112 @@
+//! Finding and unlocking the vault for the vault commands.
+//!
+//! The vault path is `--vault` / `WATCHWORD_VAULT`, else `vault.db` in the
+//! platform data directory (`~/.local/share/watchword` on Linux). The
+//! passphrase comes from, in order: `--passphrase-file` (first line),
+//! `WATCHWORD_PASSPHRASE`, or a prompt on the terminal (no echo).
+
+use std::path::{Path, PathBuf};
+
+use watchword_core::{
+    ApiError,
+    sensitive::Sensitive,
+    vault::{KdfParams, PassphraseKeyProvider, Vault, VaultError},
+};
+use zeroize::Zeroizing;
+
+/// Environment variable holding the passphrase (for scripts and tests).
+pub const PASSPHRASE_ENV: &str = "WATCHWORD_PASSPHRASE";
+
+/// Options every vault command takes.
+#[derive(Debug, Clone, clap::Args)]
+pub struct UnlockArgs {
+    /// Read the passphrase from the first line of this file (else
+    /// WATCHWORD_PASSPHRASE, else a prompt).
+    #[arg(long, value_name = "PATH")]
+    passphrase_file: Option<PathBuf>,
+}
+
+/// The vault path: the one given, or the platform default.
+pub fn vault_path(given: Option<&Path>) -> Result<PathBuf, ApiError> {
+    if let Some(p) = given {
+        return Ok(p.to_owned());
+    }
+    directories::ProjectDirs::from("", "", "watchword")
+        .map(|d| d.data_dir().join("vault.db"))
+        .ok_or_else(|| {
+            ApiError::invalid_input("no home directory to keep the vault in: pass --vault PATH")
+        })
+}
+
+/// Reads the passphrase from the first source given; `confirm` asks
+/// twice when prompting (for `init`, where a typo would lock the vault).
+fn read_passphrase(args: &UnlockArgs, confirm: bool) -> Result<Sensitive<String>, ApiError> {
+    let text = if let Some(file) = &args.passphrase_file {
+        let content = Zeroizing::new(std::fs::read_to_string(file).map_err(|e| {
+            ApiError::invalid_input(format!(
+                "cannot read the passphrase file {}: {e}",
+                file.display()
+            ))
+        })?);
+        Zeroizing::new(content.lines().next().unwrap_or_default().to_owned())
+    } else if let Some(env) = std::env::var_os(PASSPHRASE_ENV) {
+        Zeroizing::new(
+            env.into_string().map_err(|_| {
+                ApiError::invalid_input(format!("{PASSPHRASE_ENV} is not valid UTF-8"))
+            })?,
+        )
+    } else {
+        let no_tty = |e: std::io::Error| {
+            ApiError::invalid_input(format!(
+                "cannot prompt for the passphrase ({e}): set {PASSPHRASE_ENV} or pass --passphrase-file"
+            ))
+        };
+        let first =
+            Zeroizing::new(rpassword::prompt_password("Vault passphrase: ").map_err(no_tty)?);
+        if confirm {
+            let again =
+                Zeroizing::new(rpassword::prompt_password("Repeat passphrase: ").map_err(no_tty)?);
+            if *again != *first {
+                return Err(ApiError::invalid_input("the passphrases do not match"));
+            }
+        }
+        first
+    };
+    if text.is_empty() {
+        return Err(ApiError::invalid_input("the passphrase is empty"));
+    }
+    Ok(Sensitive::new(text.to_string()))
+}
+
+/// Opens the vault at `given` (or the default path), asking for the
+/// passphrase only once the file is known to exist.
+pub fn open_vault(given: Option<&Path>, args: &UnlockArgs) -> Result<Vault, ApiError> {
+    let path = vault_path(given)?;
+    if !path.exists() {
+        return Err(VaultError::Missing(path).into());
+    }
+    let provider = PassphraseKeyProvider::new(read_passphrase(args, false)?, KdfParams::STRONG);
+    Ok(Vault::open(&path, &provider)?)
+}
+
+/// Creates a vault with `params`, making its directory if needed.
+pub fn create_vault(
+    given: Option<&Path>,
+    args: &UnlockArgs,
+    params: KdfParams,
+) -> Result<Vault, ApiError> {
+    let path = vault_path(given)?;
+    if path.exists() {
+        return Err(VaultError::AlreadyExists(path).into());
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            ApiError::from(VaultError::Storage(format!(
+                "cannot create {}: {e}",
+                dir.display()
+            )))
+        })?;
+    }
+    let provider = PassphraseKeyProvider::new(read_passphrase(args, true)?, params);
+    Ok(Vault::create(&path, &provider)?)
+}

@@ -1,0 +1,307 @@
+//! The vault commands' contract, run against the real `watchword` binary
+//! and real vault files: JSON output, error kinds, exit codes, and that
+//! failures leave the file as it was.
+
+// Test helpers outside #[test] fns may unwrap too: a failure is a test failure.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::{
+    path::{Path, PathBuf},
+    process::Command,
+};
+
+use serde_json::Value;
+
+const PASS: &str = "correct horse battery staple";
+
+/// A temp dir holding a fresh test vault (cheap argon2 parameters).
+struct Fixture {
+    _dir: tempfile::TempDir,
+    vault: PathBuf,
+}
+
+impl Fixture {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let vault = dir.path().join("vault.db");
+        let f = Self { _dir: dir, vault };
+        let (ok, out) = f.run(&["init", "--kdf-memory-kib", "8", "--kdf-iterations", "1"]);
+        assert!(ok, "{out}");
+        assert_eq!(out["kdf"]["memory_kib"], 8);
+        f
+    }
+
+    /// Runs `watchword --vault V --json ARGS` with the passphrase in the
+    /// environment; returns success and the one JSON document.
+    fn run(&self, args: &[&str]) -> (bool, Value) {
+        run_with(&self.vault, Some(PASS), args)
+    }
+}
+
+fn run_with(vault: &Path, pass: Option<&str>, args: &[&str]) -> (bool, Value) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_watchword"));
+    cmd.arg("--vault").arg(vault).arg("--json").args(args);
+    cmd.env_remove("WATCHWORD_PASSPHRASE")
+        .env_remove("WATCHWORD_VAULT");
+    if let Some(p) = pass {
+        cmd.env("WATCHWORD_PASSPHRASE", p);
+    }
+    let out = cmd.output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        stdout.lines().count(),
+        1,
+        "exactly one JSON document: {stdout}"
+    );
+    (out.status.success(), serde_json::from_str(&stdout).unwrap())
+}
+
+fn kind(v: &Value) -> &str {
+    v["error"]["kind"].as_str().unwrap_or("<none>")
+}
+
+#[test]
+fn add_list_codes_next_rename_rm() {
+    let f = Fixture::new();
+    let (ok, a) = f.run(&[
+        "add",
+        "otpauth://totp/ACME:alice@example.com?secret=JBSWY3DPEHPK3PXP&issuer=ACME",
+    ]);
+    assert!(ok, "{a}");
+    let id = a["id"].as_i64().unwrap();
+    assert_eq!(a["issuer"], "ACME");
+    assert_eq!(a["name"], "alice@example.com");
+    assert_eq!(a["type"], "totp");
+    assert_eq!(a["provenance"], "manual");
+    assert_eq!(a["exportable"], true);
+    assert!(a.get("secret").is_none() && !a.to_string().contains("JBSWY3DP"));
+
+    let (ok, h) = f.run(&[
+        "add",
+        "--secret",
+        "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ",
+        "--issuer",
+        "Bank",
+        "--name",
+        "bob",
+        "--hotp",
+        "--counter",
+        "0",
+        "--digits",
+        "6",
+    ]);
+    assert!(ok, "{h}");
+    let hid = h["id"].as_i64().unwrap();
+    assert_eq!(h["counter"], 0);
+
+    let (ok, list) = f.run(&["list"]);
+    assert!(ok);
+    let ids: Vec<i64> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, [id, hid]);
+    let (_, filtered) = f.run(&["list", "bank"]);
+    assert_eq!(filtered.as_array().unwrap().len(), 1);
+
+    // Same code as `watchword code <link> --at 59`.
+    let (ok, codes) = f.run(&["codes", "--at", "59"]);
+    assert!(ok, "{codes}");
+    let c = &codes[0];
+    assert_eq!(
+        (c["id"].as_i64(), c["issuer"].as_str(), c["name"].as_str()),
+        (Some(id), Some("ACME"), Some("alice@example.com"))
+    );
+    assert_eq!(c["code"], "996554");
+    assert_eq!(c["valid_for"], 1);
+    assert_eq!(codes[1]["code"], Value::Null, "hotp codes come from next");
+
+    // RFC 4226 appendix D: secret "12345678901234567890".
+    for (counter, code) in [(0, "755224"), (1, "287082"), (2, "359152")] {
+        let (ok, n) = f.run(&["next", &hid.to_string()]);
+        assert!(ok, "{n}");
+        assert_eq!(
+            (n["counter"].as_u64(), n["code"].as_str()),
+            (Some(counter), Some(code))
+        );
+    }
+    let (_, n) = f.run(&["next", &id.to_string()]);
+    assert_eq!(kind(&n), "invalid_input", "next on a totp account");
+
+    let (ok, r) = f.run(&[
+        "rename",
+        &id.to_string(),
+        "alice",
+        "--issuer",
+        "ACME Corp",
+        "--group",
+        "Work",
+        "--notes",
+        "n",
+    ]);
+    assert!(ok, "{r}");
+    assert_eq!(
+        (r["name"].as_str(), r["issuer"].as_str()),
+        (Some("alice"), Some("ACME Corp"))
+    );
+    let (_, r) = f.run(&["rename", &id.to_string(), "--group", ""]);
+    assert_eq!(r["group"], Value::Null);
+    let (_, r) = f.run(&["rename", &id.to_string()]);
+    assert_eq!(kind(&r), "invalid_input");
+
+    let (ok, d) = f.run(&["rm", &id.to_string()]);
+    assert!(ok);
+    assert_eq!(d["deleted"], id);
+    let gone = id.to_string();
+    for args in [
+        vec!["rm", "999"],
+        vec!["next", "999"],
+        vec!["rename", "999", "x"],
+        vec!["rm", gone.as_str()],
+    ] {
+        let (ok, e) = f.run(&args);
+        assert!(!ok);
+        assert_eq!(kind(&e), "not_found", "{args:?}");
+    }
+    let (_, list) = f.run(&["list"]);
+    assert_eq!(list.as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn duplicates_and_bad_input_change_nothing() {
+    let f = Fixture::new();
+    let link = "otpauth://totp/ACME:alice?secret=JBSWY3DPEHPK3PXP&issuer=ACME";
+    assert!(f.run(&["add", link]).0);
+    let before = std::fs::read(&f.vault).unwrap();
+    let (ok, e) = f.run(&["add", link]);
+    assert!(!ok);
+    assert_eq!(kind(&e), "duplicate");
+    for (args, want) in [
+        (vec!["add", "otpauth://totp/x?secret=!!"], "invalid_secret"),
+        (vec!["add", "https://example.com"], "invalid_link"),
+        (
+            vec![
+                "add",
+                "--secret",
+                "JBSWY3DPEHPK3PXP",
+                "--name",
+                "n",
+                "--digits",
+                "11",
+            ],
+            "invalid_input",
+        ),
+        (
+            vec![
+                "add",
+                "--secret",
+                "JBSWY3DPEHPK3PXP",
+                "--name",
+                "n",
+                "--algorithm",
+                "MD5",
+            ],
+            "unsupported",
+        ),
+        (vec!["add"], "invalid_input"),
+    ] {
+        let (ok, e) = f.run(&args);
+        assert!(!ok);
+        assert_eq!(kind(&e), want, "{args:?}");
+    }
+    assert_eq!(
+        std::fs::read(&f.vault).unwrap(),
+        before,
+        "nothing was written"
+    );
+    let (ok, forced) = f.run(&["add", link, "--force"]);
+    assert!(ok, "{forced}");
+    assert_eq!(f.run(&["list"]).1.as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn wrong_passphrase_missing_and_foreign_vaults() {
+    let f = Fixture::new();
+    assert!(
+        f.run(&["add", "otpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP"])
+            .0
+    );
+    let before = std::fs::read(&f.vault).unwrap();
+    let (ok, e) = run_with(&f.vault, Some("not it"), &["list"]);
+    assert!(!ok);
+    assert_eq!(kind(&e), "wrong_key");
+    let (_, e) = run_with(
+        &f.vault,
+        Some("not it"),
+        &["add", "otpauth://totp/B:b?secret=JBSWY3DPEHPK3PXP"],
+    );
+    assert_eq!(kind(&e), "wrong_key");
+    assert_eq!(std::fs::read(&f.vault).unwrap(), before, "byte-identical");
+
+    // A passphrase file: first line, newline not included.
+    let pf = f.vault.with_file_name("pass.txt");
+    std::fs::write(&pf, format!("{PASS}\n")).unwrap();
+    let pf_arg = pf.to_str().unwrap();
+    let (ok, list) = run_with(&f.vault, None, &["list", "--passphrase-file", pf_arg]);
+    assert!(ok, "{list}");
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    std::fs::write(&pf, "").unwrap();
+    let (_, e) = run_with(&f.vault, None, &["list", "--passphrase-file", pf_arg]);
+    assert_eq!(kind(&e), "invalid_input");
+
+    let missing = f.vault.with_file_name("none.db");
+    let (ok, e) = run_with(&missing, Some(PASS), &["codes"]);
+    assert!(!ok);
+    assert_eq!(kind(&e), "vault_missing");
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("watchword init")
+    );
+    assert!(!missing.exists());
+
+    let fresh = f.vault.with_file_name("fresh.db");
+    let (ok, e) = run_with(&fresh, Some(PASS), &["init", "--kdf-memory-kib", "7"]);
+    assert!(!ok);
+    assert_eq!(kind(&e), "invalid_input");
+    assert!(!fresh.exists());
+
+    let (ok, e) = f.run(&["init"]);
+    assert!(!ok);
+    assert_eq!(kind(&e), "vault_exists");
+    assert_eq!(std::fs::read(&f.vault).unwrap(), before);
+
+    let foreign = f.vault.with_file_name("notes.txt");
+    std::fs::write(&foreign, "x".repeat(4096)).unwrap();
+    let (ok, e) = run_with(&foreign, Some(PASS), &["list"]);
+    assert!(!ok);
+    assert_eq!(kind(&e), "corrupt_vault");
+    assert_eq!(
+        std::fs::read(&foreign).unwrap(),
+        "x".repeat(4096).as_bytes()
+    );
+}
+
+#[test]
+fn two_cli_processes_share_a_vault() {
+    let f = Fixture::new();
+    let children: Vec<_> = (0..2)
+        .map(|w| {
+            let vault = f.vault.clone();
+            std::thread::spawn(move || {
+                for i in 0..8 {
+                    let link = format!("otpauth://totp/P{w}:n{i}?secret=JBSWY3DPEHPK3PXP");
+                    let (ok, out) = run_with(&vault, Some(PASS), &["add", &link]);
+                    assert!(ok, "{out}");
+                }
+            })
+        })
+        .collect();
+    for c in children {
+        c.join().unwrap();
+    }
+    assert_eq!(f.run(&["list"]).1.as_array().unwrap().len(), 16);
+}

@@ -1,0 +1,354 @@
+//! The account model every part of Watchword shares: what one OTP account
+//! is, where it came from, and how it maps to and from an `otpauth://` link.
+//!
+//! The vault stores [`Account`]s, enrolment (QR, links, imports) produces
+//! them, export turns them back into links. [`Account::from_uri`] and
+//! [`Account::to_uri`] round-trip a link without losing anything: fields the
+//! account model does not name (`image`, `color`, unknown parameters, the
+//! exact issuer spelling of label and parameter) are kept in
+//! [`LinkExtras`], which the vault encrypts with the rest of the metadata.
+
+use std::{fmt, str::FromStr};
+
+use serde::{Deserialize, Serialize};
+
+use crate::otp::{Algorithm, OtpAuthUri, OtpKind, OtpParams};
+
+/// Where an account came from. Serialized as `qr`, `manual`,
+/// `import:<format>` or `server`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
+pub enum Provenance {
+    /// Scanned from a QR code.
+    Qr,
+    /// Typed or pasted by the user.
+    Manual,
+    /// Imported from another app's export; the format name (`aegis`,
+    /// `google-migration`, ...).
+    Import(String),
+    /// Provisioned by a server (push enrolment, privacyIDEA rollout).
+    Server,
+}
+
+impl fmt::Display for Provenance {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Provenance::Qr => f.write_str("qr"),
+            Provenance::Manual => f.write_str("manual"),
+            Provenance::Import(format) => write!(f, "import:{format}"),
+            Provenance::Server => f.write_str("server"),
+        }
+    }
+}
+
+/// A provenance string that is none of the known forms.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown provenance {0:?}: expected qr, manual, import:<format> or server")]
+pub struct UnknownProvenance(pub String);
+
+impl FromStr for Provenance {
+    type Err = UnknownProvenance;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "qr" => Ok(Provenance::Qr),
+            "manual" => Ok(Provenance::Manual),
+            "server" => Ok(Provenance::Server),
+            _ => match s.strip_prefix("import:") {
+                Some(format) if !format.is_empty() => Ok(Provenance::Import(format.to_owned())),
+                _ => Err(UnknownProvenance(s.to_owned())),
+            },
+        }
+    }
+}
+
+impl From<Provenance> for String {
+    fn from(p: Provenance) -> String {
+        p.to_string()
+    }
+}
+
+impl TryFrom<String> for Provenance {
+    type Error = UnknownProvenance;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
+    }
+}
+
+/// Parts of an `otpauth://` link the account model does not name, kept so
+/// export gives back the link that was enrolled.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkExtras {
+    /// The label's issuer prefix as written in the link.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label_issuer: Option<String>,
+    /// The `issuer=` parameter as written in the link.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub param_issuer: Option<String>,
+    /// `image=`: a logo URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+    /// `color=`: RRGGBB.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// The link used `otpauth://totp/...&encoder=steam`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub steam_encoder: bool,
+    /// Parameters nothing here interprets, in their original order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub params: Vec<(String, String)>,
+}
+
+/// One OTP account: the generator and everything shown about it.
+///
+/// `Debug` is safe: the secret inside [`OtpParams`] is redacted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    /// Who issued it (`GitHub`), if known.
+    pub issuer: Option<String>,
+    /// The account name (`alice@example.com`).
+    pub name: String,
+    /// How codes are made, including the secret and the HOTP counter.
+    pub otp: OtpParams,
+    /// An icon name or URL.
+    pub icon: Option<String>,
+    /// A user-chosen group (`Work`).
+    pub group: Option<String>,
+    /// Free-text notes.
+    pub notes: Option<String>,
+    /// Where the account came from.
+    pub provenance: Provenance,
+    /// Whether export may include it (false for server-provisioned push
+    /// accounts, whose keys must not leave the device).
+    pub exportable: bool,
+    /// Link parts kept for a lossless export.
+    pub extras: LinkExtras,
+}
+
+impl Account {
+    /// A new account with no icon, group or notes, exportable.
+    pub fn new(
+        issuer: Option<String>,
+        name: String,
+        otp: OtpParams,
+        provenance: Provenance,
+    ) -> Self {
+        Self {
+            issuer: issuer.filter(|i| !i.is_empty()),
+            name,
+            otp,
+            icon: None,
+            group: None,
+            notes: None,
+            provenance,
+            exportable: true,
+            extras: LinkExtras::default(),
+        }
+    }
+
+    /// The account a parsed link describes.
+    pub fn from_uri(uri: &OtpAuthUri, provenance: Provenance) -> Self {
+        let issuer = uri.issuer().map(str::to_owned);
+        Self {
+            icon: uri.icon.clone(),
+            extras: LinkExtras {
+                label_issuer: uri.label_issuer.clone(),
+                param_issuer: uri.param_issuer.clone(),
+                image: uri.image.clone(),
+                color: uri.color.clone(),
+                steam_encoder: uri.steam_encoder,
+                params: uri.extra.clone(),
+            },
+            ..Self::new(issuer, uri.name.clone(), uri.params.clone(), provenance)
+        }
+    }
+
+    /// The link for this account. When the issuer is the one the link was
+    /// enrolled with, the label and parameter are written as they were;
+    /// after a rename both carry the new issuer. The link holds the secret.
+    pub fn to_uri(&self) -> OtpAuthUri {
+        let mut uri = OtpAuthUri::new(self.otp.clone(), self.issuer.clone(), self.name.clone());
+        let x = &self.extras;
+        let as_enrolled = x
+            .param_issuer
+            .as_deref()
+            .filter(|i| !i.is_empty())
+            .or(x.label_issuer.as_deref());
+        if as_enrolled == self.issuer.as_deref() {
+            uri.label_issuer = x.label_issuer.clone();
+            uri.param_issuer = x.param_issuer.clone();
+        }
+        uri.icon = self.icon.clone();
+        uri.image = x.image.clone();
+        uri.color = x.color.clone();
+        uri.steam_encoder = x.steam_encoder && self.otp.kind == OtpKind::Steam;
+        uri.extra = x.params.clone();
+        uri
+    }
+
+    /// True when `other` is the same account for duplicate detection: same
+    /// secret (compared in constant time), issuer and name.
+    pub fn same_identity(&self, other: &Account) -> bool {
+        self.otp.secret == other.otp.secret
+            && self.issuer == other.issuer
+            && self.name == other.name
+    }
+
+    /// True when the issuer, name or group contains `needle`, ignoring case.
+    pub fn matches(&self, needle: &str) -> bool {
+        let needle = needle.to_lowercase();
+        [Some(&self.name), self.issuer.as_ref(), self.group.as_ref()]
+            .into_iter()
+            .flatten()
+            .any(|field| field.to_lowercase().contains(&needle))
+    }
+}
+
+/// An account as the vault holds it: with its id, place in the list and
+/// timestamps (Unix seconds).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredAccount {
+    /// The vault's id, stable for the account's life and never reused.
+    pub id: i64,
+    /// The account.
+    pub account: Account,
+    /// Position in the user's list (ascending).
+    pub sort_order: i64,
+    /// When it was added.
+    pub created_at: i64,
+    /// When it last changed (including HOTP counter steps).
+    pub updated_at: i64,
+}
+
+impl StoredAccount {
+    /// Everything about the account except the secret, for lists and JSON.
+    pub fn summary(&self) -> AccountSummary {
+        let a = &self.account;
+        let p = &a.otp;
+        AccountSummary {
+            id: self.id,
+            kind: p.kind,
+            issuer: a.issuer.clone(),
+            name: a.name.clone(),
+            algorithm: p.algorithm,
+            digits: if p.kind == OtpKind::Steam {
+                5
+            } else {
+                p.digits.get()
+            },
+            period: (p.kind != OtpKind::Hotp).then_some(p.period),
+            counter: (p.kind == OtpKind::Hotp).then_some(p.counter),
+            icon: a.icon.clone(),
+            group: a.group.clone(),
+            notes: a.notes.clone(),
+            provenance: a.provenance.clone(),
+            exportable: a.exportable,
+            sort_order: self.sort_order,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
+    }
+}
+
+/// What a list shows of an account: everything but the secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AccountSummary {
+    /// Vault id.
+    pub id: i64,
+    /// `totp`, `hotp` or `steam`.
+    #[serde(rename = "type")]
+    pub kind: OtpKind,
+    /// Issuer.
+    pub issuer: Option<String>,
+    /// Account name.
+    pub name: String,
+    /// HMAC hash.
+    pub algorithm: Algorithm,
+    /// Code length.
+    pub digits: u8,
+    /// Period in seconds (TOTP/Steam).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period: Option<u32>,
+    /// Next HOTP counter.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub counter: Option<u64>,
+    /// Icon name or URL.
+    pub icon: Option<String>,
+    /// Group.
+    pub group: Option<String>,
+    /// Notes.
+    pub notes: Option<String>,
+    /// Where it came from.
+    pub provenance: Provenance,
+    /// May be exported.
+    pub exportable: bool,
+    /// Position in the list.
+    pub sort_order: i64,
+    /// Added (Unix seconds).
+    pub created_at: i64,
+    /// Last changed (Unix seconds).
+    pub updated_at: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn provenance_strings() {
+        for (p, s) in [
+            (Provenance::Qr, "qr"),
+            (Provenance::Manual, "manual"),
+            (Provenance::Server, "server"),
+            (Provenance::Import("aegis".into()), "import:aegis"),
+        ] {
+            assert_eq!(p.to_string(), s);
+            assert_eq!(s.parse::<Provenance>().unwrap(), p);
+            assert_eq!(serde_json::to_string(&p).unwrap(), format!("\"{s}\""));
+        }
+        assert!("import:".parse::<Provenance>().is_err());
+        assert!("scanned".parse::<Provenance>().is_err());
+        assert!(serde_json::from_str::<Provenance>("\"nope\"").is_err());
+    }
+
+    #[test]
+    fn links_round_trip_through_the_account() {
+        for link in [
+            "otpauth://totp/ACME:alice?secret=JBSWY3DPEHPK3PXP&issuer=ACME&algorithm=SHA1&digits=6&period=30",
+            "otpauth://totp/Label%20Co:bob?secret=JBSWY3DPEHPK3PXP&issuer=Param&algorithm=SHA256&digits=8&period=60&image=https%3A%2F%2Fx.test%2Fa.png&color=FF0000&serial=TOTP0001",
+            "otpauth://hotp/carol?secret=JBSWY3DPEHPK3PXP&algorithm=SHA1&digits=6&counter=7&icon=bank",
+            "otpauth://totp/Steam:dave?secret=JBSWY3DPEHPK3PXP&issuer=Steam&period=30&encoder=steam",
+        ] {
+            let uri = OtpAuthUri::parse(link).unwrap();
+            let account = Account::from_uri(&uri, Provenance::Qr);
+            assert_eq!(account.to_uri(), uri, "{link}");
+            assert_eq!(account.to_uri().format().as_str(), link);
+        }
+    }
+
+    #[test]
+    fn renamed_issuer_is_written_to_label_and_parameter() {
+        let uri = OtpAuthUri::parse(
+            "otpauth://totp/Old:alice?secret=JBSWY3DPEHPK3PXP&issuer=Old&image=x",
+        )
+        .unwrap();
+        let mut account = Account::from_uri(&uri, Provenance::Manual);
+        account.issuer = Some("New".into());
+        let out = account.to_uri();
+        assert_eq!(out.label_issuer.as_deref(), Some("New"));
+        assert_eq!(out.param_issuer.as_deref(), Some("New"));
+        assert_eq!(out.image.as_deref(), Some("x"));
+    }
+
+    #[test]
+    fn identity_and_filter() {
+        let uri = OtpAuthUri::parse("otpauth://totp/ACME:alice?secret=JBSWY3DPEHPK3PXP").unwrap();
+        let a = Account::from_uri(&uri, Provenance::Qr);
+        let mut b = a.clone();
+        assert!(a.same_identity(&b));
+        b.name = "bob".into();
+        assert!(!a.same_identity(&b));
+        assert!(a.matches("acm"));
+        assert!(a.matches("ALI"));
+        assert!(!a.matches("bob"));
+    }
+}

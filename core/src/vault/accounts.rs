@@ -1,0 +1,286 @@
+//! OTP account operations: add, get, list, update, delete, HOTP next code,
+//! and the codes of every account at a given time.
+//!
+//! Every write is one `BEGIN IMMEDIATE` transaction: the write lock is
+//! taken before anything is read, so a duplicate check or counter read
+//! cannot be raced by another process, and the transaction is either
+//! wholly in the file or not at all.
+
+use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
+
+use super::{Vault, VaultError, VaultResult, now, record};
+use crate::{
+    account::{Account, StoredAccount},
+    otp::{Code, CounterCode, OtpKind},
+};
+
+const TABLE: &str = "accounts";
+
+/// Changes to an account's metadata; `None` leaves a field as it is, and
+/// `Some(None)` clears an optional field.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AccountUpdate {
+    /// New account name.
+    pub name: Option<String>,
+    /// New issuer.
+    pub issuer: Option<Option<String>>,
+    /// New icon.
+    pub icon: Option<Option<String>>,
+    /// New group.
+    pub group: Option<Option<String>>,
+    /// New notes.
+    pub notes: Option<Option<String>>,
+    /// New position in the list.
+    pub sort_order: Option<i64>,
+}
+
+/// One account's code at a moment: what `codes` lists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountCode {
+    /// Vault id.
+    pub id: i64,
+    /// Issuer.
+    pub issuer: Option<String>,
+    /// Account name.
+    pub name: String,
+    /// TOTP, HOTP or Steam.
+    pub kind: OtpKind,
+    /// The code for time-based accounts; `None` for HOTP, whose codes are
+    /// only handed out by [`Vault::next_hotp_code`].
+    pub code: Option<Code>,
+}
+
+/// A row as read, before decryption.
+struct Row {
+    id: i64,
+    sort_order: i64,
+    created_at: i64,
+    updated_at: i64,
+    sealed: Vec<u8>,
+}
+
+const SELECT: &str = "SELECT id, sort_order, created_at, updated_at, sealed FROM accounts";
+
+fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
+    Ok(Row {
+        id: r.get(0)?,
+        sort_order: r.get(1)?,
+        created_at: r.get(2)?,
+        updated_at: r.get(3)?,
+        sealed: r.get(4)?,
+    })
+}
+
+impl Vault {
+    fn decrypt_account(&self, row: Row) -> VaultResult<StoredAccount> {
+        let plain = self.open_field(TABLE, "sealed", row.id, row.sealed)?;
+        Ok(StoredAccount {
+            id: row.id,
+            account: record::decode_account(&plain)?,
+            sort_order: row.sort_order,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        })
+    }
+
+    fn all_rows(&self, conn: &rusqlite::Connection) -> VaultResult<Vec<Row>> {
+        let mut stmt = conn.prepare_cached(&format!("{SELECT} ORDER BY sort_order, id"))?;
+        let rows = stmt
+            .query_map([], read_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    fn write_account(&self, tx: &Transaction<'_>, id: i64, a: &Account) -> VaultResult<()> {
+        let sealed = self.seal(TABLE, "sealed", id, &record::encode_account(a)?)?;
+        tx.execute(
+            "UPDATE accounts SET sealed = ?1, updated_at = ?2 WHERE id = ?3",
+            params![sealed, now(), id],
+        )?;
+        Ok(())
+    }
+
+    /// Adds an account at the end of the list. The same secret, issuer and
+    /// name as a stored account gives [`VaultError::Duplicate`] unless
+    /// `force`.
+    pub fn add_account(&self, account: Account, force: bool) -> VaultResult<StoredAccount> {
+        account.otp.validate()?;
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        if !force {
+            for row in self.all_rows(&tx)? {
+                let stored = self.decrypt_account(row)?;
+                if stored.account.same_identity(&account) {
+                    return Err(VaultError::Duplicate {
+                        existing: stored.id,
+                    });
+                }
+            }
+        }
+        let sort_order: i64 = tx.query_row(
+            "SELECT COALESCE(MAX(sort_order), 0) + 1 FROM accounts",
+            [],
+            |r| r.get(0),
+        )?;
+        let t = now();
+        // The id is part of the ciphertext's associated data, so the row
+        // is created first (empty blob) and sealed once its id is known,
+        // in the same transaction.
+        tx.execute(
+            "INSERT INTO accounts (sort_order, created_at, updated_at, sealed)
+             VALUES (?1, ?2, ?2, x'')",
+            params![sort_order, t],
+        )?;
+        let id = tx.last_insert_rowid();
+        self.write_account(&tx, id, &account)?;
+        tx.commit()?;
+        Ok(StoredAccount {
+            id,
+            account,
+            sort_order,
+            created_at: t,
+            updated_at: t,
+        })
+    }
+
+    /// The account with this id.
+    pub fn get_account(&self, id: i64) -> VaultResult<StoredAccount> {
+        let conn = self.conn();
+        let row = conn
+            .prepare_cached(&format!("{SELECT} WHERE id = ?1"))?
+            .query_row([id], read_row)
+            .optional()?
+            .ok_or(VaultError::NotFound {
+                what: "account",
+                id,
+            })?;
+        drop(conn);
+        self.decrypt_account(row)
+    }
+
+    /// Every account in list order (sort order, then id), keeping only
+    /// those whose issuer, name or group contains `filter` (any case).
+    pub fn list_accounts(&self, filter: Option<&str>) -> VaultResult<Vec<StoredAccount>> {
+        let rows = {
+            let conn = self.conn();
+            self.all_rows(&conn)?
+        };
+        let filter = filter.map(str::trim).filter(|f| !f.is_empty());
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let stored = self.decrypt_account(row)?;
+            if filter.is_none_or(|f| stored.account.matches(f)) {
+                out.push(stored);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Changes an account's metadata (not its secret or settings).
+    pub fn update_account(&self, id: i64, update: AccountUpdate) -> VaultResult<StoredAccount> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut stored = self.read_in(&tx, id)?;
+        let a = &mut stored.account;
+        if let Some(name) = update.name {
+            a.name = name;
+        }
+        if let Some(issuer) = update.issuer {
+            a.issuer = issuer.filter(|i| !i.is_empty());
+        }
+        if let Some(icon) = update.icon {
+            a.icon = icon;
+        }
+        if let Some(group) = update.group {
+            a.group = group;
+        }
+        if let Some(notes) = update.notes {
+            a.notes = notes;
+        }
+        self.write_account(&tx, id, &stored.account)?;
+        if let Some(order) = update.sort_order {
+            tx.execute(
+                "UPDATE accounts SET sort_order = ?1 WHERE id = ?2",
+                params![order, id],
+            )?;
+            stored.sort_order = order;
+        }
+        stored.updated_at = now();
+        tx.commit()?;
+        Ok(stored)
+    }
+
+    /// Removes an account for good.
+    pub fn delete_account(&self, id: i64) -> VaultResult<()> {
+        let n = self
+            .conn()
+            .execute("DELETE FROM accounts WHERE id = ?1", [id])?;
+        if n == 0 {
+            return Err(VaultError::NotFound {
+                what: "account",
+                id,
+            });
+        }
+        Ok(())
+    }
+
+    /// The next HOTP code. The incremented counter is committed (and
+    /// fsynced) before the code is returned, so no crash can hand out the
+    /// same counter twice.
+    pub fn next_hotp_code(&self, id: i64) -> VaultResult<CounterCode> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut stored = self.read_in(&tx, id)?;
+        let otp = &mut stored.account.otp;
+        if otp.kind != OtpKind::Hotp {
+            return Err(VaultError::Invalid(format!(
+                "account {id} is {}, not hotp: its codes come from the clock",
+                otp.kind.as_str()
+            )));
+        }
+        let counter = otp.counter;
+        otp.counter = counter.checked_add(1).ok_or_else(|| {
+            VaultError::Invalid(format!("the counter of account {id} is exhausted"))
+        })?;
+        self.write_account(&tx, id, &stored.account)?;
+        tx.commit()?;
+        Ok(CounterCode {
+            code: stored.account.otp.code_for_counter(counter),
+            counter,
+        })
+    }
+
+    /// Codes of every account at `unix_ms` (already corrected by the
+    /// clock offset, see [`Vault::clock_offset_ms`]), in list order.
+    pub fn codes_at(&self, unix_ms: i64, filter: Option<&str>) -> VaultResult<Vec<AccountCode>> {
+        self.list_accounts(filter)?
+            .into_iter()
+            .map(|s| {
+                let a = s.account;
+                let code = match a.otp.kind {
+                    OtpKind::Hotp => None,
+                    OtpKind::Totp | OtpKind::Steam => Some(a.otp.code_at(unix_ms)?),
+                };
+                Ok(AccountCode {
+                    id: s.id,
+                    issuer: a.issuer,
+                    name: a.name,
+                    kind: a.otp.kind,
+                    code,
+                })
+            })
+            .collect()
+    }
+
+    fn read_in(&self, tx: &Transaction<'_>, id: i64) -> VaultResult<StoredAccount> {
+        let row = tx
+            .prepare_cached(&format!("{SELECT} WHERE id = ?1"))?
+            .query_row([id], read_row)
+            .optional()?
+            .ok_or(VaultError::NotFound {
+                what: "account",
+                id,
+            })?;
+        self.decrypt_account(row)
+    }
+}
