@@ -13,7 +13,7 @@ use super::{
     push_common::{DecisionArg, runtime},
     push_store,
 };
-use crate::output::Output;
+use crate::{output::Output, unlock::UnlockArgs};
 
 /// Arguments of `respond`.
 #[derive(Debug, clap::Args)]
@@ -26,6 +26,8 @@ pub struct Args {
     /// The number shown on the sign-in screen (approve).
     #[arg(long)]
     number: Option<u8>,
+    #[command(flatten)]
+    unlock: UnlockArgs,
 }
 
 /// Answers one sign-in request.
@@ -34,7 +36,10 @@ pub fn run(args: &Args, vault: Option<&Path>) -> Result<Output, ApiError> {
     if decision != Decision::Approve && args.number.is_some() {
         return Err(ApiError::invalid_input("--number goes with approve only"));
     }
-    let service = PushService::new(push_store::open(vault)?, Arc::new(SystemClock))?;
+    let service = PushService::new(
+        push_store::open(vault, &args.unlock)?,
+        Arc::new(SystemClock),
+    )?;
     let state = runtime()?.block_on(service.respond(&args.id, decision, args.number))?;
     Ok(Output {
         human: format!("Sign-in request {}: {}.", args.id, state.as_str()),
