@@ -35,42 +35,6 @@ pub enum WatchwordError {
         /// Human message.
         message: String,
     },
-    /// See [`ApiError::Network`].
-    #[error("{message}")]
-    Network {
-        /// Human message.
-        message: String,
-    },
-    /// See [`ApiError::Refused`].
-    #[error("{message}")]
-    Refused {
-        /// Human message.
-        message: String,
-    },
-    /// See [`ApiError::Expired`].
-    #[error("{message}")]
-    Expired {
-        /// Human message.
-        message: String,
-    },
-    /// See [`ApiError::WrongNumber`].
-    #[error("{message}")]
-    WrongNumber {
-        /// Human message.
-        message: String,
-    },
-    /// See [`ApiError::CoolDown`].
-    #[error("{message}")]
-    CoolDown {
-        /// Human message.
-        message: String,
-    },
-    /// See [`ApiError::Untrusted`].
-    #[error("{message}")]
-    Untrusted {
-        /// Human message.
-        message: String,
-    },
     /// See [`ApiError::WrongKey`].
     #[error("{message}")]
     WrongKey {
@@ -113,6 +77,42 @@ pub enum WatchwordError {
         /// Human message.
         message: String,
     },
+    /// See [`ApiError::Network`].
+    #[error("{message}")]
+    Network {
+        /// Human message.
+        message: String,
+    },
+    /// See [`ApiError::Refused`].
+    #[error("{message}")]
+    Refused {
+        /// Human message.
+        message: String,
+    },
+    /// See [`ApiError::Expired`].
+    #[error("{message}")]
+    Expired {
+        /// Human message.
+        message: String,
+    },
+    /// See [`ApiError::WrongNumber`].
+    #[error("{message}")]
+    WrongNumber {
+        /// Human message.
+        message: String,
+    },
+    /// See [`ApiError::CoolDown`].
+    #[error("{message}")]
+    CoolDown {
+        /// Human message.
+        message: String,
+    },
+    /// See [`ApiError::Untrusted`].
+    #[error("{message}")]
+    Untrusted {
+        /// Human message.
+        message: String,
+    },
     /// See [`ApiError::Storage`].
     #[error("{message}")]
     Storage {
@@ -140,12 +140,6 @@ impl From<ApiError> for WatchwordError {
             ApiError::InvalidSecret { message } => Self::InvalidSecret { message },
             ApiError::InvalidLink { message } => Self::InvalidLink { message },
             ApiError::Unsupported { message } => Self::Unsupported { message },
-            ApiError::Network { message } => Self::Network { message },
-            ApiError::Refused { message } => Self::Refused { message },
-            ApiError::Expired { message } => Self::Expired { message },
-            ApiError::WrongNumber { message } => Self::WrongNumber { message },
-            ApiError::CoolDown { message } => Self::CoolDown { message },
-            ApiError::Untrusted { message } => Self::Untrusted { message },
             ApiError::WrongKey { message } => Self::WrongKey { message },
             ApiError::CorruptVault { message } => Self::CorruptVault { message },
             ApiError::VaultMissing { message } => Self::VaultMissing { message },
@@ -153,6 +147,12 @@ impl From<ApiError> for WatchwordError {
             ApiError::Duplicate { message } => Self::Duplicate { message },
             ApiError::NotFound { message } => Self::NotFound { message },
             ApiError::KeyUnavailable { message } => Self::KeyUnavailable { message },
+            ApiError::Network { message } => Self::Network { message },
+            ApiError::Refused { message } => Self::Refused { message },
+            ApiError::Expired { message } => Self::Expired { message },
+            ApiError::WrongNumber { message } => Self::WrongNumber { message },
+            ApiError::CoolDown { message } => Self::CoolDown { message },
+            ApiError::Untrusted { message } => Self::Untrusted { message },
             ApiError::Storage { message } => Self::Storage { message },
             ApiError::MicrosoftManaged { message } => Self::MicrosoftManaged { message },
             ApiError::Internal { message } => Self::Internal { message },

@@ -40,19 +40,9 @@ enum Command {
     Code(commands::code::Args),
     /// Show what a link holds (never the secret).
     Inspect(commands::inspect::Args),
-    /// Activate a push account (code and URL, or the QR link).
-    Activate(commands::activate::Args),
-    /// List sign-in requests waiting for approval.
-    Pending(commands::pending::Args),
-    /// Answer a sign-in request: approve [--number N | --answer X], deny [--reason cancelled], or fraud.
-    Respond(commands::respond::Args),
-    /// Approve sign-ins interactively (context, countdown, number).
-    Approve(commands::approve::Args),
-    /// Run the whole push approval on this machine (server, phone, relying party).
-    Demo(commands::demo::Args),
     /// Create an encrypted vault.
     Init(commands::init::Args),
-    /// Add an account to the vault (a link, or --secret/--issuer/--name; privacyIDEA push links enrol).
+    /// Add an account to the vault (a link, or --secret/--issuer/--name).
     Add(commands::add::Args),
     /// List the vault's accounts (never the secrets).
     List(commands::list::Args),
@@ -64,6 +54,16 @@ enum Command {
     Rename(commands::rename::Args),
     /// Delete an account.
     Rm(commands::rm::Args),
+    /// Activate a push account (code and URL, or the QR link).
+    Activate(commands::activate::Args),
+    /// List sign-in requests waiting for approval.
+    Pending(commands::pending::Args),
+    /// Answer a sign-in request: approve --number N, deny, or fraud.
+    Respond(commands::respond::Args),
+    /// Approve sign-ins interactively (context, countdown, number).
+    Approve(commands::approve::Args),
+    /// Run the whole push approval on this machine (server, phone, relying party).
+    Demo(commands::demo::Args),
 }
 
 fn main() -> ExitCode {
@@ -80,11 +80,6 @@ fn main() -> ExitCode {
     let result: Result<Output, watchword_core::ApiError> = match &cli.command {
         Command::Code(args) => commands::code::run(args),
         Command::Inspect(args) => commands::inspect::run(args),
-        Command::Activate(args) => commands::activate::run(args, cli.vault.as_deref()),
-        Command::Pending(args) => commands::pending::run(args, cli.vault.as_deref()),
-        Command::Respond(args) => commands::respond::run(args, cli.vault.as_deref()),
-        Command::Approve(args) => commands::approve::run(args, cli.vault.as_deref(), cli.json),
-        Command::Demo(args) => commands::demo::run(args, cli.json),
         Command::Init(args) => commands::init::run(cli.vault.as_deref(), args),
         Command::Add(args) => commands::add::run(cli.vault.as_deref(), args),
         Command::List(args) => commands::list::run(cli.vault.as_deref(), args),
@@ -92,6 +87,11 @@ fn main() -> ExitCode {
         Command::Next(args) => commands::next::run(cli.vault.as_deref(), args),
         Command::Rename(args) => commands::rename::run(cli.vault.as_deref(), args),
         Command::Rm(args) => commands::rm::run(cli.vault.as_deref(), args),
+        Command::Activate(args) => commands::activate::run(args, cli.vault.as_deref()),
+        Command::Pending(args) => commands::pending::run(args, cli.vault.as_deref()),
+        Command::Respond(args) => commands::respond::run(args, cli.vault.as_deref()),
+        Command::Approve(args) => commands::approve::run(args, cli.vault.as_deref(), cli.json),
+        Command::Demo(args) => commands::demo::run(args, cli.json),
     };
     match result {
         Ok(out) => out.print(cli.json),

@@ -12,7 +12,7 @@ use watchword_core::{
 };
 
 use super::{push_common::runtime, push_store};
-use crate::output::Output;
+use crate::{output::Output, unlock::UnlockArgs};
 
 /// Arguments of `activate`.
 #[derive(Debug, clap::Args)]
@@ -29,6 +29,8 @@ pub struct Args {
     /// A name for this device that the administrator sees.
     #[arg(long, default_value = "watchword-cli")]
     name: String,
+    #[command(flatten)]
+    unlock: UnlockArgs,
 }
 
 /// Activates the account and stores it in the vault.
@@ -56,6 +58,7 @@ pub fn run(args: &Args, vault: Option<&Path>) -> Result<Output, ApiError> {
                 link,
                 watchword_core::push::privacyidea::DEFAULT_KEY_BITS,
                 vault,
+                &args.unlock,
             );
         }
         other => {
@@ -67,7 +70,7 @@ pub fn run(args: &Args, vault: Option<&Path>) -> Result<Output, ApiError> {
             });
         }
     };
-    let store = push_store::open(vault)?;
+    let store = push_store::open(vault, &args.unlock)?;
     let service = PushService::new(store, std::sync::Arc::new(SystemClock))?;
     let a = runtime()?.block_on(service.activate(&activation, &args.name, None))?;
     Ok(Output {

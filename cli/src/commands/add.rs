@@ -108,7 +108,7 @@ pub fn run(vault: Option<&std::path::Path>, args: &Args) -> Result<Output, ApiEr
     // A privacyIDEA push QR (`otpauth://pipush/...`, `pia://pipush/...`)
     // enrols a push token instead of storing an OTP account.
     if let Some(Ok(Enrolment::PrivacyIdeaPush(link))) = args.link.as_deref().map(enrol::classify) {
-        return super::add_privacyidea::enrol(&link, DEFAULT_KEY_BITS, vault);
+        return super::add_privacyidea::enrol(&link, DEFAULT_KEY_BITS, vault, &args.unlock);
     }
     let account = account(args)?;
     let v = unlock::open_vault(vault, &args.unlock)?;

@@ -8,15 +8,16 @@ use serde_json::json;
 use watchword_core::{ApiError, enrol::PrivacyIdeaPush, otp::SystemClock, push::PushService};
 
 use super::{push_common::runtime, push_store};
-use crate::output::Output;
+use crate::{output::Output, unlock::UnlockArgs};
 
 /// Enrols `link` with a `key_bits` RSA device key and stores the account.
 pub fn enrol(
     link: &PrivacyIdeaPush,
     key_bits: usize,
     vault: Option<&Path>,
+    unlock: &UnlockArgs,
 ) -> Result<Output, ApiError> {
-    let store = push_store::open(vault)?;
+    let store = push_store::open(vault, unlock)?;
     let service = PushService::new(store, Arc::new(SystemClock))?;
     let a = runtime()?.block_on(service.enrol_privacyidea_with_key_bits(link, key_bits, None))?;
     Ok(Output {

@@ -15,15 +15,21 @@ use super::{
     push_common::{Narrator, runtime},
     push_store,
 };
-use crate::output::Output;
+use crate::{output::Output, unlock::UnlockArgs};
 
 /// Arguments of `approve`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    #[command(flatten)]
+    unlock: UnlockArgs,
+}
 
 /// Asks about each pending sign-in request in turn.
-pub fn run(_args: &Args, vault: Option<&Path>, json: bool) -> Result<Output, ApiError> {
-    let service = PushService::new(push_store::open(vault)?, Arc::new(SystemClock))?;
+pub fn run(args: &Args, vault: Option<&Path>, json: bool) -> Result<Output, ApiError> {
+    let service = PushService::new(
+        push_store::open(vault, &args.unlock)?,
+        Arc::new(SystemClock),
+    )?;
     runtime()?.block_on(async {
         let n = Narrator::new(json);
         let list = service.pending().await?;

@@ -1,7 +1,7 @@
 //! `watchword demo [--yes]`: the whole push approval on this machine.
 //!
 //! Starts the reference server in-process on a loopback port with a
-//! temporary database and a temporary device store, enrols a user with an
+//! temporary database and a temporary vault, enrols a user with an
 //! activation code, lets a relying party raise a sign-in, shows the
 //! approval prompt, and prints what the relying party sees. `--yes`
 //! answers by itself (types the number from the sign-in screen), for CI.
@@ -13,11 +13,13 @@ use watchword_core::{
     ApiError,
     otp::SystemClock,
     push::{
-        Activation, ChallengeState, ChallengeStatus, Decision, MemoryPushStore, PushError,
-        PushService,
+        Activation, ChallengeState, ChallengeStatus, Decision, PushError, PushService,
+        VaultPushStore,
         client::install_ring_provider,
+        keys::random_key,
         protocol::{ChallengeStatusResponse, CreateChallengeRequest, CreateChallengeResponse},
     },
+    vault::{StaticKeyProvider, Vault},
 };
 use watchword_server::{Policy, PushServer, push_sender::LogSender};
 
@@ -87,12 +89,15 @@ async fn demo(args: &Args, json: bool) -> Result<Output, ApiError> {
         enrolment.url
     ));
 
-    // The phone: the core's push service over a temporary store.
-    let phone = PushService::new(Arc::new(MemoryPushStore::new()), Arc::new(SystemClock))?;
+    // The phone: the core's push service over a temporary vault, sealed
+    // with a random key that is forgotten when the demo ends.
+    let key = random_key().map_err(|e| internal("vault key", e))?;
+    let vault = Vault::create(&dir.path().join("vault.db"), &StaticKeyProvider::new(*key))?;
+    let phone = PushService::new(VaultPushStore::new(Arc::new(vault)), Arc::new(SystemClock))?;
     let activation = Activation::from_link(&enrolment.link)?;
     let account = phone.activate(&activation, "watchword demo", None).await?;
     n.say(&format!(
-        "3. phone             activated {} (device {})",
+        "3. phone             activated {} (device {}; its key sealed in a temporary vault)",
         account.account, account.device_id
     ));
 

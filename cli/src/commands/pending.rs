@@ -10,15 +10,21 @@ use super::{
     push_common::{challenge_json, runtime, utc},
     push_store,
 };
-use crate::output::Output;
+use crate::{output::Output, unlock::UnlockArgs};
 
 /// Arguments of `pending`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    #[command(flatten)]
+    unlock: UnlockArgs,
+}
 
 /// Lists pending sign-in requests.
-pub fn run(_args: &Args, vault: Option<&Path>) -> Result<Output, ApiError> {
-    let service = PushService::new(push_store::open(vault)?, Arc::new(SystemClock))?;
+pub fn run(args: &Args, vault: Option<&Path>) -> Result<Output, ApiError> {
+    let service = PushService::new(
+        push_store::open(vault, &args.unlock)?,
+        Arc::new(SystemClock),
+    )?;
     let list = runtime()?.block_on(service.pending())?;
     let mut human = Vec::new();
     let mut json = Vec::new();

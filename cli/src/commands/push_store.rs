@@ -1,19 +1,15 @@
 //! Where the CLI keeps push accounts between runs: the encrypted vault.
-//!
 //! Push accounts hold a device private key, so they are never written to a
-//! plain file. Until the vault (issue 4) is merged into this branch, the
-//! commands that need a lasting account say so; `watchword demo` works
-//! without it (its device store lives in memory for the run).
+//! plain file; the vault seals each account's state.
 
 use std::{path::Path, sync::Arc};
 
-use watchword_core::{ApiError, push::PushStore};
+use watchword_core::{ApiError, push::VaultPushStore};
 
-/// Opens the push-account store of the vault at `vault`.
-pub fn open(_vault: Option<&Path>) -> Result<Arc<dyn PushStore>, ApiError> {
-    Err(ApiError::Unsupported {
-        message: "push accounts are kept in the encrypted vault, which this build does not have \
-                  yet; `watchword demo` shows the whole flow without it"
-            .to_owned(),
-    })
+use crate::unlock::{UnlockArgs, open_vault};
+
+/// Opens the push-account store of the vault at `vault` (asking for the
+/// passphrase as every vault command does).
+pub fn open(vault: Option<&Path>, unlock: &UnlockArgs) -> Result<VaultPushStore, ApiError> {
+    Ok(VaultPushStore::new(Arc::new(open_vault(vault, unlock)?)))
 }

@@ -17,7 +17,7 @@ use super::{
     push_common::{DecisionArg, runtime},
     push_store,
 };
-use crate::output::Output;
+use crate::{output::Output, unlock::UnlockArgs};
 
 /// Why a sign-in is denied.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -44,6 +44,8 @@ pub struct Args {
     /// Why (deny).
     #[arg(long, value_enum)]
     reason: Option<ReasonArg>,
+    #[command(flatten)]
+    unlock: UnlockArgs,
 }
 
 /// Answers one sign-in request.
@@ -61,7 +63,10 @@ pub fn run(args: &Args, vault: Option<&Path>) -> Result<Output, ApiError> {
     if decision != Decision::Deny && args.reason.is_some() {
         return Err(ApiError::invalid_input("--reason goes with deny only"));
     }
-    let service = PushService::new(push_store::open(vault)?, Arc::new(SystemClock))?;
+    let service = PushService::new(
+        push_store::open(vault, &args.unlock)?,
+        Arc::new(SystemClock),
+    )?;
     let reply = PiAnswer {
         decision,
         presence_answer: answer,

@@ -152,6 +152,16 @@ pub fn random_b64(n: usize) -> Result<String, KeyError> {
     Ok(encode(&buf))
 }
 
+/// 32 random bytes in zeroizing memory (a throwaway data key, e.g. for
+/// the demo's temporary vault).
+pub fn random_key() -> Result<Zeroizing<[u8; 32]>, KeyError> {
+    let mut key = Zeroizing::new([0u8; 32]);
+    SystemRandom::new()
+        .fill(key.as_mut())
+        .map_err(|_| KeyError::Random)?;
+    Ok(key)
+}
+
 /// `n` random bytes as lower-case hex (ids).
 pub fn random_hex(n: usize) -> Result<String, KeyError> {
     let mut buf = vec![0u8; n];

@@ -8,6 +8,7 @@
 //! - [`client`]: HTTP (rustls on ring), timeouts, retries on network errors.
 //! - [`state`]: a verified challenge and its state machine.
 //! - [`store`]: where push accounts live (a trait; memory for tests).
+//! - [`vault_store`]: push accounts sealed in the encrypted vault.
 //! - [`service`]: `activate`, `pending`, `handle_push`, `respond`.
 //! - [`privacyidea`]: the privacyIDEA `pipush` protocol behind the same
 //!   `pending` / `respond`.
@@ -21,6 +22,7 @@ pub mod protocol;
 pub mod service;
 pub mod state;
 pub mod store;
+pub mod vault_store;
 
 pub use activation::Activation;
 pub use error::PushError;
@@ -28,3 +30,4 @@ pub use protocol::{ChallengeStatus, Decision, ErrorCode};
 pub use service::{ActivatedAccount, PushService};
 pub use state::{ChallengeState, PendingChallenge, TrackedChallenge};
 pub use store::{MemoryPushStore, PushAccount, PushStore};
+pub use vault_store::VaultPushStore;
