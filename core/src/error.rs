@@ -257,7 +257,7 @@ impl From<PushError> for ApiError {
                 PiError::Network(_) => ApiError::Network { message },
                 PiError::Refused { .. } | PiError::NotTaken(_) => ApiError::Refused { message },
                 PiError::Protocol(_) => ApiError::Untrusted { message },
-                PiError::NotAnOption(_) => ApiError::WrongNumber { message },
+                PiError::NotAnOption(_) | PiError::WrongOption => ApiError::WrongNumber { message },
             },
             PushError::AlreadyFinal(_) => ApiError::Refused { message },
             PushError::Refused {
@@ -343,6 +343,23 @@ mod tests {
             ApiError::from(OtpError::UnknownType("x".into())).kind(),
             "unsupported"
         );
+    }
+
+    #[test]
+    fn privacyidea_errors_map_to_kinds() {
+        let kind = |e: PiError| ApiError::from(PushError::from(e)).kind();
+        assert_eq!(kind(PiError::WrongOption), "wrong_number");
+        assert_eq!(kind(PiError::NotAnOption("D, A".into())), "wrong_number");
+        assert_eq!(kind(PiError::Network("x".into())), "network");
+        assert_eq!(
+            kind(PiError::Refused {
+                status: 400,
+                message: "m".into()
+            }),
+            "refused"
+        );
+        assert_eq!(kind(PiError::NotTaken("")), "refused");
+        assert_eq!(kind(PiError::Protocol("p".into())), "untrusted");
     }
 
     #[test]

@@ -278,7 +278,7 @@ async fn require_presence_right_and_wrong_answer() {
         .await
         .unwrap_err();
     assert!(
-        matches!(err, PushError::PrivacyIdea(PiError::NotTaken(_))),
+        matches!(err, PushError::PrivacyIdea(PiError::WrongOption)),
         "{err:?}"
     );
     assert_eq!(phone.tracked(&c.id).unwrap().state, ChallengeState::Pending);

@@ -282,9 +282,7 @@ impl<S: PushStore> PushService<S> {
         if reply.value != Value::Bool(true) {
             if decision == Decision::Approve && !c.options.is_empty() {
                 // A wrong pick leaves the challenge open on the server.
-                return Err(
-                    PiError::NotTaken(": that is not the option on the sign-in screen").into(),
-                );
+                return Err(PiError::WrongOption.into());
             }
             self.apply(&c.id, ChallengeEvent::Refused)?;
             return Err(PiError::NotTaken(" (answered elsewhere or expired)").into());

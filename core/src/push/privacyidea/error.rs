@@ -24,10 +24,14 @@ pub enum PiError {
     /// The reply is not what privacyIDEA 3.x sends.
     #[error("unexpected reply from the privacyIDEA server: {0}")]
     Protocol(String),
-    /// The server did not take the answer (`value: false`): a wrong
-    /// option picked under number matching, or the challenge is gone.
+    /// The server did not take the answer (`value: false`): the challenge
+    /// was answered elsewhere or is gone.
     #[error("the privacyIDEA server did not take the answer{0}")]
     NotTaken(&'static str),
+    /// The server did not take the picked option: it is not the one on
+    /// the sign-in screen. The challenge stays open for another try.
+    #[error("that is not the option shown on the sign-in screen; the request is still open")]
+    WrongOption,
     /// The picked option is not one the challenge offers.
     #[error("pick one of the options shown: {0}")]
     NotAnOption(String),
