@@ -7,7 +7,7 @@
 //! to do. Messages never contain secrets: internal errors are written not to
 //! hold any, and the mapping below adds none.
 
-use crate::otp::OtpError;
+use crate::{otp::OtpError, qr::QrError};
 
 /// Result with the public error.
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -34,6 +34,18 @@ pub enum ApiError {
         /// What was recognised and what the user can do.
         message: String,
     },
+    /// Bytes that are not a readable PNG or JPEG image.
+    #[error("{message}")]
+    InvalidImage {
+        /// What is wrong with the file.
+        message: String,
+    },
+    /// A camera frame whose size, stride or buffer do not fit together.
+    #[error("{message}")]
+    InvalidFrame {
+        /// Which dimension is wrong.
+        message: String,
+    },
     /// A feature or variant Watchword does not support (an algorithm, a type).
     #[error("{message}")]
     Unsupported {
@@ -49,6 +61,8 @@ impl ApiError {
             ApiError::InvalidInput { .. } => "invalid_input",
             ApiError::InvalidSecret { .. } => "invalid_secret",
             ApiError::InvalidLink { .. } => "invalid_link",
+            ApiError::InvalidImage { .. } => "invalid_image",
+            ApiError::InvalidFrame { .. } => "invalid_frame",
             ApiError::Unsupported { .. } => "unsupported",
         }
     }
@@ -59,6 +73,8 @@ impl ApiError {
             ApiError::InvalidInput { message }
             | ApiError::InvalidSecret { message }
             | ApiError::InvalidLink { message }
+            | ApiError::InvalidImage { message }
+            | ApiError::InvalidFrame { message }
             | ApiError::Unsupported { message } => message,
         }
     }
@@ -96,6 +112,19 @@ impl From<OtpError> for ApiError {
     }
 }
 
+impl From<QrError> for ApiError {
+    fn from(e: QrError) -> Self {
+        let message = e.to_string();
+        match e {
+            QrError::InvalidImage(_) => ApiError::InvalidImage { message },
+            QrError::EmptyFrame { .. }
+            | QrError::FrameTooLarge { .. }
+            | QrError::StrideTooSmall { .. }
+            | QrError::BufferTooShort { .. } => ApiError::InvalidFrame { message },
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,6 +141,22 @@ mod tests {
         assert_eq!(
             ApiError::from(OtpError::UnknownType("x".into())).kind(),
             "unsupported"
+        );
+    }
+
+    #[test]
+    fn qr_errors_map_to_image_and_frame_kinds() {
+        let e = ApiError::from(QrError::InvalidImage("bad header".into()));
+        assert_eq!(e.kind(), "invalid_image");
+        assert!(e.message().contains("bad header"));
+        let e = ApiError::from(QrError::StrideTooSmall {
+            stride: 1840,
+            width: 1856,
+        });
+        assert_eq!(e.kind(), "invalid_frame");
+        assert_eq!(
+            e.message(),
+            "the row stride 1840 is smaller than the width 1856"
         );
     }
 }

@@ -5,6 +5,8 @@
 //!
 //! - [`otp`]: HOTP, TOTP and Steam codes, the `Secret` type, clocks, and
 //!   `otpauth://` links.
+//! - [`qr`]: QR decoding from camera frames, image files and live scanner
+//!   sessions.
 //! - [`error`]: the one public error type ([`ApiError`]) every shell shows,
 //!   and the single place internal errors are mapped to it.
 //! - [`sensitive`]: the `Sensitive<T>` wrapper that keeps secrets out of
@@ -12,6 +14,7 @@
 
 pub mod error;
 pub mod otp;
+pub mod qr;
 pub mod sensitive;
 
 pub use error::{ApiError, ApiResult};

@@ -1,0 +1,51 @@
+//! The rxing engine: rxing's port of zxing-cpp's QR reader (`QrReader`), fed
+//! through ZXing's hybrid (local block) binariser. It samples large symbols
+//! through all their alignment patterns, which makes it strong on dense and
+//! moire codes.
+
+use std::collections::HashSet;
+
+use rxing::{
+    BarcodeFormat, BinaryBitmap, DecodeHints, Luma8LuminanceSource, RXingResultMetadataType,
+    RXingResultMetadataValue, common::HybridBinarizer, multi::MultipleBarcodeReader,
+    qrcode::cpp_port::QrReader,
+};
+
+use super::Payload;
+
+/// Every QR code rxing finds in a packed `width` x `height` luma buffer.
+pub(crate) fn decode(luma: &[u8], width: usize, height: usize, try_harder: bool) -> Vec<Payload> {
+    let Ok(source) = Luma8LuminanceSource::new(luma.to_vec(), width as u32, height as u32) else {
+        return Vec::new();
+    };
+    let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
+    let hints = DecodeHints {
+        PossibleFormats: Some(HashSet::from([BarcodeFormat::QR_CODE])),
+        TryHarder: Some(try_harder),
+        ..DecodeHints::default()
+    };
+    let Ok(results) = QrReader.decode_multiple_with_hints(&mut bitmap, &hints) else {
+        return Vec::new();
+    };
+    results
+        .into_iter()
+        .map(|r| {
+            // Byte segments keep the exact bytes; otherwise the text is all
+            // there is (numeric, alphanumeric, kanji modes).
+            let segments = match r
+                .getRXingResultMetadata()
+                .get(&RXingResultMetadataType::BYTE_SEGMENTS)
+            {
+                Some(RXingResultMetadataValue::ByteSegments(s)) => Some(s.concat()),
+                _ => None,
+            };
+            match segments {
+                Some(bytes) if String::from_utf8_lossy(&bytes) == r.getText() => Payload {
+                    text: r.getText().to_owned(),
+                    bytes,
+                },
+                _ => Payload::from_text(r.getText().to_owned()),
+            }
+        })
+        .collect()
+}
