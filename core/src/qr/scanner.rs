@@ -156,3 +156,88 @@ fn fingerprint(f: &PendingFrame) -> u64 {
     f.packed.hash(&mut h);
     h.finish()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::{path::PathBuf, sync::Arc};
+
+    use super::*;
+
+    /// A frame of the shared benchmark set: (luma, width, height).
+    fn frame(name: &str) -> (Vec<u8>, u32, u32) {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../shared/qr/frames")
+            .join(name);
+        let img = image::open(path).unwrap().to_luma8();
+        let (w, h) = img.dimensions();
+        (img.into_raw(), w, h)
+    }
+
+    #[test]
+    fn each_payload_is_reported_once_and_unchanged_frames_are_skipped() {
+        // A clean frame and a dense frame, each with one code.
+        let (a, aw, ah) = frame("f01_0015.png");
+        let (b, bw, bh) = frame("f01_0007.png");
+        let s = ScannerSession::new();
+        let first = s.offer(&a, aw, ah, aw).unwrap();
+        assert_eq!(first.len(), 1);
+        assert!(first[0].text.starts_with("otpauth") || first[0].text.contains("://"));
+        // The same frame again: not decoded, nothing new.
+        assert!(s.offer(&a, aw, ah, aw).unwrap().is_empty());
+        assert_eq!(s.stats().dropped_duplicate, 1);
+        // A new frame with a new code: reported.
+        let second = s.offer(&b, bw, bh, bw).unwrap();
+        assert_eq!(second.len(), 1);
+        assert_ne!(second[0], first[0]);
+        // The first frame again (no longer the last one): decoded, but its
+        // code was already reported.
+        assert!(s.offer(&a, aw, ah, aw).unwrap().is_empty());
+        assert_eq!(s.stats().decoded, 3);
+        // After a reset the code is new again.
+        s.reset();
+        assert_eq!(s.offer(&a, aw, ah, aw).unwrap(), first);
+    }
+
+    #[test]
+    fn frames_arriving_during_a_decode_keep_only_the_newest() {
+        // A large no-code frame keeps the decoder busy for a while.
+        let (slow, sw, sh) = frame("f01_0034.png");
+        let (code, cw, ch) = frame("f01_0015.png");
+        let (other, ow, oh) = frame("f01_0030.png");
+        let s = Arc::new(ScannerSession::new());
+        let worker = {
+            let s = Arc::clone(&s);
+            std::thread::spawn(move || s.offer(&slow, sw, sh, sw))
+        };
+        while !s.lock().busy {
+            std::thread::yield_now();
+        }
+        // Two frames while busy: the first is replaced by the second before
+        // the worker gets to it; both calls return at once.
+        assert!(s.offer(&other, ow, oh, ow).unwrap().is_empty());
+        assert!(s.offer(&code, cw, ch, cw).unwrap().is_empty());
+        let found = worker.join().unwrap().unwrap();
+        let stats = s.stats();
+        assert_eq!(stats.received, 3);
+        assert_eq!(stats.dropped_stale, 1);
+        assert_eq!(stats.decoded, 2);
+        // The worker decoded the newest frame and reported its code.
+        let expected = decode_luma(&code, cw, ch, cw).unwrap();
+        assert_eq!(found, expected);
+        assert!(!s.lock().busy);
+    }
+
+    #[test]
+    fn bad_frames_are_rejected_without_changing_the_session() {
+        let s = ScannerSession::new();
+        assert!(matches!(
+            s.offer(&[0; 10], 4, 4, 4),
+            Err(QrError::BufferTooShort { .. })
+        ));
+        assert!(matches!(
+            s.offer(&[0; 16], 4, 4, 3),
+            Err(QrError::StrideTooSmall { .. })
+        ));
+        assert_eq!(s.stats(), ScannerStats::default());
+    }
+}
