@@ -38,6 +38,8 @@ enum Command {
     Code(commands::code::Args),
     /// Show what a link holds (never the secret).
     Inspect(commands::inspect::Args),
+    /// Read the QR codes in an image file or a raw camera frame.
+    Scan(commands::scan::Args),
 }
 
 fn main() -> ExitCode {
@@ -54,6 +56,7 @@ fn main() -> ExitCode {
     let result: Result<Output, watchword_core::ApiError> = match &cli.command {
         Command::Code(args) => commands::code::run(args),
         Command::Inspect(args) => commands::inspect::run(args),
+        Command::Scan(args) => commands::scan::run(args),
     };
     match result {
         Ok(out) => out.print(cli.json),

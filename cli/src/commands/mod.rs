@@ -3,3 +3,4 @@
 
 pub mod code;
 pub mod inspect;
+pub mod scan;
