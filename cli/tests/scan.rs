@@ -1,5 +1,8 @@
 //! `watchword --json scan`: the CLI contract over real files from `shared/`.
 
+// Test helpers outside #[test] fns: a failed load is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::{path::PathBuf, process::Command};
 
 use serde_json::Value;

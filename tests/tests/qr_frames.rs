@@ -9,6 +9,9 @@
 //! what the decoder reaches on this set (see bench/RESULTS.md), so a
 //! regression in any category fails here.
 
+// Test helpers outside #[test] fns: a failed load is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::{collections::BTreeSet, io::Read, path::PathBuf};
 
 use serde_json::Value;
