@@ -5,15 +5,26 @@ pub struct Perspective(pub [f64; 8]);
 
 impl Perspective {
     pub fn create(rect: &[Point; 4], w: f64, h: f64) -> Option<Self> {
+        Self::create_f64(
+            &[
+                (rect[0].x as f64, rect[0].y as f64),
+                (rect[1].x as f64, rect[1].y as f64),
+                (rect[2].x as f64, rect[2].y as f64),
+                (rect[3].x as f64, rect[3].y as f64),
+            ],
+            w,
+            h,
+        )
+    }
+
+    /// Like [`Perspective::create`], with sub-pixel corners: maps (0, 0),
+    /// (w, 0), (w, h), (0, h) onto `rect[0..4]`.
+    pub fn create_f64(rect: &[(f64, f64); 4], w: f64, h: f64) -> Option<Self> {
         let mut c = [0.0; 8];
-        let x0 = rect[0].x as f64;
-        let y0 = rect[0].y as f64;
-        let x1 = rect[1].x as f64;
-        let y1 = rect[1].y as f64;
-        let x2 = rect[2].x as f64;
-        let y2 = rect[2].y as f64;
-        let x3 = rect[3].x as f64;
-        let y3 = rect[3].y as f64;
+        let (x0, y0) = rect[0];
+        let (x1, y1) = rect[1];
+        let (x2, y2) = rect[2];
+        let (x3, y3) = rect[3];
         let wden = w * (x2 * y3 - x3 * y2 + (x3 - x2) * y1 + x1 * (y2 - y3));
         let hden = h * (x2 * y3 + x1 * (y2 - y3) - x3 * y2 + (x3 - x2) * y1);
 
@@ -45,21 +56,22 @@ impl Perspective {
     }
 
     pub fn map(&self, u: f64, v: f64) -> Point {
+        let (x, y) = self.map_f64(u, v);
+        // A degenerate transform (denominator near zero) maps far outside
+        // any image; `as` saturates (and maps NaN to 0) instead of the
+        // assertion that used to panic here. Callers clamp to the image.
+        Point {
+            x: x.round() as i32,
+            y: y.round() as i32,
+        }
+    }
+
+    /// Maps grid coordinates to sub-pixel image coordinates.
+    pub fn map_f64(&self, u: f64, v: f64) -> (f64, f64) {
         let den = self.0[6] * u + self.0[7] * v + 1.0f64;
         let x = (self.0[0] * u + self.0[1] * v + self.0[2]) / den;
         let y = (self.0[3] * u + self.0[4] * v + self.0[5]) / den;
-
-        let x = x.round();
-        let y = y.round();
-
-        assert!(x <= i32::MAX as f64);
-        assert!(x >= i32::MIN as f64);
-        assert!(y <= i32::MAX as f64);
-        assert!(y >= i32::MIN as f64);
-        Point {
-            x: x as i32,
-            y: y as i32,
-        }
+        (x, y)
     }
 
     pub fn unmap(&self, p: &Point) -> (f64, f64) {

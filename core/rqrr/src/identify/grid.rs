@@ -18,6 +18,10 @@ use crate::{
 pub struct SkewedGridLocation {
     pub grid_size: usize,
     pub c: geometry::Perspective,
+    /// For version 7 and up: one transform per region between located
+    /// alignment patterns, used for sampling instead of `c` when it fits the
+    /// timing patterns better. `None` when `c` alone is used.
+    pub regions: Option<AlignmentRegions>,
 }
 
 impl SkewedGridLocation {
@@ -99,8 +103,15 @@ impl SkewedGridLocation {
         }
 
         let c = setup_perspective(img, &group, align, grid_size)?;
+        let regions = AlignmentRegions::locate(img, &c, grid_size).filter(|r| {
+            r.timing_fitness(img, grid_size) > global_timing_fitness(img, &c, grid_size)
+        });
 
-        Some(SkewedGridLocation { grid_size, c })
+        Some(SkewedGridLocation {
+            grid_size,
+            c,
+            regions,
+        })
     }
 
     /// Convert into a grid referencing the underlying image as source
@@ -136,9 +147,200 @@ where
     }
 
     fn bit(&self, y: usize, x: usize) -> bool {
-        let p = self.grid.c.map(x as f64 + 0.5, y as f64 + 0.5);
+        let p = match &self.grid.regions {
+            Some(r) => r.map(x, y),
+            None => self.grid.c.map(x as f64 + 0.5, y as f64 + 0.5),
+        };
         PixelColor::White != self.img.get_pixel_at_point(p)
     }
+}
+
+/// Sampling of large symbols through all their alignment patterns.
+///
+/// One transform from three finder patterns and one alignment pattern
+/// drifts by more than half a module over a version 20+ symbol as soon as
+/// the paper bends or the lens distorts. As in ZXing and the reference
+/// decoder of ISO/IEC 18004, every alignment pattern is located (predicted
+/// by the global transform, then refined by matching its 5x5 pattern within
+/// two modules), and each region between four neighbouring pattern centres
+/// gets its own transform.
+#[derive(Debug, Clone)]
+pub struct AlignmentRegions {
+    /// Module coordinates of the alignment rows/columns (pattern centres).
+    lines: Vec<f64>,
+    /// One transform per region, row-major, `(lines.len() - 1)^2` of them.
+    cells: Vec<geometry::Perspective>,
+}
+
+impl AlignmentRegions {
+    /// Locates every alignment pattern of a `grid_size` symbol mapped by
+    /// `c`. `None` below version 7 (at most one alignment pattern) or when
+    /// a region transform cannot be built.
+    pub fn locate<S: ImageBuffer>(
+        img: &PreparedImage<S>,
+        c: &geometry::Perspective,
+        grid_size: usize,
+    ) -> Option<Self> {
+        let version = version_from_grid_size(grid_size);
+        let info = VERSION_DATA_BASE.get(version)?;
+        let apat: Vec<usize> = info.apat.iter().copied().take_while(|&a| a != 0).collect();
+        if apat.len() < 3 {
+            return None;
+        }
+        let n = apat.len();
+        let lines: Vec<f64> = apat.iter().map(|&a| a as f64 + 0.5).collect();
+        let mut points = vec![(0.0, 0.0); n * n];
+        // How far each located pattern is from where `c` puts it. The drift
+        // grows smoothly across the symbol, so a pattern is searched for
+        // where `c` plus its located neighbours' drift puts it: the search
+        // window stays small even where `c` is off by several modules.
+        let mut drift: Vec<Option<(f64, f64)>> = vec![None; n * n];
+        for j in 0..n {
+            for i in 0..n {
+                let (u, v) = (lines[i], lines[j]);
+                let predicted = c.map_f64(u, v);
+                // The three corners under the finder patterns have no
+                // alignment pattern; the global transform is anchored there.
+                let corner = (i == 0 && (j == 0 || j == n - 1)) || (i == n - 1 && j == 0);
+                if corner {
+                    points[j * n + i] = predicted;
+                    drift[j * n + i] = Some((0.0, 0.0));
+                    continue;
+                }
+                let neighbours: Vec<(f64, f64)> = [
+                    (i.wrapping_sub(1), j),
+                    (i, j.wrapping_sub(1)),
+                    (i.wrapping_sub(1), j.wrapping_sub(1)),
+                    (i + 1, j.wrapping_sub(1)),
+                ]
+                .iter()
+                .filter(|&&(ni, nj)| ni < n && nj < n)
+                .filter_map(|&(ni, nj)| drift[nj * n + ni])
+                .collect();
+                let d = if neighbours.is_empty() {
+                    (0.0, 0.0)
+                } else {
+                    let k = neighbours.len() as f64;
+                    (
+                        neighbours.iter().map(|d| d.0).sum::<f64>() / k,
+                        neighbours.iter().map(|d| d.1).sum::<f64>() / k,
+                    )
+                };
+                let guess = (predicted.0 + d.0, predicted.1 + d.1);
+                match refine_alignment(img, c, u, v, guess) {
+                    Some(found) => {
+                        points[j * n + i] = found;
+                        drift[j * n + i] = Some((found.0 - predicted.0, found.1 - predicted.1));
+                    }
+                    None => points[j * n + i] = guess,
+                }
+            }
+        }
+        let mut cells = Vec::with_capacity((n - 1) * (n - 1));
+        for j in 0..n - 1 {
+            for i in 0..n - 1 {
+                let rect = [
+                    points[j * n + i],
+                    points[j * n + i + 1],
+                    points[(j + 1) * n + i + 1],
+                    points[(j + 1) * n + i],
+                ];
+                cells.push(geometry::Perspective::create_f64(
+                    &rect,
+                    lines[i + 1] - lines[i],
+                    lines[j + 1] - lines[j],
+                )?);
+            }
+        }
+        Some(AlignmentRegions { lines, cells })
+    }
+
+    /// The image position of module (x, y)'s centre. Modules outside the
+    /// outermost alignment lines use the nearest region's transform.
+    fn map(&self, x: usize, y: usize) -> Point {
+        let (u, v) = (x as f64 + 0.5, y as f64 + 0.5);
+        let n = self.lines.len() - 1;
+        let ci = self.lines[1..n].iter().take_while(|&&l| l <= u).count();
+        let cj = self.lines[1..n].iter().take_while(|&&l| l <= v).count();
+        self.cells[cj * n + ci].map(u - self.lines[ci], v - self.lines[cj])
+    }
+
+    /// How well the timing patterns read through these regions.
+    fn timing_fitness<S: ImageBuffer>(&self, img: &PreparedImage<S>, grid_size: usize) -> i32 {
+        timing_fitness(grid_size, |x, y| {
+            PixelColor::White != img.get_pixel_at_point(self.map(x, y))
+        })
+    }
+}
+
+fn global_timing_fitness<S: ImageBuffer>(
+    img: &PreparedImage<S>,
+    c: &geometry::Perspective,
+    grid_size: usize,
+) -> i32 {
+    timing_fitness(grid_size, |x, y| {
+        PixelColor::White != img.get_pixel_at_point(c.map(x as f64 + 0.5, y as f64 + 0.5))
+    })
+}
+
+/// Timing-pattern modules (row and column 6) read as expected.
+fn timing_fitness(grid_size: usize, dark: impl Fn(usize, usize) -> bool) -> i32 {
+    let mut score = 0;
+    for i in 8..grid_size.saturating_sub(8) {
+        let expect_dark = i % 2 == 0;
+        score += i32::from(dark(i, 6) == expect_dark) + i32::from(dark(6, i) == expect_dark);
+    }
+    score
+}
+
+/// Finds the alignment pattern of module (u, v) near the image point `p`
+/// (module steps taken from `c` around (u, v)): tries offsets up to two modules in quarter-module steps and keeps the one whose
+/// 5x5 neighbourhood best matches the pattern (dark ring, light ring, dark
+/// centre). `None` when no offset matches at least 23 of 25 modules.
+fn refine_alignment<S: ImageBuffer>(
+    img: &PreparedImage<S>,
+    c: &geometry::Perspective,
+    u: f64,
+    v: f64,
+    p: (f64, f64),
+) -> Option<(f64, f64)> {
+    let q = c.map_f64(u, v);
+    let pu = c.map_f64(u + 1.0, v);
+    let pv = c.map_f64(u, v + 1.0);
+    let du = (pu.0 - q.0, pu.1 - q.1);
+    let dv = (pv.0 - q.0, pv.1 - q.1);
+    let dark_at = |x: f64, y: f64| {
+        PixelColor::White
+            != img.get_pixel_at_point(Point {
+                x: x.round() as i32,
+                y: y.round() as i32,
+            })
+    };
+    let mut best: Option<(i32, f64, (f64, f64))> = None;
+    for s in -8..=8 {
+        for t in -8..=8 {
+            let (fs, ft) = (s as f64 / 4.0, t as f64 / 4.0);
+            let o = (p.0 + fs * du.0 + ft * dv.0, p.1 + fs * du.1 + ft * dv.1);
+            let mut score = 0;
+            for j in -2i32..=2 {
+                for i in -2i32..=2 {
+                    let expect_dark = i.abs().max(j.abs()) != 1;
+                    let x = o.0 + i as f64 * du.0 + j as f64 * dv.0;
+                    let y = o.1 + i as f64 * du.1 + j as f64 * dv.1;
+                    score += i32::from(dark_at(x, y) == expect_dark);
+                }
+            }
+            let dist = fs * fs + ft * ft;
+            let better = match best {
+                None => true,
+                Some((bs, bd, _)) => score > bs || (score == bs && dist < bd),
+            };
+            if better {
+                best = Some((score, dist, o));
+            }
+        }
+    }
+    best.filter(|(score, _, _)| *score >= 23).map(|(_, _, o)| o)
 }
 
 fn setup_perspective<S>(
@@ -476,4 +678,99 @@ where
     fitness_cell(img, perspective, x + 3, y + 3) + fitness_ring(img, perspective, x + 3, y + 3, 1)
         - fitness_ring(img, perspective, x + 3, y + 3, 2)
         + fitness_ring(img, perspective, x + 3, y + 3, 3)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::PreparedImage;
+
+    /// A version-`version` symbol at `module` px per module with an
+    /// 8-module quiet zone, as 8-bit luma.
+    fn symbol(text: &str, version: i16, module: usize) -> (Vec<u8>, usize, usize) {
+        let code = qrcode::QrCode::with_version(
+            text,
+            qrcode::Version::Normal(version),
+            qrcode::EcLevel::L,
+        )
+        .unwrap();
+        let n = code.width();
+        let colors = code.to_colors();
+        let margin = 8 * module;
+        let side = n * module + 2 * margin;
+        let mut px = vec![255u8; side * side];
+        for y in 0..n * module {
+            for x in 0..n * module {
+                if colors[(y / module) * n + x / module] == qrcode::Color::Dark {
+                    px[(y + margin) * side + x + margin] = 0;
+                }
+            }
+        }
+        (px, side, side)
+    }
+
+    fn decode(px: &[u8], w: usize, h: usize) -> Vec<String> {
+        let mut img = PreparedImage::prepare_from_greyscale(w, h, |x, y| px[y * w + x]);
+        img.detect_grids()
+            .iter()
+            .filter_map(|g| g.decode().ok())
+            .map(|(_, s)| s)
+            .collect()
+    }
+
+    #[test]
+    fn alignment_regions_correct_a_drifting_transform() {
+        let text =
+            "otpauth-migration://offline?data=".to_string() + &"CjEKCkhlbGxvId6tvu8".repeat(40);
+        let (module, margin) = (3.0, 24.0);
+        let (px, w, h) = symbol(&text, 25, module as usize);
+        let code =
+            qrcode::QrCode::with_version(&text, qrcode::Version::Normal(25), qrcode::EcLevel::L)
+                .unwrap();
+        let n = code.width();
+        let colors = code.to_colors();
+        let img = PreparedImage::prepare_from_greyscale(w, h, |x, y| px[y * w + x]);
+        // Right at the three finder patterns, two modules off at the corner
+        // opposite them: the transform rqrr builds from the finders and one
+        // misjudged alignment pattern.
+        let side = n as f64 * module;
+        let off = 2.0 * module;
+        let c = crate::geometry::Perspective::create_f64(
+            &[
+                (margin, margin),
+                (margin + side, margin),
+                (margin + side + off, margin + side + off),
+                (margin, margin + side),
+            ],
+            n as f64,
+            n as f64,
+        )
+        .unwrap();
+        let wrong = |sample: &dyn Fn(usize, usize) -> crate::Point| {
+            let mut bad = 0;
+            for y in 0..n {
+                for x in 0..n {
+                    let dark = img.get_pixel_at_point(sample(x, y)) != super::PixelColor::White;
+                    bad += usize::from(dark != (colors[y * n + x] == qrcode::Color::Dark));
+                }
+            }
+            bad
+        };
+        let global = wrong(&|x, y| c.map(x as f64 + 0.5, y as f64 + 0.5));
+        let regions = super::AlignmentRegions::locate(&img, &c, n).unwrap();
+        let corrected = wrong(&|x, y| regions.map(x, y));
+        // Thousands of modules misread through the drifting transform, none
+        // (or a handful at the outermost rows) through the regions.
+        assert!(
+            global > 1000,
+            "global transform misread only {global} modules"
+        );
+        assert!(corrected < 20, "regions misread {corrected} modules");
+    }
+
+    #[test]
+    fn flat_large_symbol_still_decodes() {
+        let text = "https://example.com/".to_string() + &"a".repeat(600);
+        let (px, w, h) = symbol(&text, 25, 3);
+        assert_eq!(decode(&px, w, h), vec![text]);
+    }
 }
