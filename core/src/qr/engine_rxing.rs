@@ -14,7 +14,16 @@ use rxing::{
 use super::Payload;
 
 /// Every QR code rxing finds in a packed `width` x `height` luma buffer.
-pub(crate) fn decode(luma: &[u8], width: usize, height: usize, try_harder: bool) -> Vec<Payload> {
+/// With `also_inverted`, a frame with no dark-on-light code is tried again
+/// as light-on-dark by flipping the binarised matrix (no second
+/// binarisation, so the dark-mode pass costs only the finder search).
+pub(crate) fn decode(
+    luma: &[u8],
+    width: usize,
+    height: usize,
+    try_harder: bool,
+    also_inverted: bool,
+) -> Vec<Payload> {
     let Ok(source) = Luma8LuminanceSource::new(luma.to_vec(), width as u32, height as u32) else {
         return Vec::new();
     };
@@ -24,9 +33,15 @@ pub(crate) fn decode(luma: &[u8], width: usize, height: usize, try_harder: bool)
         TryHarder: Some(try_harder),
         ..DecodeHints::default()
     };
-    let Ok(results) = QrReader.decode_multiple_with_hints(&mut bitmap, &hints) else {
-        return Vec::new();
-    };
+    let mut results = QrReader
+        .decode_multiple_with_hints(&mut bitmap, &hints)
+        .unwrap_or_default();
+    if results.is_empty() && also_inverted {
+        bitmap.invert();
+        results = QrReader
+            .decode_multiple_with_hints(&mut bitmap, &hints)
+            .unwrap_or_default();
+    }
     results
         .into_iter()
         .map(|r| {
