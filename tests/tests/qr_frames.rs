@@ -96,12 +96,12 @@ category_tests! {
     motion: "motion" at least 12;
     noise: "noise" at least 6;
     lowlight: "lowlight" at least 7;
-    glare: "glare" at least 13;
+    glare: "glare" at least 14;
     jpeg: "jpeg" at least 13;
     inverted: "inverted" at least 15;
-    cropped_quiet: "cropped_quiet" at least 9;
+    cropped_quiet: "cropped_quiet" at least 10;
     dense: "dense" at least 19;
-    moire: "moire" at least 13;
+    moire: "moire" at least 14;
     two_codes: "two_codes" at least 9;
     no_qr: "no_qr" at least 24;
 }
