@@ -59,37 +59,43 @@ def load(frame, qr_dir):
     return np.asarray(Image.open(path).convert("L"))
 
 
-def run_zxing(frames, qr_dir):
+def run_both(frames, qr_dir, repeat):
+    """Decodes each frame with zxing-cpp, then at once with Watchword (a
+    `qr-decode --serve` process on the same core), so both see the same
+    machine load; each time is the fastest of `repeat` decodes."""
     import zxingcpp
 
-    out = {}
-    for f in frames:
-        img = load(f, qr_dir)
-        t0 = time.perf_counter()
-        res = zxingcpp.read_barcodes(img, formats=zxingcpp.BarcodeFormat.QRCode)
-        ms = (time.perf_counter() - t0) * 1000
-        out[f["file"]] = (sorted(r.text for r in res), ms)
-    return out
-
-
-def run_watchword(qr_dir):
     subprocess.run(
         ["cargo", "build", "--release", "-q", "-p", "watchword-bench", "--bin", "qr-decode"],
         cwd=ROOT,
         check=True,
     )
-    proc = subprocess.run(
-        [*pin(), str(ROOT / "target" / "release" / "qr-decode"), str(qr_dir)],
+    server = subprocess.Popen(
+        [*pin(), str(ROOT / "target" / "release" / "qr-decode"), str(qr_dir),
+         "--serve", "--repeat", str(repeat)],
         cwd=ROOT,
-        check=True,
-        capture_output=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
         text=True,
     )
-    out = {}
-    for line in proc.stdout.splitlines():
-        r = json.loads(line)
-        out[r["file"]] = (sorted(r["payloads"]), r["ms"])
-    return out
+    zx, ww = {}, {}
+    try:
+        for f in frames:
+            img = load(f, qr_dir)
+            best = float("inf")
+            for _ in range(repeat):
+                t0 = time.perf_counter()
+                res = zxingcpp.read_barcodes(img, formats=zxingcpp.BarcodeFormat.QRCode)
+                best = min(best, (time.perf_counter() - t0) * 1000)
+            zx[f["file"]] = (sorted(r.text for r in res), best)
+            server.stdin.write(f["file"] + "\n")
+            server.stdin.flush()
+            r = json.loads(server.stdout.readline())
+            ww[f["file"]] = (sorted(r["payloads"]), r["ms"])
+    finally:
+        server.stdin.close()
+        server.wait()
+    return zx, ww
 
 
 def summarise(frames, results):
@@ -116,7 +122,20 @@ def summarise(frames, results):
     return table, fp
 
 
-def render(frames, zx, ww, zx_fp, ww_fp):
+def render(frames, zx, ww, zx_fp, ww_fp, repeat, zx_res, ww_res):
+    def ok(res, f):
+        return res[f["file"]][0] == sorted(f["expected"])
+
+    both_missed = [
+        f"{Path(f['file']).stem} ({f['category']})"
+        for f in frames
+        if not ok(zx_res, f) and not ok(ww_res, f)
+    ]
+    only_zx = [
+        f"{Path(f['file']).stem} ({f['category']})"
+        for f in frames
+        if ok(zx_res, f) and not ok(ww_res, f)
+    ]
     cats = []
     for f in frames:
         if f["category"] not in cats:
@@ -132,9 +151,12 @@ def render(frames, zx, ww, zx_fp, ww_fp):
         "## QR decoding (issue 8): Watchword vs zxing-cpp",
         "",
         f"`python3 bench/qr/run.py` on `shared/qr` ({a[3]} frames), one run, both decoders on the same",
-        "frames, single-threaded (pinned to core 0 with taskset), decode time only. zxing-cpp is",
-        f"PyPI zxing-cpp (`read_barcodes`, formats=QRCode); Watchword is `qr::decode_luma` (release).",
-        f"Run on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on the shared 2-core machine.",
+        "frames, interleaved frame by frame, single-threaded (pinned to core 0), decode time only",
+        f"(file loading excluded; the fastest of {repeat} decodes per frame, so both see the same",
+        "machine load). zxing-cpp is PyPI zxing-cpp 3.1.1 (`read_barcodes`, formats=QRCode);",
+        "Watchword is `qr::pipeline::decode_with(DEFAULT_CHAIN)` = `qr::decode_luma` (release build).",
+        f"Run on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on the shared 2-core machine",
+        f"(load average {os.getloadavg()[0]:.1f} at the end of the run).",
         "",
         "| decoder | success % | FP (no-QR frames with a payload) | median ms | p95 ms |",
         "|---|---|---|---|---|",
@@ -149,6 +171,22 @@ def render(frames, zx, ww, zx_fp, ww_fp):
         "| n | " + " | ".join(str(zx[c][3]) for c in cats) + " |",
         "| zxing-cpp | " + " | ".join(f"{zx[c][0]:.1f} ({zx[c][1]:.1f})" for c in cats) + " |",
         "| Watchword | " + " | ".join(f"{ww[c][0]:.1f} ({ww[c][1]:.1f})" for c in cats) + " |",
+        "",
+        "Frames missed by both: " + ", ".join(both_missed) + ".",
+        "Frames only zxing-cpp reads: " + (", ".join(only_zx) or "none") + ".",
+        "",
+        "What limits the numbers (read with the table above):",
+        "",
+        "- Time: the first strategy is rxing's port of zxing-cpp's reader (one binarisation, both",
+        "  polarities). On frames both decoders read at once it takes about 1.6x zxing-cpp's time;",
+        "  two thirds of that is rxing's HybridBinarizer. A bit-identical row-wise rewrite of the",
+        "  binariser was tried and was not faster, so it was dropped. The median ratio is therefore",
+        "  bounded by rxing's speed against zxing-cpp's C++; only frames the first pass cannot read",
+        "  pay for the fallbacks (stretch, fresh inverted binarisation, local-mean threshold,",
+        "  downscale, rqrr), which is what the p95 and the no-QR median show.",
+        "- Success: what is still missed is mostly hard defocus, cropped quiet zones and hard motion",
+        "  blur, which zxing-cpp does not read either (lists above; the set's README counts 14",
+        "  frames that no anchor decoder reads).",
         END,
     ]
     return "\n".join(lines)
@@ -158,17 +196,17 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--set", default=str(ROOT.parent / "shared" / "qr"))
     ap.add_argument("--no-write", action="store_true")
+    ap.add_argument("--repeat", type=int, default=3, help="decodes per frame; the fastest counts")
     args = ap.parse_args()
     ensure_venv()
     if shutil.which("taskset"):
         os.sched_setaffinity(0, {0})
     qr_dir = Path(args.set)
     frames = json.loads((qr_dir / "manifest.json").read_text())["frames"]
-    zx_res = run_zxing(frames, qr_dir)
-    ww_res = run_watchword(qr_dir)
+    zx_res, ww_res = run_both(frames, qr_dir, args.repeat)
     zx, zx_fp = summarise(frames, zx_res)
     ww, ww_fp = summarise(frames, ww_res)
-    section = render(frames, zx, ww, zx_fp, ww_fp)
+    section = render(frames, zx, ww, zx_fp, ww_fp, args.repeat, zx_res, ww_res)
     print(section)
     if args.no_write:
         return

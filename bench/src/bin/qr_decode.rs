@@ -4,6 +4,11 @@
 //! line per frame: `{"file", "category", "ok", "ms", "payloads"}`; with
 //! `--each`, one line per frame and strategy (each strategy run alone).
 //! A per-category summary goes to stderr.
+//!
+//! `qr-decode <set-dir> --serve [--repeat N]`: reads one frame path (as in
+//! the manifest) per stdin line and answers one JSON line each, the time
+//! being the fastest of N decodes. bench/qr/run.py uses this to interleave
+//! zxing-cpp and Watchword frame by frame, so both see the same machine load.
 
 use std::{collections::BTreeMap, path::Path, time::Instant};
 
@@ -21,6 +26,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     let mut chain: Vec<Strategy> = pipeline::DEFAULT_CHAIN.to_vec();
     let mut each = false;
+    let mut serve = false;
+    let mut repeat = 1usize;
     let mut i = 1;
     while i < args.len() {
         match args[i].as_str() {
@@ -34,6 +41,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     .collect::<Result<_, _>>()?;
             }
             "--each" => each = true,
+            "--serve" => serve = true,
+            "--repeat" => {
+                i += 1;
+                repeat = args.get(i).ok_or("--repeat needs a count")?.parse()?;
+            }
             other => return Err(format!("unknown argument {other}").into()),
         }
         i += 1;
@@ -42,6 +54,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let frames = manifest["frames"]
         .as_array()
         .ok_or("manifest has no frames")?;
+    if serve {
+        return serve_frames(dir, frames, &chain, repeat.max(1));
+    }
     let runs: Vec<(String, Vec<Strategy>)> = if each {
         Strategy::ALL
             .iter()
@@ -104,6 +119,61 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "{name:16} {cat:14} {:5.1}% ({ok}/{n})  median {median:6.1} ms  p95 {p95:6.1} ms",
             100.0 * ok as f64 / n as f64
         );
+    }
+    Ok(())
+}
+
+/// A frame's luma plane: (data, width, height, stride).
+type Plane = (Vec<u8>, u32, u32, u32);
+
+/// Loads a frame's luma plane.
+fn load(dir: &Path, f: &Value) -> Result<Plane, Box<dyn std::error::Error>> {
+    let file = f["file"].as_str().ok_or("frame without file")?;
+    let (w, h, stride) = (
+        f["width"].as_u64().ok_or("no width")? as u32,
+        f["height"].as_u64().ok_or("no height")? as u32,
+        f["stride"].as_u64().ok_or("no stride")? as u32,
+    );
+    let data = if f["format"] == "y" {
+        std::fs::read(dir.join(file))?
+    } else {
+        image::open(dir.join(file))?.to_luma8().into_raw()
+    };
+    Ok((data, w, h, stride))
+}
+
+fn serve_frames(
+    dir: &Path,
+    frames: &[Value],
+    chain: &[Strategy],
+    repeat: usize,
+) -> Result<(), Box<dyn std::error::Error>> {
+    use std::io::{BufRead, Write};
+    let stdout = std::io::stdout();
+    for line in std::io::stdin().lock().lines() {
+        let line = line?;
+        let f = frames
+            .iter()
+            .find(|f| f["file"] == line.trim())
+            .ok_or(format!("no frame {line}"))?;
+        let (data, w, h, stride) = load(dir, f)?;
+        let mut best = f64::INFINITY;
+        let mut got = Vec::new();
+        for _ in 0..repeat {
+            let start = Instant::now();
+            let frame = LumaFrame::new(&data, w, h, stride)?;
+            let found = pipeline::decode_with(&frame, chain);
+            best = best.min(start.elapsed().as_secs_f64() * 1000.0);
+            got = found.into_iter().map(|p| p.text).collect();
+        }
+        got.sort();
+        let mut out = stdout.lock();
+        writeln!(
+            out,
+            "{}",
+            json!({"file": line.trim(), "ms": best, "payloads": got})
+        )?;
+        out.flush()?;
     }
     Ok(())
 }
