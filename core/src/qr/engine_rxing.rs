@@ -1,5 +1,5 @@
 //! The rxing engine: rxing's port of zxing-cpp's QR reader (`QrReader`), fed
-//! through ZXing's hybrid (local block) binariser. It samples large symbols
+//! through ZXing's hybrid (local block) binariser (our faster equivalent). It samples large symbols
 //! through all their alignment patterns, which makes it strong on dense and
 //! moire codes.
 
@@ -7,11 +7,10 @@ use std::collections::HashSet;
 
 use rxing::{
     BarcodeFormat, BinaryBitmap, DecodeHints, Luma8LuminanceSource, RXingResultMetadataType,
-    RXingResultMetadataValue, common::HybridBinarizer, multi::MultipleBarcodeReader,
-    qrcode::cpp_port::QrReader,
+    RXingResultMetadataValue, multi::MultipleBarcodeReader, qrcode::cpp_port::QrReader,
 };
 
-use super::Payload;
+use super::{Payload, binarizer::FastHybridBinarizer};
 
 /// Every QR code rxing finds in a packed `width` x `height` luma buffer.
 /// With `also_inverted`, a frame with no dark-on-light code is tried again
@@ -27,7 +26,12 @@ pub(crate) fn decode(
     let Ok(source) = Luma8LuminanceSource::new(luma.to_vec(), width as u32, height as u32) else {
         return Vec::new();
     };
-    let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
+    // ZXing's hybrid binariser, bit for bit, three times faster than
+    // rxing's own (see binarizer.rs).
+    let Some(binarizer) = FastHybridBinarizer::new(source, luma, width, height) else {
+        return Vec::new();
+    };
+    let mut bitmap = BinaryBitmap::new(binarizer);
     let hints = DecodeHints {
         PossibleFormats: Some(HashSet::from([BarcodeFormat::QR_CODE])),
         TryHarder: Some(try_harder),

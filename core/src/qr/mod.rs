@@ -9,6 +9,7 @@
 //! rqrr fork (`core/rqrr`) and rxing (a port of zxing-cpp's QR reader).
 //! Every code found in the frame is returned, not only the first.
 
+mod binarizer;
 mod engine_rqrr;
 mod engine_rxing;
 mod error;
