@@ -116,7 +116,8 @@ impl Strategy {
 /// benchmark set (`qr-decode --each` measures every strategy alone). A frame
 /// pays only for the strategies before the first one that reads it.
 pub const DEFAULT_CHAIN: &[Strategy] = &[
-    // Reads ~86% of the set, dark-mode screens included, in about 2.5 ms.
+    // Reads ~86% of the set, dark-mode screens included, in about 1.2 ms
+    // for a 1280x720 frame.
     Strategy::RxingBothPolarities,
     // Low light, faded ink and small codes (every row scanned).
     Strategy::RxingStretched,
