@@ -40,3 +40,52 @@ pub fn decode_luma(
     let frame = LumaFrame::new(frame, width, height, row_stride)?;
     Ok(pipeline::decode_with(&frame, pipeline::DEFAULT_CHAIN))
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        /// Any bytes as an image file: decoded or a typed error, never a panic.
+        #[test]
+        fn arbitrary_image_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
+            match decode_image(&bytes) {
+                Ok(_) | Err(QrError::InvalidImage(_)) | Err(QrError::FrameTooLarge { .. })
+                | Err(QrError::EmptyFrame { .. }) => {}
+                Err(e) => prop_assert!(false, "unexpected error {e:?}"),
+            }
+        }
+
+        /// Any frame geometry over any buffer: a result or a typed frame
+        /// error, never a panic (noise frames run the whole strategy chain).
+        #[test]
+        fn arbitrary_frames_never_panic(
+            width in 0u32..200,
+            height in 0u32..200,
+            pad in 0u32..40,
+            seed in any::<u64>(),
+            short in 0usize..3,
+        ) {
+            let stride = width + pad;
+            let len = (stride as usize * height as usize).saturating_sub(short * 7);
+            let mut state = seed | 1;
+            let frame: Vec<u8> = (0..len)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    (state >> 24) as u8
+                })
+                .collect();
+            match decode_luma(&frame, width, height, stride) {
+                Ok(found) => prop_assert!(found.is_empty(), "noise decoded to {found:?}"),
+                Err(QrError::EmptyFrame { .. }) | Err(QrError::BufferTooShort { .. }) => {}
+                Err(e) => prop_assert!(false, "unexpected error {e:?}"),
+            }
+        }
+    }
+}
