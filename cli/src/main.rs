@@ -54,6 +54,8 @@ enum Command {
     Rename(commands::rename::Args),
     /// Delete an account.
     Rm(commands::rm::Args),
+    /// Read the QR codes in an image file or a raw camera frame.
+    Scan(commands::scan::Args),
 }
 
 fn main() -> ExitCode {
@@ -77,6 +79,7 @@ fn main() -> ExitCode {
         Command::Next(args) => commands::next::run(cli.vault.as_deref(), args),
         Command::Rename(args) => commands::rename::run(cli.vault.as_deref(), args),
         Command::Rm(args) => commands::rm::run(cli.vault.as_deref(), args),
+        Command::Scan(args) => commands::scan::run(args),
     };
     match result {
         Ok(out) => out.print(cli.json),

@@ -7,6 +7,8 @@
 //!   `otpauth://` links.
 //! - [`enrol`]: everything a user scans, pastes or types, classified into a
 //!   typed request ([`enrol::classify`]), and Google Authenticator export.
+//! - [`qr`]: QR decoding from camera frames, image files and live scanner
+//!   sessions.
 //! - [`error`]: the one public error type ([`ApiError`]) every shell shows,
 //!   and the single place internal errors are mapped to it.
 //! - [`sensitive`]: the `Sensitive<T>` wrapper that keeps secrets out of
@@ -20,6 +22,7 @@ pub mod enrol;
 pub mod error;
 pub mod otp;
 mod percent;
+pub mod qr;
 pub mod sensitive;
 pub mod vault;
 

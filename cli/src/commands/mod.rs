@@ -11,3 +11,4 @@ pub mod list;
 pub mod next;
 pub mod rename;
 pub mod rm;
+pub mod scan;
