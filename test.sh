@@ -37,3 +37,7 @@ if ! diff -u bindings/api/WatchwordCore.swift.txt <(printf '%s\n' "$api_now"); t
   echo "The Swift API changed. If intended: UPDATE_API_SNAPSHOT=1 ./test.sh, and commit bindings/api/." >&2
   exit 1
 fi
+
+# --- push approvals (issue 6) ---------------------------------------------
+step "push demo (server, phone and relying party over loopback)"
+cargo run --quiet --locked -p watchword-cli -- demo --yes

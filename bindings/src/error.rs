@@ -89,6 +89,42 @@ pub enum WatchwordError {
         /// Human message.
         message: String,
     },
+    /// See [`ApiError::Network`].
+    #[error("{message}")]
+    Network {
+        /// Human message.
+        message: String,
+    },
+    /// See [`ApiError::Refused`].
+    #[error("{message}")]
+    Refused {
+        /// Human message.
+        message: String,
+    },
+    /// See [`ApiError::Expired`].
+    #[error("{message}")]
+    Expired {
+        /// Human message.
+        message: String,
+    },
+    /// See [`ApiError::WrongNumber`].
+    #[error("{message}")]
+    WrongNumber {
+        /// Human message.
+        message: String,
+    },
+    /// See [`ApiError::CoolDown`].
+    #[error("{message}")]
+    CoolDown {
+        /// Human message.
+        message: String,
+    },
+    /// See [`ApiError::Untrusted`].
+    #[error("{message}")]
+    Untrusted {
+        /// Human message.
+        message: String,
+    },
     /// See [`ApiError::Storage`].
     #[error("{message}")]
     Storage {
@@ -125,6 +161,12 @@ impl From<ApiError> for WatchwordError {
             ApiError::Duplicate { message } => Self::Duplicate { message },
             ApiError::NotFound { message } => Self::NotFound { message },
             ApiError::KeyUnavailable { message } => Self::KeyUnavailable { message },
+            ApiError::Network { message } => Self::Network { message },
+            ApiError::Refused { message } => Self::Refused { message },
+            ApiError::Expired { message } => Self::Expired { message },
+            ApiError::WrongNumber { message } => Self::WrongNumber { message },
+            ApiError::CoolDown { message } => Self::CoolDown { message },
+            ApiError::Untrusted { message } => Self::Untrusted { message },
             ApiError::Storage { message } => Self::Storage { message },
             ApiError::MicrosoftManaged { message } => Self::MicrosoftManaged { message },
             ApiError::Internal { message } => Self::Internal { message },

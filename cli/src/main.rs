@@ -56,6 +56,16 @@ enum Command {
     Rm(commands::rm::Args),
     /// Read the QR codes in an image file or a raw camera frame.
     Scan(commands::scan::Args),
+    /// Activate a push account (code and URL, or the QR link).
+    Activate(commands::activate::Args),
+    /// List sign-in requests waiting for approval.
+    Pending(commands::pending::Args),
+    /// Answer a sign-in request: approve --number N, deny, or fraud.
+    Respond(commands::respond::Args),
+    /// Approve sign-ins interactively (context, countdown, number).
+    Approve(commands::approve::Args),
+    /// Run the whole push approval on this machine (server, phone, relying party).
+    Demo(commands::demo::Args),
 }
 
 fn main() -> ExitCode {
@@ -80,6 +90,11 @@ fn main() -> ExitCode {
         Command::Rename(args) => commands::rename::run(cli.vault.as_deref(), args),
         Command::Rm(args) => commands::rm::run(cli.vault.as_deref(), args),
         Command::Scan(args) => commands::scan::run(args),
+        Command::Activate(args) => commands::activate::run(args, cli.vault.as_deref()),
+        Command::Pending(args) => commands::pending::run(args, cli.vault.as_deref()),
+        Command::Respond(args) => commands::respond::run(args, cli.vault.as_deref()),
+        Command::Approve(args) => commands::approve::run(args, cli.vault.as_deref(), cli.json),
+        Command::Demo(args) => commands::demo::run(args, cli.json),
     };
     match result {
         Ok(out) => out.print(cli.json),

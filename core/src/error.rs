@@ -7,7 +7,13 @@
 //! to do. Messages never contain secrets: internal errors are written not to
 //! hold any, and the mapping below adds none.
 
-use crate::{enrol::EnrolError, otp::OtpError, qr::QrError, vault::VaultError};
+use crate::{
+    enrol::EnrolError,
+    otp::OtpError,
+    push::{ErrorCode, PushError},
+    qr::QrError,
+    vault::VaultError,
+};
 
 /// Result with the public error.
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -50,6 +56,44 @@ pub enum ApiError {
     #[error("{message}")]
     Unsupported {
         /// What is not supported.
+        message: String,
+    },
+    /// A server could not be reached (after retries).
+    #[error("{message}")]
+    Network {
+        /// What failed.
+        message: String,
+    },
+    /// A server refused the request (the message carries its error code).
+    #[error("{message}")]
+    Refused {
+        /// What the server said.
+        message: String,
+    },
+    /// A sign-in request or activation code whose time ran out.
+    #[error("{message}")]
+    Expired {
+        /// What expired.
+        message: String,
+    },
+    /// A wrong number was typed for a sign-in; it can be tried again while
+    /// tries are left.
+    #[error("{message}")]
+    WrongNumber {
+        /// How many tries are left.
+        message: String,
+    },
+    /// New sign-in requests are paused for this user for a while.
+    #[error("{message}")]
+    CoolDown {
+        /// How long.
+        message: String,
+    },
+    /// Something a server sent failed verification (a forged or tampered
+    /// sign-in request, an unsigned activation reply) and was not shown.
+    #[error("{message}")]
+    Untrusted {
+        /// What failed.
         message: String,
     },
     /// The passphrase or platform key does not unlock the vault; nothing
@@ -128,6 +172,12 @@ impl ApiError {
             ApiError::InvalidImage { .. } => "invalid_image",
             ApiError::InvalidFrame { .. } => "invalid_frame",
             ApiError::Unsupported { .. } => "unsupported",
+            ApiError::Network { .. } => "network",
+            ApiError::Refused { .. } => "refused",
+            ApiError::Expired { .. } => "expired",
+            ApiError::WrongNumber { .. } => "wrong_number",
+            ApiError::CoolDown { .. } => "cool_down",
+            ApiError::Untrusted { .. } => "untrusted",
             ApiError::WrongKey { .. } => "wrong_key",
             ApiError::CorruptVault { .. } => "corrupt_vault",
             ApiError::VaultMissing { .. } => "vault_missing",
@@ -150,6 +200,12 @@ impl ApiError {
             | ApiError::Unsupported { message }
             | ApiError::InvalidImage { message }
             | ApiError::InvalidFrame { message }
+            | ApiError::Network { message }
+            | ApiError::Refused { message }
+            | ApiError::Expired { message }
+            | ApiError::WrongNumber { message }
+            | ApiError::CoolDown { message }
+            | ApiError::Untrusted { message }
             | ApiError::WrongKey { message }
             | ApiError::CorruptVault { message }
             | ApiError::VaultMissing { message }
@@ -192,6 +248,54 @@ impl From<OtpError> for ApiError {
             | OtpError::InvalidPeriod(_)
             | OtpError::InvalidCounter(_)
             | OtpError::TimeBeforeEpoch => ApiError::InvalidInput { message },
+        }
+    }
+}
+
+impl From<PushError> for ApiError {
+    fn from(e: PushError) -> Self {
+        let message = e.to_string();
+        match e {
+            PushError::Field(_) | PushError::BadActivationCode | PushError::NumberRequired => {
+                ApiError::InvalidInput { message }
+            }
+            PushError::BadActivation(_) | PushError::InsecureUrl(_) => {
+                ApiError::InvalidLink { message }
+            }
+            PushError::Key(_) | PushError::Store(_) => ApiError::Storage { message },
+            PushError::Network(_) => ApiError::Network { message },
+            PushError::Protocol(_) | PushError::BadServerSignature(_) => {
+                ApiError::Untrusted { message }
+            }
+            PushError::Expired(_) => ApiError::Expired { message },
+            PushError::NotFound(_) => ApiError::NotFound { message },
+            PushError::AlreadyFinal(_) => ApiError::Refused { message },
+            PushError::Refused {
+                code,
+                tries_left,
+                retry_after,
+                ..
+            } => match code {
+                ErrorCode::WrongNumber => ApiError::WrongNumber {
+                    message: match tries_left {
+                        Some(n) => format!("wrong number; {n} tries left"),
+                        None => message,
+                    },
+                },
+                ErrorCode::CoolDown => ApiError::CoolDown {
+                    message: match retry_after {
+                        Some(s) => format!("{message}; try again in {s} s"),
+                        None => message,
+                    },
+                },
+                ErrorCode::ChallengeExpired | ErrorCode::ActivationExpired => {
+                    ApiError::Expired { message }
+                }
+                ErrorCode::ChallengeNotFound | ErrorCode::ActivationNotFound => {
+                    ApiError::NotFound { message }
+                }
+                _ => ApiError::Refused { message },
+            },
         }
     }
 }
@@ -261,6 +365,42 @@ mod tests {
         assert_eq!(
             ApiError::from(OtpError::UnknownType("x".into())).kind(),
             "unsupported"
+        );
+    }
+
+    #[test]
+    fn push_errors_map_to_distinct_kinds() {
+        let refused = |code| PushError::Refused {
+            code,
+            message: "m".into(),
+            tries_left: Some(2),
+            retry_after: Some(900),
+            status: None,
+        };
+        let e = ApiError::from(refused(ErrorCode::WrongNumber));
+        assert_eq!(
+            (e.kind(), e.message()),
+            ("wrong_number", "wrong number; 2 tries left")
+        );
+        assert_eq!(
+            ApiError::from(refused(ErrorCode::CoolDown)).kind(),
+            "cool_down"
+        );
+        assert_eq!(
+            ApiError::from(refused(ErrorCode::ChallengeExpired)).kind(),
+            "expired"
+        );
+        assert_eq!(
+            ApiError::from(refused(ErrorCode::BadSignature)).kind(),
+            "refused"
+        );
+        assert_eq!(
+            ApiError::from(PushError::Network("x".into())).kind(),
+            "network"
+        );
+        assert_eq!(
+            ApiError::from(PushError::BadServerSignature("c".into())).kind(),
+            "untrusted"
         );
     }
 

@@ -11,6 +11,7 @@
 //!   sessions.
 //! - [`error`]: the one public error type ([`ApiError`]) every shell shows,
 //!   and the single place internal errors are mapped to it.
+//! - [`push`]: push sign-in approvals, device side (open protocol).
 //! - [`sensitive`]: the `Sensitive<T>` wrapper that keeps secrets out of
 //!   `Debug`, logs and error text.
 //! - [`account`]: the account model shared by the vault, enrolment and
@@ -22,6 +23,7 @@ pub mod enrol;
 pub mod error;
 pub mod otp;
 mod percent;
+pub mod push;
 pub mod qr;
 pub mod sensitive;
 pub mod vault;

@@ -1,5 +1,5 @@
 //! Helpers shared by the integration tests: where the shared test data is,
-//! and how to run the `watchword` binary.
+//! how to run the `watchword` binary, and a loopback push setup ([`push`]).
 
 use std::path::PathBuf;
 
@@ -16,3 +16,5 @@ pub fn shared() -> PathBuf {
     }
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared")
 }
+
+pub mod push;

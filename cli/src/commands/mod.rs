@@ -12,3 +12,13 @@ pub mod next;
 pub mod rename;
 pub mod rm;
 pub mod scan;
+
+// Push approvals (issue 6).
+pub mod activate;
+pub mod approve;
+pub mod demo;
+pub mod pending;
+mod prompt;
+mod push_common;
+mod push_store;
+pub mod respond;

@@ -1,0 +1,186 @@
+//! Push approval round trip on loopback: the relying party creates a
+//! challenge over HTTP, the device fetches and verifies it (signed request,
+//! server signature, expiry), answers with the number, and the relying
+//! party sees `approved`. 1000 sequential round trips after a warm-up; p50
+//! and p99 as JSON on stdout.
+//!
+//! In the same run, the signature work of one challenge (poll request,
+//! challenge, answer: three signs and three verifies) with our P-256 keys
+//! against privacyIDEA's scheme (RSA-4096 PKCS#1 v1.5, its push token's key
+//! size), both with ring. `bench/push/run.sh` writes `bench/RESULTS.md`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)] // Benchmark code: a panic aborts the run.
+
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use ring::{
+    rand::SystemRandom,
+    signature::{self, KeyPair, RsaKeyPair},
+};
+use serde_json::json;
+use watchword_core::{
+    otp::SystemClock,
+    push::{
+        Activation, Decision, MemoryPushStore, PushService,
+        client::install_ring_provider,
+        keys::{SigningKey, verify},
+        protocol::{
+            ChallengeStatus, ChallengeStatusResponse, CreateChallengeRequest,
+            CreateChallengeResponse,
+        },
+    },
+};
+use watchword_server::{Policy, PushServer, push_sender::LogSender};
+
+const ROUNDS: usize = 1000;
+const WARMUP: usize = 50;
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    let rank = ((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+    sorted[rank - 1].as_secs_f64() * 1000.0
+}
+
+async fn round_trips() -> serde_json::Value {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Arc::new(
+        PushServer::open_with(
+            &dir.path().join("bench.db"),
+            Arc::new(SystemClock),
+            Policy::default(),
+            Arc::new(LogSender::default()),
+        )
+        .unwrap(),
+    );
+    let handle = watchword_server::start(server.clone(), "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let base = handle.base_url();
+    let phone = PushService::new(Arc::new(MemoryPushStore::new()), Arc::new(SystemClock)).unwrap();
+    let e = server.enrol("alice", &base).unwrap();
+    phone
+        .activate(&Activation::from_link(&e.link).unwrap(), "bench", None)
+        .await
+        .unwrap();
+    install_ring_provider();
+    let http = reqwest::Client::new();
+    let key = server.rotate_rp_key().unwrap();
+    let request = CreateChallengeRequest {
+        user: "alice".into(),
+        app: "Outlook".into(),
+        location: "Utrecht, NL".into(),
+        ip: "203.0.113.7".into(),
+        ttl: None,
+        number_matching: Some(true),
+    };
+    let mut times = Vec::with_capacity(ROUNDS);
+    for i in 0..WARMUP + ROUNDS {
+        let t0 = Instant::now();
+        let c: CreateChallengeResponse = http
+            .post(format!("{base}/v1/challenges"))
+            .bearer_auth(&key)
+            .json(&request)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let pending = phone.pending().await.unwrap();
+        assert!(pending.iter().any(|p| p.id == c.id));
+        phone
+            .respond(&c.id, Decision::Approve, c.number)
+            .await
+            .unwrap();
+        let s: ChallengeStatusResponse = http
+            .get(format!("{base}/v1/challenges/{}", c.id))
+            .bearer_auth(&key)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(s.status, ChallengeStatus::Approved);
+        if i >= WARMUP {
+            times.push(t0.elapsed());
+        }
+    }
+    handle.stop().await;
+    times.sort();
+    let mean = times.iter().map(Duration::as_secs_f64).sum::<f64>() / times.len() as f64 * 1000.0;
+    json!({
+        "rounds": ROUNDS,
+        "p50_ms": percentile(&times, 0.50),
+        "p99_ms": percentile(&times, 0.99),
+        "mean_ms": mean,
+        "min_ms": percentile(&times, 0.0),
+        "max_ms": percentile(&times, 1.0),
+    })
+}
+
+/// Median microseconds of `f` over `n` runs (after a warm-up).
+fn median_us(n: usize, mut f: impl FnMut()) -> f64 {
+    for _ in 0..n / 10 + 1 {
+        f();
+    }
+    let mut t: Vec<f64> = (0..n)
+        .map(|_| {
+            let s = Instant::now();
+            f();
+            s.elapsed().as_secs_f64() * 1e6
+        })
+        .collect();
+    t.sort_by(f64::total_cmp);
+    t[t.len() / 2]
+}
+
+fn crypto(rsa_der: Option<Vec<u8>>) -> serde_json::Value {
+    let msg = b"watchword-v1/challenge\nc0123456789abcdef0123456789abcdef\nnonce\nd0123\nalice\nExample\nOutlook\nUtrecht, NL\n203.0.113.7\n1795449405\n1795449465\n1";
+    let device = SigningKey::generate().unwrap();
+    let server = SigningKey::generate().unwrap();
+    let ours = median_us(300, || {
+        for (signer, checker) in [(&device, &device), (&server, &server), (&device, &device)] {
+            let sig = signer.sign(msg).unwrap();
+            verify(&checker.public_key_b64(), msg, &sig).unwrap();
+        }
+    });
+    let Some(der) = rsa_der else {
+        return json!({"ours_us": ours, "privacyidea_rsa4096_us": null});
+    };
+    // openssl writes PKCS#1 or PKCS#8 DER depending on its version.
+    let pair = RsaKeyPair::from_pkcs8(&der)
+        .or_else(|_| RsaKeyPair::from_der(&der))
+        .expect("RSA key DER");
+    let public = pair.public_key().as_ref().to_vec();
+    let rng = SystemRandom::new();
+    let peer = median_us(60, || {
+        for _ in 0..3 {
+            let mut sig = vec![0u8; pair.public().modulus_len()];
+            pair.sign(&signature::RSA_PKCS1_SHA256, &rng, msg, &mut sig)
+                .unwrap();
+            signature::UnparsedPublicKey::new(&signature::RSA_PKCS1_2048_8192_SHA256, &public)
+                .verify(msg, &sig)
+                .unwrap();
+        }
+    });
+    json!({
+        "ours_us": ours,
+        "privacyidea_rsa4096_us": peer,
+        "rsa_bits": pair.public().modulus_len() * 8,
+    })
+}
+
+fn main() {
+    let rsa = std::env::var_os("WATCHWORD_BENCH_RSA_KEY").map(|p| std::fs::read(p).unwrap());
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let trips = runtime.block_on(round_trips());
+    let out = json!({"round_trip": trips, "crypto_per_challenge": crypto(rsa)});
+    println!("{out}");
+}

@@ -1,0 +1,260 @@
+//! `watchword demo [--yes]`: the whole push approval on this machine.
+//!
+//! Starts the reference server in-process on a loopback port with a
+//! temporary database and a temporary vault, enrols a user with an
+//! activation code, lets a relying party raise a sign-in, shows the
+//! approval prompt, and prints what the relying party sees. `--yes`
+//! answers by itself (types the number from the sign-in screen), for CI.
+
+use std::{sync::Arc, time::Instant};
+
+use serde_json::json;
+use watchword_core::{
+    ApiError,
+    otp::SystemClock,
+    push::{
+        Activation, ChallengeState, ChallengeStatus, Decision, PushError, PushService,
+        VaultPushStore,
+        client::install_ring_provider,
+        keys::random_key,
+        protocol::{ChallengeStatusResponse, CreateChallengeRequest, CreateChallengeResponse},
+    },
+    vault::{StaticKeyProvider, Vault},
+};
+use watchword_server::{Policy, PushServer, push_sender::LogSender};
+
+use super::{
+    prompt::{self, Choice, LineReader},
+    push_common::{Narrator, challenge_json, runtime},
+};
+use crate::output::Output;
+
+/// Arguments of `demo`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Answer by itself: approve with the number from the sign-in screen.
+    #[arg(long)]
+    yes: bool,
+    /// The user to enrol.
+    #[arg(long, default_value = "alice")]
+    user: String,
+    /// The application signed in to.
+    #[arg(long, default_value = "Outlook")]
+    app: String,
+    /// Where the sign-in comes from.
+    #[arg(long, default_value = "Utrecht, NL")]
+    location: String,
+}
+
+/// Runs the demo.
+pub fn run(args: &Args, json: bool) -> Result<Output, ApiError> {
+    runtime()?.block_on(demo(args, json))
+}
+
+fn internal(what: &str, e: impl std::fmt::Display) -> ApiError {
+    ApiError::Storage {
+        message: format!("demo: {what}: {e}"),
+    }
+}
+
+async fn demo(args: &Args, json: bool) -> Result<Output, ApiError> {
+    let n = Narrator::new(json);
+    let dir = tempfile::tempdir().map_err(|e| internal("temporary directory", e))?;
+    let server = Arc::new(
+        PushServer::open_with(
+            &dir.path().join("server.db"),
+            Arc::new(SystemClock),
+            Policy::default(),
+            Arc::new(LogSender::default()),
+        )
+        .map_err(|e| internal("server", e))?,
+    );
+    let handle = watchword_server::start(
+        server.clone(),
+        std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+    )
+    .await
+    .map_err(|e| internal("listen", e))?;
+    let base = handle.base_url();
+    n.say("Watchword push demo: server, phone and relying party on this machine; nothing is kept.");
+    n.say(&format!("1. reference server  {base} (temporary database)"));
+
+    let enrolment = server
+        .enrol(&args.user, &base)
+        .map_err(|e| ApiError::invalid_input(e.to_string()))?;
+    n.say(&format!(
+        "2. administrator     enrols {}: activation code {} *** ***, URL {}",
+        args.user,
+        &enrolment.code[..3],
+        enrolment.url
+    ));
+
+    // The phone: the core's push service over a temporary vault, sealed
+    // with a random key that is forgotten when the demo ends.
+    let key = random_key().map_err(|e| internal("vault key", e))?;
+    let vault = Vault::create(&dir.path().join("vault.db"), &StaticKeyProvider::new(*key))?;
+    let phone = PushService::new(VaultPushStore::new(Arc::new(vault)), Arc::new(SystemClock))?;
+    let activation = Activation::from_link(&enrolment.link)?;
+    let account = phone.activate(&activation, "watchword demo", None).await?;
+    n.say(&format!(
+        "3. phone             activated {} (device {}; its key sealed in a temporary vault)",
+        account.account, account.device_id
+    ));
+
+    // The relying party, over HTTP with its API key.
+    install_ring_provider();
+    let rp = RelyingParty {
+        http: reqwest::Client::new(),
+        base: base.clone(),
+        key: server.rotate_rp_key().map_err(|e| internal("rp key", e))?,
+    };
+    let started = Instant::now();
+    let created = rp
+        .create(&CreateChallengeRequest {
+            user: args.user.clone(),
+            app: args.app.clone(),
+            location: args.location.clone(),
+            ip: "203.0.113.7".into(),
+            ttl: None,
+            number_matching: Some(true),
+        })
+        .await?;
+    let number = created.number;
+    n.say(&format!(
+        "4. relying party     asks to approve a sign-in to {}; its sign-in screen shows {}",
+        args.app,
+        number.map_or("no number".to_owned(), |x| x.to_string())
+    ));
+
+    let pending = phone.pending().await?;
+    let challenge = pending
+        .into_iter()
+        .find(|c| c.id == created.id)
+        .ok_or_else(|| internal("phone", "the sign-in did not arrive"))?;
+    let now = || phone.now_for_challenge(&challenge.id);
+    prompt::show(&n, &challenge, now());
+
+    // (what the phone answered, where the request stands on the phone)
+    let (answer, state) = if args.yes {
+        n.say(&format!(
+            "{}{}   (typed by --yes)",
+            prompt::question(&challenge),
+            number.map_or("y".to_owned(), |x| x.to_string())
+        ));
+        let state = phone
+            .respond(&challenge.id, Decision::Approve, number)
+            .await?;
+        (Some(Decision::Approve), state)
+    } else {
+        let mut reader = LineReader::start();
+        loop {
+            match prompt::ask(&n, &mut reader, &challenge, now).await {
+                Choice::Answer(d, num) => match phone.respond(&challenge.id, d, num).await {
+                    Ok(state) => break (Some(d), state),
+                    // A wrong number: the request stays open, ask again.
+                    Err(e @ PushError::Refused { .. })
+                        if phone
+                            .tracked(&challenge.id)
+                            .is_some_and(|t| t.state == ChallengeState::Pending) =>
+                    {
+                        n.say(&format!("  {}", ApiError::from(e)));
+                    }
+                    Err(e) => return Err(e.into()),
+                },
+                Choice::Expired => break (None, ChallengeState::Expired),
+                Choice::Skip | Choice::Closed => break (None, ChallengeState::Pending),
+            }
+        }
+    };
+    n.say(&format!("5. phone             {}", state.as_str()));
+    let seen = if state == ChallengeState::Pending {
+        rp.status(&created.id).await?
+    } else {
+        rp.wait_for_verdict(&created.id).await?
+    };
+    let round_trip_ms = started.elapsed().as_secs_f64() * 1000.0;
+    n.say(&format!(
+        "6. relying party     sees {} ({round_trip_ms:.0} ms from sign-in request to verdict)",
+        seen.status.as_str()
+    ));
+    handle.stop().await;
+
+    let human = match seen.status {
+        ChallengeStatus::Approved => "Signed in: the relying party lets the user in.",
+        ChallengeStatus::Pending => "No answer: the relying party keeps waiting.",
+        _ => "Not signed in: the relying party refuses the sign-in.",
+    };
+    Ok(Output {
+        human: human.to_owned(),
+        json: json!({
+            "server": base,
+            "account": account.account,
+            "device_id": account.device_id,
+            "challenge": challenge_json(&challenge, now()),
+            "sign_in_number": number,
+            "answer": answer.map(Decision::as_str),
+            "device_state": state.as_str(),
+            "relying_party": {
+                "id": seen.id,
+                "status": seen.status.as_str(),
+                "answered_at": seen.answered_at,
+            },
+            "round_trip_ms": (round_trip_ms * 10.0).round() / 10.0,
+        }),
+    })
+}
+
+/// The relying party's side: raise a sign-in, poll its status.
+struct RelyingParty {
+    http: reqwest::Client,
+    base: String,
+    key: String,
+}
+
+impl RelyingParty {
+    async fn create(
+        &self,
+        req: &CreateChallengeRequest,
+    ) -> Result<CreateChallengeResponse, ApiError> {
+        let r = self
+            .http
+            .post(format!("{}/v1/challenges", self.base))
+            .bearer_auth(&self.key)
+            .json(req)
+            .send()
+            .await
+            .map_err(|e| internal("relying party", e))?;
+        if !r.status().is_success() {
+            return Err(ApiError::Refused {
+                message: format!(
+                    "the server refused the sign-in request: HTTP {}",
+                    r.status()
+                ),
+            });
+        }
+        r.json().await.map_err(|e| internal("relying party", e))
+    }
+
+    async fn status(&self, id: &str) -> Result<ChallengeStatusResponse, ApiError> {
+        self.http
+            .get(format!("{}/v1/challenges/{id}", self.base))
+            .bearer_auth(&self.key)
+            .send()
+            .await
+            .map_err(|e| internal("relying party", e))?
+            .json()
+            .await
+            .map_err(|e| internal("relying party", e))
+    }
+
+    /// Polls until the status is final (or the request expired).
+    async fn wait_for_verdict(&self, id: &str) -> Result<ChallengeStatusResponse, ApiError> {
+        loop {
+            let s = self.status(id).await?;
+            if s.status != ChallengeStatus::Pending {
+                return Ok(s);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    }
+}

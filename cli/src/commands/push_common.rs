@@ -1,0 +1,136 @@
+//! What the push commands share: the async runtime, how a sign-in request
+//! looks in `--json`, and where progress text goes.
+
+use std::io::Write;
+
+use serde_json::{Value, json};
+use watchword_core::{
+    ApiError,
+    push::{Decision, PendingChallenge},
+};
+
+/// A small tokio runtime for one command.
+pub fn runtime() -> Result<tokio::runtime::Runtime, ApiError> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| ApiError::Storage {
+            message: format!("cannot start the async runtime: {e}"),
+        })
+}
+
+/// A pending sign-in as `--json` shows it.
+pub fn challenge_json(c: &PendingChallenge, now: i64) -> Value {
+    json!({
+        "id": c.id,
+        "account": c.account,
+        "app": c.app,
+        "location": c.location,
+        "ip": c.ip,
+        "created_at": c.created_at,
+        "expires_at": c.expires_at,
+        "seconds_left": c.seconds_left(now),
+        "needs_number": c.needs_number,
+        "provider": c.provider,
+    })
+}
+
+/// The answer words on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DecisionArg {
+    /// Approve (with --number when the sign-in shows one).
+    Approve,
+    /// Deny.
+    Deny,
+    /// Report fraud: "I did not start this sign-in".
+    Fraud,
+}
+
+impl From<DecisionArg> for Decision {
+    fn from(d: DecisionArg) -> Self {
+        match d {
+            DecisionArg::Approve => Decision::Approve,
+            DecisionArg::Deny => Decision::Deny,
+            DecisionArg::Fraud => Decision::Fraud,
+        }
+    }
+}
+
+/// Progress text: on stdout for people, on stderr under `--json` (stdout
+/// then holds exactly one JSON document).
+#[derive(Debug, Clone, Copy)]
+pub struct Narrator {
+    json: bool,
+}
+
+impl Narrator {
+    /// A narrator for the output mode.
+    pub fn new(json: bool) -> Self {
+        Self { json }
+    }
+
+    /// Prints a line of progress.
+    pub fn say(&self, line: &str) {
+        self.write(&format!("{line}\n"));
+    }
+
+    /// Prints text without a newline (a prompt).
+    pub fn write(&self, text: &str) {
+        // A closed pipe is not worth failing the command over.
+        if self.json {
+            let mut e = std::io::stderr().lock();
+            let _ = e.write_all(text.as_bytes());
+            let _ = e.flush();
+        } else {
+            let mut o = std::io::stdout().lock();
+            let _ = o.write_all(text.as_bytes());
+            let _ = o.flush();
+        }
+    }
+
+    /// Whether the prompt goes to a terminal (so a live countdown can
+    /// redraw in place).
+    pub fn is_terminal(&self) -> bool {
+        use std::io::IsTerminal;
+        if self.json {
+            std::io::stderr().is_terminal()
+        } else {
+            std::io::stdout().is_terminal()
+        }
+    }
+}
+
+/// `YYYY-MM-DD HH:MM:SS UTC` for Unix seconds (days-to-civil conversion,
+/// proleptic Gregorian).
+pub fn utc(unix: i64) -> String {
+    let days = unix.div_euclid(86_400);
+    let secs = unix.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utc_formatting() {
+        assert_eq!(utc(0), "1970-01-01 00:00:00 UTC");
+        assert_eq!(utc(951_782_400), "2000-02-29 00:00:00 UTC");
+        assert_eq!(utc(1_700_000_000), "2023-11-14 22:13:20 UTC");
+        assert_eq!(utc(-1), "1969-12-31 23:59:59 UTC");
+    }
+}

@@ -1,0 +1,161 @@
+//! The phone-side push commands over a real vault and a reference server on
+//! loopback: `activate`, `pending`, `respond`, `approve`, with the
+//! account's keys sealed in the vault between runs.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is a failure report.
+
+use std::{
+    io::Write,
+    path::Path,
+    process::{Command, Stdio},
+    sync::Arc,
+};
+
+use serde_json::Value;
+use watchword_core::{otp::SystemClock, push::protocol::CreateChallengeRequest};
+use watchword_server::{Policy, PushServer, push_sender::LogSender};
+
+const PASS: &str = "correct horse battery staple";
+
+fn watchword(vault: &Path, args: &[&str], stdin: &str) -> (bool, Value) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_watchword"))
+        .arg("--json")
+        .arg("--vault")
+        .arg(vault)
+        .args(args)
+        .env("WATCHWORD_PASSPHRASE", PASS)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let v = serde_json::from_str(stdout.trim())
+        .unwrap_or_else(|e| panic!("one JSON document expected, got {stdout:?}: {e}"));
+    (out.status.success(), v)
+}
+
+fn challenge(server: &PushServer, user: &str) -> (String, u8) {
+    let (c, _) = server
+        .create_challenge(&CreateChallengeRequest {
+            user: user.into(),
+            app: "Outlook".into(),
+            location: "Utrecht, NL".into(),
+            ip: "203.0.113.7".into(),
+            ttl: None,
+            number_matching: None,
+        })
+        .unwrap();
+    (c.id, c.number.unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn activate_pending_respond_approve_over_the_vault() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("vault.db");
+    let (ok, v) = watchword(
+        &vault,
+        &["init", "--kdf-memory-kib", "8", "--kdf-iterations", "1"],
+        "",
+    );
+    assert!(ok, "{v}");
+
+    let server = Arc::new(
+        PushServer::open_with(
+            &dir.path().join("server.db"),
+            Arc::new(SystemClock),
+            Policy::default(),
+            Arc::new(LogSender::default()),
+        )
+        .unwrap(),
+    );
+    let handle = watchword_server::start(server.clone(), "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let e = server.enrol("alice", &handle.base_url()).unwrap();
+
+    let (ok, v) = watchword(
+        &vault,
+        &["activate", "--code", &e.code, "--url", &e.url],
+        "",
+    );
+    assert!(ok, "{v}");
+    assert_eq!(v["account"], "alice @ Watchword");
+    // The same code again is refused by the server.
+    let (ok, v) = watchword(&vault, &["activate", "--link", &e.link], "");
+    assert!(!ok);
+    assert_eq!(v["error"]["kind"], "refused");
+
+    let (ok, v) = watchword(&vault, &["pending"], "");
+    assert!(ok, "{v}");
+    assert_eq!(v, Value::Array(vec![]));
+
+    let (id, number) = challenge(&server, "alice");
+    let (ok, v) = watchword(&vault, &["pending"], "");
+    assert!(ok, "{v}");
+    let list = v.as_array().unwrap();
+    assert_eq!(list.len(), 1);
+    let p = &list[0];
+    assert_eq!(p["id"], id.as_str());
+    assert_eq!(p["account"], "alice @ Watchword");
+    assert_eq!(p["app"], "Outlook");
+    assert_eq!(p["location"], "Utrecht, NL");
+    assert_eq!(p["ip"], "203.0.113.7");
+    assert_eq!(p["needs_number"], true);
+    assert_eq!(p["provider"], "watchword");
+    let left = p["seconds_left"].as_i64().unwrap();
+    assert!((55..=60).contains(&left), "{left}");
+    assert_eq!(
+        p["expires_at"].as_i64().unwrap() - p["created_at"].as_i64().unwrap(),
+        60
+    );
+
+    let wrong = if number == 99 { 10 } else { number + 1 };
+    let (ok, v) = watchword(
+        &vault,
+        &["respond", &id, "approve", "--number", &wrong.to_string()],
+        "",
+    );
+    assert!(!ok);
+    assert_eq!(v["error"]["kind"], "wrong_number");
+    let (ok, v) = watchword(
+        &vault,
+        &["respond", &id, "approve", "--number", &number.to_string()],
+        "",
+    );
+    assert!(ok, "{v}");
+    assert_eq!(v["state"], "approved");
+    assert_eq!(
+        server.challenge_status(&id).unwrap().status.as_str(),
+        "approved"
+    );
+
+    // The interactive prompt: "d" denies.
+    let (id2, _) = challenge(&server, "alice");
+    let (ok, v) = watchword(&vault, &["approve"], "d\n");
+    assert!(ok, "{v}");
+    assert_eq!(v[0]["id"], id2.as_str());
+    assert_eq!(v[0]["state"], "denied");
+    assert_eq!(
+        server.challenge_status(&id2).unwrap().status.as_str(),
+        "denied"
+    );
+
+    // The account's keys are sealed: no field of the account state is in
+    // the vault file in plain text.
+    let bytes = std::fs::read(&vault).unwrap();
+    for needle in ["server_public_key", "device_key", &server.public_key()] {
+        assert!(
+            !bytes.windows(needle.len()).any(|w| w == needle.as_bytes()),
+            "{needle} in the vault file"
+        );
+    }
+    handle.stop().await;
+}

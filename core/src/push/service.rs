@@ -1,0 +1,494 @@
+//! The device side of push approvals: activate an account, fetch and
+//! verify pending sign-ins, take a notification, and answer.
+//!
+//! Nothing reaches the caller unverified: a challenge is shown only if the
+//! account's server signed it for this device and it has not expired by
+//! the device clock corrected with the offset learned from every reply.
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+};
+
+use super::{
+    PushError,
+    activation::Activation,
+    client::{PushClient, Reply},
+    keys::{self, SigningKey},
+    protocol::{
+        self, ActivateRequest, ActivateResponse, AnswerFields, AnswerRequest, AnswerResponse,
+        ChallengeStatus, Decision, ErrorCode, HEADER_DEVICE, HEADER_NONCE, HEADER_SIGNATURE,
+        HEADER_TIMESTAMP, PENDING_PATH, PendingResponse, PushPayload, WireChallenge,
+    },
+    state::{ChallengeEvent, ChallengeState, PendingChallenge, TrackedChallenge},
+    store::{PushAccount, PushStore},
+};
+use crate::otp::Clock;
+
+/// Longest time limit a device accepts on a challenge, seconds.
+pub const MAX_CHALLENGE_TTL: i64 = 600;
+
+/// The device-side push service over a store of accounts.
+pub struct PushService<S> {
+    store: S,
+    client: PushClient,
+    clock: Arc<dyn Clock>,
+    offsets: Mutex<HashMap<String, i64>>,
+    tracked: Mutex<HashMap<String, TrackedChallenge>>,
+    rejected: Mutex<HashMap<String, PushError>>,
+}
+
+impl<S> std::fmt::Debug for PushService<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PushService").finish_non_exhaustive()
+    }
+}
+
+/// What an activation produced (no key material).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ActivatedAccount {
+    /// The new device id.
+    pub device_id: String,
+    /// "user @ organisation".
+    pub account: String,
+    /// The server's base URL.
+    pub server: String,
+    /// Learned server-minus-device clock offset, seconds.
+    pub clock_offset: i64,
+}
+
+impl<S: PushStore> PushService<S> {
+    /// A service with a default client.
+    pub fn new(store: S, clock: Arc<dyn Clock>) -> Result<Self, PushError> {
+        Ok(Self::with_client(store, PushClient::new()?, clock))
+    }
+
+    /// A service with a given client.
+    pub fn with_client(store: S, client: PushClient, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            store,
+            client,
+            clock,
+            offsets: Mutex::new(HashMap::new()),
+            tracked: Mutex::new(HashMap::new()),
+            rejected: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The store.
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    /// Activates a push account: makes a device key, sends it with the
+    /// code, verifies the server's signed reply and stores the account.
+    pub async fn activate(
+        &self,
+        activation: &Activation,
+        device_name: &str,
+        push_token: Option<String>,
+    ) -> Result<ActivatedAccount, PushError> {
+        protocol::check_field("device_name", device_name)?;
+        let key = SigningKey::generate()?;
+        let public_key = key.public_key_b64();
+        let body = ActivateRequest {
+            // EXPOSE: the code goes to the server it was issued by, once.
+            code: activation.code().expose().clone(),
+            public_key: public_key.clone(),
+            device_name: device_name.to_owned(),
+            push_token,
+        };
+        let url = activation.url().to_owned();
+        let reply: Reply<ActivateResponse> = self
+            .client
+            .send(|http| Ok(http.post(&url).json(&body)))
+            .await;
+        let response = reply.result?;
+        keys::check_public_key(&response.server_public_key)
+            .map_err(|_| PushError::Protocol("bad server public key".into()))?;
+        let input = protocol::activation_input(activation.enrolment_id(), &response, &public_key)?;
+        keys::verify(&response.server_public_key, &input, &response.signature)
+            .map_err(|_| PushError::Protocol("activation reply is not signed".into()))?;
+        let offset = response.server_time - self.local_now();
+        let account = PushAccount::new(
+            response.device_id.clone(),
+            activation.base_url().to_owned(),
+            response.user,
+            response.organisation,
+            device_name.to_owned(),
+            response.server_public_key,
+            offset,
+            &key,
+        );
+        self.store.put(&account)?;
+        self.lock_offsets()?
+            .insert(account.device_id.clone(), offset);
+        Ok(ActivatedAccount {
+            device_id: account.device_id.clone(),
+            account: account.label(),
+            server: account.base_url.clone(),
+            clock_offset: offset,
+        })
+    }
+
+    /// Every stored account.
+    pub fn accounts(&self) -> Result<Vec<PushAccount>, PushError> {
+        self.store.list()
+    }
+
+    /// Server-corrected now for `account`, Unix seconds.
+    pub fn now_for(&self, account: &PushAccount) -> i64 {
+        let offset = self
+            .offsets
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&account.device_id).copied())
+            .unwrap_or(account.clock_offset);
+        self.local_now() + offset
+    }
+
+    /// Server-corrected now for the account of a tracked challenge (device
+    /// time if the challenge is unknown).
+    pub fn now_for_challenge(&self, id: &str) -> i64 {
+        let account_id = self
+            .tracked
+            .lock()
+            .ok()
+            .and_then(|m| m.get(id).map(|t| t.challenge.account_id.clone()));
+        let offset = account_id
+            .and_then(|a| self.offsets.lock().ok().and_then(|m| m.get(&a).copied()))
+            .unwrap_or(0);
+        self.local_now() + offset
+    }
+
+    /// Polls every push account and returns the verified, unexpired
+    /// challenges, soonest expiry first. One unreachable server does not
+    /// hide the others; if every account fails, the first error is returned.
+    pub async fn pending(&self) -> Result<Vec<PendingChallenge>, PushError> {
+        // Other providers (privacyIDEA) have their own pollers.
+        let accounts: Vec<PushAccount> = self
+            .store
+            .list()?
+            .into_iter()
+            .filter(|a| a.provider == super::store::PROVIDER_WATCHWORD)
+            .collect();
+        let mut out = Vec::new();
+        let mut first_error = None;
+        let mut ok = 0usize;
+        for account in &accounts {
+            match self.pending_for(account).await {
+                Ok(mut list) => {
+                    ok += 1;
+                    out.append(&mut list);
+                }
+                Err(e) => {
+                    tracing::warn!(account = %account.device_id, error = %e, "pending fetch failed");
+                    first_error.get_or_insert(e);
+                }
+            }
+        }
+        if let (0, Some(e)) = (ok, first_error) {
+            return Err(e);
+        }
+        out.sort_by(|a, b| a.expires_at.cmp(&b.expires_at).then(a.id.cmp(&b.id)));
+        Ok(out)
+    }
+
+    /// Takes a notification payload (ids only), fetches that account's
+    /// pending list, and returns the challenge once verified.
+    pub async fn handle_push(&self, payload: &str) -> Result<PendingChallenge, PushError> {
+        let payload: PushPayload = serde_json::from_str(payload)
+            .map_err(|_| PushError::Protocol("not a Watchword push payload".into()))?;
+        if payload.v != 1 {
+            return Err(PushError::Protocol(format!(
+                "unsupported push payload version {}",
+                payload.v
+            )));
+        }
+        let account = self.account(&payload.device_id)?;
+        let list = self.pending_for(&account).await?;
+        if let Some(c) = list.into_iter().find(|c| c.id == payload.challenge_id) {
+            return Ok(c);
+        }
+        if let Some(e) = self.lock_rejected()?.get(&payload.challenge_id) {
+            return Err(e.clone());
+        }
+        Err(PushError::NotFound(format!(
+            "challenge {}",
+            payload.challenge_id
+        )))
+    }
+
+    /// The tracked state of a challenge this device has seen.
+    pub fn tracked(&self, id: &str) -> Option<TrackedChallenge> {
+        self.tracked.lock().ok().and_then(|m| m.get(id).cloned())
+    }
+
+    /// Answers challenge `id`. Approve needs `number` when the challenge
+    /// asks for one. A wrong number leaves the challenge pending (the error
+    /// says how many tries are left).
+    pub async fn respond(
+        &self,
+        id: &str,
+        decision: Decision,
+        number: Option<u8>,
+    ) -> Result<ChallengeState, PushError> {
+        let tracked = match self.tracked(id) {
+            Some(t) => t,
+            None => {
+                // Not seen in this process (the CLI answers in a new one):
+                // fetch and verify first.
+                self.pending().await?;
+                self.tracked(id)
+                    .ok_or_else(|| PushError::NotFound(format!("challenge {id}")))?
+            }
+        };
+        if tracked.state.is_final() {
+            return Err(PushError::AlreadyFinal(tracked.state));
+        }
+        let c = &tracked.challenge;
+        if decision == Decision::Approve && c.needs_number && number.is_none() {
+            return Err(PushError::NumberRequired);
+        }
+        // Only approve carries a number.
+        let number = if decision == Decision::Approve {
+            number
+        } else {
+            None
+        };
+        let account = self.account(&c.account_id)?;
+        if c.seconds_left(self.now_for(&account)) == 0 {
+            self.apply(id, ChallengeEvent::TimedOut)?;
+            return Err(PushError::Expired(id.to_owned()));
+        }
+        let key = account.signing_key()?;
+        let url = format!("{}{}", account.base_url, protocol::answer_path(id));
+        let reply: Reply<AnswerResponse> = self
+            .client
+            .send(|http| {
+                let timestamp = self.now_for(&account);
+                let request_nonce = keys::random_b64(16)?;
+                let input = protocol::answer_input(&AnswerFields {
+                    challenge_id: id,
+                    challenge_nonce: &c.nonce,
+                    device_id: &account.device_id,
+                    decision,
+                    number,
+                    timestamp,
+                    request_nonce: &request_nonce,
+                })?;
+                let body = AnswerRequest {
+                    device_id: account.device_id.clone(),
+                    decision,
+                    number,
+                    timestamp,
+                    signature: key.sign(&input)?,
+                    request_nonce,
+                };
+                Ok(http.post(&url).json(&body))
+            })
+            .await;
+        self.learn(&account, reply.server_time)?;
+        match reply.result {
+            Ok(_) => self.apply(id, ChallengeEvent::Answered(decision)),
+            Err(e) => self.refused(id, decision, e),
+        }
+    }
+
+    /// Maps a refusal of an answer onto the state machine; returns the
+    /// error to report (or the state, when the "refusal" is our own answer
+    /// already taken).
+    fn refused(
+        &self,
+        id: &str,
+        decision: Decision,
+        e: PushError,
+    ) -> Result<ChallengeState, PushError> {
+        let PushError::Refused {
+            code,
+            tries_left,
+            status,
+            ..
+        } = &e
+        else {
+            return Err(e);
+        };
+        match code {
+            ErrorCode::WrongNumber => {
+                self.apply(
+                    id,
+                    ChallengeEvent::WrongNumber {
+                        tries_left: tries_left.unwrap_or(0),
+                    },
+                )?;
+            }
+            ErrorCode::ChallengeExpired => {
+                self.apply(id, ChallengeEvent::TimedOut)?;
+            }
+            // A retry after a lost reply finds our own answer already
+            // taken: that is success, not a refusal.
+            ErrorCode::AlreadyAnswered if *status == Some(expected_status(decision)) => {
+                return self.apply(id, ChallengeEvent::Answered(decision));
+            }
+            ErrorCode::AlreadyAnswered | ErrorCode::WrongDevice | ErrorCode::ChallengeNotFound => {
+                self.apply(id, ChallengeEvent::Refused)?;
+            }
+            _ => {}
+        }
+        Err(e)
+    }
+
+    async fn pending_for(&self, account: &PushAccount) -> Result<Vec<PendingChallenge>, PushError> {
+        let key = account.signing_key()?;
+        let url = format!("{}{}", account.base_url, PENDING_PATH);
+        let reply: Reply<PendingResponse> = self
+            .client
+            .send(|http| {
+                let timestamp = self.now_for(account);
+                let nonce = keys::random_b64(16)?;
+                let input = protocol::request_input(
+                    "GET",
+                    PENDING_PATH,
+                    &account.device_id,
+                    timestamp,
+                    &nonce,
+                )?;
+                Ok(http
+                    .get(&url)
+                    .header(HEADER_DEVICE, &account.device_id)
+                    .header(HEADER_TIMESTAMP, timestamp.to_string())
+                    .header(HEADER_NONCE, nonce)
+                    .header(HEADER_SIGNATURE, key.sign(&input)?))
+            })
+            .await;
+        self.learn(account, reply.server_time)?;
+        let response = reply.result?;
+        let now = self.now_for(account);
+        let mut verified = Vec::new();
+        for wire in response.challenges {
+            match verify_challenge(account, &wire, now) {
+                Ok(c) => {
+                    let mut tracked = self.lock_tracked()?;
+                    tracked
+                        .entry(c.id.clone())
+                        .or_insert_with(|| TrackedChallenge::new(c.clone()));
+                    verified.push(c);
+                }
+                Err(e) => {
+                    tracing::warn!(challenge = %wire.id, error = %e, "challenge refused by the device");
+                    self.lock_rejected()?.insert(wire.id.clone(), e);
+                }
+            }
+        }
+        Ok(verified)
+    }
+
+    fn account(&self, device_id: &str) -> Result<PushAccount, PushError> {
+        self.store
+            .list()?
+            .into_iter()
+            .find(|a| a.device_id == device_id)
+            .ok_or_else(|| PushError::NotFound(format!("push account {device_id}")))
+    }
+
+    /// Learns the clock offset from a reply's server time; stores it when
+    /// it moved by more than a second.
+    fn learn(&self, account: &PushAccount, server_time: Option<i64>) -> Result<(), PushError> {
+        let Some(server_time) = server_time else {
+            return Ok(());
+        };
+        let offset = server_time - self.local_now();
+        let previous = self
+            .lock_offsets()?
+            .insert(account.device_id.clone(), offset)
+            .unwrap_or(account.clock_offset);
+        if (offset - previous).abs() > 1 || (offset - account.clock_offset).abs() > 1 {
+            let mut updated = account.clone();
+            updated.clock_offset = offset;
+            self.store.put(&updated)?;
+        }
+        Ok(())
+    }
+
+    fn apply(&self, id: &str, event: ChallengeEvent) -> Result<ChallengeState, PushError> {
+        let mut tracked = self.lock_tracked()?;
+        let t = tracked
+            .get_mut(id)
+            .ok_or_else(|| PushError::NotFound(format!("challenge {id}")))?;
+        t.apply(event)
+    }
+
+    fn local_now(&self) -> i64 {
+        self.clock.now_unix_ms().div_euclid(1000)
+    }
+
+    fn lock_offsets(&self) -> Result<std::sync::MutexGuard<'_, HashMap<String, i64>>, PushError> {
+        self.offsets
+            .lock()
+            .map_err(|_| PushError::Store("lock poisoned".into()))
+    }
+
+    fn lock_tracked(
+        &self,
+    ) -> Result<std::sync::MutexGuard<'_, HashMap<String, TrackedChallenge>>, PushError> {
+        self.tracked
+            .lock()
+            .map_err(|_| PushError::Store("lock poisoned".into()))
+    }
+
+    fn lock_rejected(
+        &self,
+    ) -> Result<std::sync::MutexGuard<'_, HashMap<String, PushError>>, PushError> {
+        self.rejected
+            .lock()
+            .map_err(|_| PushError::Store("lock poisoned".into()))
+    }
+}
+
+fn expected_status(decision: Decision) -> ChallengeStatus {
+    match decision {
+        Decision::Approve => ChallengeStatus::Approved,
+        Decision::Deny => ChallengeStatus::Denied,
+        Decision::Fraud => ChallengeStatus::Fraud,
+    }
+}
+
+/// Checks one challenge from `account`'s server at server-corrected `now`.
+pub fn verify_challenge(
+    account: &PushAccount,
+    wire: &WireChallenge,
+    now: i64,
+) -> Result<PendingChallenge, PushError> {
+    let input = protocol::challenge_input(wire, &account.device_id)?;
+    keys::verify(&account.server_public_key, &input, &wire.signature)
+        .map_err(|_| PushError::BadServerSignature(wire.id.clone()))?;
+    // Signed, but for another account of ours? Refuse rather than mislabel.
+    if wire.user != account.user || wire.organisation != account.organisation {
+        return Err(PushError::BadServerSignature(wire.id.clone()));
+    }
+    let ttl = wire.expires_at - wire.created_at;
+    if !(1..=MAX_CHALLENGE_TTL).contains(&ttl)
+        || wire.created_at > now + protocol::REPLAY_WINDOW_SECS
+    {
+        return Err(PushError::Protocol(format!(
+            "challenge {} has implausible times",
+            wire.id
+        )));
+    }
+    if now >= wire.expires_at {
+        return Err(PushError::Expired(wire.id.clone()));
+    }
+    Ok(PendingChallenge {
+        id: wire.id.clone(),
+        account_id: account.device_id.clone(),
+        account: account.label(),
+        app: wire.app.clone(),
+        location: wire.location.clone(),
+        ip: wire.ip.clone(),
+        created_at: wire.created_at,
+        expires_at: wire.expires_at,
+        needs_number: wire.needs_number,
+        provider: account.provider.clone(),
+        nonce: wire.nonce.clone(),
+    })
+}

@@ -1,0 +1,481 @@
+//! Sign-in challenges: creation by a relying party (with push-fatigue
+//! limits), status, the device's signed pending fetch, and answers.
+
+use rusqlite::{OptionalExtension, Transaction, params};
+use watchword_core::push::{
+    ChallengeStatus, Decision, ErrorCode,
+    keys::{random_b64, random_below, random_hex, verify},
+    protocol::{
+        AnswerFields, AnswerRequest, AnswerResponse, ChallengeStatusResponse,
+        CreateChallengeRequest, CreateChallengeResponse, PENDING_PATH, PendingResponse,
+        PushPayload, REPLAY_WINDOW_SECS, WireChallenge, answer_input, challenge_input, check_field,
+        request_input,
+    },
+};
+
+use crate::{
+    PushServer,
+    enrolment::check_id,
+    error::{ServerError, ServerResult},
+    push_sender::PushNotification,
+};
+
+/// The signed-request headers of a device call.
+#[derive(Debug, Clone)]
+pub struct SignedRequest {
+    /// `Watchword-Device`.
+    pub device_id: String,
+    /// `Watchword-Timestamp`.
+    pub timestamp: i64,
+    /// `Watchword-Nonce`.
+    pub nonce: String,
+    /// `Watchword-Signature`.
+    pub signature: String,
+}
+
+struct Device {
+    user: String,
+    public_key: String,
+}
+
+struct ChallengeRow {
+    user: String,
+    nonce: String,
+    expires_at: i64,
+    number: Option<u8>,
+    status: ChallengeStatus,
+    wrong_tries: u32,
+    answered_at: Option<i64>,
+}
+
+fn bad(e: impl std::fmt::Display) -> ServerError {
+    ServerError::bad_request(e.to_string())
+}
+
+impl PushServer {
+    /// A relying party asks `user` to approve a sign-in. Returns the
+    /// challenge and the notifications to dispatch.
+    pub fn create_challenge(
+        &self,
+        request: &CreateChallengeRequest,
+    ) -> ServerResult<(CreateChallengeResponse, Vec<PushNotification>)> {
+        for (name, v) in [
+            ("user", &request.user),
+            ("app", &request.app),
+            ("location", &request.location),
+            ("ip", &request.ip),
+        ] {
+            check_field(name, v).map_err(bad)?;
+        }
+        if request.app.trim().is_empty() {
+            return Err(ServerError::bad_request("app must not be empty"));
+        }
+        let ttl = request.ttl.unwrap_or(self.policy.default_ttl);
+        let (lo, hi) = self.policy.ttl_range;
+        if !(lo..=hi).contains(&ttl) {
+            return Err(ServerError::bad_request(format!(
+                "ttl must be {lo}..={hi} seconds"
+            )));
+        }
+        let now = self.now();
+        let mut db = self.db()?;
+        let tx = db.transaction()?;
+        let cooldown: Option<(i64, Option<String>)> = tx
+            .query_row(
+                "SELECT cooldown_until, cooldown_reason FROM users WHERE name = ?1",
+                params![request.user],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let Some((cooldown_until, reason)) = cooldown else {
+            return Err(ServerError::new(ErrorCode::UnknownUser, "no such user"));
+        };
+        if cooldown_until > now {
+            let mut e = ServerError::new(
+                ErrorCode::CoolDown,
+                format!(
+                    "sign-in requests for this user are paused ({})",
+                    reason.as_deref().unwrap_or("cool-down")
+                ),
+            );
+            e.retry_after = Some(cooldown_until - now);
+            return Err(e);
+        }
+        let devices: Vec<(String, Option<String>)> = {
+            let mut stmt = tx.prepare("SELECT id, push_token FROM devices WHERE user = ?1")?;
+            stmt.query_map(params![request.user], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<Result<_, _>>()?
+        };
+        if devices.is_empty() {
+            return Err(ServerError::new(
+                ErrorCode::NoDevice,
+                "this user has no activated device",
+            ));
+        }
+        let open: u32 = tx.query_row(
+            "SELECT COUNT(*) FROM challenges WHERE user = ?1 AND status = 'pending' AND expires_at > ?2",
+            params![request.user, now],
+            |r| r.get(0),
+        )?;
+        if open >= self.policy.max_open_per_user {
+            return Err(ServerError::new(
+                ErrorCode::TooManyOpen,
+                format!("this user already has {open} open sign-in requests",),
+            ));
+        }
+        let random = |e| ServerError::internal("random", e);
+        let id = format!("c{}", random_hex(16).map_err(random)?);
+        let nonce = random_b64(16).map_err(random)?;
+        let number = if request.number_matching.unwrap_or(true) {
+            Some(10 + u8::try_from(random_below(90).map_err(random)?).unwrap_or(0))
+        } else {
+            None
+        };
+        let expires_at = now + ttl;
+        tx.execute(
+            "INSERT INTO challenges(id, user, nonce, app, location, ip, created_at, expires_at, number, status)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'pending')",
+            params![id, request.user, nonce, request.app, request.location, request.ip, now, expires_at, number],
+        )?;
+        tx.commit()?;
+        let notes = devices
+            .into_iter()
+            .map(|(device_id, push_token)| PushNotification {
+                push_token,
+                payload: PushPayload {
+                    v: 1,
+                    device_id,
+                    challenge_id: id.clone(),
+                },
+            })
+            .collect();
+        Ok((
+            CreateChallengeResponse {
+                id,
+                number,
+                created_at: now,
+                expires_at,
+                server_time: now,
+            },
+            notes,
+        ))
+    }
+
+    /// What the relying party sees.
+    pub fn challenge_status(&self, id: &str) -> ServerResult<ChallengeStatusResponse> {
+        check_id(id)?;
+        let now = self.now();
+        let db = self.db()?;
+        let row = load_challenge(&db, id)?;
+        Ok(ChallengeStatusResponse {
+            id: id.to_owned(),
+            status: effective_status(&row, now),
+            answered_at: row.answered_at,
+            expires_at: row.expires_at,
+            server_time: now,
+        })
+    }
+
+    /// The device's signed pending fetch: open challenges of its user, each
+    /// signed for this device.
+    pub fn pending(&self, request: &SignedRequest) -> ServerResult<PendingResponse> {
+        let now = self.now();
+        let mut db = self.db()?;
+        let tx = db.transaction()?;
+        let device = load_device(&tx, &request.device_id)?;
+        check_timestamp(request.timestamp, now)?;
+        let input = request_input(
+            "GET",
+            PENDING_PATH,
+            &request.device_id,
+            request.timestamp,
+            &request.nonce,
+        )
+        .map_err(bad)?;
+        verify(&device.public_key, &input, &request.signature).map_err(|_| {
+            ServerError::new(ErrorCode::BadSignature, "request signature does not verify")
+        })?;
+        remember_nonce(&tx, &request.device_id, &request.nonce, now)?;
+        let organisation: String = tx.query_row(
+            "SELECT organisation FROM users WHERE name = ?1",
+            params![device.user],
+            |r| r.get(0),
+        )?;
+        let mut challenges = Vec::new();
+        {
+            let mut stmt = tx.prepare(
+                "SELECT id, nonce, app, location, ip, created_at, expires_at, number FROM challenges
+                 WHERE user = ?1 AND status = 'pending' AND expires_at > ?2 ORDER BY created_at, id",
+            )?;
+            let rows = stmt.query_map(params![device.user, now], |r| {
+                Ok(WireChallenge {
+                    id: r.get(0)?,
+                    nonce: r.get(1)?,
+                    user: device.user.clone(),
+                    organisation: organisation.clone(),
+                    app: r.get(2)?,
+                    location: r.get(3)?,
+                    ip: r.get(4)?,
+                    created_at: r.get(5)?,
+                    expires_at: r.get(6)?,
+                    needs_number: r.get::<_, Option<u8>>(7)?.is_some(),
+                    signature: String::new(),
+                })
+            })?;
+            for c in rows {
+                let mut c = c?;
+                c.signature = self.sign(&challenge_input(&c, &request.device_id).map_err(bad)?)?;
+                challenges.push(c);
+            }
+        }
+        tx.commit()?;
+        Ok(PendingResponse {
+            challenges,
+            server_time: now,
+        })
+    }
+
+    /// A device answers challenge `id`.
+    pub fn answer(&self, id: &str, request: &AnswerRequest) -> ServerResult<AnswerResponse> {
+        check_id(id)?;
+        let now = self.now();
+        let mut db = self.db()?;
+        let tx = db.transaction()?;
+        let device = load_device(&tx, &request.device_id)?;
+        check_timestamp(request.timestamp, now)?;
+        let row = load_challenge(&tx, id)?;
+        let input = answer_input(&AnswerFields {
+            challenge_id: id,
+            challenge_nonce: &row.nonce,
+            device_id: &request.device_id,
+            decision: request.decision,
+            number: request.number,
+            timestamp: request.timestamp,
+            request_nonce: &request.request_nonce,
+        })
+        .map_err(bad)?;
+        verify(&device.public_key, &input, &request.signature).map_err(|_| {
+            ServerError::new(ErrorCode::BadSignature, "answer signature does not verify")
+        })?;
+        if device.user != row.user {
+            return Err(ServerError::new(
+                ErrorCode::WrongDevice,
+                "this challenge is not for this device",
+            ));
+        }
+        remember_nonce(&tx, &request.device_id, &request.request_nonce, now)?;
+        // The nonce is spent even if the answer is refused below.
+        let status = effective_status(&row, now);
+        let result = self.decide(
+            &tx,
+            id,
+            &row,
+            status,
+            &device.user,
+            &request.device_id,
+            request,
+            now,
+        );
+        tx.commit()?;
+        result
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn decide(
+        &self,
+        tx: &Transaction<'_>,
+        id: &str,
+        row: &ChallengeRow,
+        status: ChallengeStatus,
+        user: &str,
+        device_id: &str,
+        request: &AnswerRequest,
+        now: i64,
+    ) -> ServerResult<AnswerResponse> {
+        match status {
+            ChallengeStatus::Pending => {}
+            ChallengeStatus::Expired => {
+                tx.execute(
+                    "UPDATE challenges SET status = 'expired' WHERE id = ?1 AND status = 'pending'",
+                    params![id],
+                )?;
+                return Err(ServerError::new(
+                    ErrorCode::ChallengeExpired,
+                    "this sign-in request has expired",
+                ));
+            }
+            done => {
+                let mut e = ServerError::new(
+                    ErrorCode::AlreadyAnswered,
+                    "this sign-in request was already answered",
+                );
+                e.status = Some(done);
+                return Err(e);
+            }
+        }
+        let finish = |status: ChallengeStatus| -> ServerResult<AnswerResponse> {
+            tx.execute(
+                "UPDATE challenges SET status = ?2, answered_at = ?3, answered_by = ?4 WHERE id = ?1",
+                params![id, status.as_str(), now, device_id],
+            )?;
+            Ok(AnswerResponse {
+                status,
+                server_time: now,
+            })
+        };
+        match request.decision {
+            Decision::Approve => {
+                if let Some(expected) = row.number {
+                    let Some(given) = request.number else {
+                        return Err(ServerError::new(
+                            ErrorCode::NumberRequired,
+                            "approve needs the number shown on the sign-in screen",
+                        ));
+                    };
+                    if given != expected {
+                        let tries = row.wrong_tries + 1;
+                        let left = self.policy.max_number_tries.saturating_sub(tries);
+                        tx.execute(
+                            "UPDATE challenges SET wrong_tries = ?2 WHERE id = ?1",
+                            params![id, tries],
+                        )?;
+                        if left == 0 {
+                            finish(ChallengeStatus::Denied)?;
+                            self.after_denial(tx, user, now)?;
+                        }
+                        return Err(ServerError::new(
+                            ErrorCode::WrongNumber,
+                            "that is not the number on the sign-in screen",
+                        )
+                        .with_tries_left(left));
+                    }
+                }
+                finish(ChallengeStatus::Approved)
+            }
+            Decision::Deny => {
+                let r = finish(ChallengeStatus::Denied)?;
+                self.after_denial(tx, user, now)?;
+                Ok(r)
+            }
+            Decision::Fraud => {
+                let r = finish(ChallengeStatus::Fraud)?;
+                tx.execute(
+                    "UPDATE users SET cooldown_until = MAX(cooldown_until, ?2), cooldown_reason = 'fraud reported' WHERE name = ?1",
+                    params![user, now + self.policy.fraud_cooldown],
+                )?;
+                Ok(r)
+            }
+        }
+    }
+
+    /// Three denials within the window start a cool-down.
+    fn after_denial(&self, tx: &Transaction<'_>, user: &str, now: i64) -> ServerResult<()> {
+        let denials: u32 = tx.query_row(
+            "SELECT COUNT(*) FROM challenges WHERE user = ?1 AND status = 'denied' AND answered_at > ?2",
+            params![user, now - self.policy.deny_window],
+            |r| r.get(0),
+        )?;
+        if denials >= self.policy.max_denials {
+            tx.execute(
+                "UPDATE users SET cooldown_until = MAX(cooldown_until, ?2), cooldown_reason = 'too many denials' WHERE name = ?1",
+                params![user, now + self.policy.deny_cooldown],
+            )?;
+        }
+        Ok(())
+    }
+}
+
+fn effective_status(row: &ChallengeRow, now: i64) -> ChallengeStatus {
+    if row.status == ChallengeStatus::Pending && now >= row.expires_at {
+        ChallengeStatus::Expired
+    } else {
+        row.status
+    }
+}
+
+fn check_timestamp(timestamp: i64, now: i64) -> ServerResult<()> {
+    if (timestamp - now).abs() > REPLAY_WINDOW_SECS {
+        return Err(ServerError::new(
+            ErrorCode::StaleTimestamp,
+            format!("timestamp is more than {REPLAY_WINDOW_SECS} s from server time"),
+        ));
+    }
+    Ok(())
+}
+
+fn load_device(tx: &Transaction<'_>, device_id: &str) -> ServerResult<Device> {
+    check_field("device_id", device_id).map_err(bad)?;
+    tx.query_row(
+        "SELECT user, public_key FROM devices WHERE id = ?1",
+        params![device_id],
+        |r| {
+            Ok(Device {
+                user: r.get(0)?,
+                public_key: r.get(1)?,
+            })
+        },
+    )
+    .optional()?
+    .ok_or_else(|| ServerError::new(ErrorCode::UnknownDevice, "unknown device"))
+}
+
+fn load_challenge(conn: &rusqlite::Connection, id: &str) -> ServerResult<ChallengeRow> {
+    let row = conn
+        .query_row(
+            "SELECT user, nonce, expires_at, number, status, wrong_tries, answered_at FROM challenges WHERE id = ?1",
+            params![id],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, Option<u8>>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, u32>(5)?,
+                    r.get::<_, Option<i64>>(6)?,
+                ))
+            },
+        )
+        .optional()?
+        .ok_or_else(|| ServerError::new(ErrorCode::ChallengeNotFound, "no such challenge"))?;
+    let status = ChallengeStatus::parse(&row.4)
+        .ok_or_else(|| ServerError::internal("challenge status", &row.4))?;
+    Ok(ChallengeRow {
+        user: row.0,
+        nonce: row.1,
+        expires_at: row.2,
+        number: row.3,
+        status,
+        wrong_tries: row.5,
+        answered_at: row.6,
+    })
+}
+
+/// Records a request nonce; a second use is a replay. Nonces older than
+/// twice the window can no longer pass the timestamp check and are dropped.
+fn remember_nonce(
+    tx: &Transaction<'_>,
+    device_id: &str,
+    nonce: &str,
+    now: i64,
+) -> ServerResult<()> {
+    check_field("nonce", nonce).map_err(bad)?;
+    if nonce.len() < 16 {
+        return Err(ServerError::bad_request("nonce is too short"));
+    }
+    tx.execute(
+        "DELETE FROM nonces WHERE seen_at < ?1",
+        params![now - 2 * REPLAY_WINDOW_SECS - 1],
+    )?;
+    let inserted = tx.execute(
+        "INSERT OR IGNORE INTO nonces(device_id, nonce, seen_at) VALUES (?1, ?2, ?3)",
+        params![device_id, nonce, now],
+    )?;
+    if inserted == 0 {
+        return Err(ServerError::new(
+            ErrorCode::ReplayedNonce,
+            "this request was already received (replay)",
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,195 @@
+//! The server's state and the operations every front end (HTTP, admin
+//! commands, the CLI demo) shares. Enrolment and challenge logic live in
+//! `enrolment.rs` and `challenges.rs` as more `impl PushServer` blocks.
+
+use std::{
+    path::Path,
+    sync::{Arc, Mutex, MutexGuard},
+};
+
+use ring::digest;
+use rusqlite::{Connection, OptionalExtension, params};
+use watchword_core::{
+    otp::{Clock, SystemClock},
+    push::keys::{PreparedSigner, SigningKey, random_b64},
+};
+use zeroize::Zeroizing;
+
+use crate::{
+    db,
+    error::{ServerError, ServerResult},
+    policy::Policy,
+    push_sender::{LogSender, PushNotification, PushSender},
+};
+
+/// The push server: database, server key, clock, policy, push sender.
+pub struct PushServer {
+    conn: Mutex<Connection>,
+    clock: Arc<dyn Clock>,
+    key: SigningKey,
+    signer: PreparedSigner,
+    pub(crate) policy: Policy,
+    sender: Arc<dyn PushSender>,
+}
+
+impl std::fmt::Debug for PushServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PushServer")
+            .field("public_key", &self.key.public_key_b64())
+            .finish_non_exhaustive()
+    }
+}
+
+impl PushServer {
+    /// Opens the server on the database at `path` with the system clock,
+    /// default policy and a log sender.
+    pub fn open(path: &Path) -> ServerResult<Self> {
+        Self::open_with(
+            path,
+            Arc::new(SystemClock),
+            Policy::default(),
+            Arc::new(LogSender::default()),
+        )
+    }
+
+    /// Opens with an injected clock, policy and push sender.
+    pub fn open_with(
+        path: &Path,
+        clock: Arc<dyn Clock>,
+        policy: Policy,
+        sender: Arc<dyn PushSender>,
+    ) -> ServerResult<Self> {
+        let conn = db::open(path).map_err(|e| ServerError::internal("open database", e))?;
+        let key = load_or_create_key(&conn)?;
+        let signer =
+            PreparedSigner::new(&key).map_err(|e| ServerError::internal("server key", e))?;
+        Ok(Self {
+            conn: Mutex::new(conn),
+            clock,
+            key,
+            signer,
+            policy,
+            sender,
+        })
+    }
+
+    /// The server's public key (base64url point), as devices pin it.
+    pub fn public_key(&self) -> String {
+        self.key.public_key_b64()
+    }
+
+    /// Server time, Unix seconds.
+    pub fn now(&self) -> i64 {
+        self.clock.now_unix_ms().div_euclid(1000)
+    }
+
+    /// Signs `message` with the server key.
+    pub(crate) fn sign(&self, message: &[u8]) -> ServerResult<String> {
+        self.signer
+            .sign(message)
+            .map_err(|e| ServerError::internal("sign", e))
+    }
+
+    pub(crate) fn db(&self) -> ServerResult<MutexGuard<'_, Connection>> {
+        self.conn
+            .lock()
+            .map_err(|_| ServerError::internal("database", "lock poisoned"))
+    }
+
+    /// Makes a new relying-party API key (replacing the old one) and
+    /// returns it. Only its hash is stored.
+    pub fn rotate_rp_key(&self) -> ServerResult<String> {
+        let key = format!(
+            "wwrp_{}",
+            random_b64(24).map_err(|e| ServerError::internal("rp key", e))?
+        );
+        self.db()?.execute(
+            "INSERT OR REPLACE INTO meta(key, value) VALUES ('rp_key_hash', ?1)",
+            params![hash_rp_key(&key)],
+        )?;
+        Ok(key)
+    }
+
+    /// Checks a relying party's bearer key.
+    pub fn check_rp_key(&self, presented: &str) -> ServerResult<()> {
+        let stored: Option<Vec<u8>> = self
+            .db()?
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'rp_key_hash'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match stored {
+            // Comparing hashes: timing reveals nothing about the key.
+            Some(h) if h == hash_rp_key(presented) => Ok(()),
+            _ => Err(ServerError::new(
+                watchword_core::push::ErrorCode::Unauthorized,
+                "missing or wrong relying-party API key",
+            )),
+        }
+    }
+
+    /// Remembers the public base URL (for activation URLs made by
+    /// `enrol` when the server is not running).
+    pub fn set_public_url(&self, url: &str) -> ServerResult<()> {
+        self.db()?.execute(
+            "INSERT OR REPLACE INTO meta(key, value) VALUES ('public_url', ?1)",
+            params![url.as_bytes()],
+        )?;
+        Ok(())
+    }
+
+    /// The remembered public base URL.
+    pub fn public_url(&self) -> ServerResult<Option<String>> {
+        let v: Option<Vec<u8>> = self
+            .db()?
+            .query_row("SELECT value FROM meta WHERE key = 'public_url'", [], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        Ok(v.and_then(|b| String::from_utf8(b).ok()))
+    }
+
+    /// Delivers notifications through the push sender (failures are
+    /// logged: the device's poll path works without pushes).
+    pub async fn dispatch(&self, notes: Vec<PushNotification>) {
+        for n in notes {
+            if let Err(e) = self.sender.send(&n).await {
+                tracing::warn!(device = %n.payload.device_id, error = %e, "push send failed");
+            }
+        }
+    }
+
+    /// The push sender (for [`Self::dispatch`] in a spawned task).
+    pub fn sender(&self) -> Arc<dyn PushSender> {
+        self.sender.clone()
+    }
+}
+
+fn hash_rp_key(key: &str) -> Vec<u8> {
+    let mut ctx = digest::Context::new(&digest::SHA256);
+    ctx.update(b"watchword-v1/rp-key\n");
+    ctx.update(key.as_bytes());
+    ctx.finish().as_ref().to_vec()
+}
+
+fn load_or_create_key(conn: &Connection) -> ServerResult<SigningKey> {
+    let stored: Option<Vec<u8>> = conn
+        .query_row("SELECT value FROM meta WHERE key = 'server_key'", [], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    match stored {
+        Some(bytes) => SigningKey::from_pkcs8(Zeroizing::new(bytes))
+            .map_err(|e| ServerError::internal("server key", e)),
+        None => {
+            let key = SigningKey::generate().map_err(|e| ServerError::internal("server key", e))?;
+            conn.execute(
+                "INSERT INTO meta(key, value) VALUES ('server_key', ?1)",
+                params![key.pkcs8().as_slice()],
+            )?;
+            Ok(key)
+        }
+    }
+}

@@ -1,0 +1,153 @@
+//! The HTTP API (axum): routes, request parsing into protocol messages,
+//! and refusals as `{"error": {...}, "server_time": T}`.
+
+use std::sync::Arc;
+
+use axum::{
+    Json, Router,
+    body::Bytes,
+    extract::{Path, State},
+    http::{HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
+    routing::{get, post},
+};
+use serde::{Serialize, de::DeserializeOwned};
+use watchword_core::push::protocol::{
+    ErrorBody, HEADER_DEVICE, HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIMESTAMP,
+};
+
+use crate::{
+    PushServer,
+    challenges::SignedRequest,
+    enrolment::check_id,
+    error::{ServerError, ServerResult},
+};
+
+/// Largest request body accepted.
+const MAX_BODY: usize = 16 * 1024;
+
+/// The router over a server.
+pub fn router(server: Arc<PushServer>) -> Router {
+    Router::new()
+        .route("/v1/activate/{enrolment_id}", post(activate))
+        .route("/v1/challenges", post(create_challenge))
+        .route("/v1/challenges/{id}", get(challenge_status))
+        .route("/v1/device/pending", get(pending))
+        .route("/v1/device/challenges/{id}/answer", post(answer))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
+        .with_state(server)
+}
+
+struct Reply {
+    status: StatusCode,
+    body: serde_json::Value,
+}
+
+impl IntoResponse for Reply {
+    fn into_response(self) -> Response {
+        (self.status, Json(self.body)).into_response()
+    }
+}
+
+fn respond<T: Serialize>(server: &PushServer, status: StatusCode, r: ServerResult<T>) -> Reply {
+    match r.and_then(|v| serde_json::to_value(v).map_err(|e| ServerError::internal("json", e))) {
+        Ok(body) => Reply { status, body },
+        Err(e) => {
+            let body = ErrorBody {
+                error: e.detail(),
+                server_time: server.now(),
+            };
+            Reply {
+                status: StatusCode::from_u16(e.code.http_status())
+                    .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+                body: serde_json::to_value(body).unwrap_or_default(),
+            }
+        }
+    }
+}
+
+fn parse<T: DeserializeOwned>(body: &[u8]) -> ServerResult<T> {
+    serde_json::from_slice(body).map_err(|e| ServerError::bad_request(format!("bad JSON: {e}")))
+}
+
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> ServerResult<&'a str> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| ServerError::bad_request(format!("missing header {name}")))
+}
+
+fn rp_auth(server: &PushServer, headers: &HeaderMap) -> ServerResult<()> {
+    let presented = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    server.check_rp_key(presented)
+}
+
+async fn activate(
+    State(server): State<Arc<PushServer>>,
+    Path(enrolment_id): Path<String>,
+    body: Bytes,
+) -> Reply {
+    let r = check_id(&enrolment_id)
+        .and_then(|()| parse(&body))
+        .and_then(|req| server.activate(&enrolment_id, &req));
+    respond(&server, StatusCode::OK, r)
+}
+
+async fn create_challenge(
+    State(server): State<Arc<PushServer>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Reply {
+    let r = rp_auth(&server, &headers)
+        .and_then(|()| parse(&body))
+        .and_then(|req| server.create_challenge(&req))
+        .map(|(response, notes)| {
+            let sender = server.sender();
+            tokio::spawn(async move {
+                for n in notes {
+                    if let Err(e) = sender.send(&n).await {
+                        tracing::warn!(error = %e, "push send failed");
+                    }
+                }
+            });
+            response
+        });
+    respond(&server, StatusCode::CREATED, r)
+}
+
+async fn challenge_status(
+    State(server): State<Arc<PushServer>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Reply {
+    let r = rp_auth(&server, &headers).and_then(|()| server.challenge_status(&id));
+    respond(&server, StatusCode::OK, r)
+}
+
+async fn pending(State(server): State<Arc<PushServer>>, headers: HeaderMap) -> Reply {
+    let r = (|| {
+        let request = SignedRequest {
+            device_id: header(&headers, HEADER_DEVICE)?.to_owned(),
+            timestamp: header(&headers, HEADER_TIMESTAMP)?
+                .parse()
+                .map_err(|_| ServerError::bad_request("timestamp must be an integer"))?,
+            nonce: header(&headers, HEADER_NONCE)?.to_owned(),
+            signature: header(&headers, HEADER_SIGNATURE)?.to_owned(),
+        };
+        server.pending(&request)
+    })();
+    respond(&server, StatusCode::OK, r)
+}
+
+async fn answer(
+    State(server): State<Arc<PushServer>>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Reply {
+    let r = parse(&body).and_then(|req| server.answer(&id, &req));
+    respond(&server, StatusCode::OK, r)
+}

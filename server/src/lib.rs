@@ -1,0 +1,77 @@
+//! `watchword-server`: the reference server of Watchword's open push
+//! protocol (`docs/push-protocol.md`).
+//!
+//! - [`PushServer`] (`engine.rs`): SQLite state, the server key, the clock,
+//!   the limits; enrolment (`enrolment.rs`) and challenges
+//!   (`challenges.rs`) are its methods, shared by HTTP and admin commands.
+//! - [`http`]: the axum API; [`start`] runs it on a loopback port.
+//! - [`push_sender`]: how devices are woken (log, webhook).
+
+mod challenges;
+mod db;
+mod engine;
+mod enrolment;
+pub mod error;
+pub mod http;
+pub mod policy;
+pub mod push_sender;
+
+use std::{net::SocketAddr, sync::Arc};
+
+pub use challenges::SignedRequest;
+pub use engine::PushServer;
+pub use enrolment::Enrolment;
+pub use error::{ServerError, ServerResult};
+pub use policy::Policy;
+use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
+
+/// A running HTTP server.
+#[derive(Debug)]
+pub struct ServerHandle {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: JoinHandle<()>,
+}
+
+impl ServerHandle {
+    /// `http://<addr>`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops accepting, finishes open requests, and waits.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        let _ = (&mut self.task).await;
+    }
+}
+
+/// Binds `addr` (use port 0 for any free port) and serves `server` in a
+/// background task. Remembers the public URL for `enrol`.
+pub async fn start(server: Arc<PushServer>, addr: SocketAddr) -> std::io::Result<ServerHandle> {
+    let listener = TcpListener::bind(addr).await?;
+    let addr = listener.local_addr()?;
+    server
+        .set_public_url(&format!("http://{addr}"))
+        .map_err(std::io::Error::other)?;
+    let (tx, rx) = oneshot::channel::<()>();
+    let app = http::router(server);
+    let task = tokio::spawn(async move {
+        let served = axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = rx.await;
+            })
+            .await;
+        if let Err(e) = served {
+            tracing::error!(error = %e, "server stopped");
+        }
+    });
+    Ok(ServerHandle {
+        addr,
+        shutdown: Some(tx),
+        task,
+    })
+}

@@ -1,0 +1,148 @@
+//! The `watchword-server` binary: `serve` in a child process, the admin
+//! commands on the same SQLite file while it runs, and a device speaking
+//! the protocol to it over loopback HTTP.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is a failure report.
+
+use std::{
+    io::{BufRead, BufReader},
+    path::Path,
+    process::{Child, Command, Stdio},
+    sync::Arc,
+};
+
+use serde_json::Value;
+use watchword_core::{
+    otp::SystemClock,
+    push::{Activation, ChallengeState, Decision, MemoryPushStore, PushService},
+};
+
+const BIN: &str = env!("CARGO_BIN_EXE_watchword-server");
+
+fn admin(db: &Path, args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(BIN)
+        .arg(args[0])
+        .arg("--db")
+        .arg(db)
+        .args(&args[1..])
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+/// Kills the server child when the test ends, pass or fail.
+struct Serve(Child);
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[tokio::test]
+async fn serve_enrol_challenge_status() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("push.db");
+    let mut child = Command::new(BIN)
+        .args(["serve", "--listen", "127.0.0.1:0", "--db"])
+        .arg(&db)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let serve = Serve(child);
+    let mut line = String::new();
+    BufReader::new(stderr).read_line(&mut line).unwrap();
+    let base = line
+        .trim()
+        .strip_prefix("watchword-server listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .to_owned();
+
+    // Enrol without --url: the URL serve is reachable at.
+    let (ok, out, err) = admin(&db, &["enrol", "--user", "alice", "--json"]);
+    assert!(ok, "{err}");
+    let e: Value = serde_json::from_str(&out).unwrap();
+    assert!(
+        e["url"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("{base}/v1/activate/"))
+    );
+    assert!(
+        e["link"]
+            .as_str()
+            .unwrap()
+            .starts_with("watchword://activate?code=")
+    );
+
+    let (ok, _, err) = admin(&db, &["challenge", "--user", "alice", "--app", "Outlook"]);
+    assert!(!ok);
+    assert!(err.contains("no_device"), "{err}");
+
+    let phone = PushService::new(Arc::new(MemoryPushStore::new()), Arc::new(SystemClock)).unwrap();
+    phone
+        .activate(
+            &Activation::from_link(e["link"].as_str().unwrap()).unwrap(),
+            "phone",
+            None,
+        )
+        .await
+        .unwrap();
+
+    let (ok, out, err) = admin(
+        &db,
+        &[
+            "challenge",
+            "--user",
+            "alice",
+            "--app",
+            "Outlook",
+            "--location",
+            "Utrecht, NL",
+            "--ttl",
+            "90",
+            "--json",
+        ],
+    );
+    assert!(ok, "{err}");
+    let c: Value = serde_json::from_str(&out).unwrap();
+    let id = c["id"].as_str().unwrap().to_owned();
+    let number = u8::try_from(c["number"].as_u64().unwrap()).unwrap();
+    assert_eq!(
+        c["expires_at"].as_i64().unwrap() - c["created_at"].as_i64().unwrap(),
+        90
+    );
+
+    let (ok, out, _) = admin(&db, &["status", &id]);
+    assert!(ok);
+    assert_eq!(out.trim(), "pending");
+
+    let pending = phone.pending().await.unwrap();
+    assert_eq!(pending.len(), 1);
+    assert_eq!(pending[0].location, "Utrecht, NL");
+    assert_eq!(
+        phone
+            .respond(&id, Decision::Approve, Some(number))
+            .await
+            .unwrap(),
+        ChallengeState::Approved
+    );
+    let (ok, out, _) = admin(&db, &["status", &id, "--json"]);
+    assert!(ok);
+    let s: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(s["status"], "approved");
+
+    let (ok, _, err) = admin(&db, &["status", "c0000"]);
+    assert!(!ok);
+    assert!(err.contains("challenge_not_found"), "{err}");
+    let (ok, out, _) = admin(&db, &["rp-key"]);
+    assert!(ok);
+    assert!(out.starts_with("wwrp_"));
+    drop(serve);
+}

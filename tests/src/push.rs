@@ -1,0 +1,177 @@
+//! A loopback push setup for the integration tests: the reference server
+//! on 127.0.0.1 with an injected clock, a relying party speaking HTTP, and
+//! devices running the core's `PushService` over real HTTP.
+
+// Test-only harness: a failed setup must stop the test at once.
+#![allow(clippy::expect_used)]
+
+use std::{net::SocketAddr, path::PathBuf, sync::Arc};
+
+use watchword_core::{
+    otp::{Clock, FixedClock},
+    push::{
+        Activation, MemoryPushStore, PushService,
+        protocol::{
+            ChallengeStatusResponse, CreateChallengeRequest, CreateChallengeResponse, ErrorBody,
+        },
+    },
+};
+use watchword_server::{Policy, PushServer, ServerHandle, push_sender::LogSender};
+
+/// A device: the core service over an in-memory store.
+pub type Device = PushService<Arc<MemoryPushStore>>;
+
+/// The reference server running on loopback, with its clock and files.
+pub struct Loopback {
+    /// The server engine.
+    pub server: Arc<PushServer>,
+    /// The HTTP server.
+    pub handle: Option<ServerHandle>,
+    /// The clock the server (and by default the devices) read.
+    pub clock: Arc<FixedClock>,
+    /// Notifications the server sent.
+    pub sender: Arc<LogSender>,
+    /// The relying party's API key.
+    pub rp_key: String,
+    /// The base URL.
+    pub base: String,
+    /// Where the database lives.
+    pub db: PathBuf,
+    policy: Policy,
+    _dir: tempfile::TempDir,
+    http: reqwest::Client,
+}
+
+/// The current real time, to start injected clocks at.
+pub fn real_now_ms() -> i64 {
+    watchword_core::otp::SystemClock.now_unix_ms()
+}
+
+impl Loopback {
+    /// A server with the default policy.
+    pub async fn start() -> Self {
+        Self::start_with(Policy::default()).await
+    }
+
+    /// A server with `policy`.
+    pub async fn start_with(policy: Policy) -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = dir.path().join("server.db");
+        let clock = Arc::new(FixedClock::new(real_now_ms()));
+        let sender = Arc::new(LogSender::default());
+        let server = Arc::new(
+            PushServer::open_with(&db, clock.clone(), policy.clone(), sender.clone())
+                .expect("open server"),
+        );
+        let rp_key = server.rotate_rp_key().expect("rp key");
+        let handle = watchword_server::start(server.clone(), "127.0.0.1:0".parse().expect("addr"))
+            .await
+            .expect("start");
+        let base = handle.base_url();
+        Self {
+            server,
+            handle: Some(handle),
+            clock,
+            sender,
+            rp_key,
+            base,
+            db,
+            policy,
+            _dir: dir,
+            http: {
+                watchword_core::push::client::install_ring_provider();
+                reqwest::Client::new()
+            },
+        }
+    }
+
+    /// Stops the server and opens a new one on the same file and port.
+    pub async fn restart(&mut self) {
+        let addr: SocketAddr = self.handle.as_ref().expect("running").addr;
+        if let Some(h) = self.handle.take() {
+            h.stop().await;
+        }
+        let server = Arc::new(
+            PushServer::open_with(
+                &self.db,
+                self.clock.clone(),
+                self.policy.clone(),
+                self.sender.clone(),
+            )
+            .expect("reopen"),
+        );
+        self.handle = Some(
+            watchword_server::start(server.clone(), addr)
+                .await
+                .expect("rebind"),
+        );
+        self.server = server;
+    }
+
+    /// Enrols `user` and activates a new device (sharing the server clock).
+    pub async fn device(&self, user: &str) -> Device {
+        self.device_with_clock(user, self.clock.clone()).await
+    }
+
+    /// Enrols `user` and activates a new device reading `clock`.
+    pub async fn device_with_clock(&self, user: &str, clock: Arc<dyn Clock>) -> Device {
+        let device = PushService::new(Arc::new(MemoryPushStore::new()), clock).expect("service");
+        let e = self.server.enrol(user, &self.base).expect("enrol");
+        let a = Activation::from_link(&e.link).expect("link");
+        device
+            .activate(&a, &format!("{user}'s phone"), None)
+            .await
+            .expect("activate");
+        device
+    }
+
+    /// The relying party raises a sign-in over HTTP.
+    pub async fn rp_challenge(
+        &self,
+        user: &str,
+        number_matching: bool,
+    ) -> Result<CreateChallengeResponse, ErrorBody> {
+        self.rp_challenge_with(CreateChallengeRequest {
+            user: user.into(),
+            app: "Outlook".into(),
+            location: "Utrecht, NL".into(),
+            ip: "203.0.113.7".into(),
+            ttl: None,
+            number_matching: Some(number_matching),
+        })
+        .await
+    }
+
+    /// The relying party raises a sign-in described by `request`.
+    pub async fn rp_challenge_with(
+        &self,
+        request: CreateChallengeRequest,
+    ) -> Result<CreateChallengeResponse, ErrorBody> {
+        let r = self
+            .http
+            .post(format!("{}/v1/challenges", self.base))
+            .bearer_auth(&self.rp_key)
+            .json(&request)
+            .send()
+            .await
+            .expect("rp request");
+        if r.status().is_success() {
+            Ok(r.json().await.expect("json"))
+        } else {
+            Err(r.json().await.expect("error json"))
+        }
+    }
+
+    /// The relying party polls a status over HTTP.
+    pub async fn rp_status(&self, id: &str) -> ChallengeStatusResponse {
+        self.http
+            .get(format!("{}/v1/challenges/{id}", self.base))
+            .bearer_auth(&self.rp_key)
+            .send()
+            .await
+            .expect("status request")
+            .json()
+            .await
+            .expect("status json")
+    }
+}

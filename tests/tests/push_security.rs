@@ -1,0 +1,597 @@
+//! The refusals of the push protocol over loopback HTTP: replays, another
+//! device's key, tampered answers, stale timestamps, forged server
+//! signatures (the device never shows them), relying-party auth, webhooks.
+
+// Helpers outside #[test] fns panic on failure too, like the tests.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::{Arc, Mutex};
+
+use axum::{
+    Router,
+    body::Bytes,
+    extract::State,
+    http::{HeaderMap, Method, StatusCode, Uri},
+    routing::post,
+};
+use watchword_core::push::{
+    Activation, ChallengeStatus, Decision, ErrorCode, MemoryPushStore, PushAccount, PushError,
+    PushService,
+    keys::{SigningKey, random_b64},
+    protocol::{
+        self, AnswerFields, AnswerRequest, ErrorBody, HEADER_DEVICE, HEADER_NONCE,
+        HEADER_SIGNATURE, HEADER_TIMESTAMP, PENDING_PATH, PendingResponse,
+    },
+};
+use watchword_server::{Policy, PushServer, push_sender::WebhookSender};
+use watchword_tests::push::{Loopback, real_now_ms};
+
+/// An independent client: signed pending fetch with explicit fields.
+async fn raw_pending(
+    base: &str,
+    account: &PushAccount,
+    key: &SigningKey,
+    timestamp: i64,
+    nonce: &str,
+) -> (StatusCode, serde_json::Value) {
+    let input =
+        protocol::request_input("GET", PENDING_PATH, &account.device_id, timestamp, nonce).unwrap();
+    let r = reqwest::Client::new()
+        .get(format!("{base}{PENDING_PATH}"))
+        .header(HEADER_DEVICE, &account.device_id)
+        .header(HEADER_TIMESTAMP, timestamp.to_string())
+        .header(HEADER_NONCE, nonce)
+        .header(HEADER_SIGNATURE, key.sign(&input).unwrap())
+        .send()
+        .await
+        .unwrap();
+    (r.status(), r.json().await.unwrap())
+}
+
+async fn post_answer(
+    base: &str,
+    id: &str,
+    body: &AnswerRequest,
+) -> (StatusCode, serde_json::Value) {
+    let r = reqwest::Client::new()
+        .post(format!("{base}{}", protocol::answer_path(id)))
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    (r.status(), r.json().await.unwrap())
+}
+
+fn code_of(v: &serde_json::Value) -> ErrorCode {
+    serde_json::from_value::<ErrorBody>(v.clone())
+        .unwrap()
+        .error
+        .code
+}
+
+/// Signs an answer with `key` claiming `device_id`.
+#[allow(clippy::too_many_arguments)]
+fn signed_answer(
+    key: &SigningKey,
+    device_id: &str,
+    id: &str,
+    challenge_nonce: &str,
+    decision: Decision,
+    number: Option<u8>,
+    timestamp: i64,
+) -> AnswerRequest {
+    let request_nonce = random_b64(16).unwrap();
+    let input = protocol::answer_input(&AnswerFields {
+        challenge_id: id,
+        challenge_nonce,
+        device_id,
+        decision,
+        number,
+        timestamp,
+        request_nonce: &request_nonce,
+    })
+    .unwrap();
+    AnswerRequest {
+        device_id: device_id.into(),
+        decision,
+        number,
+        timestamp,
+        request_nonce,
+        signature: key.sign(&input).unwrap(),
+    }
+}
+
+#[tokio::test]
+async fn replayed_requests_and_answers_are_refused() {
+    let lb = Loopback::start().await;
+    let phone = lb.device("alice").await;
+    let account = phone.accounts().unwrap().remove(0);
+    let key = account.signing_key().unwrap();
+    let c = lb.rp_challenge("alice", true).await.unwrap();
+    let now = lb.server.now();
+
+    let nonce = random_b64(16).unwrap();
+    let (status, body) = raw_pending(&lb.base, &account, &key, now, &nonce).await;
+    assert_eq!(status, StatusCode::OK);
+    let pending: PendingResponse = serde_json::from_value(body).unwrap();
+    let wire = &pending.challenges[0];
+    let (status, body) = raw_pending(&lb.base, &account, &key, now, &nonce).await;
+    assert_eq!(
+        (status, code_of(&body)),
+        (StatusCode::CONFLICT, ErrorCode::ReplayedNonce)
+    );
+
+    let answer = signed_answer(
+        &key,
+        &account.device_id,
+        &c.id,
+        &wire.nonce,
+        Decision::Approve,
+        c.number,
+        now,
+    );
+    let (status, body) = post_answer(&lb.base, &c.id, &answer).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // The same bytes again: a replay.
+    let (status, body) = post_answer(&lb.base, &c.id, &answer).await;
+    assert_eq!(
+        (status, code_of(&body)),
+        (StatusCode::CONFLICT, ErrorCode::ReplayedNonce)
+    );
+    // A fresh, validly signed second answer: already answered.
+    let deny = signed_answer(
+        &key,
+        &account.device_id,
+        &c.id,
+        &wire.nonce,
+        Decision::Deny,
+        None,
+        now,
+    );
+    let (status, body) = post_answer(&lb.base, &c.id, &deny).await;
+    assert_eq!(
+        (status, code_of(&body)),
+        (StatusCode::CONFLICT, ErrorCode::AlreadyAnswered)
+    );
+    assert_eq!(body["error"]["status"], "approved");
+    assert_eq!(lb.rp_status(&c.id).await.status, ChallengeStatus::Approved);
+}
+
+#[tokio::test]
+async fn stale_timestamps_tampered_answers_and_unknown_devices() {
+    let lb = Loopback::start().await;
+    let phone = lb.device("alice").await;
+    let account = phone.accounts().unwrap().remove(0);
+    let key = account.signing_key().unwrap();
+    let c = lb.rp_challenge("alice", true).await.unwrap();
+    let now = lb.server.now();
+
+    for ts in [now - 121, now + 121] {
+        let (status, body) =
+            raw_pending(&lb.base, &account, &key, ts, &random_b64(16).unwrap()).await;
+        assert_eq!(
+            (status, code_of(&body)),
+            (StatusCode::UNAUTHORIZED, ErrorCode::StaleTimestamp)
+        );
+    }
+    let (status, body) = raw_pending(
+        &lb.base,
+        &account,
+        &key,
+        now - 120,
+        &random_b64(16).unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let wire = serde_json::from_value::<PendingResponse>(body)
+        .unwrap()
+        .challenges
+        .remove(0);
+
+    // Signed "deny", sent as "approve": the signature no longer matches.
+    let mut tampered = signed_answer(
+        &key,
+        &account.device_id,
+        &c.id,
+        &wire.nonce,
+        Decision::Deny,
+        None,
+        now,
+    );
+    tampered.decision = Decision::Approve;
+    tampered.number = c.number;
+    let (status, body) = post_answer(&lb.base, &c.id, &tampered).await;
+    assert_eq!(
+        (status, code_of(&body)),
+        (StatusCode::UNAUTHORIZED, ErrorCode::BadSignature)
+    );
+
+    let stranger = signed_answer(&key, "d0000", &c.id, &wire.nonce, Decision::Deny, None, now);
+    let (status, body) = post_answer(&lb.base, &c.id, &stranger).await;
+    assert_eq!(
+        (status, code_of(&body)),
+        (StatusCode::UNAUTHORIZED, ErrorCode::UnknownDevice)
+    );
+
+    let missing = signed_answer(
+        &key,
+        &account.device_id,
+        "c0000",
+        &wire.nonce,
+        Decision::Deny,
+        None,
+        now,
+    );
+    let (status, body) = post_answer(&lb.base, "c0000", &missing).await;
+    assert_eq!(
+        (status, code_of(&body)),
+        (StatusCode::NOT_FOUND, ErrorCode::ChallengeNotFound)
+    );
+
+    // None of that changed anything: the phone can still approve.
+    assert_eq!(lb.rp_status(&c.id).await.status, ChallengeStatus::Pending);
+    phone.pending().await.unwrap();
+    phone
+        .respond(&c.id, Decision::Approve, c.number)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn an_answer_signed_by_another_device_is_refused() {
+    let lb = Loopback::start().await;
+    let alice = lb.device("alice").await;
+    let bob = lb.device("bob").await;
+    let alice_account = alice.accounts().unwrap().remove(0);
+    let bob_account = bob.accounts().unwrap().remove(0);
+    let bob_key = bob_account.signing_key().unwrap();
+    let c = lb.rp_challenge("alice", true).await.unwrap();
+    let now = lb.server.now();
+
+    // Bob's phone never sees Alice's sign-in.
+    assert!(bob.pending().await.unwrap().is_empty());
+    // Even knowing the challenge nonce, Bob's device is refused...
+    let (_, body) = raw_pending(
+        &lb.base,
+        &alice_account,
+        &alice_account.signing_key().unwrap(),
+        now,
+        &random_b64(16).unwrap(),
+    )
+    .await;
+    let wire = serde_json::from_value::<PendingResponse>(body)
+        .unwrap()
+        .challenges
+        .remove(0);
+    let as_bob = signed_answer(
+        &bob_key,
+        &bob_account.device_id,
+        &c.id,
+        &wire.nonce,
+        Decision::Approve,
+        c.number,
+        now,
+    );
+    let (status, body) = post_answer(&lb.base, &c.id, &as_bob).await;
+    assert_eq!(
+        (status, code_of(&body)),
+        (StatusCode::FORBIDDEN, ErrorCode::WrongDevice)
+    );
+    // ...and so is Bob's key claiming to be Alice's device.
+    let forged = signed_answer(
+        &bob_key,
+        &alice_account.device_id,
+        &c.id,
+        &wire.nonce,
+        Decision::Approve,
+        c.number,
+        now,
+    );
+    let (status, body) = post_answer(&lb.base, &c.id, &forged).await;
+    assert_eq!(
+        (status, code_of(&body)),
+        (StatusCode::UNAUTHORIZED, ErrorCode::BadSignature)
+    );
+    // Bob's service cannot answer it either (it never saw it).
+    assert!(matches!(
+        bob.respond(&c.id, Decision::Approve, c.number).await,
+        Err(PushError::NotFound(_))
+    ));
+    assert_eq!(lb.rp_status(&c.id).await.status, ChallengeStatus::Pending);
+    alice.pending().await.unwrap();
+    alice
+        .respond(&c.id, Decision::Approve, c.number)
+        .await
+        .unwrap();
+    assert_eq!(lb.rp_status(&c.id).await.status, ChallengeStatus::Approved);
+}
+
+/// How the man in the middle changes pending lists.
+#[derive(Clone)]
+enum Mitm {
+    /// Changes the location (signature left as is).
+    Tamper,
+    /// Re-signs every challenge with its own key.
+    Resign(SigningKey),
+}
+
+#[derive(Clone)]
+struct Proxy {
+    upstream: String,
+    mode: Mitm,
+}
+
+async fn forward(
+    State(p): State<Proxy>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> (StatusCode, Bytes) {
+    let url = format!(
+        "{}{}",
+        p.upstream,
+        uri.path_and_query().map(|x| x.as_str()).unwrap_or("")
+    );
+    let mut req = reqwest::Client::new().request(method, url).body(body);
+    for (k, v) in &headers {
+        if k.as_str().starts_with("watchword-") || k == "content-type" || k == "authorization" {
+            req = req.header(k, v);
+        }
+    }
+    let r = req.send().await.unwrap();
+    let status = r.status();
+    let bytes = r.bytes().await.unwrap();
+    if uri.path() != PENDING_PATH || !status.is_success() {
+        return (status, bytes);
+    }
+    let device = headers
+        .get(HEADER_DEVICE)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let mut pending: PendingResponse = serde_json::from_slice(&bytes).unwrap();
+    for c in &mut pending.challenges {
+        match &p.mode {
+            Mitm::Tamper => c.location = "Reykjavik, IS".into(),
+            Mitm::Resign(key) => {
+                c.location = "Reykjavik, IS".into();
+                c.signature = key
+                    .sign(&protocol::challenge_input(c, &device).unwrap())
+                    .unwrap();
+            }
+        }
+    }
+    (status, serde_json::to_vec(&pending).unwrap().into())
+}
+
+async fn start_proxy(upstream: String, mode: Mitm) -> String {
+    let app = Router::new()
+        .fallback(forward)
+        .with_state(Proxy { upstream, mode });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    format!("http://{addr}")
+}
+
+#[tokio::test]
+async fn a_challenge_with_a_forged_server_signature_is_never_shown() {
+    for mode in [Mitm::Tamper, Mitm::Resign(SigningKey::generate().unwrap())] {
+        let lb = Loopback::start().await;
+        let proxy = start_proxy(lb.base.clone(), mode).await;
+        // Activate through the proxy: the device pins the real server key
+        // from the signed activation reply.
+        let phone = PushService::new(Arc::new(MemoryPushStore::new()), lb.clock.clone()).unwrap();
+        let e = lb.server.enrol("alice", &proxy).unwrap();
+        phone
+            .activate(&Activation::from_link(&e.link).unwrap(), "phone", None)
+            .await
+            .unwrap();
+        let c = lb.rp_challenge("alice", true).await.unwrap();
+        assert!(
+            phone.pending().await.unwrap().is_empty(),
+            "nothing forged is shown"
+        );
+        let device_id = phone.accounts().unwrap()[0].device_id.clone();
+        let payload = format!(
+            r#"{{"v":1,"device_id":"{device_id}","challenge_id":"{}"}}"#,
+            c.id
+        );
+        assert_eq!(
+            phone.handle_push(&payload).await,
+            Err(PushError::BadServerSignature(c.id.clone()))
+        );
+        assert!(matches!(
+            phone.respond(&c.id, Decision::Approve, c.number).await,
+            Err(PushError::NotFound(_))
+        ));
+        assert_eq!(lb.rp_status(&c.id).await.status, ChallengeStatus::Pending);
+    }
+}
+
+#[tokio::test]
+async fn relying_party_calls_need_the_api_key() {
+    let lb = Loopback::start().await;
+    let _phone = lb.device("alice").await;
+    let http = reqwest::Client::new();
+    let body = serde_json::json!({"user": "alice", "app": "Outlook"});
+    for auth in [None, Some("wwrp_wrong")] {
+        let mut req = http.post(format!("{}/v1/challenges", lb.base)).json(&body);
+        if let Some(a) = auth {
+            req = req.bearer_auth(a);
+        }
+        let r = req.send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(code_of(&r.json().await.unwrap()), ErrorCode::Unauthorized);
+    }
+    // Rotating the key retires the old one.
+    let old = lb.rp_key.clone();
+    let new = lb.server.rotate_rp_key().unwrap();
+    let r = http
+        .post(format!("{}/v1/challenges", lb.base))
+        .bearer_auth(&old)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let r = http
+        .post(format!("{}/v1/challenges", lb.base))
+        .bearer_auth(&new)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    // Malformed JSON is a typed refusal, not a crash.
+    let r = http
+        .post(format!("{}/v1/challenges", lb.base))
+        .bearer_auth(&new)
+        .body("{")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(code_of(&r.json().await.unwrap()), ErrorCode::BadRequest);
+}
+
+#[tokio::test]
+async fn the_webhook_sender_posts_ids_only() {
+    let received: Arc<Mutex<Vec<serde_json::Value>>> = Arc::default();
+    let sink = received.clone();
+    let app = Router::new().route(
+        "/push",
+        post(move |body: Bytes| {
+            let sink = sink.clone();
+            async move {
+                sink.lock()
+                    .unwrap()
+                    .push(serde_json::from_slice(&body).unwrap());
+                StatusCode::NO_CONTENT
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let hook = format!("http://{}/push", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(watchword_core::otp::FixedClock::new(real_now_ms()));
+    let server = Arc::new(
+        PushServer::open_with(
+            &dir.path().join("s.db"),
+            clock.clone(),
+            Policy::default(),
+            Arc::new(WebhookSender::new(hook).unwrap()),
+        )
+        .unwrap(),
+    );
+    let handle = watchword_server::start(server.clone(), "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let phone = PushService::new(Arc::new(MemoryPushStore::new()), clock).unwrap();
+    let e = server.enrol("alice", &handle.base_url()).unwrap();
+    phone
+        .activate(
+            &Activation::from_link(&e.link).unwrap(),
+            "phone",
+            Some("fcm-token-1".into()),
+        )
+        .await
+        .unwrap();
+    let (c, notes) = server
+        .create_challenge(&protocol::CreateChallengeRequest {
+            user: "alice".into(),
+            app: "Outlook".into(),
+            location: "Utrecht, NL".into(),
+            ip: String::new(),
+            ttl: None,
+            number_matching: None,
+        })
+        .unwrap();
+    server.dispatch(notes).await;
+    let got = received.lock().unwrap().clone();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0]["push_token"], "fcm-token-1");
+    assert_eq!(got[0]["payload"]["challenge_id"], c.id.as_str());
+    assert!(!got[0].to_string().contains("Outlook"));
+    let shown = phone
+        .handle_push(&got[0]["payload"].to_string())
+        .await
+        .unwrap();
+    assert_eq!(shown.location, "Utrecht, NL");
+    handle.stop().await;
+}
+
+#[derive(Clone)]
+struct Dropper {
+    upstream: String,
+    dropped: Arc<Mutex<u32>>,
+}
+
+/// Forwards everything; the first answer reaches the server but its reply
+/// is lost (the handler panics, so the connection closes without a reply).
+async fn drop_first_answer_reply(
+    State(p): State<Dropper>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> (StatusCode, Bytes) {
+    let url = format!(
+        "{}{}",
+        p.upstream,
+        uri.path_and_query().map(|x| x.as_str()).unwrap_or("")
+    );
+    let mut req = reqwest::Client::new().request(method, url).body(body);
+    for (k, v) in &headers {
+        if k.as_str().starts_with("watchword-") || k == "content-type" {
+            req = req.header(k, v);
+        }
+    }
+    let r = req.send().await.unwrap();
+    let status = r.status();
+    let bytes = r.bytes().await.unwrap();
+    if uri.path().ends_with("/answer") {
+        let mut dropped = p.dropped.lock().unwrap();
+        if *dropped == 0 {
+            *dropped += 1;
+            drop(dropped);
+            panic!("test proxy: dropping the reply on purpose");
+        }
+    }
+    (status, bytes)
+}
+
+#[tokio::test]
+async fn a_lost_answer_reply_is_retried_and_recognised_as_taken() {
+    let lb = Loopback::start().await;
+    let dropped = Arc::new(Mutex::new(0));
+    let app = Router::new()
+        .fallback(drop_first_answer_reply)
+        .with_state(Dropper {
+            upstream: lb.base.clone(),
+            dropped: dropped.clone(),
+        });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let proxy = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+
+    let phone = PushService::new(Arc::new(MemoryPushStore::new()), lb.clock.clone()).unwrap();
+    let e = lb.server.enrol("alice", &proxy).unwrap();
+    phone
+        .activate(&Activation::from_link(&e.link).unwrap(), "phone", None)
+        .await
+        .unwrap();
+    let c = lb.rp_challenge("alice", true).await.unwrap();
+    phone.pending().await.unwrap();
+    // The first attempt is taken by the server but its reply is lost; the
+    // retry (fresh nonce) hears "already answered: approved" = our answer.
+    assert_eq!(
+        phone.respond(&c.id, Decision::Approve, c.number).await,
+        Ok(watchword_core::push::ChallengeState::Approved)
+    );
+    assert_eq!(*dropped.lock().unwrap(), 1);
+    assert_eq!(lb.rp_status(&c.id).await.status, ChallengeStatus::Approved);
+}
