@@ -5,6 +5,7 @@
 pub mod add;
 pub mod code;
 pub mod codes;
+pub mod export;
 pub mod init;
 pub mod inspect;
 pub mod list;

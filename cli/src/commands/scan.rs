@@ -9,9 +9,9 @@
 use std::{io::Read, path::PathBuf, time::Instant};
 
 use serde_json::json;
-use watchword_core::{ApiError, qr};
+use watchword_core::{ApiError, account::Provenance, qr};
 
-use crate::output::Output;
+use crate::{output::Output, unlock::UnlockArgs};
 
 /// Arguments of `scan`.
 #[derive(Debug, clap::Args)]
@@ -31,10 +31,19 @@ pub struct Args {
     /// Bytes from one row to the next (--raw; default: the width).
     #[arg(long, requires = "raw")]
     stride: Option<u32>,
+    /// Enrol what was found (as `watchword add` would, recorded as scanned).
+    #[arg(long)]
+    add: bool,
+    /// With --add: add even accounts already in the vault.
+    #[arg(long, requires = "add")]
+    force: bool,
+    #[command(flatten)]
+    unlock: UnlockArgs,
 }
 
-/// Loads the file, decodes it and lists what it holds.
-pub fn run(args: &Args) -> Result<Output, ApiError> {
+/// Loads the file, decodes it and lists what it holds (and with --add,
+/// enrols each payload).
+pub fn run(args: &Args, vault: Option<&std::path::Path>) -> Result<Output, ApiError> {
     let bytes = std::fs::read(&args.file).map_err(|e| {
         ApiError::invalid_input(format!("cannot read {}: {e}", args.file.display()))
     })?;
@@ -58,9 +67,33 @@ pub fn run(args: &Args) -> Result<Output, ApiError> {
     } else {
         texts.join("\n")
     };
+    let mut json = json!({ "payloads": texts, "decode_ms": decode_ms });
+    if !args.add {
+        return Ok(Output { json, human });
+    }
+    if texts.is_empty() {
+        return Err(ApiError::invalid_input(
+            "no QR code found in the image, so nothing was added",
+        ));
+    }
+    let mut added = Vec::new();
+    let mut lines = Vec::new();
+    for text in &texts {
+        let out = super::add::add_text(
+            vault,
+            text,
+            Provenance::Qr,
+            args.force,
+            &args.unlock,
+            &|a| a,
+        )?;
+        added.push(out.json);
+        lines.push(out.human);
+    }
+    json["added"] = json!(added);
     Ok(Output {
-        json: json!({ "payloads": texts, "decode_ms": decode_ms }),
-        human,
+        json,
+        human: lines.join("\n"),
     })
 }
 
