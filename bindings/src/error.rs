@@ -29,6 +29,18 @@ pub enum WatchwordError {
         /// Human message.
         message: String,
     },
+    /// See [`ApiError::InvalidImage`].
+    #[error("{message}")]
+    InvalidImage {
+        /// Human message.
+        message: String,
+    },
+    /// See [`ApiError::InvalidFrame`].
+    #[error("{message}")]
+    InvalidFrame {
+        /// Human message.
+        message: String,
+    },
     /// See [`ApiError::Unsupported`].
     #[error("{message}")]
     Unsupported {
@@ -139,6 +151,8 @@ impl From<ApiError> for WatchwordError {
             ApiError::InvalidInput { message } => Self::InvalidInput { message },
             ApiError::InvalidSecret { message } => Self::InvalidSecret { message },
             ApiError::InvalidLink { message } => Self::InvalidLink { message },
+            ApiError::InvalidImage { message } => Self::InvalidImage { message },
+            ApiError::InvalidFrame { message } => Self::InvalidFrame { message },
             ApiError::Unsupported { message } => Self::Unsupported { message },
             ApiError::WrongKey { message } => Self::WrongKey { message },
             ApiError::CorruptVault { message } => Self::CorruptVault { message },

@@ -8,6 +8,8 @@ uniffi::setup_scaffolding!();
 
 mod error;
 mod otp;
+mod qr;
 
 pub use error::WatchwordError;
 pub use otp::*;
+pub use qr::*;

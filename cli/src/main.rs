@@ -54,6 +54,10 @@ enum Command {
     Rename(commands::rename::Args),
     /// Delete an account.
     Rm(commands::rm::Args),
+    /// Export the vault as Google Authenticator links (and QR images).
+    Export(commands::export::Args),
+    /// Read the QR codes in an image file or a raw camera frame.
+    Scan(commands::scan::Args),
     /// Activate a push account (code and URL, or the QR link).
     Activate(commands::activate::Args),
     /// List sign-in requests waiting for approval.
@@ -87,6 +91,8 @@ fn main() -> ExitCode {
         Command::Next(args) => commands::next::run(cli.vault.as_deref(), args),
         Command::Rename(args) => commands::rename::run(cli.vault.as_deref(), args),
         Command::Rm(args) => commands::rm::run(cli.vault.as_deref(), args),
+        Command::Export(args) => commands::export::run(cli.vault.as_deref(), args),
+        Command::Scan(args) => commands::scan::run(args, cli.vault.as_deref()),
         Command::Activate(args) => commands::activate::run(args, cli.vault.as_deref()),
         Command::Pending(args) => commands::pending::run(args, cli.vault.as_deref()),
         Command::Respond(args) => commands::respond::run(args, cli.vault.as_deref()),

@@ -1,6 +1,6 @@
 //! Printing a command's result: one JSON document, or human text.
 
-use std::process::ExitCode;
+use std::{io::Write, process::ExitCode};
 
 use serde_json::{Value, json};
 
@@ -16,22 +16,32 @@ pub struct Output {
 impl Output {
     /// Prints the form asked for.
     pub fn print(self, json: bool) -> ExitCode {
-        if json {
-            println!("{}", self.json);
+        let text = if json {
+            self.json.to_string()
         } else {
-            println!("{}", self.human);
+            self.human
+        };
+        // `println!` panics when stdout is closed (`watchword list | head`);
+        // a closed pipe is not our failure, so the error is only reported
+        // through the exit code.
+        match writeln!(std::io::stdout().lock(), "{text}") {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(_) => ExitCode::FAILURE,
         }
-        ExitCode::SUCCESS
     }
 }
 
 /// Prints an error: `{"error":{"kind","message"}}` on stdout with `--json`,
 /// else `error: message` on stderr. Always a non-zero exit.
 pub fn print_error(json: bool, kind: &str, message: &str) -> ExitCode {
-    if json {
-        println!("{}", json!({"error": {"kind": kind, "message": message}}));
+    let _ = if json {
+        writeln!(
+            std::io::stdout().lock(),
+            "{}",
+            json!({"error": {"kind": kind, "message": message}})
+        )
     } else {
-        eprintln!("error: {}", message.trim_end());
-    }
+        writeln!(std::io::stderr().lock(), "error: {}", message.trim_end())
+    };
     ExitCode::FAILURE
 }

@@ -11,6 +11,7 @@ use crate::{
     enrol::EnrolError,
     otp::OtpError,
     push::{ErrorCode, PushError, privacyidea::PiError},
+    qr::QrError,
     vault::VaultError,
 };
 
@@ -37,6 +38,18 @@ pub enum ApiError {
     #[error("{message}")]
     InvalidLink {
         /// What was recognised and what the user can do.
+        message: String,
+    },
+    /// Bytes that are not a readable PNG or JPEG image.
+    #[error("{message}")]
+    InvalidImage {
+        /// What is wrong with the file.
+        message: String,
+    },
+    /// A camera frame whose size, stride or buffer do not fit together.
+    #[error("{message}")]
+    InvalidFrame {
+        /// Which dimension is wrong.
         message: String,
     },
     /// A feature or variant Watchword does not support (an algorithm, a type).
@@ -156,6 +169,8 @@ impl ApiError {
             ApiError::InvalidInput { .. } => "invalid_input",
             ApiError::InvalidSecret { .. } => "invalid_secret",
             ApiError::InvalidLink { .. } => "invalid_link",
+            ApiError::InvalidImage { .. } => "invalid_image",
+            ApiError::InvalidFrame { .. } => "invalid_frame",
             ApiError::Unsupported { .. } => "unsupported",
             ApiError::Network { .. } => "network",
             ApiError::Refused { .. } => "refused",
@@ -183,6 +198,8 @@ impl ApiError {
             | ApiError::InvalidSecret { message }
             | ApiError::InvalidLink { message }
             | ApiError::Unsupported { message }
+            | ApiError::InvalidImage { message }
+            | ApiError::InvalidFrame { message }
             | ApiError::Network { message }
             | ApiError::Refused { message }
             | ApiError::Expired { message }
@@ -326,6 +343,19 @@ impl From<EnrolError> for ApiError {
     }
 }
 
+impl From<QrError> for ApiError {
+    fn from(e: QrError) -> Self {
+        let message = e.to_string();
+        match e {
+            QrError::InvalidImage(_) => ApiError::InvalidImage { message },
+            QrError::EmptyFrame { .. }
+            | QrError::FrameTooLarge { .. }
+            | QrError::StrideTooSmall { .. }
+            | QrError::BufferTooShort { .. } => ApiError::InvalidFrame { message },
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -423,6 +453,22 @@ mod tests {
         assert_eq!(
             ApiError::from(VaultError::Storage("disk full".into())).kind(),
             "storage"
+        );
+    }
+
+    #[test]
+    fn qr_errors_map_to_image_and_frame_kinds() {
+        let e = ApiError::from(QrError::InvalidImage("bad header".into()));
+        assert_eq!(e.kind(), "invalid_image");
+        assert!(e.message().contains("bad header"));
+        let e = ApiError::from(QrError::StrideTooSmall {
+            stride: 1840,
+            width: 1856,
+        });
+        assert_eq!(e.kind(), "invalid_frame");
+        assert_eq!(
+            e.message(),
+            "the row stride 1840 is smaller than the width 1856"
         );
     }
 }

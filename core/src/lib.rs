@@ -7,6 +7,8 @@
 //!   `otpauth://` links.
 //! - [`enrol`]: everything a user scans, pastes or types, classified into a
 //!   typed request ([`enrol::classify`]), and Google Authenticator export.
+//! - [`qr`]: QR decoding from camera frames, image files and live scanner
+//!   sessions.
 //! - [`error`]: the one public error type ([`ApiError`]) every shell shows,
 //!   and the single place internal errors are mapped to it.
 //! - [`push`]: push sign-in approvals, device side (open protocol).
@@ -22,6 +24,7 @@ pub mod error;
 pub mod otp;
 mod percent;
 pub mod push;
+pub mod qr;
 pub mod sensitive;
 pub mod vault;
 

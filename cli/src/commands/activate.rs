@@ -35,9 +35,9 @@ pub struct Args {
 
 /// Activates the account and stores it in the vault.
 pub fn run(args: &Args, vault: Option<&Path>) -> Result<Output, ApiError> {
-    // The shared classifier recognises every activation form (and
-    // explains Microsoft and privacyIDEA ones); only a Watchword activation
-    // goes on.
+    // The shared classifier recognises every activation form: a Watchword
+    // activation or a privacyIDEA push link enrols, a Microsoft one is
+    // explained.
     let enrolment = match (&args.link, &args.code, &args.url) {
         (Some(link), _, _) => enrol::classify(link)?,
         (None, Some(code), Some(url)) => enrol::activation_from_typed(code, url)?,
@@ -45,7 +45,17 @@ pub fn run(args: &Args, vault: Option<&Path>) -> Result<Output, ApiError> {
             return Err(ApiError::invalid_input("give --code and --url, or --link"));
         }
     };
-    let activation = match &enrolment {
+    activate_enrolment(&enrolment, vault, &args.unlock, &args.name)
+}
+
+/// Activates a classified enrolment (the path `activate` and `add` share).
+pub fn activate_enrolment(
+    enrolment: &Enrolment,
+    vault: Option<&Path>,
+    unlock: &UnlockArgs,
+    device_name: &str,
+) -> Result<Output, ApiError> {
+    let activation = match enrolment {
         e @ Enrolment::WatchwordActivation { .. } => Activation::from_enrolment(e)
             .ok_or_else(|| ApiError::invalid_input("not an activation"))??,
         Enrolment::MicrosoftActivation { explanation, .. } => {
@@ -58,7 +68,7 @@ pub fn run(args: &Args, vault: Option<&Path>) -> Result<Output, ApiError> {
                 link,
                 watchword_core::push::privacyidea::DEFAULT_KEY_BITS,
                 vault,
-                &args.unlock,
+                unlock,
             );
         }
         other => {
@@ -70,9 +80,9 @@ pub fn run(args: &Args, vault: Option<&Path>) -> Result<Output, ApiError> {
             });
         }
     };
-    let store = push_store::open(vault, &args.unlock)?;
+    let store = push_store::open(vault, unlock)?;
     let service = PushService::new(store, std::sync::Arc::new(SystemClock))?;
-    let a = runtime()?.block_on(service.activate(&activation, &args.name, None))?;
+    let a = runtime()?.block_on(service.activate(&activation, device_name, None))?;
     Ok(Output {
         human: format!(
             "Activated {} on {} (device {}).",

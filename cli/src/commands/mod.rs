@@ -5,8 +5,14 @@
 pub mod add;
 pub mod code;
 pub mod codes;
+pub mod export;
 pub mod init;
 pub mod inspect;
+pub mod list;
+pub mod next;
+pub mod rename;
+pub mod rm;
+pub mod scan;
 
 // Push approvals (issue 6).
 pub mod activate;
@@ -20,7 +26,3 @@ pub mod respond;
 
 // privacyIDEA push (issue 7): `add` routes pipush links here.
 mod add_privacyidea;
-pub mod list;
-pub mod next;
-pub mod rename;
-pub mod rm;

@@ -8,10 +8,12 @@
 //! - [`microsoft`]: Microsoft's closed activation forms, and what to do.
 //! - [`privacyidea`]: privacyIDEA push enrolment links.
 //! - [`qr_image`]: rendering links as QR images (PNG).
+//! - [`into_vault`]: storing what was classified (all accounts of an export).
 
 pub mod activation;
 mod error;
 pub mod google_migration;
+pub mod into_vault;
 pub mod microsoft;
 pub mod migration_batches;
 pub mod privacyidea;

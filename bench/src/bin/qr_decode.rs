@@ -1,0 +1,179 @@
+//! `qr-decode <set-dir> [--chain a,b,...] [--each]`: decodes every frame of a
+//! QR benchmark set (`manifest.json` + frames) with Watchword, one thread,
+//! timing only the decode call (files are loaded first). Prints one JSON
+//! line per frame: `{"file", "category", "ok", "ms", "payloads"}`; with
+//! `--each`, one line per frame and strategy (each strategy run alone).
+//! A per-category summary goes to stderr.
+//!
+//! `qr-decode <set-dir> --serve [--repeat N]`: reads one frame path (as in
+//! the manifest) per stdin line and answers one JSON line each, the time
+//! being the fastest of N decodes. bench/qr/run.py uses this to interleave
+//! zxing-cpp and Watchword frame by frame, so both see the same machine load.
+
+use std::{collections::BTreeMap, path::Path, time::Instant};
+
+use serde_json::{Value, json};
+use watchword_core::qr::{
+    LumaFrame,
+    pipeline::{self, Strategy},
+};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let dir = Path::new(
+        args.first()
+            .ok_or("usage: qr-decode <set-dir> [--chain a,b] [--each]")?,
+    );
+    let mut chain: Vec<Strategy> = pipeline::DEFAULT_CHAIN.to_vec();
+    let mut each = false;
+    let mut serve = false;
+    let mut repeat = 1usize;
+    let mut i = 1;
+    while i < args.len() {
+        match args[i].as_str() {
+            "--chain" => {
+                i += 1;
+                chain = args
+                    .get(i)
+                    .ok_or("--chain needs a list")?
+                    .split(',')
+                    .map(|n| Strategy::from_name(n).ok_or(format!("unknown strategy {n}")))
+                    .collect::<Result<_, _>>()?;
+            }
+            "--each" => each = true,
+            "--serve" => serve = true,
+            "--repeat" => {
+                i += 1;
+                repeat = args.get(i).ok_or("--repeat needs a count")?.parse()?;
+            }
+            other => return Err(format!("unknown argument {other}").into()),
+        }
+        i += 1;
+    }
+    let manifest: Value = serde_json::from_slice(&std::fs::read(dir.join("manifest.json"))?)?;
+    let frames = manifest["frames"]
+        .as_array()
+        .ok_or("manifest has no frames")?;
+    if serve {
+        return serve_frames(dir, frames, &chain, repeat.max(1));
+    }
+    let runs: Vec<(String, Vec<Strategy>)> = if each {
+        Strategy::ALL
+            .iter()
+            .map(|s| (s.name().to_owned(), vec![*s]))
+            .collect()
+    } else {
+        vec![("watchword".to_owned(), chain)]
+    };
+    // (run, category) -> (ok, n, times)
+    let mut summary: BTreeMap<(String, String), (usize, usize, Vec<f64>)> = BTreeMap::new();
+    for f in frames {
+        let file = f["file"].as_str().ok_or("frame without file")?;
+        let category = f["category"].as_str().unwrap_or("?").to_owned();
+        let (w, h, stride) = (
+            f["width"].as_u64().ok_or("no width")? as u32,
+            f["height"].as_u64().ok_or("no height")? as u32,
+            f["stride"].as_u64().ok_or("no stride")? as u32,
+        );
+        let data = if f["format"] == "y" {
+            std::fs::read(dir.join(file))?
+        } else {
+            image::open(dir.join(file))?.to_luma8().into_raw()
+        };
+        let mut expected: Vec<String> = f["expected"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default();
+        expected.sort();
+        for (name, chain) in &runs {
+            let start = Instant::now();
+            let frame = LumaFrame::new(&data, w, h, stride)?;
+            let found = pipeline::decode_with(&frame, chain);
+            let ms = start.elapsed().as_secs_f64() * 1000.0;
+            let mut got: Vec<String> = found.into_iter().map(|p| p.text).collect();
+            got.sort();
+            let ok = got == expected;
+            println!(
+                "{}",
+                json!({"file": file, "category": category, "strategy": name, "ok": ok, "ms": ms, "payloads": got})
+            );
+            let e = summary.entry((name.clone(), category.clone())).or_default();
+            e.0 += usize::from(ok);
+            e.1 += 1;
+            e.2.push(ms);
+            let t = summary.entry((name.clone(), "ALL".to_owned())).or_default();
+            t.0 += usize::from(ok);
+            t.1 += 1;
+            t.2.push(ms);
+        }
+    }
+    for ((name, cat), (ok, n, mut times)) in summary {
+        times.sort_by(f64::total_cmp);
+        let median = times[times.len() / 2];
+        let p95 = times[(times.len() * 95 / 100).min(times.len() - 1)];
+        eprintln!(
+            "{name:16} {cat:14} {:5.1}% ({ok}/{n})  median {median:6.1} ms  p95 {p95:6.1} ms",
+            100.0 * ok as f64 / n as f64
+        );
+    }
+    Ok(())
+}
+
+/// A frame's luma plane: (data, width, height, stride).
+type Plane = (Vec<u8>, u32, u32, u32);
+
+/// Loads a frame's luma plane.
+fn load(dir: &Path, f: &Value) -> Result<Plane, Box<dyn std::error::Error>> {
+    let file = f["file"].as_str().ok_or("frame without file")?;
+    let (w, h, stride) = (
+        f["width"].as_u64().ok_or("no width")? as u32,
+        f["height"].as_u64().ok_or("no height")? as u32,
+        f["stride"].as_u64().ok_or("no stride")? as u32,
+    );
+    let data = if f["format"] == "y" {
+        std::fs::read(dir.join(file))?
+    } else {
+        image::open(dir.join(file))?.to_luma8().into_raw()
+    };
+    Ok((data, w, h, stride))
+}
+
+fn serve_frames(
+    dir: &Path,
+    frames: &[Value],
+    chain: &[Strategy],
+    repeat: usize,
+) -> Result<(), Box<dyn std::error::Error>> {
+    use std::io::{BufRead, Write};
+    let stdout = std::io::stdout();
+    for line in std::io::stdin().lock().lines() {
+        let line = line?;
+        let f = frames
+            .iter()
+            .find(|f| f["file"] == line.trim())
+            .ok_or(format!("no frame {line}"))?;
+        let (data, w, h, stride) = load(dir, f)?;
+        let mut best = f64::INFINITY;
+        let mut got = Vec::new();
+        for _ in 0..repeat {
+            let start = Instant::now();
+            let frame = LumaFrame::new(&data, w, h, stride)?;
+            let found = pipeline::decode_with(&frame, chain);
+            best = best.min(start.elapsed().as_secs_f64() * 1000.0);
+            got = found.into_iter().map(|p| p.text).collect();
+        }
+        got.sort();
+        let mut out = stdout.lock();
+        writeln!(
+            out,
+            "{}",
+            json!({"file": line.trim(), "ms": best, "payloads": got})
+        )?;
+        out.flush()?;
+    }
+    Ok(())
+}

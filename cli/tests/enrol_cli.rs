@@ -1,0 +1,222 @@
+//! Enrolment through the real binary: `add <text>` for every kind, Google
+//! export to links and PNG QR codes, and `scan --add` reading them back with
+//! Watchword's own decoder.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is a failure report.
+
+use std::{
+    path::{Path, PathBuf},
+    process::Command,
+};
+
+use serde_json::Value;
+
+const PASS: &str = "enrol test passphrase";
+
+fn shared() -> PathBuf {
+    std::env::var_os("WATCHWORD_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"))
+}
+
+fn migration_dir() -> PathBuf {
+    shared().join("testdata/google-migration-extract_otp_secrets")
+}
+
+fn run(vault: &Path, args: &[&str]) -> (bool, Value) {
+    let out = Command::new(env!("CARGO_BIN_EXE_watchword"))
+        .arg("--json")
+        .arg("--vault")
+        .arg(vault)
+        .args(args)
+        .env("WATCHWORD_PASSPHRASE", PASS)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let v = serde_json::from_str(stdout.trim())
+        .unwrap_or_else(|e| panic!("{args:?}: not one JSON document ({e}): {stdout:?}"));
+    (out.status.success(), v)
+}
+
+fn new_vault(dir: &Path, name: &str) -> PathBuf {
+    let v = dir.join(name);
+    let (ok, out) = run(
+        &v,
+        &["init", "--kdf-memory-kib", "8", "--kdf-iterations", "1"],
+    );
+    assert!(ok, "{out}");
+    v
+}
+
+fn migration_lines() -> Vec<String> {
+    std::fs::read_to_string(migration_dir().join("example_export.txt"))
+        .unwrap()
+        .lines()
+        .filter(|l| l.starts_with("otpauth-migration://"))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// (issuer, name, code at t=59) of every account: what must survive a trip.
+fn accounts_and_codes(vault: &Path) -> Vec<(Value, Value, Value)> {
+    let (ok, codes) = run(vault, &["codes", "--at", "59"]);
+    assert!(ok, "{codes}");
+    let mut out: Vec<_> = codes
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["issuer"].clone(), c["name"].clone(), c["code"].clone()))
+        .collect();
+    out.sort_by_key(|t| format!("{t:?}"));
+    out
+}
+
+#[test]
+fn a_google_export_adds_every_account_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let v = new_vault(dir.path(), "v.db");
+    let two = &migration_lines()[2]; // The 2-account batch.
+    let (ok, out) = run(&v, &["add", two]);
+    assert!(ok, "{out}");
+    assert_eq!(out["added"].as_array().unwrap().len(), 2);
+    assert_eq!(out["added"][0]["provenance"], "import:google_migration");
+    assert_eq!(out["batch"]["size"], 1);
+    // The same QR again: nothing new.
+    let (ok, again) = run(&v, &["add", two]);
+    assert!(ok, "{again}");
+    assert_eq!(again["added"].as_array().unwrap().len(), 0);
+    assert_eq!(again["already_present"].as_array().unwrap().len(), 2);
+    let (_, list) = run(&v, &["list"]);
+    assert_eq!(list.as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn microsoft_and_bad_text_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let v = new_vault(dir.path(), "v.db");
+    let before = std::fs::read(&v).unwrap();
+    for (text, kind) in [
+        (
+            "phonefactor://activate_account?code=123456789&url=https%3A%2F%2Fx.phonefactor.net%2Fpad%2F9",
+            "microsoft_managed",
+        ),
+        (
+            "https://login.microsoftonline.com/authenticatorApp/activateAccount?accountType=mfa&code=123456789&url=https%3A%2F%2Fmobileappcommunicator.auth.microsoft.com%2Factivatev2%2F1%2Fx",
+            "microsoft_managed",
+        ),
+        ("otpauth-migration://offline?data=XXXX", "invalid_link"),
+        ("hello there", "invalid_link"),
+        ("JBSW Y3DP EHPK 3PXP", "invalid_input"),
+    ] {
+        let (ok, e) = run(&v, &["add", text]);
+        assert!(!ok, "{text}");
+        assert_eq!(e["error"]["kind"], kind, "{text}: {e}");
+        assert!(!e.to_string().contains("123456789"), "{e}");
+    }
+    let (_, e) = run(
+        &v,
+        &[
+            "add",
+            "phonefactor://activate_account?code=1&url=https%3A%2F%2Fx.phonefactor.net",
+        ],
+    );
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("different authenticator app")
+    );
+    assert_eq!(std::fs::read(&v).unwrap(), before, "the vault file changed");
+    // A bare secret with a name is fine.
+    let (ok, out) = run(
+        &v,
+        &[
+            "add",
+            "JBSW Y3DP EHPK 3PXP",
+            "--name",
+            "bob",
+            "--issuer",
+            "Bank",
+        ],
+    );
+    assert!(ok, "{out}");
+    assert_eq!(out["name"], "bob");
+}
+
+#[test]
+fn export_to_png_and_scan_back_gives_the_same_accounts() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = new_vault(dir.path(), "a.db");
+    for link in migration_lines() {
+        assert!(run(&a, &["add", &link]).0);
+    }
+    // 12 distinct accounts: more than one export QR.
+    for i in 0..12 {
+        let link = format!(
+            "otpauth://totp/Issuer{i}:user{i}?secret=JBSWY3DPEHPK3PX{}&issuer=Issuer{i}",
+            ["A", "Q"][i % 2]
+        );
+        let (ok, out) = run(&a, &["add", &link, "--force"]);
+        assert!(ok, "{out}");
+    }
+    let (ok, steam) = run(
+        &a,
+        &[
+            "add",
+            "otpauth://steam/Steam:me?secret=JRZCL47CMXVOQMNPZR2F7J4RGI",
+        ],
+    );
+    assert!(ok, "{steam}");
+    let png_dir = dir.path().join("export");
+    let (ok, export) = run(
+        &a,
+        &["export", "--google", "--png", png_dir.to_str().unwrap()],
+    );
+    assert!(ok, "{export}");
+    let links = export["links"].as_array().unwrap();
+    let pngs = export["png"].as_array().unwrap();
+    assert_eq!(links.len(), 2);
+    assert_eq!(pngs.len(), 2);
+    // Steam cannot be expressed by Google: skipped, with its id.
+    assert_eq!(export["skipped"].as_array().unwrap().len(), 1);
+    assert_eq!(export["skipped"][0]["id"], steam["id"]);
+
+    let b = new_vault(dir.path(), "b.db");
+    for png in pngs {
+        let (ok, out) = run(&b, &["scan", png.as_str().unwrap(), "--add"]);
+        assert!(ok, "{out}");
+        assert_eq!(out["payloads"].as_array().unwrap().len(), 1);
+    }
+    let mut want = accounts_and_codes(&a);
+    want.retain(|(_, name, _)| name != "me");
+    assert_eq!(accounts_and_codes(&b), want);
+}
+
+#[test]
+fn the_sample_export_screenshot_decodes_and_enrols() {
+    let dir = tempfile::tempdir().unwrap();
+    let v = new_vault(dir.path(), "v.db");
+    let png = migration_dir().join("example_export.png");
+    let (ok, out) = run(&v, &["scan", png.to_str().unwrap(), "--add"]);
+    assert!(ok, "{out}");
+    let payload = out["payloads"][0].as_str().unwrap();
+    assert!(payload.starts_with("otpauth-migration://offline?data="));
+    let added = out["added"][0]["added"].as_array().unwrap();
+    let names: Vec<&str> = added.iter().map(|a| a["name"].as_str().unwrap()).collect();
+    assert_eq!(names.len(), 3, "{out}");
+    assert!(names.iter().all(|n| n.contains("@example")), "{names:?}");
+    // A QR without an enrolment in it adds nothing and says why.
+    let (ok, e) = run(
+        &v,
+        &[
+            "scan",
+            migration_dir()
+                .join("tests-data/qr_but_without_otp.png")
+                .to_str()
+                .unwrap(),
+            "--add",
+        ],
+    );
+    assert!(!ok);
+    assert_eq!(e["error"]["kind"], "invalid_link", "{e}");
+}

@@ -1,0 +1,161 @@
+//! Image operations the decoding strategies use before handing a frame to an
+//! engine: inversion (dark-mode screens), box downscaling (moire, noise,
+//! large modules), contrast stretching (low light, faded ink) and local
+//! mean thresholding (glare, uneven light). All work on packed 8-bit luma.
+
+/// Light and dark swapped: light-on-dark codes become ordinary ones.
+pub(crate) fn invert(luma: &[u8]) -> Vec<u8> {
+    luma.iter().map(|&v| 255 - v).collect()
+}
+
+/// Averages `f` x `f` blocks. Returns the buffer and its new size.
+pub(crate) fn downscale(
+    luma: &[u8],
+    width: usize,
+    height: usize,
+    f: usize,
+) -> (Vec<u8>, usize, usize) {
+    let (nw, nh) = (width / f, height / f);
+    let mut out = vec![0u8; nw * nh];
+    let area = (f * f) as u32;
+    let mut acc = vec![0u32; nw];
+    for ny in 0..nh {
+        acc.iter_mut().for_each(|a| *a = 0);
+        for dy in 0..f {
+            let row = &luma[(ny * f + dy) * width..][..nw * f];
+            for (nx, a) in acc.iter_mut().enumerate() {
+                *a += row[nx * f..nx * f + f]
+                    .iter()
+                    .map(|&v| u32::from(v))
+                    .sum::<u32>();
+            }
+        }
+        for (o, a) in out[ny * nw..(ny + 1) * nw].iter_mut().zip(&acc) {
+            *o = (a / area) as u8;
+        }
+    }
+    (out, nw, nh)
+}
+
+/// Doubles the size by bilinear interpolation: tiny modules (under two
+/// pixels) become wide enough for the finder-pattern scan.
+pub(crate) fn upscale2(luma: &[u8], width: usize, height: usize) -> (Vec<u8>, usize, usize) {
+    let (nw, nh) = (width * 2, height * 2);
+    let mut out = vec![0u8; nw * nh];
+    for ny in 0..nh {
+        let sy = (ny as f32 - 0.5) / 2.0;
+        let y0 = sy.floor().max(0.0) as usize;
+        let y1 = (y0 + 1).min(height - 1);
+        let fy = (sy - y0 as f32).clamp(0.0, 1.0);
+        for nx in 0..nw {
+            let sx = (nx as f32 - 0.5) / 2.0;
+            let x0 = sx.floor().max(0.0) as usize;
+            let x1 = (x0 + 1).min(width - 1);
+            let fx = (sx - x0 as f32).clamp(0.0, 1.0);
+            let p = |x: usize, y: usize| f32::from(luma[y * width + x]);
+            let top = p(x0, y0) * (1.0 - fx) + p(x1, y0) * fx;
+            let bottom = p(x0, y1) * (1.0 - fx) + p(x1, y1) * fx;
+            out[ny * nw + nx] = (top * (1.0 - fy) + bottom * fy).round() as u8;
+        }
+    }
+    (out, nw, nh)
+}
+
+/// Stretches the 1st..99th percentile to the full range, so a dim, faded
+/// code gets the contrast the engines' flat-area tests expect.
+pub(crate) fn stretch_contrast(luma: &[u8]) -> Vec<u8> {
+    let mut hist = [0usize; 256];
+    for &v in luma {
+        hist[v as usize] += 1;
+    }
+    let cut = luma.len() / 100;
+    let (mut lo, mut seen) = (0usize, 0usize);
+    while lo < 255 && seen + hist[lo] <= cut {
+        seen += hist[lo];
+        lo += 1;
+    }
+    let (mut hi, mut seen) = (255usize, 0usize);
+    while hi > lo && seen + hist[hi] <= cut {
+        seen += hist[hi];
+        hi -= 1;
+    }
+    let range = (hi - lo).max(1) as u32;
+    let lut: Vec<u8> = (0..256u32)
+        .map(|v| ((v.saturating_sub(lo as u32)) * 255 / range).min(255) as u8)
+        .collect();
+    luma.iter().map(|&v| lut[v as usize]).collect()
+}
+
+/// Binarises against the mean of a `window`-wide square around each pixel
+/// (minus a small offset so flat light areas stay light). Output: 0 dark,
+/// 255 light.
+pub(crate) fn threshold_local_mean(
+    luma: &[u8],
+    width: usize,
+    height: usize,
+    window: usize,
+) -> Vec<u8> {
+    // Integral image with a zero first row and column.
+    let iw = width + 1;
+    let mut integral = vec![0u64; iw * (height + 1)];
+    for y in 0..height {
+        let mut row_sum = 0u64;
+        for x in 0..width {
+            row_sum += u64::from(luma[y * width + x]);
+            integral[(y + 1) * iw + x + 1] = integral[y * iw + x + 1] + row_sum;
+        }
+    }
+    let r = (window / 2).max(1);
+    let mut out = vec![255u8; width * height];
+    for y in 0..height {
+        let (y0, y1) = (y.saturating_sub(r), (y + r + 1).min(height));
+        for x in 0..width {
+            let (x0, x1) = (x.saturating_sub(r), (x + r + 1).min(width));
+            let sum = integral[y1 * iw + x1] + integral[y0 * iw + x0]
+                - integral[y0 * iw + x1]
+                - integral[y1 * iw + x0];
+            let n = ((y1 - y0) * (x1 - x0)) as u64;
+            // Dark when below 95% of the local mean.
+            if u64::from(luma[y * width + x]) * 100 * n < sum * 95 {
+                out[y * width + x] = 0;
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn downscale_averages_blocks() {
+        let luma = [0, 2, 10, 10, 4, 6, 10, 10];
+        let (out, w, h) = downscale(&luma, 4, 2, 2);
+        assert_eq!((out, w, h), (vec![3, 10], 2, 1));
+    }
+
+    #[test]
+    fn stretch_maps_the_used_range_to_full_range() {
+        let luma: Vec<u8> = (0..1000).map(|i| 100 + (i % 50) as u8).collect();
+        let out = stretch_contrast(&luma);
+        assert_eq!(*out.iter().min().unwrap(), 0);
+        assert!(*out.iter().max().unwrap() >= 250);
+    }
+
+    #[test]
+    fn local_mean_marks_a_dark_spot_dark_and_flat_light_light() {
+        let mut luma = vec![200u8; 20 * 20];
+        luma[10 * 20 + 10] = 20;
+        let out = threshold_local_mean(&luma, 20, 20, 7);
+        assert_eq!(out[10 * 20 + 10], 0);
+        assert_eq!(out.iter().filter(|&&v| v == 0).count(), 1);
+    }
+
+    #[test]
+    fn upscale_doubles_and_keeps_flat_areas() {
+        let (out, w, h) = upscale2(&[7; 6], 3, 2);
+        assert_eq!((w, h), (6, 4));
+        assert!(out.iter().all(|&v| v == 7));
+    }
+}

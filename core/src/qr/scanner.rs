@@ -1,0 +1,243 @@
+//! A live scanning session: the camera pushes frames at its own rate, the
+//! decoder takes as long as a frame needs. The session never queues: while
+//! one frame is decoding, only the newest frame waits (older ones are
+//! dropped), an unchanged frame is not decoded twice, and each payload is
+//! reported once per session.
+
+use std::{
+    collections::{HashSet, hash_map::DefaultHasher},
+    hash::{Hash, Hasher},
+    sync::Mutex,
+};
+
+use super::{Payload, QrError, decode_luma, frame::LumaFrame};
+
+/// Counters for a session (for tuning and for tests).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ScannerStats {
+    /// Frames offered.
+    pub received: u64,
+    /// Frames decoded.
+    pub decoded: u64,
+    /// Frames replaced by a newer one before they could be decoded.
+    pub dropped_stale: u64,
+    /// Frames skipped because they were identical to the last decoded one.
+    pub dropped_duplicate: u64,
+}
+
+#[derive(Debug)]
+struct PendingFrame {
+    packed: Vec<u8>,
+    width: u32,
+    height: u32,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    /// A decode is running (in some caller's thread).
+    busy: bool,
+    /// The newest frame not yet decoded.
+    pending: Option<PendingFrame>,
+    /// Fingerprint of the last frame decoded.
+    last_hash: Option<u64>,
+    /// Payload bytes already reported.
+    seen: HashSet<Vec<u8>>,
+    stats: ScannerStats,
+}
+
+/// A scanner session; share it between the camera callback threads
+/// (`Send + Sync`).
+#[derive(Debug, Default)]
+pub struct ScannerSession {
+    state: Mutex<State>,
+}
+
+impl ScannerSession {
+    /// A new session that has reported nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Offers one camera frame (same layout as [`decode_luma`]).
+    ///
+    /// If no decode is running, this call decodes the frame, then any newer
+    /// frame that arrived meanwhile, and returns the payloads not reported
+    /// before. If a decode is running in another thread, the frame replaces
+    /// any frame waiting and the call returns at once with an empty list; the
+    /// running call decodes it and reports what it finds.
+    pub fn offer(
+        &self,
+        frame: &[u8],
+        width: u32,
+        height: u32,
+        row_stride: u32,
+    ) -> Result<Vec<Payload>, QrError> {
+        let packed = LumaFrame::new(frame, width, height, row_stride)?.to_packed();
+        {
+            let mut st = self.lock();
+            st.stats.received += 1;
+            if st.pending.is_some() {
+                st.stats.dropped_stale += 1;
+            }
+            st.pending = Some(PendingFrame {
+                packed,
+                width,
+                height,
+            });
+            if st.busy {
+                return Ok(Vec::new());
+            }
+            st.busy = true;
+        }
+        let mut new_payloads = Vec::new();
+        loop {
+            let next = {
+                let mut st = self.lock();
+                match st.pending.take() {
+                    Some(f) => {
+                        let hash = fingerprint(&f);
+                        if st.last_hash == Some(hash) {
+                            st.stats.dropped_duplicate += 1;
+                            continue;
+                        }
+                        st.last_hash = Some(hash);
+                        st.stats.decoded += 1;
+                        f
+                    }
+                    None => {
+                        st.busy = false;
+                        break;
+                    }
+                }
+            };
+            // Decode outside the lock so the camera thread is never blocked.
+            let found = decode_luma(&next.packed, next.width, next.height, next.width);
+            let mut st = self.lock();
+            match found {
+                Ok(found) => {
+                    for p in found {
+                        if st.seen.insert(p.bytes.clone()) {
+                            new_payloads.push(p);
+                        }
+                    }
+                }
+                Err(e) => {
+                    st.busy = false;
+                    return Err(e);
+                }
+            }
+        }
+        Ok(new_payloads)
+    }
+
+    /// The session's counters.
+    pub fn stats(&self) -> ScannerStats {
+        self.lock().stats
+    }
+
+    /// Forgets what was reported, so the same code is reported again.
+    pub fn reset(&self) {
+        let mut st = self.lock();
+        st.seen.clear();
+        st.last_hash = None;
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        // A panic while holding the lock cannot leave the state half
+        // written (every update is a plain assignment), so a poisoned lock
+        // is still usable.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+fn fingerprint(f: &PendingFrame) -> u64 {
+    let mut h = DefaultHasher::new();
+    (f.width, f.height).hash(&mut h);
+    f.packed.hash(&mut h);
+    h.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::{path::PathBuf, sync::Arc};
+
+    use super::*;
+
+    /// A frame of the shared benchmark set: (luma, width, height).
+    fn frame(name: &str) -> (Vec<u8>, u32, u32) {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../shared/qr/frames")
+            .join(name);
+        let img = image::open(path).unwrap().to_luma8();
+        let (w, h) = img.dimensions();
+        (img.into_raw(), w, h)
+    }
+
+    #[test]
+    fn each_payload_is_reported_once_and_unchanged_frames_are_skipped() {
+        // A clean frame and a dense frame, each with one code.
+        let (a, aw, ah) = frame("f01_0015.png");
+        let (b, bw, bh) = frame("f01_0007.png");
+        let s = ScannerSession::new();
+        let first = s.offer(&a, aw, ah, aw).unwrap();
+        assert_eq!(first.len(), 1);
+        assert!(first[0].text.starts_with("otpauth") || first[0].text.contains("://"));
+        // The same frame again: not decoded, nothing new.
+        assert!(s.offer(&a, aw, ah, aw).unwrap().is_empty());
+        assert_eq!(s.stats().dropped_duplicate, 1);
+        // A new frame with a new code: reported.
+        let second = s.offer(&b, bw, bh, bw).unwrap();
+        assert_eq!(second.len(), 1);
+        assert_ne!(second[0], first[0]);
+        // The first frame again (no longer the last one): decoded, but its
+        // code was already reported.
+        assert!(s.offer(&a, aw, ah, aw).unwrap().is_empty());
+        assert_eq!(s.stats().decoded, 3);
+        // After a reset the code is new again.
+        s.reset();
+        assert_eq!(s.offer(&a, aw, ah, aw).unwrap(), first);
+    }
+
+    #[test]
+    fn frames_arriving_during_a_decode_keep_only_the_newest() {
+        // A large no-code frame keeps the decoder busy for a while.
+        let (slow, sw, sh) = frame("f01_0034.png");
+        let (code, cw, ch) = frame("f01_0015.png");
+        let (other, ow, oh) = frame("f01_0030.png");
+        let s = Arc::new(ScannerSession::new());
+        let worker = {
+            let s = Arc::clone(&s);
+            std::thread::spawn(move || s.offer(&slow, sw, sh, sw))
+        };
+        while !s.lock().busy {
+            std::thread::yield_now();
+        }
+        // Two frames while busy: the first is replaced by the second before
+        // the worker gets to it; both calls return at once.
+        assert!(s.offer(&other, ow, oh, ow).unwrap().is_empty());
+        assert!(s.offer(&code, cw, ch, cw).unwrap().is_empty());
+        let found = worker.join().unwrap().unwrap();
+        let stats = s.stats();
+        assert_eq!(stats.received, 3);
+        assert_eq!(stats.dropped_stale, 1);
+        assert_eq!(stats.decoded, 2);
+        // The worker decoded the newest frame and reported its code.
+        let expected = decode_luma(&code, cw, ch, cw).unwrap();
+        assert_eq!(found, expected);
+        assert!(!s.lock().busy);
+    }
+
+    #[test]
+    fn bad_frames_are_rejected_without_changing_the_session() {
+        let s = ScannerSession::new();
+        assert!(matches!(
+            s.offer(&[0; 10], 4, 4, 4),
+            Err(QrError::BufferTooShort { .. })
+        ));
+        assert!(matches!(
+            s.offer(&[0; 16], 4, 4, 3),
+            Err(QrError::StrideTooSmall { .. })
+        ));
+        assert_eq!(s.stats(), ScannerStats::default());
+    }
+}

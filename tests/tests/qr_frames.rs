@@ -1,0 +1,226 @@
+//! QR decoding over real frames from `shared/qr` (the camera-like benchmark
+//! set, read in place) and the Aegis camera frames from
+//! `shared/testdata/aegis/helpers`.
+//!
+//! Each category runs every frame of that category through the public
+//! `decode_luma` and checks two things: nothing wrong is ever returned (no
+//! payload on a no-code frame, no string outside the expected set), and at
+//! least a floor of frames decode exactly. The floors sit a little under
+//! what the decoder reaches on this set (see bench/RESULTS.md), so a
+//! regression in any category fails here.
+
+// Test helpers outside #[test] fns: a failed load is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::{collections::BTreeSet, io::Read, path::PathBuf};
+
+use serde_json::Value;
+use watchword_core::qr::{QrError, decode_image, decode_luma};
+
+fn qr_set() -> PathBuf {
+    watchword_tests::shared().join("qr")
+}
+
+fn manifest() -> Value {
+    let bytes = std::fs::read(qr_set().join("manifest.json")).expect("shared/qr/manifest.json");
+    serde_json::from_slice(&bytes).expect("manifest is JSON")
+}
+
+/// The luma plane of a frame as the manifest describes it: (data, w, h, stride).
+fn load(frame: &Value) -> (Vec<u8>, u32, u32, u32) {
+    let path = qr_set().join(frame["file"].as_str().unwrap());
+    let w = frame["width"].as_u64().unwrap() as u32;
+    let h = frame["height"].as_u64().unwrap() as u32;
+    let stride = frame["stride"].as_u64().unwrap() as u32;
+    let data = if frame["format"] == "y" {
+        std::fs::read(&path).unwrap()
+    } else {
+        image::open(&path).unwrap().to_luma8().into_raw()
+    };
+    (data, w, h, stride)
+}
+
+/// Decodes every frame of `category`; returns (exact successes, frames).
+fn run_category(category: &str) -> (usize, usize) {
+    let m = manifest();
+    let frames: Vec<&Value> = m["frames"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["category"] == category)
+        .collect();
+    assert!(!frames.is_empty(), "no frames of category {category}");
+    let mut ok = 0;
+    for f in &frames {
+        let (data, w, h, stride) = load(f);
+        let expected: BTreeSet<String> = f["expected"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_owned())
+            .collect();
+        let got: BTreeSet<String> = decode_luma(&data, w, h, stride)
+            .unwrap()
+            .into_iter()
+            .map(|p| p.text)
+            .collect();
+        let wrong: Vec<&String> = got.difference(&expected).collect();
+        assert!(
+            wrong.is_empty(),
+            "{}: decoded {wrong:?}, expected {expected:?}",
+            f["file"]
+        );
+        if got == expected {
+            ok += 1;
+        }
+    }
+    (ok, frames.len())
+}
+
+macro_rules! category_tests {
+    ($($name:ident: $category:literal at least $floor:literal;)*) => {$(
+        #[test]
+        fn $name() {
+            let (ok, n) = run_category($category);
+            assert!(ok >= $floor, "{}: {ok}/{n} decoded, floor {}", $category, $floor);
+        }
+    )*};
+}
+
+category_tests! {
+    clean: "clean" at least 15;
+    perspective: "perspective" at least 15;
+    rotation: "rotation" at least 15;
+    small: "small" at least 15;
+    defocus: "defocus" at least 8;
+    motion: "motion" at least 12;
+    noise: "noise" at least 6;
+    lowlight: "lowlight" at least 7;
+    glare: "glare" at least 14;
+    jpeg: "jpeg" at least 13;
+    inverted: "inverted" at least 15;
+    cropped_quiet: "cropped_quiet" at least 10;
+    dense: "dense" at least 19;
+    moire: "moire" at least 14;
+    two_codes: "two_codes" at least 9;
+    no_qr: "no_qr" at least 24;
+}
+
+const AEGIS_LINK: &str = "otpauth://totp/neo4j:Charlotte?secret=B33WS2ALPT34K4BNY24AYROE4M&issuer=neo4j&algorithm=SHA1&digits=6&period=30";
+
+fn aegis_frame(name: &str) -> Vec<u8> {
+    let path = watchword_tests::testdata().join("aegis/helpers").join(name);
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(std::fs::File::open(path).unwrap())
+        .read_to_end(&mut out)
+        .unwrap();
+    out
+}
+
+#[test]
+fn aegis_frame_decodes_to_its_link() {
+    let frame = aegis_frame("qr.y.gz");
+    let got = decode_luma(&frame, 1600, 1200, 1600).unwrap();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].text, AEGIS_LINK);
+    assert_eq!(got[0].bytes, AEGIS_LINK.as_bytes());
+}
+
+#[test]
+fn aegis_strided_frame_decodes_only_with_its_real_stride() {
+    let frame = aegis_frame("qr.strided.y.gz");
+    let got = decode_luma(&frame, 1840, 1380, 1856).unwrap();
+    assert_eq!(
+        got.into_iter().map(|p| p.text).collect::<Vec<_>>(),
+        vec![AEGIS_LINK]
+    );
+    // Read with the width as stride, every row shifts by 16 more bytes than
+    // the last: the code is sheared into noise.
+    let wrong = decode_luma(&frame, 1840, 1380, 1840).unwrap();
+    assert!(wrong.is_empty(), "decoded {wrong:?} with the wrong stride");
+}
+
+#[test]
+fn png_and_jpeg_files_decode() {
+    let m = manifest();
+    let frame = m["frames"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["category"] == "clean" && f["format"] == "png")
+        .unwrap();
+    let expected = frame["expected"][0].as_str().unwrap();
+    let png = std::fs::read(qr_set().join(frame["file"].as_str().unwrap())).unwrap();
+    let got = decode_image(&png).unwrap();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].text, expected);
+
+    // The same frame saved as a JPEG, as a photo app would.
+    let img = image::load_from_memory(&png).unwrap();
+    let mut jpeg = Vec::new();
+    img.write_to(
+        &mut std::io::Cursor::new(&mut jpeg),
+        image::ImageFormat::Jpeg,
+    )
+    .unwrap();
+    let got = decode_image(&jpeg).unwrap();
+    assert_eq!(
+        got.into_iter().map(|p| p.text).collect::<Vec<_>>(),
+        vec![expected]
+    );
+}
+
+#[test]
+fn non_images_and_broken_images_are_typed_errors() {
+    assert!(matches!(
+        decode_image(b"otpauth://totp/x?secret=AAAA"),
+        Err(QrError::InvalidImage(_))
+    ));
+    assert!(matches!(decode_image(&[]), Err(QrError::InvalidImage(_))));
+    let png = std::fs::read(qr_set().join("frames/f01_0015.png")).unwrap();
+    assert!(matches!(
+        decode_image(&png[..png.len() / 2]),
+        Err(QrError::InvalidImage(_))
+    ));
+    // A GIF is an image, but not one we take.
+    assert!(matches!(
+        decode_image(b"GIF89a\x01\x00\x01\x00\x00\x00\x00;"),
+        Err(QrError::InvalidImage(_))
+    ));
+}
+
+#[test]
+fn bad_frames_are_typed_errors() {
+    let buf = vec![128u8; 64 * 64];
+    assert!(matches!(
+        decode_luma(&buf, 0, 64, 64),
+        Err(QrError::EmptyFrame { .. })
+    ));
+    assert!(matches!(
+        decode_luma(&buf, 64, 0, 64),
+        Err(QrError::EmptyFrame { .. })
+    ));
+    assert!(matches!(
+        decode_luma(&buf, 1 << 20, 1 << 20, 1 << 20),
+        Err(QrError::FrameTooLarge { .. })
+    ));
+    assert!(matches!(
+        decode_luma(&buf, u32::MAX, u32::MAX, u32::MAX),
+        Err(QrError::FrameTooLarge { .. })
+    ));
+    assert!(matches!(
+        decode_luma(&buf, 64, 64, 63),
+        Err(QrError::StrideTooSmall { .. })
+    ));
+    assert!(matches!(
+        decode_luma(&buf, 64, 64, 65),
+        Err(QrError::BufferTooShort { .. })
+    ));
+    assert!(matches!(
+        decode_luma(&buf[..100], 64, 64, 64),
+        Err(QrError::BufferTooShort { .. })
+    ));
+    // Tiny but valid frames decode to nothing rather than failing.
+    assert_eq!(decode_luma(&[0], 1, 1, 1).unwrap(), vec![]);
+    assert_eq!(decode_luma(&buf, 64, 64, 64).unwrap(), vec![]);
+}
