@@ -15,7 +15,13 @@ profile=release
 if [ "${1:-}" = "--debug" ]; then profile=debug; shift; fi
 out="${1:-target/bindings}"
 flag=(); [ "$profile" = release ] && flag=(--release)
-cargo build "${flag[@]}" --locked -p watchword-ffi
+if [ "$profile" = debug ]; then
+  # The whole workspace, so features unify as in `cargo test --workspace`
+  # and the test build's artifacts are reused instead of rebuilt.
+  cargo build --locked --workspace
+else
+  cargo build --release --locked -p watchword-ffi
+fi
 lib="target/$profile/libwatchword_ffi.so"
 rm -rf "$out/kotlin" "$out/swift"
 mkdir -p "$out/lib"
