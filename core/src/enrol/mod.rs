@@ -12,6 +12,7 @@
 pub mod activation;
 mod error;
 pub mod google_migration;
+pub mod into_vault;
 pub mod microsoft;
 pub mod migration_batches;
 pub mod privacyidea;
