@@ -111,7 +111,8 @@ pub struct PushActivation {
     pub clock_offset: i64,
 }
 
-/// Told when a sign-in request changes state (new, approved, expired...).
+/// Told a sign-in request's state each time this client touches it: when
+/// `pending`/`handle_push` return it and after every `respond`.
 #[uniffi::export(foreign)]
 pub trait ChallengeListener: Send + Sync {
     /// `id` moved to `state`.

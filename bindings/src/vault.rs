@@ -88,8 +88,8 @@ impl From<StoredAccount> for AccountInfo {
     }
 }
 
-/// An account typed by hand.
-#[derive(Debug, Clone, uniffi::Record)]
+/// An account typed by hand. Debug leaves out the secret.
+#[derive(Clone, uniffi::Record)]
 pub struct NewAccount {
     /// The base32 secret.
     pub secret: String,
@@ -107,6 +107,16 @@ pub struct NewAccount {
     pub algorithm: Option<String>,
     /// First HOTP counter (default 0).
     pub counter: Option<u64>,
+}
+
+impl std::fmt::Debug for NewAccount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewAccount")
+            .field("issuer", &self.issuer)
+            .field("name", &self.name)
+            .field("kind", &self.kind)
+            .finish_non_exhaustive()
+    }
 }
 
 impl TryFrom<NewAccount> for Account {
@@ -371,5 +381,30 @@ impl Vault {
 impl Vault {
     fn add_fields_account(&self, account: Account, force: bool) -> Result<AccountInfo, ApiError> {
         Ok(self.inner.add_account(account, force)?.into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_typed_account_never_prints_its_secret() {
+        let n = NewAccount {
+            secret: "JBSWY3DPEHPK3PXP".into(),
+            issuer: Some("ACME".into()),
+            name: "alice".into(),
+            kind: OtpType::Totp,
+            digits: None,
+            period: None,
+            algorithm: None,
+            counter: None,
+        };
+        let shown = format!("{n:?}");
+        assert!(
+            shown.contains("alice") && !shown.contains("JBSWY3DP"),
+            "{shown}"
+        );
+        assert!(Account::try_from(n).is_ok());
     }
 }
