@@ -137,6 +137,12 @@ pub enum WatchwordError {
         /// The explanation to show.
         message: String,
     },
+    /// The user said no at the shell's [`crate::BiometricGate`].
+    #[error("{message}")]
+    Cancelled {
+        /// What was not confirmed.
+        message: String,
+    },
     /// A callback into the shell failed, or a panic was caught.
     #[error("{message}")]
     Internal {

@@ -6,10 +6,22 @@
 
 uniffi::setup_scaffolding!();
 
+mod enrol;
 mod error;
+mod logger;
 mod otp;
+mod panic;
+mod push;
 mod qr;
+mod shell;
+mod vault;
 
+pub use enrol::*;
 pub use error::WatchwordError;
+pub use logger::*;
 pub use otp::*;
+pub use panic::*;
+pub use push::*;
 pub use qr::*;
+pub use shell::{BiometricGate, KeyProvider, PushTokenSource, ShellError};
+pub use vault::*;

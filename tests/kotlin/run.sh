@@ -5,6 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bindings/generate.sh --debug target/bindings >/dev/null
+# The push tests run the reference server as a subprocess.
+cargo build -q --locked -p watchword-server
+export WATCHWORD_SERVER_BIN="$PWD/target/debug/watchword-server"
 cd tests/kotlin
 mvn -q -B compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
 cp="target/classes:$(cat target/classpath.txt)"

@@ -23,10 +23,20 @@ pub struct SyntaxError {
 /// spaces of the same length before parsing, so positions stay right.
 const GRAMMAR_GAPS: &[&str] = &["@_documentation(visibility: private)"];
 
+/// Valid Swift the grammar misreads, with a same-length stand-in the
+/// grammar reads as the same construct. UniFFI 0.32 writes
+/// `let writeReturn = { () }` (a closure returning the empty tuple) in the
+/// glue of every foreign-trait method that returns nothing; the grammar
+/// takes `()` there for a bad call.
+const GRAMMAR_REWRITES: &[(&str, &str)] = &[("{ () }", "{ (0)}")];
+
 fn parse(source: &str) -> Result<tree_sitter::Tree, String> {
     let mut source = source.to_owned();
     for gap in GRAMMAR_GAPS {
         source = source.replace(gap, &" ".repeat(gap.len()));
+    }
+    for (from, to) in GRAMMAR_REWRITES {
+        source = source.replace(from, to);
     }
     let mut parser = Parser::new();
     parser

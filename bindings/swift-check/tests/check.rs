@@ -35,6 +35,8 @@ fn clean_swift_passes() {
 fn known_grammar_gaps_are_tolerated() {
     let src = "@_documentation(visibility: private)\npublic struct S {}\n";
     assert_eq!(check_source(src).unwrap(), vec![]);
+    let void_closure = "func f() {\n    let writeReturn = { () }\n    writeReturn()\n}\n";
+    assert_eq!(check_source(void_closure).unwrap(), vec![]);
 }
 
 #[test]

@@ -3,7 +3,7 @@
 //! what cannot be added refused with a typed error before anything is
 //! written.
 
-use super::Enrolment;
+use super::{Enrolment, classify};
 use crate::{
     ApiError,
     account::{Account, Provenance, StoredAccount},
@@ -65,4 +65,65 @@ pub fn add_all(vault: &Vault, accounts: Vec<Account>, force: bool) -> Result<Add
         }
     }
     Ok(outcome)
+}
+
+/// Classifies `text` and stores every OTP account it carries, as a shell
+/// does after a scan (provenance `qr`). Accounts already stored are not
+/// added again; when nothing new was added because all were present, that
+/// is a `duplicate` error. A bare secret needs its fields, not this call.
+pub fn add_text_to_vault(
+    vault: &Vault,
+    text: &str,
+    force: bool,
+) -> Result<Vec<StoredAccount>, ApiError> {
+    let enrolment = classify(text)?;
+    if matches!(enrolment, Enrolment::Otp { draft: true, .. }) {
+        return Err(ApiError::invalid_input(
+            "a bare secret needs an issuer and a name: add it with its fields",
+        ));
+    }
+    let outcome = add_all(vault, otp_accounts(&enrolment, Provenance::Qr)?, force)?;
+    if let ([], [existing, ..]) = (outcome.added.as_slice(), outcome.already_present.as_slice()) {
+        return Err(ApiError::Duplicate {
+            message: format!("already in the vault (id {existing})"),
+        });
+    }
+    Ok(outcome.added)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sensitive::Sensitive;
+    use crate::vault::{KdfParams, PassphraseKeyProvider};
+
+    #[test]
+    fn links_are_stored_and_other_kinds_are_typed_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = PassphraseKeyProvider::new(
+            Sensitive::new("pw".to_owned()),
+            KdfParams::FAST_INSECURE_FOR_TESTS,
+        );
+        let vault = Vault::create(&dir.path().join("v.db"), &p).unwrap();
+        let link = "otpauth://totp/ACME:alice?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=ACME";
+        let added = add_text_to_vault(&vault, link, false).unwrap();
+        assert_eq!(added.len(), 1);
+        assert_eq!(added[0].account.name, "alice");
+        assert_eq!(
+            add_text_to_vault(&vault, link, false).unwrap_err().kind(),
+            "duplicate"
+        );
+        let ms = "phonefactor://activate_account?code=123456789&url=https://mobileappcommunicator.auth.microsoft.com/activate/123";
+        assert_eq!(
+            add_text_to_vault(&vault, ms, false).unwrap_err().kind(),
+            "microsoft_managed"
+        );
+        assert_eq!(
+            add_text_to_vault(&vault, "hello there", false)
+                .unwrap_err()
+                .kind(),
+            "invalid_link"
+        );
+        assert_eq!(vault.list_accounts(None).unwrap().len(), 1);
+    }
 }

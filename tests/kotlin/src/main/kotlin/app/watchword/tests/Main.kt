@@ -6,6 +6,9 @@ import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.async
 import kotlinx.coroutines.awaitAll
 import kotlinx.coroutines.coroutineScope
+import java.io.File
+import java.nio.file.Files
+import java.util.zip.GZIPInputStream
 
 const val RFC_SHA1 = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
 
@@ -50,5 +53,9 @@ fun main() {
         }
     }
 
+    vaultTests()
+    qrAndEnrolmentTests()
+    pushTests()
+    robustnessTests()
     Harness.finish()
 }

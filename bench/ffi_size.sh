@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Size of the shipped bindings library: builds watchword-ffi in release,
+# strips a copy (`strip --strip-unneeded`, as an app bundle would) and writes
+# the size, the 4 MB goal and the largest contributors (by crate, from the
+# symbol table the release profile keeps) into the `ffi` section of
+# bench/RESULTS.md. Run it once per build you want recorded (minutes).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --release --locked -p watchword-ffi
+lib=target/release/libwatchword_ffi.so
+out=target/ffi-size
+mkdir -p "$out"
+cp "$lib" "$out/libwatchword_ffi.so"
+strip --strip-unneeded "$out/libwatchword_ffi.so"
+nm --size-sort --print-size --demangle=rust "$lib" > "$out/symbols.txt" || true
+python3 - "$lib" "$out/libwatchword_ffi.so" "$out/symbols.txt" <<'PY'
+import re, subprocess, sys
+from collections import Counter
+from pathlib import Path
+sys.path.insert(0, "bench")
+from results import write_section
+
+full, stripped, symbols = (Path(a) for a in sys.argv[1:])
+size = stripped.stat().st_size
+goal = 4 * 1024 * 1024
+by_crate = Counter()
+for line in symbols.read_text().splitlines():
+    parts = line.split(maxsplit=3)
+    if len(parts) < 4 or parts[2].lower() not in "tw":
+        continue
+    name = re.sub(r"^[<&]+(mut |dyn )?", "", parts[3]).replace("_<", "")
+    m = re.match(r"([A-Za-z_][A-Za-z0-9_]*)::", name)
+    if m:
+        crate = m.group(1)
+    elif name.startswith("sqlite3"):
+        crate = "SQLite (C, bundled by rusqlite)"
+    elif name.startswith(("ring_", "GFp", "p256_", "p384_", "x25519_", "aes_", "gcm_", "sha", "ChaCha", "bn_", "chacha")):
+        crate = "ring (C/asm)"
+    else:
+        crate = "(other C / unnamed)"
+    by_crate[crate] += int(parts[1], 16)
+text_total = sum(by_crate.values()) or 1
+top = "\n".join(
+    f"| `{c}` | {n / 1024:.0f} KiB | {100 * n / text_total:.1f}% |" for c, n in by_crate.most_common(10)
+)
+rustc = subprocess.run(["rustc", "-V"], capture_output=True, text=True).stdout.strip()
+verdict = "within" if size <= goal else "OVER"
+note = "" if size <= goal else (
+    "\n**Over the 4 MB goal.** The table below shows what dominates. Not yet tried: "
+    "`opt-level = \"s\"`/`\"z\"` and `lto = \"fat\"`, `codegen-units = 1` for the shipped profile "
+    "(matrix-rust-sdk's `small-release`), dropping the JPEG decoder (`zune-jpeg`) and the second QR "
+    "engine (`rxing`) from the phone build (the shells decode camera frames, not image files), "
+    "and SQLite's optional features.\n")
+body = f"""## FFI library size (bench/ffi_size.sh)
+
+`libwatchword_ffi.so`, x86_64 Linux, release profile (`lto = "thin"`, `codegen-units = 4`,
+`opt-level = 3`), then `strip --strip-unneeded`; {rustc}.
+
+| build | unstripped (symbols kept for bindgen) | stripped (shipped) | goal | verdict |
+|---|---|---|---|---|
+| release | {full.stat().st_size / 1048576:.2f} MB | **{size / 1048576:.2f} MB** ({size} bytes) | 4.00 MB | {verdict} |
+{note}
+Largest contributors to code size, by crate (function symbols of the unstripped library;
+generic code is counted under the crate that defines it, so `core`/`std`/`alloc` include
+monomorphised copies made for other crates; "other C" is mostly SQLite's and ring's static
+functions, which have no prefix to sort them by):
+
+| crate | code | share |
+|---|---|---|
+{top}
+"""
+write_section(Path("bench/RESULTS.md"), "ffi", body)
+print(body)
+PY

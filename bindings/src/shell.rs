@@ -1,0 +1,170 @@
+//! The traits a shell implements (Keystore/Keychain key wrapping, the
+//! biometric prompt, the push token) and the error they throw.
+
+use std::sync::Arc;
+
+use watchword_core::vault::{self, KeyProviderError};
+
+/// What a shell callback throws: `ShellException` in Kotlin.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
+pub enum ShellError {
+    /// The key does not unwrap this data key (a reset Keystore, another
+    /// device's key).
+    #[error("wrong key")]
+    WrongKey,
+    /// The platform store is locked or failed.
+    #[error("unavailable: {reason}")]
+    Unavailable {
+        /// What the platform said (never key material).
+        reason: String,
+    },
+}
+
+impl From<uniffi::UnexpectedUniFFICallbackError> for ShellError {
+    fn from(e: uniffi::UnexpectedUniFFICallbackError) -> Self {
+        Self::Unavailable { reason: e.reason }
+    }
+}
+
+/// Wraps and unwraps the vault's 32-byte data key with a platform key
+/// (Android Keystore, iOS Keychain). The data key is the only secret that
+/// crosses to the shell, and only to be wrapped.
+#[uniffi::export(foreign)]
+pub trait KeyProvider: Send + Sync {
+    /// Encrypts the data key for storage in the vault file.
+    fn wrap(&self, data_key: Vec<u8>) -> Result<Vec<u8>, ShellError>;
+    /// Gives back the data key `wrap` produced `wrapped` from.
+    fn unwrap(&self, wrapped: Vec<u8>) -> Result<Vec<u8>, ShellError>;
+}
+
+/// Adapts a shell's [`KeyProvider`] to the core's trait.
+pub(crate) struct ForeignKeys(pub(crate) Arc<dyn KeyProvider>);
+
+fn key_error(e: ShellError) -> KeyProviderError {
+    match e {
+        ShellError::WrongKey => KeyProviderError::WrongKey,
+        ShellError::Unavailable { reason } => KeyProviderError::Unavailable { message: reason },
+    }
+}
+
+impl vault::KeyProvider for ForeignKeys {
+    fn wrap(&self, data_key: Vec<u8>) -> Result<Vec<u8>, KeyProviderError> {
+        self.0.wrap(data_key).map_err(key_error)
+    }
+
+    fn unwrap(&self, wrapped: Vec<u8>) -> Result<Vec<u8>, KeyProviderError> {
+        self.0.unwrap(wrapped).map_err(key_error)
+    }
+}
+
+/// Asks the user to confirm with a biometric or device credential. The
+/// core calls it before an approval is sent and before a secret is shown;
+/// `false` (or a throw) cancels the operation with `Cancelled`.
+#[uniffi::export(foreign)]
+pub trait BiometricGate: Send + Sync {
+    /// Prompts with `reason`; true when the user confirmed.
+    fn confirm(&self, reason: String) -> bool;
+}
+
+/// The platform push token (FCM/APNs) sent to the server at activation.
+#[uniffi::export(foreign)]
+pub trait PushTokenSource: Send + Sync {
+    /// The current token, if the platform has one.
+    fn token(&self) -> Option<String>;
+}
+
+/// Asks `gate` (if any) and turns a no into the `Cancelled` error.
+pub(crate) fn ask(
+    gate: Option<&Arc<dyn BiometricGate>>,
+    reason: &str,
+) -> Result<(), crate::WatchwordError> {
+    match gate {
+        Some(g) if !g.confirm(reason.to_owned()) => Err(crate::WatchwordError::Cancelled {
+            message: format!("not confirmed: {reason}"),
+        }),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use watchword_core::vault::KeyProvider as _;
+
+    /// XOR "wrapping": enough to tell the right key from a wrong one.
+    struct Xor(u8);
+
+    impl KeyProvider for Xor {
+        fn wrap(&self, data_key: Vec<u8>) -> Result<Vec<u8>, ShellError> {
+            Ok(data_key
+                .iter()
+                .map(|b| b ^ self.0)
+                .chain([self.0])
+                .collect())
+        }
+        fn unwrap(&self, wrapped: Vec<u8>) -> Result<Vec<u8>, ShellError> {
+            match wrapped.split_last() {
+                Some((k, key)) if *k == self.0 => Ok(key.iter().map(|b| b ^ self.0).collect()),
+                Some(_) => Err(ShellError::WrongKey),
+                None => Err(ShellError::Unavailable {
+                    reason: "empty".into(),
+                }),
+            }
+        }
+    }
+
+    #[test]
+    fn shell_errors_map_to_the_core_key_errors() {
+        let keys = ForeignKeys(Arc::new(Xor(7)));
+        let wrapped = keys.wrap(vec![1, 2, 3]).unwrap();
+        assert_eq!(keys.unwrap(wrapped.clone()).unwrap(), vec![1, 2, 3]);
+        assert_eq!(
+            ForeignKeys(Arc::new(Xor(8))).unwrap(wrapped),
+            Err(KeyProviderError::WrongKey)
+        );
+        assert!(matches!(
+            keys.unwrap(vec![]),
+            Err(KeyProviderError::Unavailable { .. })
+        ));
+    }
+
+    #[test]
+    fn a_foreign_key_provider_creates_and_reopens_a_vault() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v.db").to_string_lossy().into_owned();
+        let v = crate::Vault::create(path.clone(), Arc::new(Xor(7))).unwrap();
+        v.add_link(
+            "otpauth://totp/A:b?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&digits=8".into(),
+            false,
+        )
+        .unwrap();
+        drop(v);
+        let v = crate::Vault::open(path.clone(), Arc::new(Xor(7))).unwrap();
+        let codes = v.codes_at(59_000).unwrap();
+        assert_eq!(codes[0].code.as_ref().unwrap().code, "94287082");
+        assert!(matches!(
+            crate::Vault::open(path, Arc::new(Xor(9))),
+            Err(crate::WatchwordError::WrongKey { .. })
+        ));
+    }
+
+    struct Answer(bool);
+
+    impl BiometricGate for Answer {
+        fn confirm(&self, _reason: String) -> bool {
+            self.0
+        }
+    }
+
+    #[test]
+    fn the_gate_cancels_on_no() {
+        let yes: Arc<dyn BiometricGate> = Arc::new(Answer(true));
+        let no: Arc<dyn BiometricGate> = Arc::new(Answer(false));
+        assert!(ask(Some(&yes), "x").is_ok());
+        assert!(ask(None, "x").is_ok());
+        assert!(matches!(
+            ask(Some(&no), "x"),
+            Err(crate::WatchwordError::Cancelled { .. })
+        ));
+    }
+}

@@ -1,0 +1,410 @@
+//! The encrypted vault and its accounts, as one object a shell keeps open.
+
+use std::{path::Path, sync::Arc, sync::Mutex};
+
+use watchword_core::{
+    ApiError,
+    account::{Account, Provenance, StoredAccount},
+    enrol::into_vault,
+    otp::{
+        Algorithm, Clock, Digits, OffsetClock, OtpKind, OtpParams, Secret, SystemClock,
+        params::check_period,
+    },
+    vault::{self, AccountCode, AccountUpdate},
+};
+
+use crate::{
+    OtpCode, WatchwordError,
+    shell::{BiometricGate, ForeignKeys, KeyProvider, ask},
+};
+
+/// TOTP, HOTP or Steam Guard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum OtpType {
+    /// Time-based (RFC 6238).
+    Totp,
+    /// Counter-based (RFC 4226).
+    Hotp,
+    /// Steam Guard (5 characters).
+    Steam,
+}
+
+impl From<OtpKind> for OtpType {
+    fn from(k: OtpKind) -> Self {
+        match k {
+            OtpKind::Totp => Self::Totp,
+            OtpKind::Hotp => Self::Hotp,
+            OtpKind::Steam => Self::Steam,
+        }
+    }
+}
+
+/// An account as a list shows it: everything but the secret.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct AccountInfo {
+    /// Vault id.
+    pub id: i64,
+    /// TOTP, HOTP or Steam.
+    pub kind: OtpType,
+    /// Issuer.
+    pub issuer: Option<String>,
+    /// Account name.
+    pub name: String,
+    /// `SHA1`, `SHA256` or `SHA512`.
+    pub algorithm: String,
+    /// Code length.
+    pub digits: u8,
+    /// Seconds per code (TOTP/Steam).
+    pub period: Option<u32>,
+    /// Next HOTP counter.
+    pub counter: Option<u64>,
+    /// Icon name or URL.
+    pub icon: Option<String>,
+    /// Group.
+    pub group: Option<String>,
+    /// Notes.
+    pub notes: Option<String>,
+    /// Position in the list.
+    pub sort_order: i64,
+}
+
+impl From<StoredAccount> for AccountInfo {
+    fn from(s: StoredAccount) -> Self {
+        let m = s.summary();
+        Self {
+            id: m.id,
+            kind: m.kind.into(),
+            issuer: m.issuer,
+            name: m.name,
+            algorithm: m.algorithm.to_string(),
+            digits: m.digits,
+            period: m.period,
+            counter: m.counter,
+            icon: m.icon,
+            group: m.group,
+            notes: m.notes,
+            sort_order: m.sort_order,
+        }
+    }
+}
+
+/// An account typed by hand. Debug leaves out the secret.
+#[derive(Clone, uniffi::Record)]
+pub struct NewAccount {
+    /// The base32 secret.
+    pub secret: String,
+    /// Issuer.
+    pub issuer: Option<String>,
+    /// Account name.
+    pub name: String,
+    /// TOTP, HOTP or Steam.
+    pub kind: OtpType,
+    /// Code length (default 6).
+    pub digits: Option<u8>,
+    /// Seconds per code (default 30).
+    pub period: Option<u32>,
+    /// `SHA1` (default), `SHA256` or `SHA512`.
+    pub algorithm: Option<String>,
+    /// First HOTP counter (default 0).
+    pub counter: Option<u64>,
+}
+
+impl std::fmt::Debug for NewAccount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewAccount")
+            .field("issuer", &self.issuer)
+            .field("name", &self.name)
+            .field("kind", &self.kind)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TryFrom<NewAccount> for Account {
+    type Error = ApiError;
+
+    fn try_from(n: NewAccount) -> Result<Self, ApiError> {
+        let secret = Secret::from_base32(&n.secret)?;
+        let mut otp = match n.kind {
+            OtpType::Totp => OtpParams::totp(secret),
+            OtpType::Hotp => OtpParams::hotp(secret, n.counter.unwrap_or(0)),
+            OtpType::Steam => OtpParams::steam(secret),
+        };
+        if let Some(d) = n.digits {
+            otp.digits = Digits::new(d)?;
+        }
+        if let Some(p) = n.period {
+            otp.period = check_period(p)?;
+        }
+        if let Some(a) = &n.algorithm {
+            otp.algorithm = a.parse::<Algorithm>()?;
+        }
+        Ok(Account::new(n.issuer, n.name, otp, Provenance::Manual))
+    }
+}
+
+/// Changes to an account; `None` keeps a field, an empty string clears an
+/// optional one.
+#[derive(Debug, Clone, Default, uniffi::Record)]
+pub struct AccountChanges {
+    /// New name.
+    #[uniffi(default = None)]
+    pub name: Option<String>,
+    /// New issuer.
+    #[uniffi(default = None)]
+    pub issuer: Option<String>,
+    /// New icon.
+    #[uniffi(default = None)]
+    pub icon: Option<String>,
+    /// New group.
+    #[uniffi(default = None)]
+    pub group: Option<String>,
+    /// New notes.
+    #[uniffi(default = None)]
+    pub notes: Option<String>,
+    /// New position in the list.
+    #[uniffi(default = None)]
+    pub sort_order: Option<i64>,
+}
+
+fn clearable(v: Option<String>) -> Option<Option<String>> {
+    v.map(|s| Some(s).filter(|s| !s.is_empty()))
+}
+
+impl From<AccountChanges> for AccountUpdate {
+    fn from(c: AccountChanges) -> Self {
+        Self {
+            name: c.name,
+            issuer: clearable(c.issuer),
+            icon: clearable(c.icon),
+            group: clearable(c.group),
+            notes: clearable(c.notes),
+            sort_order: c.sort_order,
+        }
+    }
+}
+
+/// One account's current code (no code for HOTP: use `next_hotp`).
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct AccountCodeInfo {
+    /// Vault id.
+    pub id: i64,
+    /// Issuer.
+    pub issuer: Option<String>,
+    /// Account name.
+    pub name: String,
+    /// TOTP, HOTP or Steam.
+    pub kind: OtpType,
+    /// The code with `valid_for`, for time-based accounts.
+    pub code: Option<OtpCode>,
+}
+
+impl From<AccountCode> for AccountCodeInfo {
+    fn from(c: AccountCode) -> Self {
+        Self {
+            id: c.id,
+            issuer: c.issuer,
+            name: c.name,
+            kind: c.kind.into(),
+            code: c.code.map(OtpCode::from),
+        }
+    }
+}
+
+fn infos(list: Vec<StoredAccount>) -> Vec<AccountInfo> {
+    list.into_iter().map(AccountInfo::from).collect()
+}
+
+/// An open vault: `Vault.create(path, keys)` or `Vault.open(path, keys)`.
+/// Thread-safe; close it by dropping it (`use {}` in Kotlin).
+#[derive(uniffi::Object)]
+pub struct Vault {
+    pub(crate) inner: Arc<vault::Vault>,
+    clock: OffsetClock<SystemClock>,
+    gate: Mutex<Option<Arc<dyn BiometricGate>>>,
+}
+
+impl std::fmt::Debug for Vault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Vault").finish_non_exhaustive()
+    }
+}
+
+impl Vault {
+    fn wrap(inner: vault::Vault) -> Arc<Self> {
+        Arc::new(Self {
+            inner: Arc::new(inner),
+            clock: OffsetClock::new(SystemClock, 0),
+            gate: Mutex::new(None),
+        })
+    }
+
+    pub(crate) fn gate(&self) -> Option<Arc<dyn BiometricGate>> {
+        self.gate.lock().ok().and_then(|g| g.clone())
+    }
+}
+
+#[uniffi::export]
+impl Vault {
+    /// Creates a new vault file at `path`; `keys` wraps its data key.
+    #[uniffi::constructor]
+    pub fn create(path: String, keys: Arc<dyn KeyProvider>) -> Result<Arc<Self>, WatchwordError> {
+        Ok(Self::wrap(
+            vault::Vault::create(Path::new(&path), &ForeignKeys(keys)).map_err(ApiError::from)?,
+        ))
+    }
+
+    /// Opens the vault at `path`; a key that does not fit gives `WrongKey`.
+    #[uniffi::constructor]
+    pub fn open(path: String, keys: Arc<dyn KeyProvider>) -> Result<Arc<Self>, WatchwordError> {
+        Ok(Self::wrap(
+            vault::Vault::open(Path::new(&path), &ForeignKeys(keys)).map_err(ApiError::from)?,
+        ))
+    }
+
+    /// The gate asked before a secret is shown (and by `PushClient` before
+    /// an approval is sent).
+    pub fn set_biometric_gate(&self, gate: Option<Arc<dyn BiometricGate>>) {
+        if let Ok(mut g) = self.gate.lock() {
+            *g = gate;
+        }
+    }
+
+    /// Every account, in list order; `filter` matches issuer or name.
+    pub fn list(&self, filter: Option<String>) -> Result<Vec<AccountInfo>, WatchwordError> {
+        Ok(infos(
+            self.inner
+                .list_accounts(filter.as_deref())
+                .map_err(ApiError::from)?,
+        ))
+    }
+
+    /// Adds the account of an `otpauth://` link.
+    pub fn add_link(&self, link: String, force: bool) -> Result<AccountInfo, WatchwordError> {
+        Ok(self.add_fields_account(
+            Account::from_uri(
+                &watchword_core::otp::OtpAuthUri::parse(&link).map_err(ApiError::from)?,
+                Provenance::Manual,
+            ),
+            force,
+        )?)
+    }
+
+    /// Adds an account typed by hand.
+    pub fn add_fields(
+        &self,
+        account: NewAccount,
+        force: bool,
+    ) -> Result<AccountInfo, WatchwordError> {
+        Ok(self.add_fields_account(Account::try_from(account)?, force)?)
+    }
+
+    /// Adds whatever scanned or pasted text carries (a link, a Google
+    /// export batch); other kinds give their typed error
+    /// (`MicrosoftManaged`, ...).
+    pub fn add_from_text(
+        &self,
+        text: String,
+        force: bool,
+    ) -> Result<Vec<AccountInfo>, WatchwordError> {
+        Ok(infos(into_vault::add_text_to_vault(
+            &self.inner,
+            &text,
+            force,
+        )?))
+    }
+
+    /// Changes an account's metadata.
+    pub fn update(&self, id: i64, changes: AccountChanges) -> Result<AccountInfo, WatchwordError> {
+        Ok(self
+            .inner
+            .update_account(id, changes.into())
+            .map_err(ApiError::from)?
+            .into())
+    }
+
+    /// Deletes an account.
+    pub fn delete(&self, id: i64) -> Result<(), WatchwordError> {
+        Ok(self.inner.delete_account(id).map_err(ApiError::from)?)
+    }
+
+    /// Every account's code now (system clock plus the offset), in one
+    /// call, with `valid_for`.
+    pub fn codes(&self) -> Result<Vec<AccountCodeInfo>, WatchwordError> {
+        self.codes_at(self.clock.now_unix_ms())
+    }
+
+    /// Every account's code at `unix_ms`.
+    pub fn codes_at(&self, unix_ms: i64) -> Result<Vec<AccountCodeInfo>, WatchwordError> {
+        Ok(self
+            .inner
+            .codes_at(unix_ms, None)
+            .map_err(ApiError::from)?
+            .into_iter()
+            .map(AccountCodeInfo::from)
+            .collect())
+    }
+
+    /// Hands out the next HOTP code and advances the stored counter.
+    pub fn next_hotp(&self, id: i64) -> Result<OtpCode, WatchwordError> {
+        Ok(watchword_core::otp::Code::Counter(
+            self.inner.next_hotp_code(id).map_err(ApiError::from)?,
+        )
+        .into())
+    }
+
+    /// The account's `otpauth://` link, secret included: asks the
+    /// biometric gate first.
+    pub fn reveal_link(&self, id: i64) -> Result<String, WatchwordError> {
+        ask(self.gate().as_ref(), "show the secret")?;
+        // EXPOSE: the user confirmed; the link leaves for display/export.
+        Ok(self
+            .inner
+            .get_account(id)
+            .map_err(ApiError::from)?
+            .account
+            .to_uri()
+            .format()
+            .to_string())
+    }
+
+    /// Sets the correction added to the system clock for codes, ms.
+    pub fn set_clock_offset_ms(&self, offset_ms: i64) {
+        self.clock.set_offset_ms(offset_ms);
+    }
+
+    /// The current clock correction, ms.
+    pub fn clock_offset_ms(&self) -> i64 {
+        self.clock.offset_ms()
+    }
+}
+
+impl Vault {
+    fn add_fields_account(&self, account: Account, force: bool) -> Result<AccountInfo, ApiError> {
+        Ok(self.inner.add_account(account, force)?.into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_typed_account_never_prints_its_secret() {
+        let n = NewAccount {
+            secret: "JBSWY3DPEHPK3PXP".into(),
+            issuer: Some("ACME".into()),
+            name: "alice".into(),
+            kind: OtpType::Totp,
+            digits: None,
+            period: None,
+            algorithm: None,
+            counter: None,
+        };
+        let shown = format!("{n:?}");
+        assert!(
+            shown.contains("alice") && !shown.contains("JBSWY3DP"),
+            "{shown}"
+        );
+        assert!(Account::try_from(n).is_ok());
+    }
+}

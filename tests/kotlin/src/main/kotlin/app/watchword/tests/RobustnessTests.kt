@@ -1,0 +1,74 @@
+// Garbage into every entry point: each raises its typed exception and the
+// JVM keeps running; a panic in the core arrives as an exception.
+package app.watchword.tests
+
+import app.watchword.core.*
+import java.io.File
+
+class CountingLogger : Logger {
+    val lines = java.util.concurrent.CopyOnWriteArrayList<LogRecord>()
+    override fun log(record: LogRecord) {
+        lines += record
+    }
+}
+
+fun robustnessTests() {
+    Harness.test("garbage into the vault, QR, enrolment and push calls raises typed exceptions") {
+        Vault.create(tempVaultPath(), AesKeyProvider(KEK_A)).use { v ->
+            assertThrows<WatchwordException.InvalidLink> { v.addLink("https://example.org", false) }
+            assertThrows<WatchwordException.InvalidSecret> { v.addLink("otpauth://totp/x?secret=0189", false) }
+            assertThrows<WatchwordException.InvalidSecret> { v.addFields(NewAccount("!!", null, "x", OtpType.TOTP, null, null, null, null), false) }
+            assertThrows<WatchwordException.InvalidInput> { v.addFields(NewAccount(RFC_SHA1, null, "x", OtpType.TOTP, 42u, null, null, null), false) }
+            assertThrows<WatchwordException.Unsupported> { v.addFields(NewAccount(RFC_SHA1, null, "x", OtpType.TOTP, null, null, "MD5", null), false) }
+            assertThrows<WatchwordException.NotFound> { v.nextHotp(12345L) }
+            assertThrows<WatchwordException.NotFound> { v.update(999L, AccountChanges(name = "x")) }
+            assertThrows<WatchwordException.InvalidLink> { v.addFromText("otpauth-migration://offline?data=%%%", false) }
+            assertThrows<WatchwordException> { v.addFromText("x".repeat(100_000), false) }
+            assertEq(0, v.list(null).size, "nothing stored")
+            PushClient(v, null).use { push ->
+                assertEq(emptyList<Challenge>(), push.pending(), "no push accounts, nothing pending")
+                assertThrows<WatchwordException> { push.activate("12", "ftp://x", "k") }
+                assertThrows<WatchwordException> { push.activate("123456789", "http://127.0.0.1:1/v1/activate/x", "k") }
+                assertThrows<WatchwordException> { push.respond("nope", PushDecision.DENY, null) }
+                assertEq(null, push.state("nope"), "unknown state")
+            }
+        }
+        assertThrows<WatchwordException.InvalidImage> { decodeImage(byteArrayOf(1, 2, 3)) }
+        assertThrows<WatchwordException.InvalidFrame> { decodeLuma(ByteArray(10), 100u, 100u, 100u) }
+        assertThrows<WatchwordException.InvalidFrame> { decodeLuma(ByteArray(0), 0u, 0u, 0u) }
+        assertThrows<WatchwordException.InvalidFrame> { decodeLuma(ByteArray(16), UInt.MAX_VALUE, UInt.MAX_VALUE, UInt.MAX_VALUE) }
+        assertThrows<WatchwordException> { classify("otpauth://totp/x") }
+        assertThrows<WatchwordException> { Vault.open(File.createTempFile("ww-empty", ".db").path, AesKeyProvider(KEK_A)) }
+        // A throwing KeyProvider is a typed error, not a crash.
+        val broken = object : KeyProvider {
+            override fun wrap(dataKey: ByteArray): ByteArray = throw IllegalStateException("keystore gone")
+            override fun unwrap(wrapped: ByteArray): ByteArray = throw IllegalStateException("keystore gone")
+        }
+        assertThrows<WatchwordException.KeyUnavailable> { Vault.create(tempVaultPath(), broken) }
+    }
+
+    Harness.test("a panic in the core is an exception, and the library keeps working") {
+        val e = assertThrows<InternalException> { selfTestPanic("from Kotlin") }
+        check((e.message ?: "").contains("from Kotlin")) { "message: ${e.message}" }
+        assertEq("755224", codeForLink("otpauth://hotp/x?secret=$RFC_SHA1&counter=0", 0L).code, "still works")
+    }
+
+    Harness.test("logger: core log lines reach a Kotlin Logger, without secrets") {
+        val logger = CountingLogger()
+        setLogger(logger, LogLevel.DEBUG)
+        Vault.create(tempVaultPath(), AesKeyProvider(KEK_A)).use { v ->
+            v.addLink("otpauth://totp/ACME:alice?secret=$RFC_SHA1&issuer=ACME", false)
+            PushClient(v, null).use { push ->
+                // An unreachable server logs a warning through the core.
+                assertThrows<WatchwordException> { push.activate("123456789", "http://127.0.0.1:1/v1/activate/x", "k") }
+            }
+        }
+        setLogger(null, LogLevel.INFO)
+        check(logger.lines.any { it.target.startsWith("watchword_core::push") && it.level == LogLevel.DEBUG && it.message.contains("retrying") }) {
+            "no retry line forwarded: ${logger.lines}"
+        }
+        for (l in logger.lines) {
+            check(!l.message.contains(RFC_SHA1) && !l.message.contains("123456789")) { "secret logged: $l" }
+        }
+    }
+}

@@ -1,0 +1,125 @@
+// The vault from Kotlin: a Kotlin KeyProvider (AES-GCM under a key held
+// here, as a Keystore key would be), accounts, codes, reopening.
+package app.watchword.tests
+
+import app.watchword.core.*
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.async
+import kotlinx.coroutines.awaitAll
+import kotlinx.coroutines.coroutineScope
+import java.nio.file.Files
+import java.security.SecureRandom
+import javax.crypto.AEADBadTagException
+import javax.crypto.Cipher
+import javax.crypto.spec.GCMParameterSpec
+import javax.crypto.spec.SecretKeySpec
+
+/** Wraps the data key with AES-GCM under [kek], like a Keystore key. */
+class AesKeyProvider(private val kek: ByteArray) : KeyProvider {
+    var calls = 0
+    override fun wrap(dataKey: ByteArray): ByteArray {
+        calls++
+        val iv = ByteArray(12).also { SecureRandom().nextBytes(it) }
+        val c = Cipher.getInstance("AES/GCM/NoPadding")
+        c.init(Cipher.ENCRYPT_MODE, SecretKeySpec(kek, "AES"), GCMParameterSpec(128, iv))
+        return iv + c.doFinal(dataKey)
+    }
+
+    override fun unwrap(wrapped: ByteArray): ByteArray {
+        calls++
+        if (wrapped.size < 28) throw ShellException.Unavailable("short blob")
+        val c = Cipher.getInstance("AES/GCM/NoPadding")
+        c.init(Cipher.DECRYPT_MODE, SecretKeySpec(kek, "AES"), GCMParameterSpec(128, wrapped, 0, 12))
+        try {
+            return c.doFinal(wrapped, 12, wrapped.size - 12)
+        } catch (e: AEADBadTagException) {
+            throw ShellException.WrongKey()
+        }
+    }
+}
+
+class Gate(var answer: Boolean) : BiometricGate {
+    val reasons = mutableListOf<String>()
+    override fun confirm(reason: String): Boolean {
+        reasons += reason
+        return answer
+    }
+}
+
+fun tempVaultPath(): String = Files.createTempDirectory("ww-kt").resolve("vault.db").toString()
+
+val KEK_A = ByteArray(32) { it.toByte() }
+val KEK_B = ByteArray(32) { (it + 1).toByte() }
+
+fun vaultTests() {
+    Harness.test("vault: create with a Kotlin KeyProvider, add links, RFC 6238 codes") {
+        val keys = AesKeyProvider(KEK_A)
+        val path = tempVaultPath()
+        Vault.create(path, keys).use { v ->
+            check(keys.calls >= 2) { "provider not used: ${keys.calls}" }
+            val a = v.addLink("otpauth://totp/ACME:alice?secret=$RFC_SHA1&issuer=ACME&digits=8", false)
+            assertEq("alice", a.name, "name")
+            assertEq("ACME", a.issuer, "issuer")
+            assertEq(OtpType.TOTP, a.kind, "kind")
+            v.addLink("otpauth://totp/SHA256:bob?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZA&algorithm=SHA256&digits=8", false)
+            v.addLink("otpauth://hotp/H:carol?secret=$RFC_SHA1&counter=0", false)
+            val codes = v.codesAt(59_000L).associateBy { it.name }
+            assertEq("94287082", codes["alice"]?.code?.code, "alice @59")
+            assertEq(1u, codes["alice"]?.code?.validFor, "valid_for")
+            assertEq("46119246", codes["bob"]?.code?.code, "bob SHA256 @59")
+            assertEq(null, codes["carol"]?.code, "HOTP has no code in the list")
+            assertEq("07081804", v.codesAt(1111111109_000L).first { it.name == "alice" }.code?.code, "alice @1111111109")
+            val carol = v.list("carol").single()
+            assertEq("755224", v.nextHotp(carol.id).code, "HOTP 0")
+            assertEq("287082", v.nextHotp(carol.id).code, "HOTP 1")
+            assertEq(3, v.codes().size, "codes() lists all")
+            assertThrows<WatchwordException.Duplicate> { v.addLink("otpauth://totp/ACME:alice?secret=$RFC_SHA1&issuer=ACME&digits=8", false) }
+            val renamed = v.update(a.id, AccountChanges(name = "alice2", group = "work"))
+            assertEq("alice2", renamed.name, "renamed")
+            assertEq("work", renamed.group, "group")
+            val typed = v.addFields(NewAccount(RFC_SHA1, "Typed", "dave", OtpType.STEAM, null, null, null, null), false)
+            assertEq(OtpType.STEAM, typed.kind, "steam")
+            v.delete(typed.id)
+            assertThrows<WatchwordException.NotFound> { v.delete(typed.id) }
+            v.setClockOffsetMs(-30_000L)
+            assertEq(-30_000L, v.clockOffsetMs(), "offset")
+        }
+        // Reopen: the right key works and sees the accounts; a wrong key is WrongKey.
+        Vault.open(path, AesKeyProvider(KEK_A)).use { v ->
+            assertEq(listOf("alice2", "bob", "carol"), v.list(null).map { it.name }.sorted(), "after reopen")
+            assertEq(2uL, v.list("carol").single().counter, "HOTP counter persisted")
+        }
+        assertThrows<WatchwordException.WrongKey> { Vault.open(path, AesKeyProvider(KEK_B)) }
+        assertThrows<WatchwordException.VaultExists> { Vault.create(path, AesKeyProvider(KEK_A)) }
+        assertThrows<WatchwordException.VaultMissing> { Vault.open(path + ".nope", AesKeyProvider(KEK_A)) }
+    }
+
+    Harness.test("vault: the biometric gate guards showing a secret") {
+        Vault.create(tempVaultPath(), AesKeyProvider(KEK_A)).use { v ->
+            val a = v.addLink("otpauth://totp/ACME:alice?secret=$RFC_SHA1&issuer=ACME", false)
+            val gate = Gate(false)
+            v.setBiometricGate(gate)
+            assertThrows<WatchwordException.Cancelled> { v.revealLink(a.id) }
+            gate.answer = true
+            check(v.revealLink(a.id).contains("secret=$RFC_SHA1")) { "link without secret" }
+            assertEq(2, gate.reasons.size, "gate asked twice")
+        }
+    }
+
+    Harness.test("vault: 100 coroutines ask for all codes at once") {
+        Vault.create(tempVaultPath(), AesKeyProvider(KEK_A)).use { v ->
+            v.addLink("otpauth://totp/ACME:alice?secret=$RFC_SHA1&digits=8", false)
+            v.addLink("otpauth://totp/ACME:bob?secret=JBSWY3DPEHPK3PXP", false)
+            coroutineScope {
+                val all = (0 until 100).map { i ->
+                    async(Dispatchers.Default) { v.codesAt(59_000L + i % 2 * 1_111_111_050_000L) }
+                }.awaitAll()
+                all.forEachIndexed { i, codes ->
+                    val alice = codes.first { it.name == "alice" }.code?.code
+                    assertEq(if (i % 2 == 0) "94287082" else "07081804", alice, "coroutine $i")
+                    assertEq(2, codes.size, "coroutine $i size")
+                }
+            }
+        }
+    }
+}
