@@ -17,17 +17,22 @@ pub struct TimeStep {
 /// Computes the TOTP counter for a time, period and T0 (all integer, so
 /// times beyond 2^32 periods and far-future dates are exact).
 pub fn time_step(unix_ms: i64, period_secs: u32, t0_secs: i64) -> Result<TimeStep, OtpError> {
-    let period_ms = i128::from(period_secs) * 1000;
+    // i64 milliseconds cover ±292 million years; i128 division would cost
+    // as much as the code's formatting on this hot path.
+    let period_ms = i64::from(period_secs) * 1000;
     if period_ms == 0 {
         return Err(OtpError::InvalidPeriod("0".to_owned()));
     }
-    let since = i128::from(unix_ms) - i128::from(t0_secs) * 1000;
+    let since = t0_secs
+        .checked_mul(1000)
+        .and_then(|t0_ms| unix_ms.checked_sub(t0_ms))
+        .ok_or(OtpError::TimeBeforeEpoch)?;
+    let counter = u64::try_from(since / period_ms).map_err(|_| OtpError::TimeBeforeEpoch)?;
     if since < 0 {
         return Err(OtpError::TimeBeforeEpoch);
     }
-    let counter = u64::try_from(since / period_ms).map_err(|_| OtpError::TimeBeforeEpoch)?;
-    let into = since % period_ms;
-    let remaining_ms = u64::try_from(period_ms - into).map_err(|_| OtpError::TimeBeforeEpoch)?;
+    let remaining_ms =
+        u64::try_from(period_ms - since % period_ms).map_err(|_| OtpError::TimeBeforeEpoch)?;
     Ok(TimeStep {
         counter,
         remaining_ms,
