@@ -27,10 +27,10 @@ pub fn time_step(unix_ms: i64, period_secs: u32, t0_secs: i64) -> Result<TimeSte
         .checked_mul(1000)
         .and_then(|t0_ms| unix_ms.checked_sub(t0_ms))
         .ok_or(OtpError::TimeBeforeEpoch)?;
-    let counter = u64::try_from(since / period_ms).map_err(|_| OtpError::TimeBeforeEpoch)?;
     if since < 0 {
         return Err(OtpError::TimeBeforeEpoch);
     }
+    let counter = u64::try_from(since / period_ms).map_err(|_| OtpError::TimeBeforeEpoch)?;
     let remaining_ms =
         u64::try_from(period_ms - since % period_ms).map_err(|_| OtpError::TimeBeforeEpoch)?;
     Ok(TimeStep {
