@@ -1,8 +1,7 @@
-//! The HMAC hash an account uses, and the one place HMAC is computed.
+//! The HMAC hash an account uses (the HMAC itself is in `keyed_hmac`).
 
 use std::{fmt, str::FromStr};
 
-use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 
 use super::OtpError;
@@ -27,33 +26,6 @@ impl Algorithm {
             Algorithm::Sha1 => "SHA1",
             Algorithm::Sha256 => "SHA256",
             Algorithm::Sha512 => "SHA512",
-        }
-    }
-
-    /// Computes HMAC(key, message) and hands the tag to `f`.
-    ///
-    /// The tag stays on the stack and is dropped right after `f`; callers
-    /// only ever need the 31-bit truncation of it.
-    pub(crate) fn with_hmac<R>(self, key: &[u8], message: &[u8], f: impl FnOnce(&[u8]) -> R) -> R {
-        // `new_from_slice` accepts keys of any length for HMAC, so the error
-        // branch is unreachable; fall back to an empty tag rather than panic.
-        fn run<M: Mac + hmac::digest::KeyInit, R>(
-            key: &[u8],
-            message: &[u8],
-            f: impl FnOnce(&[u8]) -> R,
-        ) -> R {
-            match <M as Mac>::new_from_slice(key) {
-                Ok(mut mac) => {
-                    mac.update(message);
-                    f(&mac.finalize().into_bytes())
-                }
-                Err(_) => f(&[]),
-            }
-        }
-        match self {
-            Algorithm::Sha1 => run::<Hmac<sha1::Sha1>, R>(key, message, f),
-            Algorithm::Sha256 => run::<Hmac<sha2::Sha256>, R>(key, message, f),
-            Algorithm::Sha512 => run::<Hmac<sha2::Sha512>, R>(key, message, f),
         }
     }
 }
@@ -101,16 +73,5 @@ mod tests {
             Err(OtpError::UnsupportedAlgorithm(_))
         ));
         assert!("SHA384".parse::<Algorithm>().is_err());
-    }
-
-    #[test]
-    fn tag_lengths() {
-        for (a, n) in [
-            (Algorithm::Sha1, 20),
-            (Algorithm::Sha256, 32),
-            (Algorithm::Sha512, 64),
-        ] {
-            assert_eq!(a.with_hmac(b"key", b"msg", |t| t.len()), n);
-        }
     }
 }

@@ -1,6 +1,6 @@
 //! HOTP, RFC 4226: HMAC over a 64-bit counter, dynamically truncated.
 
-use super::{Algorithm, Digits, Secret};
+use super::{Algorithm, Digits, Secret, keyed_hmac::KeyedHmac};
 
 /// Dynamic truncation (RFC 4226 section 5.3): 31 bits taken at the offset
 /// named by the low nibble of the tag's last byte.
@@ -18,7 +18,7 @@ pub(crate) fn truncate(tag: &[u8]) -> u32 {
 /// The 31-bit value HOTP derives from a key and counter, before it is
 /// turned into digits (or Steam characters).
 pub fn hotp_value(secret: &Secret, algorithm: Algorithm, counter: u64) -> u32 {
-    algorithm.with_hmac(secret.expose(), &counter.to_be_bytes(), truncate)
+    KeyedHmac::new(algorithm, secret.expose()).with_counter_tag(counter, truncate)
 }
 
 /// The HOTP code for `counter`, `digits` long with leading zeros.

@@ -4,6 +4,8 @@
 //! - [`algorithm`]: the HMAC hash ([`Algorithm`]).
 //! - [`hotp`], [`totp`], [`steam`]: the three generators.
 //! - [`params`]: everything needed to make a code ([`OtpParams`]).
+//! - [`generator`]: an account's key absorbed once, for many codes ([`CodeGenerator`]).
+//! - [`keyed_hmac`]: the HMAC with precomputed key blocks ([`KeyedHmac`]).
 //! - [`code`]: a code with its validity ([`Code`]).
 //! - [`clock`]: injectable time with a learned offset ([`Clock`]).
 //! - [`uri`]: `otpauth://` links ([`OtpAuthUri`]).
@@ -13,7 +15,9 @@ pub mod algorithm;
 pub mod clock;
 pub mod code;
 pub mod error;
+pub mod generator;
 pub mod hotp;
+pub mod keyed_hmac;
 pub mod params;
 pub mod secret;
 pub mod steam;
@@ -24,6 +28,8 @@ pub use algorithm::Algorithm;
 pub use clock::{Clock, FixedClock, OffsetClock, SystemClock};
 pub use code::{Code, CounterCode, TimedCode};
 pub use error::OtpError;
+pub use generator::CodeGenerator;
+pub use keyed_hmac::KeyedHmac;
 pub use params::{Digits, OtpKind, OtpParams};
 pub use secret::Secret;
 pub use uri::OtpAuthUri;

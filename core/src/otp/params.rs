@@ -2,10 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{
-    Algorithm, Clock, Code, CounterCode, OtpError, Secret, TimedCode, hotp::hotp_value,
-    steam::steam_code, totp::time_step,
-};
+use super::{Algorithm, Clock, Code, CodeGenerator, OtpError, Secret};
 
 /// Longest accepted period: one day. Anything longer is a typo or an attack
 /// on the countdown, not a real account.
@@ -158,41 +155,24 @@ impl OtpParams {
         Ok(())
     }
 
-    /// The code at `unix_ms` (TOTP/Steam) or for the stored counter (HOTP).
+    /// The generator of this account's codes: the key absorbed once, for
+    /// screens that ask for many codes.
+    pub fn generator(&self) -> CodeGenerator {
+        CodeGenerator::new(self)
+    }
+
+    /// The code at `unix_ms` (TOTP/Steam, with its validity and the next
+    /// code) or for the stored counter (HOTP).
     ///
     /// HOTP does not advance the counter here: the vault commits the
     /// increment before it hands a code out, so a crash never reuses one.
     pub fn code_at(&self, unix_ms: i64) -> Result<Code, OtpError> {
-        match self.kind {
-            OtpKind::Hotp => Ok(Code::Counter(CounterCode {
-                code: self.code_for_counter(self.counter),
-                counter: self.counter,
-            })),
-            OtpKind::Totp | OtpKind::Steam => {
-                let period = check_period(self.period)?;
-                let step = time_step(unix_ms, period, self.t0)?;
-                let remaining_ms = step.remaining_ms;
-                Ok(Code::Timed(TimedCode {
-                    code: self.code_for_counter(step.counter),
-                    next_code: self.code_for_counter(step.counter.saturating_add(1)),
-                    valid_for: u32::try_from(remaining_ms.div_ceil(1000)).unwrap_or(period),
-                    valid_for_ms: remaining_ms,
-                    period,
-                }))
-            }
-        }
+        self.generator().code_at(unix_ms)
     }
 
-    /// Just the code at `unix_ms` (no validity, no next code): the cheapest
-    /// call, for lists that redraw every second.
+    /// Just the code at `unix_ms` (no validity, no next code).
     pub fn code_string_at(&self, unix_ms: i64) -> Result<String, OtpError> {
-        match self.kind {
-            OtpKind::Hotp => Ok(self.code_for_counter(self.counter)),
-            OtpKind::Totp | OtpKind::Steam => {
-                let step = time_step(unix_ms, check_period(self.period)?, self.t0)?;
-                Ok(self.code_for_counter(step.counter))
-            }
-        }
+        self.generator().code_string_at(unix_ms)
     }
 
     /// The code now, by `clock`.
@@ -202,17 +182,14 @@ impl OtpParams {
 
     /// The code for an explicit counter (HOTP counter or TOTP time step).
     pub fn code_for_counter(&self, counter: u64) -> String {
-        let value = hotp_value(&self.secret, self.algorithm, counter);
-        match self.kind {
-            OtpKind::Steam => steam_code(value),
-            OtpKind::Totp | OtpKind::Hotp => self.digits.format(value),
-        }
+        self.generator().code_for_counter(counter)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::otp::CounterCode;
 
     fn rfc_secret() -> Secret {
         Secret::from_bytes(b"12345678901234567890".to_vec()).unwrap()
