@@ -59,3 +59,23 @@ fi
 # --- push approvals (issue 6) ---------------------------------------------
 step "push demo (server, phone and relying party over loopback)"
 cargo run --quiet --locked -p watchword-cli -- demo --yes
+
+# --- iOS shell (issue 10) ---------------------------------------------------
+# No Swift toolchain or Xcode here: every Swift file under ios/ (recursively)
+# is parsed with tree-sitter-swift, and ios/project.yml (XcodeGen) is checked:
+# valid YAML, source paths that exist, the Info.plist keys and entitlements
+# the app and its Notification Service Extension need. Then the negative
+# control: a copy of ios/ with one broken Swift file must fail the check.
+step "iOS shell: Swift syntax (tree-sitter-swift) and the XcodeGen spec"
+cargo run -q --locked -p swift-check -- ios
+cargo run -q --locked -p swift-check -- --xcodegen ios/project.yml
+ios_broken=$(mktemp -d)
+cp -R ios "$ios_broken/ios"
+printf 'struct Broken {\n    func f( {\n}\n' > "$ios_broken/ios/Watchword/Screens/Broken.swift"
+if cargo run -q --locked -p swift-check -- "$ios_broken/ios" 2>/dev/null; then
+  echo "negative control failed: a broken Swift file under ios/ passed the check" >&2
+  exit 1
+fi
+rm -rf "$ios_broken"
+echo "negative control: a broken Swift file under ios/ fails the check, as it should"
+# --- end iOS shell -----------------------------------------------------------

@@ -1,6 +1,7 @@
 //! `swift-check FILE_OR_DIR...`: parses every `.swift` file, prints each
 //! syntax error as `path:line:column: what`, and exits 1 if there was any.
 //! `swift-check --api FILE` prints the public API of one file instead.
+//! `swift-check --xcodegen SPEC` checks an XcodeGen spec (`ios/project.yml`).
 
 use std::{path::Path, process::ExitCode};
 
@@ -27,14 +28,24 @@ fn main() -> ExitCode {
             }
         };
     }
+    if args.first().map(String::as_str) == Some("--xcodegen") {
+        let Some(spec) = args.get(1) else {
+            eprintln!("usage: swift-check --xcodegen SPEC");
+            return ExitCode::from(2);
+        };
+        return check_xcodegen(Path::new(spec));
+    }
     if args.is_empty() {
-        eprintln!("usage: swift-check FILE_OR_DIR... | --api FILE");
+        eprintln!("usage: swift-check FILE_OR_DIR... | --api FILE | --xcodegen SPEC");
         return ExitCode::from(2);
     }
-    let mut files = Vec::new();
-    for a in &args {
-        collect(Path::new(a), &mut files);
-    }
+    let files = match swift_check::swift_files(&args) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("swift-check: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let mut bad = 0;
     for f in &files {
         let result = std::fs::read_to_string(f)
@@ -66,19 +77,31 @@ fn main() -> ExitCode {
     }
 }
 
-fn collect(path: &Path, out: &mut Vec<std::path::PathBuf>) {
-    if path.is_dir() {
-        let mut entries: Vec<_> = std::fs::read_dir(path)
-            .into_iter()
-            .flatten()
-            .flatten()
-            .map(|e| e.path())
-            .collect();
-        entries.sort();
-        for p in entries {
-            collect(&p, out);
+fn check_xcodegen(spec: &Path) -> ExitCode {
+    let text = match std::fs::read_to_string(spec) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("{}: {e}", spec.display());
+            return ExitCode::FAILURE;
         }
-    } else if path.extension().is_some_and(|e| e == "swift") {
-        out.push(path.to_path_buf());
+    };
+    let base = spec.parent().unwrap_or(Path::new("."));
+    let problems = swift_check::xcodegen::check_spec(&text, base);
+    for p in &problems {
+        eprintln!("{}: {p}", spec.display());
+    }
+    println!(
+        "swift-check: {} {}",
+        spec.display(),
+        if problems.is_empty() {
+            "is a valid XcodeGen spec".to_owned()
+        } else {
+            format!("has {} problem(s)", problems.len())
+        }
+    );
+    if problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }
