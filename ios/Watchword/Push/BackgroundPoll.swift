@@ -17,7 +17,7 @@ enum BackgroundPoll {
                 task.setTaskCompleted(success: false)
                 return
             }
-            handle(refresh)
+            BackgroundPoll.handle(refresh)
         }
     }
 
@@ -29,9 +29,9 @@ enum BackgroundPoll {
     }
 
     private static func handle(_ task: BGAppRefreshTask) {
-        schedule()
+        BackgroundPoll.schedule()
         let work = Task { @MainActor in
-            task.setTaskCompleted(success: await pollOnce())
+            task.setTaskCompleted(success: await BackgroundPoll.pollOnce())
         }
         task.expirationHandler = { work.cancel() }
     }
