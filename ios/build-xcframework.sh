@@ -53,7 +53,7 @@ lipo -create \
 # library carries it like the shared one does.
 rm -rf "$out"
 mkdir -p "$out/include"
-cargo run --release --locked -q -p uniffi-bindgen -- generate --config uniffi.toml \
+cargo run "${flag[@]}" --locked -q -p uniffi-bindgen -- generate --config uniffi.toml \
   -l swift --no-format -o "$out" "target/$device/$profile/$lib"
 mv "$out/WatchwordCoreFFI.h" "$out/include/"
 # An XCFramework's headers directory needs the module map under this name.
