@@ -22,6 +22,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 profile=release
+# ${flag[@]+...} below: macOS ships bash 3.2, where an empty array trips `set -u`.
 flag=(--release)
 if [ "${1:-}" = "--debug" ]; then profile=debug; flag=(); fi
 
@@ -36,7 +37,7 @@ rustup target add "$device" "${simulators[@]}"
 # The oldest iOS the app supports (project.yml deploymentTarget).
 export IPHONEOS_DEPLOYMENT_TARGET=17.0
 for target in "$device" "${simulators[@]}"; do
-  cargo build "${flag[@]}" --locked -p watchword-ffi --lib --target "$target"
+  cargo build ${flag[@]+"${flag[@]}"} --locked -p watchword-ffi --lib --target "$target"
 done
 
 lib=libwatchword_ffi.a
@@ -53,7 +54,7 @@ lipo -create \
 # library carries it like the shared one does.
 rm -rf "$out"
 mkdir -p "$out/include"
-cargo run "${flag[@]}" --locked -q -p uniffi-bindgen -- generate --config uniffi.toml \
+cargo run ${flag[@]+"${flag[@]}"} --locked -q -p uniffi-bindgen -- generate --config uniffi.toml \
   -l swift --no-format -o "$out" "target/$device/$profile/$lib"
 mv "$out/WatchwordCoreFFI.h" "$out/include/"
 # An XCFramework's headers directory needs the module map under this name.
