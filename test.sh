@@ -59,3 +59,32 @@ fi
 # --- push approvals (issue 6) ---------------------------------------------
 step "push demo (server, phone and relying party over loopback)"
 cargo run --quiet --locked -p watchword-cli -- demo --yes
+
+# --- iOS shell (issue 10) ---------------------------------------------------
+# No Swift toolchain or Xcode here, so the app is not compiled. Checked:
+# every Swift file under ios/ (recursively) parses with tree-sitter-swift;
+# its calls into the core fit the generated API (names and argument labels;
+# not types); ios/project.yml (XcodeGen) is valid YAML naming sources that
+# exist, with the Info.plist keys and entitlements the app and its
+# Notification Service Extension need. Negative controls: a copy of ios/
+# with one broken Swift file, and one with a wrong argument label, must fail.
+step "iOS shell: Swift syntax, calls into the core, XcodeGen spec"
+cargo run -q --locked -p swift-check -- ios
+cargo run -q --locked -p swift-check -- --uses target/bindings/swift/WatchwordCore.swift ios
+cargo run -q --locked -p swift-check -- --xcodegen ios/project.yml
+ios_copy=$(mktemp -d)
+cp -R ios "$ios_copy/ios"
+printf 'struct Broken {\n    func f( {\n}\n' > "$ios_copy/ios/Watchword/Screens/Broken.swift"
+if cargo run -q --locked -p swift-check -- "$ios_copy/ios" 2>/dev/null; then
+  echo "negative control failed: a broken Swift file under ios/ passed the check" >&2
+  exit 1
+fi
+rm "$ios_copy/ios/Watchword/Screens/Broken.swift"
+sed -i 's/rowStride: UInt32(rowStride)/stride: UInt32(rowStride)/' "$ios_copy/ios/Watchword/Camera/CameraScanner.swift"
+if cargo run -q --locked -p swift-check -- --uses target/bindings/swift/WatchwordCore.swift "$ios_copy/ios" 2>/dev/null; then
+  echo "negative control failed: a call with a wrong label passed the API check" >&2
+  exit 1
+fi
+rm -rf "$ios_copy"
+echo "negative controls: a broken Swift file and a wrong label under ios/ fail the checks, as they should"
+# --- end iOS shell -----------------------------------------------------------

@@ -4,6 +4,15 @@
 //! `ERROR` or `MISSING` node with its line and column. [`public_api`] lists
 //! the public declarations of the generated bindings, one per line, so that
 //! an API change is a visible diff against `bindings/api/WatchwordCore.swift.txt`.
+//! [`swift_files`] finds the files to check (recursively); [`xcodegen`]
+//! checks the iOS shell's XcodeGen spec; [`api_use`] checks the shell's
+//! calls against the generated API.
+
+pub mod api_use;
+mod files;
+pub mod xcodegen;
+
+pub use files::swift_files;
 
 use tree_sitter::{Node, Parser};
 

@@ -1,6 +1,10 @@
 //! `swift-check FILE_OR_DIR...`: parses every `.swift` file, prints each
 //! syntax error as `path:line:column: what`, and exits 1 if there was any.
 //! `swift-check --api FILE` prints the public API of one file instead.
+//! `swift-check --xcodegen SPEC` checks an XcodeGen spec (`ios/project.yml`).
+//! `swift-check --uses API DIR...` checks that the Swift under DIR calls the
+//! API (the generated `WatchwordCore.swift`, or its `--api` listing) with
+//! names and argument labels it declares.
 
 use std::{path::Path, process::ExitCode};
 
@@ -27,14 +31,33 @@ fn main() -> ExitCode {
             }
         };
     }
+    if args.first().map(String::as_str) == Some("--xcodegen") {
+        let Some(spec) = args.get(1) else {
+            eprintln!("usage: swift-check --xcodegen SPEC");
+            return ExitCode::from(2);
+        };
+        return check_xcodegen(Path::new(spec));
+    }
+    if args.first().map(String::as_str) == Some("--uses") {
+        let (Some(api), Some(_)) = (args.get(1), args.get(2)) else {
+            eprintln!("usage: swift-check --uses API DIR...");
+            return ExitCode::from(2);
+        };
+        return check_uses(Path::new(api), &args[2..]);
+    }
     if args.is_empty() {
-        eprintln!("usage: swift-check FILE_OR_DIR... | --api FILE");
+        eprintln!(
+            "usage: swift-check FILE_OR_DIR... | --api FILE | --xcodegen SPEC | --uses API DIR..."
+        );
         return ExitCode::from(2);
     }
-    let mut files = Vec::new();
-    for a in &args {
-        collect(Path::new(a), &mut files);
-    }
+    let files = match swift_check::swift_files(&args) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("swift-check: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let mut bad = 0;
     for f in &files {
         let result = std::fs::read_to_string(f)
@@ -66,19 +89,82 @@ fn main() -> ExitCode {
     }
 }
 
-fn collect(path: &Path, out: &mut Vec<std::path::PathBuf>) {
-    if path.is_dir() {
-        let mut entries: Vec<_> = std::fs::read_dir(path)
-            .into_iter()
-            .flatten()
-            .flatten()
-            .map(|e| e.path())
-            .collect();
-        entries.sort();
-        for p in entries {
-            collect(&p, out);
+fn check_uses(api_file: &Path, dirs: &[String]) -> ExitCode {
+    let listing = std::fs::read_to_string(api_file)
+        .map_err(|e| format!("{}: {e}", api_file.display()))
+        .and_then(|text| {
+            if api_file.extension().is_some_and(|e| e == "swift") {
+                swift_check::public_api(&text)
+            } else {
+                Ok(text.lines().map(str::to_owned).collect())
+            }
+        });
+    let result = listing.and_then(|listing| {
+        let api = swift_check::api_use::Api::from_listing(&listing);
+        let files = swift_check::swift_files(dirs)?;
+        let sources = files
+            .iter()
+            .map(|f| std::fs::read_to_string(f).map_err(|e| format!("{}: {e}", f.display())))
+            .collect::<Result<Vec<_>, _>>()?;
+        let own = swift_check::api_use::declared_functions(&sources)?;
+        let (mut calls, mut bad) = (0, 0);
+        for (file, source) in files.iter().zip(&sources) {
+            let uses = swift_check::api_use::check_uses(&api, &own, source)?;
+            calls += uses.calls;
+            for m in uses.misuses {
+                bad += 1;
+                eprintln!("{}:{}:{}: {}", file.display(), m.line, m.column, m.what);
+            }
         }
-    } else if path.extension().is_some_and(|e| e == "swift") {
-        out.push(path.to_path_buf());
+        Ok((files.len(), calls, bad))
+    });
+    match result {
+        Ok((files, calls, 0)) if calls > 0 => {
+            println!(
+                "swift-check: {calls} call(s) into the API in {files} file(s) fit its declarations"
+            );
+            ExitCode::SUCCESS
+        }
+        Ok((_, _, 0)) => {
+            eprintln!("swift-check: no call into the API found: wrong API file or directory?");
+            ExitCode::FAILURE
+        }
+        Ok((_, _, bad)) => {
+            println!("swift-check: {bad} call(s) do not fit the API");
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("swift-check: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn check_xcodegen(spec: &Path) -> ExitCode {
+    let text = match std::fs::read_to_string(spec) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("{}: {e}", spec.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    let base = spec.parent().unwrap_or(Path::new("."));
+    let problems = swift_check::xcodegen::check_spec(&text, base);
+    for p in &problems {
+        eprintln!("{}: {p}", spec.display());
+    }
+    println!(
+        "swift-check: {} {}",
+        spec.display(),
+        if problems.is_empty() {
+            "is a valid XcodeGen spec".to_owned()
+        } else {
+            format!("has {} problem(s)", problems.len())
+        }
+    );
+    if problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }

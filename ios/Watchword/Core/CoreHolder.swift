@@ -1,0 +1,43 @@
+import Foundation
+import WatchwordCore
+
+/// Opens the vault once per process (creating it on first launch) in the
+/// shared app group container, with the Keychain key provider and the
+/// biometric gate, and keeps the `Vault` and `PushClient` every screen uses.
+/// It holds no state of its own besides these two objects.
+@MainActor
+final class CoreHolder: ObservableObject {
+    /// The one holder of the app process.
+    static let shared = CoreHolder()
+
+    /// The open vault, once `start()` succeeded.
+    @Published private(set) var vault: Vault?
+    /// Push approvals over the vault's push accounts.
+    @Published private(set) var push: PushClient?
+    /// Why the vault could not be opened (the core's or the Keychain's text).
+    @Published private(set) var failure: String?
+
+    /// Opens (or creates) the vault; does nothing once it is open. Called at
+    /// launch and again when the app returns to the foreground, so a vault
+    /// that was locked (device locked during a background launch) opens later.
+    func start() {
+        guard vault == nil else { return }
+        do {
+            setLogger(logger: CoreLogForwarder(), level: .info)
+            let path = try SharedContainer.vaultPath()
+            let keys = KeychainKeyProvider()
+            let vault: Vault
+            do {
+                vault = try Vault.open(path: path, keys: keys)
+            } catch WatchwordError.VaultMissing(message: _) {
+                vault = try Vault.create(path: path, keys: keys)
+            }
+            vault.setBiometricGate(gate: LocalAuthenticationGate())
+            push = try PushClient(vault: vault, tokens: ApnsTokenSource())
+            self.vault = vault
+            failure = nil
+        } catch {
+            failure = error.localizedDescription
+        }
+    }
+}

@@ -1,0 +1,101 @@
+import SwiftUI
+import UIKit
+import WatchwordCore
+
+/// The accounts with their current codes. The list is asked from the core
+/// again every second (`Vault.codes()`), so each code, its seconds left
+/// (`validFor`) and its successor come from the core; the view only shows
+/// them. HOTP codes are made on demand (`Vault.nextHotp`).
+struct AccountsView: View {
+    @EnvironmentObject private var core: CoreHolder
+    /// HOTP codes the user asked for, by account id.
+    @State private var hotpCodes: [Int64: OtpCode] = [:]
+    @State private var failure: String?
+
+    var body: some View {
+        NavigationStack {
+            TimelineView(.periodic(from: .now, by: 1)) { _ in
+                List {
+                    ForEach(codes(), id: \.id) { account in
+                        AccountRow(
+                            account: account,
+                            hotp: hotpCodes[account.id],
+                            nextHotp: { nextHotp(account.id) })
+                    }
+                    if let failure = failure {
+                        Text(failure).foregroundStyle(.red)
+                    }
+                }
+                .overlay {
+                    if core.vault != nil, codes().isEmpty {
+                        Text("No accounts yet. Add one from the Add tab.")
+                            .foregroundStyle(.secondary)
+                    }
+                }
+            }
+            .navigationTitle("Codes")
+        }
+    }
+
+    /// This second's codes from the core.
+    private func codes() -> [AccountCodeInfo] {
+        guard let vault = core.vault else { return [] }
+        do {
+            return try vault.codes()
+        } catch {
+            return []
+        }
+    }
+
+    private func nextHotp(_ id: Int64) {
+        guard let vault = core.vault else { return }
+        do {
+            hotpCodes[id] = try vault.nextHotp(id: id)
+            failure = nil
+        } catch {
+            failure = error.localizedDescription
+        }
+    }
+}
+
+/// One account: issuer and name, the code (tap to copy), and for time-based
+/// codes the seconds left and the next code, as the core gave them.
+private struct AccountRow: View {
+    let account: AccountCodeInfo
+    let hotp: OtpCode?
+    let nextHotp: () -> Void
+
+    var body: some View {
+        HStack {
+            VStack(alignment: .leading) {
+                Text(account.issuer ?? account.name).font(.headline)
+                if account.issuer != nil {
+                    Text(account.name).font(.subheadline).foregroundStyle(.secondary)
+                }
+                if let code = account.code ?? hotp {
+                    Text(code.code)
+                        .font(.system(.title, design: .monospaced))
+                        .onTapGesture { copy(code.code) }
+                } else {
+                    Button("Show next code", action: nextHotp)
+                }
+            }
+            Spacer()
+            if let code = account.code, let validFor = code.validFor {
+                VStack(alignment: .trailing) {
+                    Text("\(validFor) s").monospacedDigit()
+                    if let next = code.nextCode {
+                        Text("next \(next)").font(.caption).foregroundStyle(.secondary)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Copies a code for this device only, gone after a minute.
+    private func copy(_ code: String) {
+        UIPasteboard.general.setItems(
+            [[UIPasteboard.typeAutomatic: code]],
+            options: [.localOnly: true, .expirationDate: Date(timeIntervalSinceNow: 60)])
+    }
+}

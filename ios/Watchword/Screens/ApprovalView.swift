@@ -1,0 +1,88 @@
+import SwiftUI
+import WatchwordCore
+
+/// One sign-in request: what, where and for which account; the seconds
+/// left, asked from the core every second (`PushClient.state`); the number
+/// from the sign-in screen when the request needs one; and Approve (the
+/// core asks Face ID first), Deny and Report fraud.
+struct ApprovalView: View {
+    /// The verified request, as the core returned it.
+    let challenge: Challenge
+    @EnvironmentObject private var core: CoreHolder
+    @Environment(\.dismiss) private var dismiss
+    @State private var number = ""
+    @State private var answered: ChallengeStatus?
+    @State private var failure: String?
+    @State private var busy = false
+
+    var body: some View {
+        Form {
+            Section("Approve sign-in?") {
+                LabeledContent("Account", value: challenge.account)
+                LabeledContent("App", value: challenge.app)
+                if !challenge.location.isEmpty {
+                    LabeledContent("Location", value: challenge.location)
+                }
+                if !challenge.ip.isEmpty {
+                    LabeledContent("IP", value: challenge.ip)
+                }
+                TimelineView(.periodic(from: .now, by: 1)) { _ in
+                    progressText(core.push?.state(id: challenge.id))
+                }
+            }
+            if challenge.needsNumber && answered == nil {
+                Section("Type the number shown on the sign-in screen") {
+                    TextField("Number", text: $number)
+                        .keyboardType(.numberPad)
+                        .font(.system(.largeTitle, design: .rounded))
+                }
+            }
+            if let answered = answered {
+                Section { Text(answered.label).font(.headline) }
+            } else {
+                Section {
+                    Button("Approve") { Task { await answer(.approve) } }
+                    Button("Deny") { Task { await answer(.deny) } }
+                    Button("Not me: report fraud", role: .destructive) {
+                        Task { await answer(.fraud) }
+                    }
+                }
+                .disabled(busy)
+            }
+            if let failure = failure {
+                Section { Text(failure).foregroundStyle(.red) }
+            }
+        }
+        .navigationTitle(challenge.app)
+    }
+
+    /// Seconds left and tries left as the core reports them.
+    @ViewBuilder
+    private func progressText(_ progress: ChallengeProgress?) -> some View {
+        let secondsLeft = progress?.secondsLeft ?? challenge.secondsLeft
+        if let progress = progress, progress.status != .pending {
+            Text(progress.status.label)
+        } else {
+            Text("\(secondsLeft) s left").monospacedDigit()
+        }
+        if let tries = progress?.triesLeft {
+            Text("\(tries) tries left").foregroundStyle(.secondary)
+        }
+    }
+
+    /// Sends the answer; the typed number goes to the core as typed (nil
+    /// when it is not a number) and the core decides whether it fits.
+    private func answer(_ decision: PushDecision) async {
+        guard let push = core.push else { return }
+        busy = true
+        defer { busy = false }
+        do {
+            answered = try await push.respond(
+                id: challenge.id, decision: decision, number: UInt8(number))
+            failure = nil
+            Notifications.withdraw(challenge.id)
+        } catch {
+            failure = error.localizedDescription
+        }
+    }
+}

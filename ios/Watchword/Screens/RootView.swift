@@ -1,0 +1,38 @@
+import SwiftUI
+import WatchwordCore
+
+/// The app's tabs (codes, sign-in requests, adding), the sheet a
+/// notification's Approve opens, and the message when the vault cannot be
+/// opened (for instance the device was locked when the app launched).
+struct RootView: View {
+    @EnvironmentObject private var core: CoreHolder
+    @EnvironmentObject private var notifications: Notifications
+
+    var body: some View {
+        if core.vault == nil {
+            VStack(spacing: 16) {
+                Text("Watchword cannot open its vault").font(.headline)
+                Text(core.failure ?? "Opening…").multilineTextAlignment(.center)
+                Button("Try again") { core.start() }
+            }
+            .padding()
+        } else {
+            TabView {
+                AccountsView().tabItem { Label("Codes", systemImage: "key") }
+                RequestsView().tabItem { Label("Sign-ins", systemImage: "checkmark.shield") }
+                EnrolView().tabItem { Label("Add", systemImage: "plus") }
+            }
+            .sheet(isPresented: openRequest) {
+                if let id = notifications.requestToOpen {
+                    NavigationStack { RequestLoader(id: id) }
+                }
+            }
+        }
+    }
+
+    private var openRequest: Binding<Bool> {
+        Binding(
+            get: { notifications.requestToOpen != nil },
+            set: { shown in if !shown { notifications.requestToOpen = nil } })
+    }
+}
