@@ -7,20 +7,21 @@
 # Output: OUT_DIR/kotlin/app/watchword/core/watchword_ffi.kt,
 #         OUT_DIR/swift/{WatchwordCore.swift, WatchwordCoreFFI.h, WatchwordCoreFFI.modulemap},
 #         OUT_DIR/lib/libwatchword_ffi.so (the library the bindings load).
-# Release is the default (what ships; `strip = "debuginfo"` keeps the symbol
-# table the generator reads). CI's Kotlin tests use --debug to reuse the test build.
+# The `mobile` profile is the default (what ships: the release build made
+# small; `strip = "debuginfo"` keeps the symbol table the generator reads).
+# CI's Kotlin tests use --debug to reuse the test build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-profile=release
+profile=mobile
 if [ "${1:-}" = "--debug" ]; then profile=debug; shift; fi
 out="${1:-target/bindings}"
-flag=(); [ "$profile" = release ] && flag=(--release)
+flag=(); [ "$profile" = mobile ] && flag=(--release)
 if [ "$profile" = debug ]; then
   # The whole workspace, so features unify as in `cargo test --workspace`
   # and the test build's artifacts are reused instead of rebuilt.
   cargo build --locked --workspace
 else
-  cargo build --release --locked -p watchword-ffi
+  cargo build --profile mobile --locked -p watchword-ffi
 fi
 lib="target/$profile/libwatchword_ffi.so"
 rm -rf "$out/kotlin" "$out/swift"
