@@ -59,3 +59,16 @@ fi
 # --- push approvals (issue 6) ---------------------------------------------
 step "push demo (server, phone and relying party over loopback)"
 cargo run --quiet --locked -p watchword-cli -- demo --yes
+
+# --- Android shell (issue 10) ---------------------------------------------
+# There is no Android SDK, NDK or Google Maven here, so no APK is built:
+# android/ci/check.sh compiles every Kotlin source of the shell with the
+# bindings generated above (target/bindings/kotlin) against the Android 15
+# framework classes from Maven Central (org.robolectric:android-all), JNA
+# and kotlinx-coroutines-android, warnings as errors; checks that
+# AndroidManifest.xml is well-formed and names only compiled classes; and
+# runs negative controls (a broken Kotlin file and bad manifests must fail).
+step "Android shell: compile against the framework jar, manifest, negative controls"
+need java mvn python3
+android/ci/check.sh
+# --- end Android shell ------------------------------------------------------
