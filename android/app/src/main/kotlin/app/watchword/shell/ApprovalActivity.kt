@@ -84,12 +84,9 @@ class ApprovalActivity : ScopedActivity() {
                 return@launch
             }
             challenge = found
-            details.text = listOf(
-                "App: ${found.app}",
-                "Account: ${found.account}",
-                "Location: ${found.location}",
-                "IP: ${found.ip}",
-            ).joinToString("\n")
+            details.text = listOf("App" to found.app, "Account" to found.account, "Location" to found.location, "IP" to found.ip)
+                .filter { it.second.isNotBlank() }
+                .joinToString("\n") { "${it.first}: ${it.second}" }
             number.visibility = if (found.needsNumber) View.VISIBLE else View.GONE
             buttons.forEach { it.isEnabled = true }
             tick()
@@ -141,7 +138,13 @@ class ApprovalActivity : ScopedActivity() {
         scope.launch {
             buttons.forEach { it.isEnabled = false }
             try {
-                finished(core { app.push().respond(challengeId, decision, typedNumber) })
+                val status = core { app.push().respond(challengeId, decision, typedNumber) }
+                if (status == ChallengeStatus.PENDING) {
+                    outcome.text = "The request is still open."
+                    buttons.forEach { it.isEnabled = true }
+                } else {
+                    finished(status)
+                }
             } catch (e: WatchwordException.WrongNumber) {
                 outcome.text = describe(e)
                 buttons.forEach { it.isEnabled = true }
