@@ -88,3 +88,15 @@ fi
 rm -rf "$ios_copy"
 echo "negative controls: a broken Swift file and a wrong label under ios/ fail the checks, as they should"
 # --- end iOS shell -----------------------------------------------------------
+# --- Android shell (issue 10) ---------------------------------------------
+# There is no Android SDK, NDK or Google Maven here, so no APK is built:
+# android/ci/check.sh compiles every Kotlin source of the shell with the
+# bindings generated above (target/bindings/kotlin) against the Android 15
+# framework classes from Maven Central (org.robolectric:android-all), JNA
+# and kotlinx-coroutines-android, warnings as errors; checks that
+# AndroidManifest.xml is well-formed and names only compiled classes; and
+# runs negative controls (a broken Kotlin file and bad manifests must fail).
+step "Android shell: compile against the framework jar, manifest, negative controls"
+need java mvn python3
+android/ci/check.sh
+# --- end Android shell ------------------------------------------------------

@@ -1,0 +1,149 @@
+package app.watchword.shell
+
+import android.Manifest
+import android.content.Intent
+import android.content.pm.PackageManager
+import android.os.Build
+import android.os.Bundle
+import android.widget.LinearLayout
+import android.widget.TextView
+import app.watchword.core.AccountCodeInfo
+import app.watchword.core.Challenge
+import app.watchword.core.OtpType
+import kotlinx.coroutines.Job
+import kotlinx.coroutines.delay
+import kotlinx.coroutines.isActive
+import kotlinx.coroutines.launch
+
+/**
+ * The home screen: every account with its current code and seconds left,
+ * re-asked from the core (`Vault.codes()`) every second; HOTP accounts get
+ * a "Next code" button (`Vault.nextHotp`). Links to enrolment and to the
+ * open sign-in requests. The launcher activity.
+ */
+class AccountsActivity : ScopedActivity() {
+    private lateinit var status: TextView
+    private lateinit var accounts: LinearLayout
+    private lateinit var requests: LinearLayout
+    private val rows = mutableMapOf<Long, AccountRow>()
+    private val hotpCodes = mutableMapOf<Long, String>()
+    private var ticker: Job? = null
+
+    override fun onCreate(savedInstanceState: Bundle?) {
+        super.onCreate(savedInstanceState)
+        title = "Watchword"
+        status = Ui.text(this)
+        accounts = Ui.column(this, padded = false)
+        requests = Ui.column(this, padded = false)
+        val actions = Ui.row(this).apply {
+            addView(Ui.button(this@AccountsActivity, "Add account") { startActivity(Intent(this@AccountsActivity, EnrolActivity::class.java)) })
+            addView(Ui.button(this@AccountsActivity, "Sign-in requests") { showRequests() })
+        }
+        val root = Ui.column(this).apply {
+            addView(actions)
+            addView(status)
+            addView(requests)
+            addView(accounts)
+        }
+        setContentView(Ui.scroll(root))
+        askForNotifications()
+        UnifiedPushRegistration(this).register()
+    }
+
+    override fun onResume() {
+        super.onResume()
+        ticker = scope.launch {
+            while (isActive) {
+                try {
+                    render(core { app.vault().codes() })
+                } catch (e: Exception) {
+                    status.text = describe(e)
+                    return@launch
+                }
+                delay(1_000)
+            }
+        }
+    }
+
+    override fun onPause() {
+        ticker?.cancel()
+        super.onPause()
+    }
+
+    private fun render(codes: List<AccountCodeInfo>) {
+        status.text = if (codes.isEmpty()) "No accounts yet. Add one to see its codes here." else ""
+        if (codes.map { it.id } != rows.keys.toList()) {
+            accounts.removeAllViews()
+            rows.clear()
+            for (info in codes) rows[info.id] = AccountRow(info).also { accounts.addView(it.view) }
+        }
+        for (info in codes) rows[info.id]?.update(info)
+    }
+
+    private fun showRequests() {
+        scope.launch {
+            requests.removeAllViews()
+            val open: List<Challenge> = try {
+                core { app.push().pending() }
+            } catch (e: Exception) {
+                toast(describe(e))
+                return@launch
+            }
+            if (open.isEmpty()) toast("No open sign-in requests.")
+            for (challenge in open) {
+                requests.addView(
+                    Ui.button(this@AccountsActivity, "${challenge.app}: ${challenge.account}") {
+                        startActivity(ApprovalActivity.intent(this@AccountsActivity, challenge.id))
+                    },
+                )
+            }
+        }
+    }
+
+    private fun askForNotifications() {
+        if (Build.VERSION.SDK_INT >= Build.VERSION_CODES.TIRAMISU &&
+            checkSelfPermission(Manifest.permission.POST_NOTIFICATIONS) != PackageManager.PERMISSION_GRANTED
+        ) {
+            requestPermissions(arrayOf(Manifest.permission.POST_NOTIFICATIONS), REQUEST_NOTIFICATIONS)
+        }
+    }
+
+    /** One account's views; texts change every second, the views stay. */
+    private inner class AccountRow(info: AccountCodeInfo) {
+        private val heading = Ui.text(this@AccountsActivity, sizeSp = 14f)
+        private val codeText = Ui.text(this@AccountsActivity, sizeSp = 28f)
+        private val remaining = Ui.text(this@AccountsActivity, sizeSp = 14f)
+        val view = Ui.column(this@AccountsActivity, padded = false).apply {
+            addView(heading)
+            addView(codeText)
+            addView(remaining)
+            if (info.kind == OtpType.HOTP) addView(Ui.button(this@AccountsActivity, "Next code") { nextHotp(info.id) })
+        }
+
+        fun update(info: AccountCodeInfo) {
+            heading.text = info.issuer?.let { "$it (${info.name})" } ?: info.name
+            val current = info.code
+            if (current != null) {
+                codeText.text = current.code
+                remaining.text = current.validFor?.let { "$it s left" } ?: ""
+            } else {
+                codeText.text = hotpCodes[info.id] ?: "––––––"
+                remaining.text = "counter-based: press Next code"
+            }
+        }
+
+        private fun nextHotp(id: Long) {
+            scope.launch {
+                try {
+                    hotpCodes[id] = core { app.vault().nextHotp(id) }.code
+                } catch (e: Exception) {
+                    toast(describe(e))
+                }
+            }
+        }
+    }
+
+    private companion object {
+        const val REQUEST_NOTIFICATIONS = 1
+    }
+}

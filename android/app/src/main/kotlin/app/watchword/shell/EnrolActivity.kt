@@ -1,0 +1,220 @@
+package app.watchword.shell
+
+import android.Manifest
+import android.app.AlertDialog
+import android.content.ActivityNotFoundException
+import android.content.Intent
+import android.content.pm.PackageManager
+import android.graphics.SurfaceTexture
+import android.net.Uri
+import android.os.Build
+import android.os.Bundle
+import android.text.InputType
+import android.view.TextureView
+import android.widget.EditText
+import android.widget.LinearLayout
+import android.widget.TextView
+import app.watchword.core.EnrolmentKind
+import app.watchword.core.QrPayload
+import app.watchword.core.WatchwordException
+import app.watchword.core.classify
+import app.watchword.core.decodeImage
+import kotlinx.coroutines.launch
+import java.io.ByteArrayOutputStream
+import java.io.IOException
+
+/**
+ * Adding an account, four ways: scan a QR code with the camera
+ * ([CameraScanner]), pick an image of one (`decodeImage`), paste a link,
+ * or type an activation code and URL (`PushClient.activate`). Whatever is
+ * scanned or pasted goes to the core: `classify` says what it is, and
+ * `Vault.addFromText` enrols it; the shell only shows what the core says.
+ */
+class EnrolActivity : ScopedActivity() {
+    private lateinit var preview: TextureView
+    private lateinit var message: TextView
+    private lateinit var pasted: EditText
+    private lateinit var code: EditText
+    private lateinit var url: EditText
+    private var camera: CameraScanner? = null
+
+    override fun onCreate(savedInstanceState: Bundle?) {
+        super.onCreate(savedInstanceState)
+        title = "Add account"
+        preview = TextureView(this).apply {
+            layoutParams = LinearLayout.LayoutParams(LinearLayout.LayoutParams.MATCH_PARENT, Ui.dp(this@EnrolActivity, 320))
+            surfaceTextureListener = PreviewListener()
+        }
+        message = Ui.text(this, "Point the camera at the QR code.")
+        pasted = Ui.field(this, "Or paste a link (otpauth://…)", InputType.TYPE_CLASS_TEXT or InputType.TYPE_TEXT_VARIATION_URI)
+        code = Ui.field(this, "Activation code", InputType.TYPE_CLASS_NUMBER)
+        url = Ui.field(this, "Activation URL", InputType.TYPE_CLASS_TEXT or InputType.TYPE_TEXT_VARIATION_URI)
+        val root = Ui.column(this).apply {
+            addView(preview)
+            addView(message)
+            addView(Ui.button(this@EnrolActivity, "Pick an image") { pickImage() })
+            addView(pasted)
+            addView(Ui.button(this@EnrolActivity, "Add pasted link") { enrol(pasted.text.toString()) })
+            addView(Ui.text(this@EnrolActivity, "Push sign-in: type what your organisation gave you", 14f))
+            addView(code)
+            addView(url)
+            addView(Ui.button(this@EnrolActivity, "Activate") { activate() })
+        }
+        setContentView(Ui.scroll(root))
+        camera = CameraScanner(this, ::scanned) { message.text = it }
+    }
+
+    override fun onResume() {
+        super.onResume()
+        if (checkSelfPermission(Manifest.permission.CAMERA) != PackageManager.PERMISSION_GRANTED) {
+            requestPermissions(arrayOf(Manifest.permission.CAMERA), REQUEST_CAMERA)
+        } else if (preview.isAvailable) {
+            camera?.start(preview.surfaceTexture)
+        }
+    }
+
+    override fun onPause() {
+        camera?.stop()
+        super.onPause()
+    }
+
+    override fun onDestroy() {
+        camera?.close()
+        camera = null
+        super.onDestroy()
+    }
+
+    override fun onRequestPermissionsResult(requestCode: Int, permissions: Array<out String>, grantResults: IntArray) {
+        super.onRequestPermissionsResult(requestCode, permissions, grantResults)
+        if (requestCode != REQUEST_CAMERA) return
+        if (grantResults.firstOrNull() == PackageManager.PERMISSION_GRANTED) {
+            if (preview.isAvailable) camera?.start(preview.surfaceTexture)
+        } else {
+            message.text = "No camera permission: pick an image or paste the link instead."
+        }
+    }
+
+    private fun scanned(codes: List<QrPayload>) {
+        codes.firstOrNull()?.let { enrol(it.text) }
+    }
+
+    private fun pickImage() {
+        // The framework Activity API (AndroidX would use registerForActivityResult).
+        val open = Intent(Intent.ACTION_OPEN_DOCUMENT).addCategory(Intent.CATEGORY_OPENABLE).setType("image/*")
+        try {
+            startActivityForResult(open, REQUEST_IMAGE)
+        } catch (noDocumentUi: ActivityNotFoundException) {
+            // No document UI on this device: any gallery app through GET_CONTENT.
+            try {
+                startActivityForResult(Intent(Intent.ACTION_GET_CONTENT).setType("image/*"), REQUEST_IMAGE)
+            } catch (noGallery: ActivityNotFoundException) {
+                message.text = "No app here can pick an image."
+            }
+        }
+    }
+
+    override fun onActivityResult(requestCode: Int, resultCode: Int, data: Intent?) {
+        super.onActivityResult(requestCode, resultCode, data)
+        val uri = data?.data
+        if (requestCode == REQUEST_IMAGE && resultCode == RESULT_OK && uri != null) decodePicked(uri)
+    }
+
+    private fun decodePicked(uri: Uri) {
+        scope.launch {
+            try {
+                val found = core { decodeImage(readPicked(uri)) }
+                if (found.isEmpty()) message.text = "No QR code in that image." else enrol(found.first().text)
+            } catch (e: Exception) {
+                message.text = describe(e)
+            }
+        }
+    }
+
+    /** The picked file's bytes, refusing anything larger than [MAX_IMAGE_BYTES] before it fills memory. */
+    private fun readPicked(uri: Uri): ByteArray {
+        val input = contentResolver.openInputStream(uri) ?: throw IOException("the picked image could not be opened")
+        return input.use {
+            val out = ByteArrayOutputStream()
+            val chunk = ByteArray(64 * 1024)
+            while (true) {
+                val read = it.read(chunk)
+                if (read < 0) break
+                out.write(chunk, 0, read)
+                if (out.size() > MAX_IMAGE_BYTES) throw IOException("the picked file is larger than ${MAX_IMAGE_BYTES / (1024 * 1024)} MiB")
+            }
+            out.toByteArray()
+        }
+    }
+
+    /** Asks the core what [text] is and enrols it; [force] adds a duplicate the user confirmed. */
+    private fun enrol(text: String, force: Boolean = false) {
+        scope.launch {
+            try {
+                when (val kind = core { classify(text) }) {
+                    is EnrolmentKind.WatchwordActivation -> {
+                        // The binding activates from a code and URL, so the URL is
+                        // filled in and the user types the code shown with the QR code.
+                        url.setText(kind.url)
+                        message.text = "Push sign-in found. Type the activation code shown with the QR code, then Activate."
+                        code.requestFocus()
+                    }
+                    is EnrolmentKind.MicrosoftActivation -> message.text = kind.explanation
+                    is EnrolmentKind.Unknown -> message.text = kind.reason
+                    is EnrolmentKind.PrivacyIdeaPush -> message.text = "privacyIDEA push tokens cannot be added in this app yet."
+                    is EnrolmentKind.Otp, is EnrolmentKind.GoogleMigration -> {
+                        val added = core { app.vault().addFromText(text, force) }
+                        message.text = "Added: " + added.joinToString(", ") { it.issuer?.let { i -> "$i (${it.name})" } ?: it.name }
+                        pasted.setText("")
+                    }
+                }
+            } catch (e: WatchwordException.Duplicate) {
+                AlertDialog.Builder(this@EnrolActivity)
+                    .setTitle("Already added")
+                    .setMessage(describe(e))
+                    .setPositiveButton("Add anyway") { _, _ -> enrol(text, force = true) }
+                    .setNegativeButton("Cancel", null)
+                    .show()
+            } catch (e: Exception) {
+                message.text = describe(e)
+            }
+        }
+    }
+
+    private fun activate() {
+        val typedCode = code.text.toString()
+        val typedUrl = url.text.toString()
+        scope.launch {
+            try {
+                val activated = core { app.push().activate(typedCode, typedUrl, deviceName()) }
+                message.text = "Activated ${activated.account} on ${activated.server}."
+                code.setText("")
+            } catch (e: Exception) {
+                message.text = describe(e)
+            }
+        }
+    }
+
+    private fun deviceName(): String = listOf(Build.MANUFACTURER, Build.MODEL).filter { it.isNotBlank() }.joinToString(" ")
+
+    /** Starts the camera once the preview surface exists. */
+    private inner class PreviewListener : TextureView.SurfaceTextureListener {
+        override fun onSurfaceTextureAvailable(surface: SurfaceTexture, width: Int, height: Int) {
+            if (checkSelfPermission(Manifest.permission.CAMERA) == PackageManager.PERMISSION_GRANTED) camera?.start(surface)
+        }
+
+        override fun onSurfaceTextureSizeChanged(surface: SurfaceTexture, width: Int, height: Int) = Unit
+
+        override fun onSurfaceTextureDestroyed(surface: SurfaceTexture): Boolean {
+            camera?.stop()
+            return true
+        }
+
+        override fun onSurfaceTextureUpdated(surface: SurfaceTexture) = Unit
+    }
+
+    private companion object {
+        const val REQUEST_CAMERA = 1
+        const val REQUEST_IMAGE = 2
+        const val MAX_IMAGE_BYTES = 32 * 1024 * 1024
+    }
+}

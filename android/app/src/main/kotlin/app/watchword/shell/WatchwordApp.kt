@@ -1,0 +1,66 @@
+package app.watchword.shell
+
+import android.app.Application
+import android.content.Context
+import app.watchword.core.LogLevel
+import app.watchword.core.PushClient
+import app.watchword.core.Vault
+import app.watchword.core.setLogger
+import java.io.File
+
+/**
+ * The process: holds the one open [Vault] (data key wrapped by the Android
+ * Keystore) and its [PushClient], and wires the platform pieces into the
+ * core (log, biometric gate, push token) once.
+ */
+class WatchwordApp : Application() {
+    /** The activity on screen, for biometric prompts. */
+    val foreground = ForegroundActivity()
+
+    private val lock = Any()
+    private var vault: Vault? = null
+    private var push: PushClient? = null
+
+    override fun onCreate() {
+        super.onCreate()
+        registerActivityLifecycleCallbacks(foreground)
+        setLogger(AndroidLogger(), LogLevel.INFO)
+        Notifications.createChannel(this)
+        PollJob.schedule(this)
+    }
+
+    /**
+     * The vault, opened on first use (created on the very first run).
+     * Throws the core's `WatchwordException` (e.g. `WrongKey` after the
+     * Keystore key was lost) for the screen to show; nothing is created
+     * over an existing file.
+     */
+    fun vault(): Vault = synchronized(lock) {
+        vault ?: openVault().also { vault = it }
+    }
+
+    /** The push client over [vault], made on first use. */
+    fun push(): PushClient = synchronized(lock) {
+        push ?: PushClient(vault(), UnifiedPushRegistration(this)).also {
+            it.setListener(ChallengeNotifier(this))
+            push = it
+        }
+    }
+
+    private fun openVault(): Vault {
+        // No-backup storage: the Keystore key never leaves this device, so a
+        // restored copy elsewhere could not be opened anyway.
+        val file = File(noBackupFilesDir, VAULT_FILE)
+        val keys = KeystoreKeyProvider(requireUserAuthentication = false)
+        val opened = if (file.exists()) Vault.open(file.path, keys) else Vault.create(file.path, keys)
+        opened.setBiometricGate(BiometricPromptGate(foreground))
+        return opened
+    }
+
+    companion object {
+        private const val VAULT_FILE = "vault.db"
+
+        /** The application object behind any context of this app. */
+        fun of(context: Context): WatchwordApp = context.applicationContext as WatchwordApp
+    }
+}
