@@ -18,6 +18,7 @@ pub mod params;
 pub mod secret;
 pub mod steam;
 pub mod totp;
+pub mod typed;
 pub mod uri;
 
 pub use algorithm::Algorithm;
@@ -26,6 +27,7 @@ pub use code::{Code, CounterCode, TimedCode};
 pub use error::OtpError;
 pub use params::{Digits, OtpKind, OtpParams};
 pub use secret::Secret;
+pub use typed::TypedSettings;
 pub use uri::OtpAuthUri;
 
 /// The code of an `otpauth://` link at `unix_ms`: what `watchword code`
