@@ -191,13 +191,14 @@ impl PushClient {
         }
     }
 
-    /// Tells the listener about `id` if its state changed since last told.
+    /// Tells the listener about `id` if its state changed since last told
+    /// (a listener set later still hears each challenge's current state).
     fn notify(&self, id: &str) {
         let listener = self.listener.lock().ok().and_then(|l| l.clone());
-        let Some(t) = self.service.tracked(id) else {
+        let (Some(l), Some(t)) = (listener, self.service.tracked(id)) else {
             return;
         };
-        if let (Some(l), true) = (listener, self.changes.changed(&t)) {
+        if self.changes.changed(&t) {
             let now = self.service.now_for_challenge(id);
             l.on_change(id.to_owned(), t.state.into(), t.seconds_left(now));
         }
