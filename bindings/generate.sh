@@ -2,7 +2,8 @@
 # Builds watchword-ffi and generates the Kotlin and Swift bindings in library
 # mode with the in-workspace (exactly pinned) uniffi-bindgen.
 #
-#   bindings/generate.sh [--debug] [OUT_DIR]     (default OUT_DIR: target/bindings)
+#   bindings/generate.sh [--debug] [--self-test] [OUT_DIR]
+#                                        (default OUT_DIR: target/bindings)
 #
 # Output: OUT_DIR/kotlin/app/watchword/core/watchword_ffi.kt,
 #         OUT_DIR/swift/{WatchwordCore.swift, WatchwordCoreFFI.h, WatchwordCoreFFI.modulemap},
@@ -10,18 +11,23 @@
 # The `mobile` profile is the default (what ships: the release build made
 # small; `strip = "debuginfo"` keeps the symbol table the generator reads).
 # CI's Kotlin tests use --debug to reuse the test build.
+# --self-test enables the `self-test` feature (the exported self_test_panic
+# the Kotlin panic test calls); without it the API is the shipped one, which
+# the Swift API snapshot records.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 profile=mobile
 if [ "${1:-}" = "--debug" ]; then profile=debug; shift; fi
+features=()
+if [ "${1:-}" = "--self-test" ]; then features=(--features watchword-ffi/self-test); shift; fi
 out="${1:-target/bindings}"
 flag=(); [ "$profile" = mobile ] && flag=(--release)
 if [ "$profile" = debug ]; then
   # The whole workspace, so features unify as in `cargo test --workspace`
   # and the test build's artifacts are reused instead of rebuilt.
-  cargo build --locked --workspace
+  cargo build --locked --workspace "${features[@]}"
 else
-  cargo build --profile mobile --locked -p watchword-ffi
+  cargo build --profile mobile --locked -p watchword-ffi "${features[@]}"
 fi
 lib="target/$profile/libwatchword_ffi.so"
 rm -rf "$out/kotlin" "$out/swift"

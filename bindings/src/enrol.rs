@@ -34,7 +34,7 @@ pub enum EnrolmentKind {
         /// The activation URL.
         url: String,
     },
-    /// A privacyIDEA push enrolment (not supported yet).
+    /// A privacyIDEA push enrolment: `PushClient.activate_link`.
     PrivacyIdeaPush {
         /// Token serial.
         serial: String,

@@ -137,10 +137,11 @@ pub enum WatchwordError {
         /// The explanation to show.
         message: String,
     },
-    /// The user said no at the shell's [`crate::BiometricGate`].
+    /// The user said no at the shell's [`crate::BiometricGate`], or the
+    /// shell cancelled the call (`PushClient.cancel_all`).
     #[error("{message}")]
     Cancelled {
-        /// What was not confirmed.
+        /// What was not confirmed or cancelled.
         message: String,
     },
     /// A callback into the shell failed, or a panic was caught.

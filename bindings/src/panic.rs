@@ -1,6 +1,10 @@
 //! Proof that no panic crosses the boundary: UniFFI catches a panic in any
 //! exported call and the shell gets an exception (`InternalException` in
 //! Kotlin) instead of a crashed process. The binding tests call this.
+//!
+//! Compiled only under `cfg(test)` or the `self-test` feature (which
+//! `tests/kotlin/run.sh` enables), so the shipped library and its Swift API
+//! snapshot do not have it.
 
 /// Panics with `message`, on purpose, so the shells' tests can check that
 /// a panic in the core arrives as an exception. Never call it otherwise.

@@ -1,13 +1,27 @@
-//! Push sign-in approvals: activation, pending requests, answers and the
-//! state of each request. Everything that touches the network is `async`
-//! (Kotlin `suspend`, Swift `async throws`) on UniFFI's tokio runtime.
+//! Push sign-in approvals, Watchword's own protocol and privacyIDEA push:
+//! activation/enrolment, pending requests, answers and the state of each
+//! request. Everything that touches the network is `async` (Kotlin
+//! `suspend`, Swift `async throws`) on UniFFI's tokio runtime.
+//!
+//! Cancelling: UniFFI cannot cancel a Rust future on its own, so
+//! `PushClient.cancel_all()` ends every network call in flight with
+//! `Cancelled`. A cancelled Kotlin coroutine (or Swift task) also ends the
+//! call: the generated code frees the Rust future, which drops the request.
 
-use std::sync::{Arc, Mutex};
+use std::{
+    future::Future,
+    sync::{Arc, Mutex},
+};
 
+use tokio::sync::Notify;
 use watchword_core::{
-    ApiError, enrol,
+    ApiError,
     otp::SystemClock,
-    push::{Activation, ChallengeState, Decision, PendingChallenge, PushService, VaultPushStore},
+    push::{
+        ActivatedAccount, ChallengeState, Decision, PendingChallenge, PushService, StateChanges,
+        VaultPushStore,
+        privacyidea::{DEFAULT_KEY_BITS, PiAnswer},
+    },
 };
 
 use crate::{
@@ -85,6 +99,13 @@ pub struct Challenge {
     pub seconds_left: i64,
     /// Approving needs the number shown on the sign-in screen.
     pub needs_number: bool,
+    /// `watchword` or `privacyidea`.
+    pub provider: String,
+    /// privacyIDEA number matching: approve with the option the sign-in
+    /// screen shows (`respond_with_answer`). Empty otherwise.
+    pub options: Vec<String>,
+    /// The server's question text (privacyIDEA), or empty.
+    pub message: String,
 }
 
 /// A challenge's state on this device.
@@ -96,6 +117,9 @@ pub struct ChallengeProgress {
     pub seconds_left: i64,
     /// Wrong-number tries left, once the server said.
     pub tries_left: Option<u32>,
+    /// A code to type into the sign-in screen, when the server returned
+    /// one with the approval (privacyIDEA `code_to_phone`).
+    pub display_code: Option<String>,
 }
 
 /// A push account activated on this device (no key material).
@@ -111,8 +135,20 @@ pub struct PushActivation {
     pub clock_offset: i64,
 }
 
-/// Told a sign-in request's state each time this client touches it: when
-/// `pending`/`handle_push` return it and after every `respond`.
+impl From<ActivatedAccount> for PushActivation {
+    fn from(a: ActivatedAccount) -> Self {
+        Self {
+            device_id: a.device_id,
+            account: a.account,
+            server: a.server,
+            clock_offset: a.clock_offset,
+        }
+    }
+}
+
+/// Told when a sign-in request this client has seen changes: first seen
+/// (pending), a wrong number (tries left), approved, denied, expired...
+/// Fetching the same unchanged request again does not call it.
 #[uniffi::export(foreign)]
 pub trait ChallengeListener: Send + Sync {
     /// `id` moved to `state`.
@@ -126,6 +162,8 @@ pub struct PushClient {
     vault: Arc<Vault>,
     tokens: Option<Arc<dyn PushTokenSource>>,
     listener: Mutex<Option<Arc<dyn ChallengeListener>>>,
+    changes: StateChanges,
+    cancel: Notify,
 }
 
 impl std::fmt::Debug for PushClient {
@@ -147,14 +185,61 @@ impl PushClient {
             ip: c.ip,
             expires_at: c.expires_at,
             needs_number: c.needs_number,
+            provider: c.provider,
+            options: c.options,
+            message: c.message,
         }
     }
 
+    /// Tells the listener about `id` if its state changed since last told
+    /// (a listener set later still hears each challenge's current state).
     fn notify(&self, id: &str) {
         let listener = self.listener.lock().ok().and_then(|l| l.clone());
-        if let (Some(l), Some(s)) = (listener, self.state(id.to_owned())) {
-            l.on_change(id.to_owned(), s.status, s.seconds_left);
+        let (Some(l), Some(t)) = (listener, self.service.tracked(id)) else {
+            return;
+        };
+        if self.changes.changed(&t) {
+            let now = self.service.now_for_challenge(id);
+            l.on_change(id.to_owned(), t.state.into(), t.seconds_left(now));
         }
+    }
+
+    fn token(&self) -> Option<String> {
+        self.tokens.as_ref().and_then(|t| t.token())
+    }
+
+    /// Runs `call` until it ends or `cancel_all` is called, whichever is
+    /// first; cancelling drops the call (and its HTTP request).
+    async fn cancellable<T>(
+        &self,
+        call: impl Future<Output = Result<T, WatchwordError>>,
+    ) -> Result<T, WatchwordError> {
+        // Registered before `call` is first polled, so a cancel_all() that
+        // races the start of the call still reaches it.
+        let cancelled = self.cancel.notified();
+        tokio::select! {
+            r = call => r,
+            () = cancelled => Err(WatchwordError::Cancelled {
+                message: "the call was cancelled".into(),
+            }),
+        }
+    }
+
+    async fn answer(&self, id: String, reply: PiAnswer) -> Result<ChallengeStatus, WatchwordError> {
+        if reply.decision == Decision::Approve {
+            ask(self.vault.gate(), "approve the sign-in").await?;
+        }
+        let result = self
+            .cancellable(async {
+                Ok(self
+                    .service
+                    .respond_with(&id, &reply)
+                    .await
+                    .map_err(ApiError::from)?)
+            })
+            .await;
+        self.notify(&id);
+        Ok(result?.into())
     }
 }
 
@@ -174,6 +259,8 @@ impl PushClient {
             vault,
             tokens,
             listener: Mutex::new(None),
+            changes: StateChanges::new(),
+            cancel: Notify::new(),
         }))
     }
 
@@ -185,42 +272,60 @@ impl PushClient {
         url: String,
         device_name: String,
     ) -> Result<PushActivation, WatchwordError> {
-        let enrolment = enrol::activation_from_typed(&code, &url).map_err(ApiError::from)?;
-        let activation = Activation::from_enrolment(&enrolment)
-            .ok_or_else(|| ApiError::invalid_input("not a Watchword activation"))?
-            .map_err(ApiError::from)?;
-        let token = self.tokens.as_ref().and_then(|t| t.token());
-        let a = self
-            .service
-            .activate(&activation, &device_name, token)
-            .await
-            .map_err(ApiError::from)?;
-        Ok(PushActivation {
-            device_id: a.device_id,
-            account: a.account,
-            server: a.server,
-            clock_offset: a.clock_offset,
+        self.cancellable(async {
+            let a = self
+                .service
+                .enrol_typed(&code, &url, &device_name, self.token())
+                .await?;
+            Ok(a.into())
         })
+        .await
     }
 
-    /// The verified, unexpired sign-in requests of every push account.
+    /// Enrols the push account of a scanned or pasted link: a privacyIDEA
+    /// `otpauth://pipush/...` link (a new RSA device key, enrolment, one
+    /// poll) or a `watchword://activate?...` link. A Microsoft activation
+    /// is `MicrosoftManaged`, an OTP link `InvalidLink`.
+    pub async fn activate_link(
+        &self,
+        link: String,
+        device_name: String,
+    ) -> Result<PushActivation, WatchwordError> {
+        self.cancellable(async {
+            let a = self
+                .service
+                .enrol_link(&link, &device_name, self.token(), DEFAULT_KEY_BITS)
+                .await?;
+            Ok(a.into())
+        })
+        .await
+    }
+
+    /// The verified, unexpired sign-in requests of every push account
+    /// (both protocols).
     pub async fn pending(&self) -> Result<Vec<Challenge>, WatchwordError> {
-        let list = self.service.pending().await.map_err(ApiError::from)?;
+        let list = self
+            .cancellable(async { Ok(self.service.pending().await.map_err(ApiError::from)?) })
+            .await?;
         Ok(list.into_iter().map(|c| self.challenge(c)).collect())
     }
 
     /// Handles a push notification's payload (ids only): fetches and
     /// verifies the request it announces.
     pub async fn handle_push(&self, payload: String) -> Result<Challenge, WatchwordError> {
-        Ok(self.challenge(
-            self.service
-                .handle_push(&payload)
-                .await
-                .map_err(ApiError::from)?,
-        ))
+        let c = self
+            .cancellable(async {
+                Ok(self
+                    .service
+                    .handle_push(&payload)
+                    .await
+                    .map_err(ApiError::from)?)
+            })
+            .await?;
+        Ok(self.challenge(c))
     }
 
-    /// Answers request `id`; approving asks the vault's biometric gate
+    /// Answers request `id`; approving awaits the vault's biometric gate
     /// first and needs `number` when the request shows one.
     pub async fn respond(
         &self,
@@ -228,12 +333,43 @@ impl PushClient {
         decision: PushDecision,
         number: Option<u8>,
     ) -> Result<ChallengeStatus, WatchwordError> {
-        if decision == PushDecision::Approve {
-            ask(self.vault.gate().as_ref(), "approve the sign-in")?;
-        }
-        let result = self.service.respond(&id, decision.into(), number).await;
-        self.notify(&id);
-        Ok(result.map_err(ApiError::from)?.into())
+        let presence_answer = number.map(|n| n.to_string());
+        self.answer(
+            id,
+            PiAnswer {
+                decision: decision.into(),
+                presence_answer,
+                reason: None,
+            },
+        )
+        .await
+    }
+
+    /// Answers request `id` with the option picked from its `options`
+    /// (privacyIDEA number matching), or the number as text; otherwise
+    /// like `respond`.
+    pub async fn respond_with_answer(
+        &self,
+        id: String,
+        decision: PushDecision,
+        answer: Option<String>,
+    ) -> Result<ChallengeStatus, WatchwordError> {
+        self.answer(
+            id,
+            PiAnswer {
+                decision: decision.into(),
+                presence_answer: answer,
+                reason: None,
+            },
+        )
+        .await
+    }
+
+    /// Ends every network call of this client in flight (`activate`,
+    /// `pending`, `handle_push`, `respond`...) with `Cancelled`. Calls made
+    /// afterwards run normally.
+    pub fn cancel_all(&self) {
+        self.cancel.notify_waiters();
     }
 
     /// The state of a request this device has seen, with `seconds_left`.
@@ -244,6 +380,7 @@ impl PushClient {
             status: t.state.into(),
             seconds_left: t.seconds_left(now),
             tries_left: t.tries_left,
+            display_code: t.display_code,
         })
     }
 

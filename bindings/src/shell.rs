@@ -58,12 +58,22 @@ impl vault::KeyProvider for ForeignKeys {
 }
 
 /// Asks the user to confirm with a biometric or device credential. The
-/// core calls it before an approval is sent and before a secret is shown;
-/// `false` (or a throw) cancels the operation with `Cancelled`.
+/// core calls it before an approval is sent and before a secret is shown
+/// or exported; `false` cancels the operation with `Cancelled`.
+///
+/// Asynchronous because the platform prompts are (`BiometricPrompt`,
+/// `LAContext.evaluatePolicy`): Kotlin implements
+/// `suspend fun confirm(reason: String): Boolean`, Swift
+/// `func confirm(reason: String) async -> Bool`. The calling coroutine or
+/// task is suspended while the prompt is up; no thread is blocked (Kotlin
+/// runs it on `Dispatchers.Default`: switch to `Dispatchers.Main` for the
+/// prompt). Declared throwing so a platform error (or any exception) is a
+/// `Cancelled`, never a crash; a non-throwing implementation fits too.
 #[uniffi::export(foreign)]
+#[async_trait::async_trait]
 pub trait BiometricGate: Send + Sync {
     /// Prompts with `reason`; true when the user confirmed.
-    fn confirm(&self, reason: String) -> bool;
+    async fn confirm(&self, reason: String) -> Result<bool, ShellError>;
 }
 
 /// The platform push token (FCM/APNs) sent to the server at activation.
@@ -74,15 +84,21 @@ pub trait PushTokenSource: Send + Sync {
 }
 
 /// Asks `gate` (if any) and turns a no into the `Cancelled` error.
-pub(crate) fn ask(
-    gate: Option<&Arc<dyn BiometricGate>>,
+pub(crate) async fn ask(
+    gate: Option<Arc<dyn BiometricGate>>,
     reason: &str,
 ) -> Result<(), crate::WatchwordError> {
-    match gate {
-        Some(g) if !g.confirm(reason.to_owned()) => Err(crate::WatchwordError::Cancelled {
+    let Some(gate) = gate else {
+        return Ok(());
+    };
+    match gate.confirm(reason.to_owned()).await {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(crate::WatchwordError::Cancelled {
             message: format!("not confirmed: {reason}"),
         }),
-        _ => Ok(()),
+        Err(e) => Err(crate::WatchwordError::Cancelled {
+            message: format!("not confirmed: {reason} ({e})"),
+        }),
     }
 }
 
@@ -148,23 +164,32 @@ mod tests {
         ));
     }
 
-    struct Answer(bool);
+    /// Answers after a delay, as a prompt the user takes a moment over;
+    /// `None` is a platform error.
+    struct Answer(Option<bool>);
 
+    #[async_trait::async_trait]
     impl BiometricGate for Answer {
-        fn confirm(&self, _reason: String) -> bool {
-            self.0
+        async fn confirm(&self, _reason: String) -> Result<bool, ShellError> {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            self.0.ok_or(ShellError::Unavailable {
+                reason: "no sensor".into(),
+            })
         }
     }
 
-    #[test]
-    fn the_gate_cancels_on_no() {
-        let yes: Arc<dyn BiometricGate> = Arc::new(Answer(true));
-        let no: Arc<dyn BiometricGate> = Arc::new(Answer(false));
-        assert!(ask(Some(&yes), "x").is_ok());
-        assert!(ask(None, "x").is_ok());
+    #[tokio::test]
+    async fn the_gate_cancels_on_no_and_on_error() {
+        let gate = |a| -> Option<Arc<dyn BiometricGate>> { Some(Arc::new(Answer(a))) };
+        assert!(ask(gate(Some(true)), "x").await.is_ok());
+        assert!(ask(None, "x").await.is_ok());
         assert!(matches!(
-            ask(Some(&no), "x"),
+            ask(gate(Some(false)), "x").await,
             Err(crate::WatchwordError::Cancelled { .. })
+        ));
+        assert!(matches!(
+            ask(gate(None), "x").await,
+            Err(crate::WatchwordError::Cancelled { message }) if message.contains("no sensor")
         ));
     }
 }

@@ -4,12 +4,9 @@ use std::{path::Path, sync::Arc, sync::Mutex};
 
 use watchword_core::{
     ApiError,
-    account::{Account, Provenance, StoredAccount},
-    enrol::into_vault,
-    otp::{
-        Algorithm, Clock, Digits, OffsetClock, OtpKind, OtpParams, Secret, SystemClock,
-        params::check_period,
-    },
+    account::{Account, StoredAccount},
+    enrol::{into_vault, vault_export},
+    otp::{Clock, OffsetClock, OtpKind, SystemClock, TypedSettings},
     vault::{self, AccountCode, AccountUpdate},
 };
 
@@ -119,26 +116,24 @@ impl std::fmt::Debug for NewAccount {
     }
 }
 
-impl TryFrom<NewAccount> for Account {
-    type Error = ApiError;
+impl From<OtpType> for OtpKind {
+    fn from(t: OtpType) -> Self {
+        match t {
+            OtpType::Totp => Self::Totp,
+            OtpType::Hotp => Self::Hotp,
+            OtpType::Steam => Self::Steam,
+        }
+    }
+}
 
-    fn try_from(n: NewAccount) -> Result<Self, ApiError> {
-        let secret = Secret::from_base32(&n.secret)?;
-        let mut otp = match n.kind {
-            OtpType::Totp => OtpParams::totp(secret),
-            OtpType::Hotp => OtpParams::hotp(secret, n.counter.unwrap_or(0)),
-            OtpType::Steam => OtpParams::steam(secret),
-        };
-        if let Some(d) = n.digits {
-            otp.digits = Digits::new(d)?;
+impl NewAccount {
+    fn settings(&self) -> TypedSettings {
+        TypedSettings {
+            digits: self.digits,
+            period: self.period,
+            algorithm: self.algorithm.clone(),
+            counter: self.counter,
         }
-        if let Some(p) = n.period {
-            otp.period = check_period(p)?;
-        }
-        if let Some(a) = &n.algorithm {
-            otp.algorithm = a.parse::<Algorithm>()?;
-        }
-        Ok(Account::new(n.issuer, n.name, otp, Provenance::Manual))
     }
 }
 
@@ -206,6 +201,53 @@ impl From<AccountCode> for AccountCodeInfo {
             name: c.name,
             kind: c.kind.into(),
             code: c.code.map(OtpCode::from),
+        }
+    }
+}
+
+/// An account left out of an export, and why.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct SkippedAccount {
+    /// Vault id.
+    pub id: i64,
+    /// Why it was left out.
+    pub reason: String,
+}
+
+/// The vault as Google Authenticator export links. Holds secrets: show
+/// it, then drop it.
+#[derive(Clone, uniffi::Record)]
+pub struct GoogleExport {
+    /// `otpauth-migration://offline?data=...` links.
+    pub links: Vec<String>,
+    /// One PNG QR image per link (empty unless asked for).
+    pub pngs: Vec<Vec<u8>>,
+    /// Accounts not exported.
+    pub skipped: Vec<SkippedAccount>,
+}
+
+impl std::fmt::Debug for GoogleExport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GoogleExport")
+            .field("links", &self.links.len())
+            .field("skipped", &self.skipped)
+            .finish_non_exhaustive()
+    }
+}
+
+impl From<vault_export::VaultGoogleExport> for GoogleExport {
+    fn from(e: vault_export::VaultGoogleExport) -> Self {
+        Self {
+            links: e.links.iter().map(|l| l.to_string()).collect(),
+            pngs: e.pngs.iter().map(|p| p.to_vec()).collect(),
+            skipped: e
+                .skipped
+                .into_iter()
+                .map(|s| SkippedAccount {
+                    id: s.id,
+                    reason: s.reason,
+                })
+                .collect(),
         }
     }
 }
@@ -280,13 +322,7 @@ impl Vault {
 
     /// Adds the account of an `otpauth://` link.
     pub fn add_link(&self, link: String, force: bool) -> Result<AccountInfo, WatchwordError> {
-        Ok(self.add_fields_account(
-            Account::from_uri(
-                &watchword_core::otp::OtpAuthUri::parse(&link).map_err(ApiError::from)?,
-                Provenance::Manual,
-            ),
-            force,
-        )?)
+        self.add(Account::from_link(&link).map_err(ApiError::from)?, force)
     }
 
     /// Adds an account typed by hand.
@@ -295,7 +331,18 @@ impl Vault {
         account: NewAccount,
         force: bool,
     ) -> Result<AccountInfo, WatchwordError> {
-        Ok(self.add_fields_account(Account::try_from(account)?, force)?)
+        let settings = account.settings();
+        self.add(
+            Account::from_typed(
+                account.issuer,
+                account.name,
+                account.kind.into(),
+                &account.secret,
+                &settings,
+            )
+            .map_err(ApiError::from)?,
+            force,
+        )
     }
 
     /// Adds whatever scanned or pasted text carries (a link, a Google
@@ -352,19 +399,26 @@ impl Vault {
         .into())
     }
 
-    /// The account's `otpauth://` link, secret included: asks the
-    /// biometric gate first.
-    pub fn reveal_link(&self, id: i64) -> Result<String, WatchwordError> {
-        ask(self.gate().as_ref(), "show the secret")?;
-        // EXPOSE: the user confirmed; the link leaves for display/export.
+    /// The account's `otpauth://` link, secret included: awaits the
+    /// biometric gate first; a no is `Cancelled`.
+    pub async fn reveal_link(&self, id: i64) -> Result<String, WatchwordError> {
+        ask(self.gate(), "show the secret").await?;
+        // EXPOSE: the user confirmed; the link leaves for display.
         Ok(self
             .inner
-            .get_account(id)
+            .account_link(id)
             .map_err(ApiError::from)?
-            .account
-            .to_uri()
-            .format()
             .to_string())
+    }
+
+    /// Every account as Google Authenticator export links (ten accounts a
+    /// link), with one PNG QR image per link when `with_png` (what
+    /// `watchword export --google --png` writes). Awaits the biometric
+    /// gate first; a no is `Cancelled`.
+    pub async fn export_google(&self, with_png: bool) -> Result<GoogleExport, WatchwordError> {
+        ask(self.gate(), "export the secrets").await?;
+        // EXPOSE: the user confirmed; the links and images leave to be shown.
+        Ok(vault_export::export_vault_google(&self.inner, with_png)?.into())
     }
 
     /// Sets the correction added to the system clock for codes, ms.
@@ -379,8 +433,12 @@ impl Vault {
 }
 
 impl Vault {
-    fn add_fields_account(&self, account: Account, force: bool) -> Result<AccountInfo, ApiError> {
-        Ok(self.inner.add_account(account, force)?.into())
+    fn add(&self, account: Account, force: bool) -> Result<AccountInfo, WatchwordError> {
+        Ok(self
+            .inner
+            .add_account(account, force)
+            .map_err(ApiError::from)?
+            .into())
     }
 }
 
@@ -405,6 +463,7 @@ mod tests {
             shown.contains("alice") && !shown.contains("JBSWY3DP"),
             "{shown}"
         );
-        assert!(Account::try_from(n).is_ok());
+        let settings = n.settings();
+        assert!(Account::from_typed(n.issuer, n.name, n.kind.into(), &n.secret, &settings).is_ok());
     }
 }

@@ -162,6 +162,27 @@ impl Account {
         }
     }
 
+    /// The account of an `otpauth://` link typed or pasted by the user.
+    pub fn from_link(link: &str) -> Result<Self, crate::otp::OtpError> {
+        Ok(Self::from_uri(
+            &OtpAuthUri::parse(link)?,
+            Provenance::Manual,
+        ))
+    }
+
+    /// An account typed by hand: a base32 secret of `kind` with `settings`
+    /// over the defaults (see [`OtpParams::from_typed`]).
+    pub fn from_typed(
+        issuer: Option<String>,
+        name: String,
+        kind: OtpKind,
+        secret_base32: &str,
+        settings: &crate::otp::TypedSettings,
+    ) -> Result<Self, crate::otp::OtpError> {
+        let otp = OtpParams::from_typed(kind, secret_base32, settings)?;
+        Ok(Self::new(issuer, name, otp, Provenance::Manual))
+    }
+
     /// The link for this account. When the issuer is the one the link was
     /// enrolled with, the label and parameter are written as they were;
     /// after a rename both carry the new issuer. The link holds the secret.

@@ -4,7 +4,11 @@
 # and run the tests. The last line printed is "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# The shipped API (target/bindings: test.sh checks its Swift against the
+# snapshot), then the test build with the `self-test` feature, whose Kotlin
+# the tests compile against (target/bindings-test).
 bindings/generate.sh --debug target/bindings >/dev/null
+bindings/generate.sh --debug --self-test target/bindings-test >/dev/null
 # The push tests run the reference server as a subprocess.
 cargo build -q --locked -p watchword-server
 export WATCHWORD_SERVER_BIN="$PWD/target/debug/watchword-server"
@@ -12,4 +16,4 @@ cd tests/kotlin
 mvn -q -B compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
 cp="target/classes:$(cat target/classpath.txt)"
 export WATCHWORD_SHARED="${WATCHWORD_SHARED:-$(cd ../../.. && pwd)/shared}"
-exec java -Djna.library.path="$(cd ../../target/bindings/lib && pwd)" -cp "$cp" app.watchword.tests.MainKt
+exec java -Djna.library.path="$(cd ../../target/bindings-test/lib && pwd)" -cp "$cp" app.watchword.tests.MainKt

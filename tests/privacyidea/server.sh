@@ -62,6 +62,7 @@ grace:x:1006:1006:Grace Example,,,:/home/grace:/bin/sh
 heidi:x:1007:1007:Heidi Example,,,:/home/heidi:/bin/sh
 ivan:x:1008:1008:Ivan Example,,,:/home/ivan:/bin/sh
 judy:x:1009:1009:Judy Example,,,:/home/judy:/bin/sh
+ken:x:1010:1010:Ken Example (the Kotlin binding tests),,,:/home/ken:/bin/sh
 USERS
 }
 

@@ -16,7 +16,7 @@ use watchword_core::{
         Enrolment, classify,
         into_vault::{add_all, otp_accounts},
     },
-    otp::{Algorithm, Digits, OtpParams, Secret, params::check_period},
+    otp::{OtpKind, TypedSettings},
     push::privacyidea::DEFAULT_KEY_BITS,
 };
 
@@ -76,24 +76,20 @@ pub struct Args {
 fn account_from_flags(args: &Args) -> Result<Account, ApiError> {
     let account = match &args.secret {
         Some(secret) => {
-            let secret = Secret::from_base32(secret)?;
-            let mut otp = if args.hotp {
-                OtpParams::hotp(secret, args.counter.unwrap_or(0))
+            let kind = if args.hotp {
+                OtpKind::Hotp
             } else if args.steam {
-                OtpParams::steam(secret)
+                OtpKind::Steam
             } else {
-                OtpParams::totp(secret)
+                OtpKind::Totp
             };
-            if let Some(d) = args.digits {
-                otp.digits = Digits::new(d)?;
-            }
-            if let Some(p) = args.period {
-                otp.period = check_period(p)?;
-            }
-            if let Some(a) = &args.algorithm {
-                otp.algorithm = a.parse::<Algorithm>()?;
-            }
-            Account::new(None, String::new(), otp, Provenance::Manual)
+            let settings = TypedSettings {
+                digits: args.digits,
+                period: args.period,
+                algorithm: args.algorithm.clone(),
+                counter: args.counter,
+            };
+            Account::from_typed(None, String::new(), kind, secret, &settings)?
         }
         None => {
             return Err(ApiError::invalid_input(

@@ -9,10 +9,7 @@
 use std::path::PathBuf;
 
 use serde_json::json;
-use watchword_core::{
-    ApiError,
-    enrol::{export_google_migration, qr_image::render_png},
-};
+use watchword_core::{ApiError, enrol::vault_export::export_vault_google};
 
 use crate::{output::Output, unlock};
 
@@ -34,30 +31,20 @@ pub struct Args {
 /// Exports the vault.
 pub fn run(vault: Option<&std::path::Path>, args: &Args) -> Result<Output, ApiError> {
     let v = unlock::open_vault(vault, &args.unlock)?;
-    let stored = v.list_accounts(None)?;
-    let mut skipped = Vec::new();
-    let mut ids = Vec::new();
-    let mut uris = Vec::new();
-    for s in &stored {
-        if s.account.exportable {
-            ids.push(s.id);
-            uris.push(s.account.to_uri());
-        } else {
-            skipped.push(json!({"id": s.id, "reason": "this account may not leave the device"}));
-        }
-    }
-    let export = export_google_migration(&uris)?;
-    for (index, reason) in &export.skipped {
-        skipped.push(json!({"id": ids.get(*index), "reason": reason}));
-    }
+    let export = export_vault_google(&v, args.png.is_some())?;
+    let skipped: Vec<_> = export
+        .skipped
+        .iter()
+        .map(|s| json!({"id": s.id, "reason": s.reason}))
+        .collect();
     let mut pngs = Vec::new();
     if let Some(dir) = &args.png {
         std::fs::create_dir_all(dir).map_err(|e| {
             ApiError::invalid_input(format!("cannot create {}: {e}", dir.display()))
         })?;
-        for (i, link) in export.links.iter().enumerate() {
+        for (i, png) in export.pngs.iter().enumerate() {
             let path = dir.join(format!("google-export-{}.png", i + 1));
-            std::fs::write(&path, render_png(link)?.as_slice()).map_err(|e| {
+            std::fs::write(&path, png.as_slice()).map_err(|e| {
                 ApiError::invalid_input(format!("cannot write {}: {e}", path.display()))
             })?;
             pngs.push(path.display().to_string());

@@ -20,6 +20,7 @@ pub mod privacyidea;
 pub mod qr_image;
 mod query;
 mod unknown;
+pub mod vault_export;
 
 use serde_json::{Value, json};
 use url::Url;

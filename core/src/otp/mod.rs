@@ -22,6 +22,7 @@ pub mod params;
 pub mod secret;
 pub mod steam;
 pub mod totp;
+pub mod typed;
 pub mod uri;
 
 pub use algorithm::Algorithm;
@@ -32,6 +33,7 @@ pub use generator::CodeGenerator;
 pub use keyed_hmac::KeyedHmac;
 pub use params::{Digits, OtpKind, OtpParams};
 pub use secret::Secret;
+pub use typed::TypedSettings;
 pub use uri::OtpAuthUri;
 
 /// The code of an `otpauth://` link at `unix_ms`: what `watchword code`

@@ -15,12 +15,14 @@
 
 pub mod activation;
 pub mod client;
+pub mod enrolment;
 mod error;
 pub mod keys;
 pub mod privacyidea;
 pub mod protocol;
 pub mod service;
 pub mod state;
+pub mod state_changes;
 pub mod store;
 pub mod vault_store;
 
@@ -29,5 +31,6 @@ pub use error::PushError;
 pub use protocol::{ChallengeStatus, Decision, ErrorCode};
 pub use service::{ActivatedAccount, PushService};
 pub use state::{ChallengeState, PendingChallenge, TrackedChallenge};
+pub use state_changes::StateChanges;
 pub use store::{MemoryPushStore, PushAccount, PushStore};
 pub use vault_store::VaultPushStore;

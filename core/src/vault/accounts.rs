@@ -158,6 +158,13 @@ impl Vault {
         self.decrypt_account(row)
     }
 
+    /// The account's `otpauth://` link, secret included (for showing it to
+    /// the user or moving it elsewhere; callers confirm with the user
+    /// first).
+    pub fn account_link(&self, id: i64) -> VaultResult<zeroize::Zeroizing<String>> {
+        Ok(self.get_account(id)?.account.to_uri().format())
+    }
+
     /// Every account in list order (sort order, then id), keeping only
     /// those whose issuer, name or group contains `filter` (any case).
     pub fn list_accounts(&self, filter: Option<&str>) -> VaultResult<Vec<StoredAccount>> {

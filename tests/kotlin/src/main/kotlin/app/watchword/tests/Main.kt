@@ -56,6 +56,7 @@ fun main() {
     vaultTests()
     qrAndEnrolmentTests()
     pushTests()
+    privacyIdeaTests()
     robustnessTests()
     Harness.finish()
 }

@@ -9,10 +9,17 @@ import java.io.File
 import java.net.ServerSocket
 import java.nio.file.Files
 import java.util.concurrent.TimeUnit
+import kotlinx.coroutines.async
+import kotlinx.coroutines.cancelAndJoin
+import kotlinx.coroutines.coroutineScope
+import kotlinx.coroutines.delay
+import kotlinx.coroutines.launch
 
-class Server(private val bin: String) : AutoCloseable {
-    val db: String = Files.createTempDirectory("ww-server").resolve("server.db").toString()
-    val port = ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()).use { it.localPort }
+class Server(
+    private val bin: String,
+    val db: String = Files.createTempDirectory("ww-server").resolve("server.db").toString(),
+    val port: Int = ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()).use { it.localPort },
+) : AutoCloseable {
     private val proc: Process = ProcessBuilder(bin, "serve", "--db", db, "--listen", "127.0.0.1:$port")
         .redirectErrorStream(true).start()
 
@@ -49,6 +56,26 @@ class Listener : ChallengeListener {
     override fun onChange(id: String, state: ChallengeStatus, secondsLeft: Long) {
         seen += id to state
     }
+    fun calls(id: String) = seen.count { it.first == id }
+}
+
+/** A loopback server that accepts connections and never answers. */
+class SilentServer(port: Int) : AutoCloseable {
+    private val socket = ServerSocket().apply {
+        reuseAddress = true
+        bind(java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port))
+    }
+    private val held = java.util.concurrent.CopyOnWriteArrayList<java.net.Socket>()
+    init {
+        Thread {
+            try { while (true) held += socket.accept() } catch (_: java.io.IOException) { }
+        }.apply { isDaemon = true }.start()
+    }
+    val accepted get() = held.size
+    override fun close() {
+        socket.close()
+        held.forEach { it.close() }
+    }
 }
 
 fun pushTests() {
@@ -69,22 +96,35 @@ fun pushTests() {
                     val number = jsonField(raised, "number").toInt()
                     val pending = push.pending()
                     val c = pending.single { it.id == id }
+                    assertEq(1, listener.calls(id), "listener told once: first seen")
+                    push.pending()
+                    push.pending()
+                    assertEq(1, listener.calls(id), "fetching again changes nothing, tells nothing")
+                    assertEq("watchword", c.provider, "provider")
+                    assertEq(emptyList<String>(), c.options, "no options")
                     assertEq("Kotlin test", c.app, "app")
                     check(c.needsNumber) { "needs number" }
                     check(c.secondsLeft in 1..60) { "seconds left ${c.secondsLeft}" }
                     assertEq(ChallengeStatus.PENDING, push.state(id)?.status, "pending state")
 
-                    // The gate says no: nothing is sent.
-                    val gate = Gate(false)
+                    // The gate suspends, then says no: nothing is sent.
+                    val gate = Gate(false, delayMs = 200)
                     v.setBiometricGate(gate)
                     assertThrows<WatchwordException.Cancelled> { push.respond(id, PushDecision.APPROVE, number.toUByte()) }
                     assertEq(ChallengeStatus.PENDING, push.state(id)?.status, "still pending")
+                    assertEq("pending", jsonField(server.admin("status", "--db", server.db, id, "--json"), "status"), "server saw nothing")
+                    assertEq(1, listener.calls(id), "a refused gate changes nothing, tells nothing")
                     // Approve without the number: typed error.
                     gate.answer = true
                     assertThrows<WatchwordException> { push.respond(id, PushDecision.APPROVE, null) }
+                    assertEq(1, listener.calls(id), "no number: nothing changed")
                     val wrong = ((number % 99) + 1).toUByte()
                     assertThrows<WatchwordException.WrongNumber> { push.respond(id, PushDecision.APPROVE, wrong) }
+                    assertEq(2, listener.calls(id), "a wrong number changes tries left")
+                    check(push.state(id)?.triesLeft != null) { "tries left known" }
                     assertEq(ChallengeStatus.APPROVED, push.respond(id, PushDecision.APPROVE, number.toUByte()), "approved")
+                    assertEq(3, listener.calls(id), "approved: told once more")
+                    assertEq(listOf("approve the sign-in", "approve the sign-in", "approve the sign-in", "approve the sign-in"), gate.reasons.toList(), "gate asked per approval")
                     val st = push.state(id) ?: error("no state")
                     assertEq(ChallengeStatus.APPROVED, st.status, "state")
                     assertEq(0L, st.secondsLeft, "final has no time left")
@@ -101,6 +141,49 @@ fun pushTests() {
                         push.handlePush("{\"v\":1,\"device_id\":\"${a.deviceId}\",\"challenge_id\":\"nope\"}")
                     }
                     assertThrows<WatchwordException> { push.handlePush("not json") }
+                }
+            }
+        }
+    }
+
+    Harness.test("push: cancelAll ends a pending() on a server that never answers, and the client works after") {
+        val db = Files.createTempDirectory("ww-server").resolve("server.db").toString()
+        val port = ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()).use { it.localPort }
+        Vault.create(tempVaultPath(), AesKeyProvider(KEK_A)).use { v ->
+            PushClient(v, Tokens()).use { push ->
+                Server(bin, db, port).use { server ->
+                    val e = server.admin("enrol", "--db", db, "--user", "bob", "--json")
+                    push.activate(jsonField(e, "code"), jsonField(e, "url"), "kotlin")
+                }
+                // Same address, but now nothing ever answers.
+                SilentServer(port).use { silent ->
+                    coroutineScope {
+                        val call = async { runCatching { push.pending() } }
+                        while (silent.accepted == 0) delay(10)
+                        val t0 = System.nanoTime()
+                        push.cancelAll()
+                        val r = call.await()
+                        val ms = (System.nanoTime() - t0) / 1_000_000
+                        check(r.exceptionOrNull() is WatchwordException.Cancelled) { "got $r" }
+                        check(ms < 2_000) { "cancel took $ms ms" }
+                    }
+                    // A coroutine cancelled from Kotlin: the generated code
+                    // frees the Rust future (dropping the request); the
+                    // coroutine ends with CancellationException, no crash.
+                    coroutineScope {
+                        val job = launch { push.pending() }
+                        delay(200)
+                        val t0 = System.nanoTime()
+                        job.cancelAndJoin()
+                        check(job.isCancelled) { "not cancelled" }
+                        check((System.nanoTime() - t0) / 1_000_000 < 2_000) { "coroutine cancel was slow" }
+                    }
+                }
+                // The server is back: the same client fetches normally.
+                Server(bin, db, port).use { server ->
+                    val raised = server.admin("challenge", "--db", db, "--user", "bob", "--app", "After cancel", "--json")
+                    val list = push.pending()
+                    assertEq(listOf(jsonField(raised, "id")), list.map { it.id }, "pending after cancel")
                 }
             }
         }

@@ -7,6 +7,8 @@ import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.async
 import kotlinx.coroutines.awaitAll
 import kotlinx.coroutines.coroutineScope
+import kotlinx.coroutines.delay
+import kotlinx.coroutines.launch
 import java.nio.file.Files
 import java.security.SecureRandom
 import javax.crypto.AEADBadTagException
@@ -38,9 +40,12 @@ class AesKeyProvider(private val kek: ByteArray) : KeyProvider {
     }
 }
 
-class Gate(var answer: Boolean) : BiometricGate {
-    val reasons = mutableListOf<String>()
-    override fun confirm(reason: String): Boolean {
+/** A biometric prompt: suspends for [delayMs] (the user looking at the
+ *  sensor), then answers; blocks no thread meanwhile. */
+class Gate(var answer: Boolean, private val delayMs: Long = 150) : BiometricGate {
+    val reasons = java.util.concurrent.CopyOnWriteArrayList<String>()
+    override suspend fun confirm(reason: String): Boolean {
+        delay(delayMs)
         reasons += reason
         return answer
     }
@@ -94,15 +99,61 @@ fun vaultTests() {
         assertThrows<WatchwordException.VaultMissing> { Vault.open(path + ".nope", AesKeyProvider(KEK_A)) }
     }
 
-    Harness.test("vault: the biometric gate guards showing a secret") {
+    Harness.test("vault: a suspending biometric gate guards showing a secret") {
         Vault.create(tempVaultPath(), AesKeyProvider(KEK_A)).use { v ->
             val a = v.addLink("otpauth://totp/ACME:alice?secret=$RFC_SHA1&issuer=ACME", false)
-            val gate = Gate(false)
+            val before = v.list(null)
+            val gate = Gate(false, delayMs = 300)
             v.setBiometricGate(gate)
-            assertThrows<WatchwordException.Cancelled> { v.revealLink(a.id) }
+            // While the prompt is up, this (single) thread keeps running
+            // other coroutines: the gate suspends, it does not block.
+            var ticks = 0
+            coroutineScope {
+                val ticker = launch { while (true) { delay(10); ticks++ } }
+                val e = assertThrows<WatchwordException.Cancelled> { v.revealLink(a.id) }
+                check(!(e.message ?: "").contains(RFC_SHA1)) { "secret in message" }
+                ticker.cancel()
+            }
+            check(ticks >= 10) { "the caller's thread was blocked: $ticks ticks in 300 ms" }
+            assertEq(before.map { it.name to it.counter }, v.list(null).map { it.name to it.counter }, "a no changes nothing")
             gate.answer = true
             check(v.revealLink(a.id).contains("secret=$RFC_SHA1")) { "link without secret" }
-            assertEq(2, gate.reasons.size, "gate asked twice")
+            assertEq(listOf("show the secret", "show the secret"), gate.reasons.toList(), "gate asked twice")
+            // A gate that throws (no sensor, say) is a no, not a crash.
+            v.setBiometricGate(object : BiometricGate {
+                override suspend fun confirm(reason: String): Boolean = throw IllegalStateException("no sensor")
+            })
+            assertThrows<WatchwordException.Cancelled> { v.revealLink(a.id) }
+        }
+    }
+
+    Harness.test("vault: export as Google links and PNGs, decode the PNG, import into a second vault") {
+        Vault.create(tempVaultPath(), AesKeyProvider(KEK_A)).use { v ->
+            v.addLink("otpauth://totp/ACME:alice?secret=$RFC_SHA1&issuer=ACME&digits=8", false)
+            v.addLink("otpauth://hotp/H:carol?secret=JBSWY3DPEHPK3PXP&counter=5", false)
+            val steam = v.addFields(NewAccount(RFC_SHA1, "Steam", "dave", OtpType.STEAM, null, null, null, null), false)
+            val gate = Gate(false)
+            v.setBiometricGate(gate)
+            assertThrows<WatchwordException.Cancelled> { v.exportGoogle(true) }
+            gate.answer = true
+            val export = v.exportGoogle(true)
+            assertEq(1, export.links.size, "links")
+            assertEq(1, export.pngs.size, "pngs")
+            assertEq(listOf(steam.id), export.skipped.map { it.id }, "Steam cannot go to Google")
+            val decoded = decodeImage(export.pngs[0])
+            assertEq(export.links[0], decoded.single().text, "the PNG holds the link")
+            Vault.create(tempVaultPath(), AesKeyProvider(KEK_B)).use { second ->
+                val added = second.addFromText(decoded.single().text, false)
+                assertEq(2, added.size, "imported")
+                val t = 1_111_111_109_000L
+                val want = v.codesAt(t).filter { it.name != "dave" }.associate { it.name to it.code?.code }
+                assertEq(want, second.codesAt(t).associate { it.name to it.code?.code }, "same TOTP codes")
+                val carolA = v.list("carol").single()
+                val carolB = second.list("carol").single()
+                assertEq(carolA.counter, carolB.counter, "HOTP counter travelled")
+                assertEq(v.nextHotp(carolA.id).code, second.nextHotp(carolB.id).code, "same HOTP code")
+            }
+            assertEq(0, v.exportGoogle(false).pngs.size, "no PNGs unless asked")
         }
     }
 
