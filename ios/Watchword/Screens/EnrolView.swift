@@ -5,7 +5,8 @@ import WatchwordCore
 /// Adding an account or a sign-in activation, four ways: scan a QR code,
 /// pick a picture of one (`decodeImage`), paste a link, or type an
 /// activation code and URL. Whatever arrives goes to the core: `classify`
-/// says what it is (without its secret), and `Vault.addFromText` adds it.
+/// says what it is (without its secret); `Vault.addFromText` adds accounts
+/// and `PushClient.activateLink` activates scanned push links.
 /// The view only routes by the kind the core returned.
 struct EnrolView: View {
     @EnvironmentObject private var core: CoreHolder
@@ -86,10 +87,12 @@ struct EnrolView: View {
             }
         case .watchwordActivation(let url):
             Section("A sign-in activation for \(url)") {
-                Button("Type the code shown next to the QR code") { activationURL = url }
+                Button("Activate this phone") { Task { await activateLink(text) } }
             }
         case .privacyIdeaPush(let serial):
-            Section { Text("privacyIDEA push token \(serial): not supported in this app yet.") }
+            Section("privacyIDEA push token \(serial)") {
+                Button("Activate this phone") { Task { await activateLink(text) } }
+            }
         case .microsoftActivation(let explanation):
             Section("Microsoft account") { Text(explanation) }
         case .unknown(let reason):
@@ -125,6 +128,19 @@ struct EnrolView: View {
         } catch WatchwordError.Duplicate(let why) {
             message = why
             duplicate = true
+        } catch {
+            message = error.localizedDescription
+        }
+    }
+
+    /// A scanned or pasted push link (Watchword activation or privacyIDEA
+    /// `pipush`) carries everything the core needs to activate.
+    private func activateLink(_ text: String) async {
+        guard let push = core.push else { return }
+        do {
+            let activation = try await push.activateLink(link: text, deviceName: UIDevice.current.name)
+            message = "Activated \(activation.account) on \(activation.server)."
+            clear()
         } catch {
             message = error.localizedDescription
         }

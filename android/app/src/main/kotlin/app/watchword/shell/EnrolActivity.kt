@@ -151,16 +151,15 @@ class EnrolActivity : ScopedActivity() {
         scope.launch {
             try {
                 when (val kind = core { classify(text) }) {
-                    is EnrolmentKind.WatchwordActivation -> {
-                        // The binding activates from a code and URL, so the URL is
-                        // filled in and the user types the code shown with the QR code.
-                        url.setText(kind.url)
-                        message.text = "Push sign-in found. Type the activation code shown with the QR code, then Activate."
-                        code.requestFocus()
+                    is EnrolmentKind.WatchwordActivation, is EnrolmentKind.PrivacyIdeaPush -> {
+                        // A scanned or pasted push link carries everything the
+                        // core needs (code and URL, or the privacyIDEA token).
+                        val activated = core { app.push().activateLink(text, deviceName()) }
+                        message.text = "Activated ${activated.account} on ${activated.server}."
+                        pasted.setText("")
                     }
                     is EnrolmentKind.MicrosoftActivation -> message.text = kind.explanation
                     is EnrolmentKind.Unknown -> message.text = kind.reason
-                    is EnrolmentKind.PrivacyIdeaPush -> message.text = "privacyIDEA push tokens cannot be added in this app yet."
                     is EnrolmentKind.Otp, is EnrolmentKind.GoogleMigration -> {
                         val added = core { app.vault().addFromText(text, force) }
                         message.text = "Added: " + added.joinToString(", ") { it.issuer?.let { i -> "$i (${it.name})" } ?: it.name }
