@@ -144,7 +144,10 @@ impl<H: Sha> Keyed<H> {
         } else {
             key
         };
-        // The padded key XOR ipad/opad, one block each; wiped below.
+        // The padded key XOR ipad/opad, one block each. Only the first
+        // key.len() bytes carry the key (the rest is the constant pad), so
+        // only they are wiped afterwards: volatile wiping is per byte and
+        // this runs for every cold code.
         let mut block = GenericArray::<u8, H::BlockSize>::default();
         let mut absorb = |pad: u8| {
             block.iter_mut().for_each(|b| *b = pad);
@@ -157,7 +160,7 @@ impl<H: Sha> Keyed<H> {
         };
         let inner = absorb(0x36);
         let outer = absorb(0x5c);
-        block.as_mut_slice().zeroize();
+        block[..key.len()].zeroize();
         Self { inner, outer }
     }
 
@@ -167,13 +170,15 @@ impl<H: Sha> Keyed<H> {
         let mut state = Zeroizing::new(self.inner);
         let mut block = final_block::<H>(message);
         H::compress(&mut state, &block);
-        let mut inner_digest = Zeroizing::new([0u8; MAX_TAG]);
+        let mut inner_digest = [0u8; MAX_TAG];
         H::digest_bytes(&state, &mut inner_digest[..]);
         // Outer hash over the inner digest.
         *state = self.outer;
         block = final_block::<H>(&inner_digest[..H::OUT]);
         H::compress(&mut state, &block);
-        block.as_mut_slice().zeroize();
+        // The inner digest (in both places) is wiped; the rest is padding.
+        inner_digest[..H::OUT].zeroize();
+        block[..H::OUT].zeroize();
         H::digest_bytes(&state, &mut out[..]);
     }
 }
