@@ -226,6 +226,12 @@ impl PushClient {
     }
 
     async fn answer(&self, id: String, reply: PiAnswer) -> Result<ChallengeStatus, WatchwordError> {
+        // Refused locally (answered, expired, number missing) before the
+        // user is asked for a biometric confirmation that would be wasted.
+        self.service.check_answer(&id, &reply).map_err(|e| {
+            self.notify(&id);
+            ApiError::from(e)
+        })?;
         if reply.decision == Decision::Approve {
             ask(self.vault.gate(), "approve the sign-in").await?;
         }

@@ -186,6 +186,42 @@ impl<S: PushStore> PushService<S> {
             .unwrap_or_default()
     }
 
+    /// The checks an answer must pass that need no network: a request
+    /// already answered or expired, or an approval without the number the
+    /// request asks for, is refused here. Front ends call this before the
+    /// biometric prompt, so the user is not asked to confirm an answer that
+    /// cannot be sent. A request this process has not seen passes (the
+    /// answer fetches it first).
+    pub fn check_answer(&self, id: &str, answer: &PiAnswer) -> Result<(), PushError> {
+        let Some(tracked) = self.tracked(id) else {
+            return Ok(());
+        };
+        if tracked.state.is_final() {
+            return Err(PushError::AlreadyFinal(tracked.state));
+        }
+        let c = &tracked.challenge;
+        let needs_answer = if c.provider == PROVIDER_PRIVACYIDEA {
+            !c.options.is_empty()
+        } else {
+            c.needs_number
+        };
+        if answer.decision == Decision::Approve
+            && needs_answer
+            && answer
+                .presence_answer
+                .as_deref()
+                .is_none_or(|a| a.trim().is_empty())
+        {
+            return Err(PushError::NumberRequired);
+        }
+        let account = self.account(&c.account_id)?;
+        if c.seconds_left(self.now_for(&account)) == 0 {
+            self.apply(&c.id, ChallengeEvent::TimedOut)?;
+            return Err(PushError::Expired(c.id.clone()));
+        }
+        Ok(())
+    }
+
     /// Answers a challenge of either protocol with a privacyIDEA-style
     /// answer: the picked option (`presence_answer`) and a decline reason.
     /// For Watchword challenges the option is the number and the reason is
