@@ -6,15 +6,18 @@
 //! cannot be raced by another process, and the transaction is either
 //! wholly in the file or not at all.
 
-use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
+use rusqlite::{Transaction, TransactionBehavior};
 
-use super::{Vault, VaultError, VaultResult, now, record};
+use super::{
+    Vault, VaultError, VaultResult, now, record,
+    rows::{ACCOUNTS, SealedRow},
+};
 use crate::{
     account::{Account, StoredAccount},
     otp::{Code, CounterCode, OtpKind},
 };
 
-const TABLE: &str = "accounts";
+const TABLE: &str = ACCOUNTS.name;
 
 /// Changes to an account's metadata; `None` leaves a field as it is, and
 /// `Some(None)` clears an optional field.
@@ -50,30 +53,9 @@ pub struct AccountCode {
     pub code: Option<Code>,
 }
 
-/// A row as read, before decryption.
-struct Row {
-    id: i64,
-    sort_order: i64,
-    created_at: i64,
-    updated_at: i64,
-    sealed: Vec<u8>,
-}
-
-const SELECT: &str = "SELECT id, sort_order, created_at, updated_at, sealed FROM accounts";
-
-fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
-    Ok(Row {
-        id: r.get(0)?,
-        sort_order: r.get(1)?,
-        created_at: r.get(2)?,
-        updated_at: r.get(3)?,
-        sealed: r.get(4)?,
-    })
-}
-
 impl Vault {
-    fn decrypt_account(&self, row: Row) -> VaultResult<StoredAccount> {
-        let plain = self.open_field(TABLE, "sealed", row.id, row.sealed)?;
+    fn decrypt_account(&self, mut row: SealedRow) -> VaultResult<StoredAccount> {
+        let plain = self.open_field(TABLE, "sealed", row.id, row.take(0))?;
         Ok(StoredAccount {
             id: row.id,
             account: record::decode_account(&plain)?,
@@ -83,21 +65,9 @@ impl Vault {
         })
     }
 
-    fn all_rows(&self, conn: &rusqlite::Connection) -> VaultResult<Vec<Row>> {
-        let mut stmt = conn.prepare_cached(&format!("{SELECT} ORDER BY sort_order, id"))?;
-        let rows = stmt
-            .query_map([], read_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
-    }
-
     fn write_account(&self, tx: &Transaction<'_>, id: i64, a: &Account) -> VaultResult<()> {
         let sealed = self.seal(TABLE, "sealed", id, &record::encode_account(a)?)?;
-        tx.execute(
-            "UPDATE accounts SET sealed = ?1, updated_at = ?2 WHERE id = ?3",
-            params![sealed, now(), id],
-        )?;
-        Ok(())
+        ACCOUNTS.reseal(tx, id, vec![sealed])
     }
 
     /// Adds an account at the end of the list. The same secret, issuer and
@@ -108,7 +78,7 @@ impl Vault {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         if !force {
-            for row in self.all_rows(&tx)? {
+            for row in ACCOUNTS.all(&tx)? {
                 let stored = self.decrypt_account(row)?;
                 if stored.account.same_identity(&account) {
                     return Err(VaultError::Duplicate {
@@ -117,21 +87,7 @@ impl Vault {
                 }
             }
         }
-        let sort_order: i64 = tx.query_row(
-            "SELECT COALESCE(MAX(sort_order), 0) + 1 FROM accounts",
-            [],
-            |r| r.get(0),
-        )?;
-        let t = now();
-        // The id is part of the ciphertext's associated data, so the row
-        // is created first (empty blob) and sealed once its id is known,
-        // in the same transaction.
-        tx.execute(
-            "INSERT INTO accounts (sort_order, created_at, updated_at, sealed)
-             VALUES (?1, ?2, ?2, x'')",
-            params![sort_order, t],
-        )?;
-        let id = tx.last_insert_rowid();
+        let (id, sort_order, t) = ACCOUNTS.insert_empty(&tx)?;
         self.write_account(&tx, id, &account)?;
         tx.commit()?;
         Ok(StoredAccount {
@@ -145,16 +101,7 @@ impl Vault {
 
     /// The account with this id.
     pub fn get_account(&self, id: i64) -> VaultResult<StoredAccount> {
-        let conn = self.conn();
-        let row = conn
-            .prepare_cached(&format!("{SELECT} WHERE id = ?1"))?
-            .query_row([id], read_row)
-            .optional()?
-            .ok_or(VaultError::NotFound {
-                what: "account",
-                id,
-            })?;
-        drop(conn);
+        let row = ACCOUNTS.one(&self.conn(), id)?;
         self.decrypt_account(row)
     }
 
@@ -168,10 +115,7 @@ impl Vault {
     /// Every account in list order (sort order, then id), keeping only
     /// those whose issuer, name or group contains `filter` (any case).
     pub fn list_accounts(&self, filter: Option<&str>) -> VaultResult<Vec<StoredAccount>> {
-        let rows = {
-            let conn = self.conn();
-            self.all_rows(&conn)?
-        };
+        let rows = { ACCOUNTS.all(&self.conn())? };
         let filter = filter.map(str::trim).filter(|f| !f.is_empty());
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
@@ -206,10 +150,7 @@ impl Vault {
         }
         self.write_account(&tx, id, &stored.account)?;
         if let Some(order) = update.sort_order {
-            tx.execute(
-                "UPDATE accounts SET sort_order = ?1 WHERE id = ?2",
-                params![order, id],
-            )?;
+            ACCOUNTS.set_sort_order(&tx, id, order)?;
             stored.sort_order = order;
         }
         stored.updated_at = now();
@@ -219,16 +160,7 @@ impl Vault {
 
     /// Removes an account for good.
     pub fn delete_account(&self, id: i64) -> VaultResult<()> {
-        let n = self
-            .conn()
-            .execute("DELETE FROM accounts WHERE id = ?1", [id])?;
-        if n == 0 {
-            return Err(VaultError::NotFound {
-                what: "account",
-                id,
-            });
-        }
-        Ok(())
+        ACCOUNTS.delete(&self.conn(), id)
     }
 
     /// The next HOTP code. The incremented counter is committed (and
@@ -280,14 +212,7 @@ impl Vault {
     }
 
     fn read_in(&self, tx: &Transaction<'_>, id: i64) -> VaultResult<StoredAccount> {
-        let row = tx
-            .prepare_cached(&format!("{SELECT} WHERE id = ?1"))?
-            .query_row([id], read_row)
-            .optional()?
-            .ok_or(VaultError::NotFound {
-                what: "account",
-                id,
-            })?;
+        let row = ACCOUNTS.one(tx, id)?;
         self.decrypt_account(row)
     }
 }

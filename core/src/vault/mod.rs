@@ -10,6 +10,7 @@
 //! - [`record`]: the plaintext layout of an account.
 //! - [`accounts`]: OTP account operations (add, list, HOTP next, ...).
 //! - [`push`]: push-approval accounts with an opaque provider state.
+//! - `rows`: the row bookkeeping both sealed tables share.
 //! - [`settings`]: vault-wide settings (clock offset).
 //! - [`error`]: what can go wrong ([`VaultError`]).
 //!
@@ -26,6 +27,7 @@ pub mod error;
 pub mod key_provider;
 pub mod push;
 pub mod record;
+mod rows;
 pub mod schema;
 pub mod settings;
 

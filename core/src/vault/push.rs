@@ -10,13 +10,16 @@
 //!
 //! Ids are their own sequence, separate from OTP account ids.
 
-use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
+use rusqlite::{Transaction, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 
-use super::{Vault, VaultError, VaultResult, now};
+use super::{
+    Vault, VaultError, VaultResult, now,
+    rows::{PUSH_ACCOUNTS, SealedRow},
+};
 use crate::sensitive::Sensitive;
 
-const TABLE: &str = "push_accounts";
+const TABLE: &str = PUSH_ACCOUNTS.name;
 
 /// A push-approval account.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,29 +86,6 @@ struct Details {
     exportable: bool,
 }
 
-struct Row {
-    id: i64,
-    sort_order: i64,
-    created_at: i64,
-    updated_at: i64,
-    details: Vec<u8>,
-    state: Vec<u8>,
-}
-
-const SELECT: &str =
-    "SELECT id, sort_order, created_at, updated_at, details, state FROM push_accounts";
-
-fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
-    Ok(Row {
-        id: r.get(0)?,
-        sort_order: r.get(1)?,
-        created_at: r.get(2)?,
-        updated_at: r.get(3)?,
-        details: r.get(4)?,
-        state: r.get(5)?,
-    })
-}
-
 fn check_provider(provider: &str) -> VaultResult<()> {
     let ok = !provider.is_empty()
         && provider.len() <= 64
@@ -122,9 +102,9 @@ fn check_provider(provider: &str) -> VaultResult<()> {
 }
 
 impl Vault {
-    fn decrypt_push(&self, row: Row) -> VaultResult<StoredPushAccount> {
-        let details = self.open_field(TABLE, "details", row.id, row.details)?;
-        let state = self.open_field(TABLE, "state", row.id, row.state)?;
+    fn decrypt_push(&self, mut row: SealedRow) -> VaultResult<StoredPushAccount> {
+        let details = self.open_field(TABLE, "details", row.id, row.take(0))?;
+        let state = self.open_field(TABLE, "state", row.id, row.take(1))?;
         let d: Details = serde_json::from_slice(&details)
             .map_err(|e| VaultError::Corrupt(format!("push account details: {e}")))?;
         Ok(StoredPushAccount {
@@ -153,22 +133,11 @@ impl Vault {
         let details = self.seal(TABLE, "details", id, &details)?;
         // EXPOSE: the state is sealed right here.
         let state = self.seal(TABLE, "state", id, a.state.expose())?;
-        tx.execute(
-            "UPDATE push_accounts SET details = ?1, state = ?2, updated_at = ?3 WHERE id = ?4",
-            params![details, state, now(), id],
-        )?;
-        Ok(())
+        PUSH_ACCOUNTS.reseal(tx, id, vec![details, state])
     }
 
     fn read_push_in(&self, conn: &rusqlite::Connection, id: i64) -> VaultResult<StoredPushAccount> {
-        let row = conn
-            .prepare_cached(&format!("{SELECT} WHERE id = ?1"))?
-            .query_row([id], read_row)
-            .optional()?
-            .ok_or(VaultError::NotFound {
-                what: "push account",
-                id,
-            })?;
+        let row = PUSH_ACCOUNTS.one(conn, id)?;
         self.decrypt_push(row)
     }
 
@@ -177,18 +146,7 @@ impl Vault {
         check_provider(&account.provider)?;
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let sort_order: i64 = tx.query_row(
-            "SELECT COALESCE(MAX(sort_order), 0) + 1 FROM push_accounts",
-            [],
-            |r| r.get(0),
-        )?;
-        let t = now();
-        tx.execute(
-            "INSERT INTO push_accounts (sort_order, created_at, updated_at, details, state)
-             VALUES (?1, ?2, ?2, x'', x'')",
-            params![sort_order, t],
-        )?;
-        let id = tx.last_insert_rowid();
+        let (id, sort_order, t) = PUSH_ACCOUNTS.insert_empty(&tx)?;
         self.write_push(&tx, id, &account)?;
         tx.commit()?;
         Ok(StoredPushAccount {
@@ -211,12 +169,7 @@ impl Vault {
         &self,
         provider: Option<&str>,
     ) -> VaultResult<Vec<StoredPushAccount>> {
-        let rows = {
-            let conn = self.conn();
-            let mut stmt = conn.prepare_cached(&format!("{SELECT} ORDER BY sort_order, id"))?;
-            stmt.query_map([], read_row)?
-                .collect::<rusqlite::Result<Vec<_>>>()?
-        };
+        let rows = PUSH_ACCOUNTS.all(&self.conn())?;
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
             let stored = self.decrypt_push(row)?;
@@ -248,10 +201,7 @@ impl Vault {
         }
         self.write_push(&tx, id, &stored.account)?;
         if let Some(order) = update.sort_order {
-            tx.execute(
-                "UPDATE push_accounts SET sort_order = ?1 WHERE id = ?2",
-                params![order, id],
-            )?;
+            PUSH_ACCOUNTS.set_sort_order(&tx, id, order)?;
             stored.sort_order = order;
         }
         stored.updated_at = now();
@@ -261,15 +211,6 @@ impl Vault {
 
     /// Removes a push account for good.
     pub fn delete_push_account(&self, id: i64) -> VaultResult<()> {
-        let n = self
-            .conn()
-            .execute("DELETE FROM push_accounts WHERE id = ?1", [id])?;
-        if n == 0 {
-            return Err(VaultError::NotFound {
-                what: "push account",
-                id,
-            });
-        }
-        Ok(())
+        PUSH_ACCOUNTS.delete(&self.conn(), id)
     }
 }
