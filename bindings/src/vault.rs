@@ -272,12 +272,14 @@ impl std::fmt::Debug for Vault {
 }
 
 impl Vault {
-    fn wrap(inner: vault::Vault) -> Arc<Self> {
-        Arc::new(Self {
+    /// Holds an opened vault; the clock starts with the offset stored in it.
+    fn wrap(inner: vault::Vault) -> Result<Arc<Self>, WatchwordError> {
+        let offset_ms = inner.clock_offset_ms().map_err(ApiError::from)?;
+        Ok(Arc::new(Self {
             inner: Arc::new(inner),
-            clock: OffsetClock::new(SystemClock, 0),
+            clock: OffsetClock::new(SystemClock, offset_ms),
             gate: Mutex::new(None),
-        })
+        }))
     }
 
     pub(crate) fn gate(&self) -> Option<Arc<dyn BiometricGate>> {
@@ -290,17 +292,17 @@ impl Vault {
     /// Creates a new vault file at `path`; `keys` wraps its data key.
     #[uniffi::constructor]
     pub fn create(path: String, keys: Arc<dyn KeyProvider>) -> Result<Arc<Self>, WatchwordError> {
-        Ok(Self::wrap(
+        Self::wrap(
             vault::Vault::create(Path::new(&path), &ForeignKeys(keys)).map_err(ApiError::from)?,
-        ))
+        )
     }
 
     /// Opens the vault at `path`; a key that does not fit gives `WrongKey`.
     #[uniffi::constructor]
     pub fn open(path: String, keys: Arc<dyn KeyProvider>) -> Result<Arc<Self>, WatchwordError> {
-        Ok(Self::wrap(
+        Self::wrap(
             vault::Vault::open(Path::new(&path), &ForeignKeys(keys)).map_err(ApiError::from)?,
-        ))
+        )
     }
 
     /// The gate asked before a secret is shown (and by `PushClient` before
@@ -421,9 +423,24 @@ impl Vault {
         Ok(vault_export::export_vault_google(&self.inner, with_png)?.into())
     }
 
-    /// Sets the correction added to the system clock for codes, ms.
-    pub fn set_clock_offset_ms(&self, offset_ms: i64) {
+    /// Sets the correction added to the system clock for codes, ms, and
+    /// stores it in the vault (a wrong phone clock stays corrected after a
+    /// restart; `watchword clock` reads the same value).
+    pub fn set_clock_offset_ms(&self, offset_ms: i64) -> Result<(), WatchwordError> {
+        self.inner
+            .set_clock_offset_ms(offset_ms)
+            .map_err(ApiError::from)?;
         self.clock.set_offset_ms(offset_ms);
+        Ok(())
+    }
+
+    /// Re-wraps the vault's data key with `keys` (a new Keystore/Keychain
+    /// key); the accounts are not re-encrypted. Open it with `keys` after.
+    pub fn change_keys(&self, keys: Arc<dyn KeyProvider>) -> Result<(), WatchwordError> {
+        Ok(self
+            .inner
+            .change_key(&ForeignKeys(keys))
+            .map_err(ApiError::from)?)
     }
 
     /// The current clock correction, ms.

@@ -54,6 +54,10 @@ enum Command {
     Rename(commands::rename::Args),
     /// Delete an account.
     Rm(commands::rm::Args),
+    /// Show or set the clock correction used for codes.
+    Clock(commands::clock::Args),
+    /// Change the vault's passphrase.
+    Passphrase(commands::passphrase::Args),
     /// Export the vault as Google Authenticator links (and QR images).
     Export(commands::export::Args),
     /// Read the QR codes in an image file or a raw camera frame.
@@ -91,6 +95,8 @@ fn main() -> ExitCode {
         Command::Next(args) => commands::next::run(cli.vault.as_deref(), args),
         Command::Rename(args) => commands::rename::run(cli.vault.as_deref(), args),
         Command::Rm(args) => commands::rm::run(cli.vault.as_deref(), args),
+        Command::Clock(args) => commands::clock::run(cli.vault.as_deref(), args),
+        Command::Passphrase(args) => commands::passphrase::run(cli.vault.as_deref(), args),
         Command::Export(args) => commands::export::run(cli.vault.as_deref(), args),
         Command::Scan(args) => commands::scan::run(args, cli.vault.as_deref()),
         Command::Activate(args) => commands::activate::run(args, cli.vault.as_deref()),

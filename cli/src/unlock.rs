@@ -41,7 +41,32 @@ pub fn vault_path(given: Option<&Path>) -> Result<PathBuf, ApiError> {
 /// Reads the passphrase from the first source given; `confirm` asks
 /// twice when prompting (for `init`, where a typo would lock the vault).
 fn read_passphrase(args: &UnlockArgs, confirm: bool) -> Result<Sensitive<String>, ApiError> {
-    let text = if let Some(file) = &args.passphrase_file {
+    read_secret(
+        args.passphrase_file.as_deref(),
+        PASSPHRASE_ENV,
+        "Vault passphrase",
+        confirm,
+    )
+}
+
+/// Environment variable holding the new passphrase for `watchword passphrase`.
+pub const NEW_PASSPHRASE_ENV: &str = "WATCHWORD_NEW_PASSPHRASE";
+
+/// The new passphrase for `watchword passphrase`: the first line of
+/// `file`, else WATCHWORD_NEW_PASSPHRASE, else asked twice.
+pub fn read_new_passphrase(file: Option<&Path>) -> Result<Sensitive<String>, ApiError> {
+    read_secret(file, NEW_PASSPHRASE_ENV, "New vault passphrase", true)
+}
+
+/// A passphrase from the first line of `file`, else the variable `env`,
+/// else a prompt (no echo) labelled `label`, twice when `confirm`.
+fn read_secret(
+    file: Option<&Path>,
+    env: &str,
+    label: &str,
+    confirm: bool,
+) -> Result<Sensitive<String>, ApiError> {
+    let text = if let Some(file) = file {
         let content = Zeroizing::new(std::fs::read_to_string(file).map_err(|e| {
             ApiError::invalid_input(format!(
                 "cannot read the passphrase file {}: {e}",
@@ -49,23 +74,25 @@ fn read_passphrase(args: &UnlockArgs, confirm: bool) -> Result<Sensitive<String>
             ))
         })?);
         Zeroizing::new(content.lines().next().unwrap_or_default().to_owned())
-    } else if let Some(env) = std::env::var_os(PASSPHRASE_ENV) {
+    } else if let Some(value) = std::env::var_os(env) {
         Zeroizing::new(
-            env.into_string().map_err(|_| {
-                ApiError::invalid_input(format!("{PASSPHRASE_ENV} is not valid UTF-8"))
-            })?,
+            value
+                .into_string()
+                .map_err(|_| ApiError::invalid_input(format!("{env} is not valid UTF-8")))?,
         )
     } else {
         let no_tty = |e: std::io::Error| {
             ApiError::invalid_input(format!(
-                "cannot prompt for the passphrase ({e}): set {PASSPHRASE_ENV} or pass --passphrase-file"
+                "cannot prompt for the passphrase ({e}): set {env} or pass a passphrase file"
             ))
         };
         let first =
-            Zeroizing::new(rpassword::prompt_password("Vault passphrase: ").map_err(no_tty)?);
+            Zeroizing::new(rpassword::prompt_password(format!("{label}: ")).map_err(no_tty)?);
         if confirm {
-            let again =
-                Zeroizing::new(rpassword::prompt_password("Repeat passphrase: ").map_err(no_tty)?);
+            let again = Zeroizing::new(
+                rpassword::prompt_password(format!("Repeat {}: ", label.to_lowercase()))
+                    .map_err(no_tty)?,
+            );
             if *again != *first {
                 return Err(ApiError::invalid_input("the passphrases do not match"));
             }

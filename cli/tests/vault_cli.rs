@@ -305,3 +305,98 @@ fn two_cli_processes_share_a_vault() {
     }
     assert_eq!(f.run(&["list"]).1.as_array().unwrap().len(), 16);
 }
+
+#[test]
+fn clock_offset_is_kept_in_the_vault_and_used_by_codes() {
+    let f = Fixture::new();
+    let (ok, out) = f.run(&["clock"]);
+    assert!(ok, "{out}");
+    assert_eq!(out["clock_offset_ms"], 0);
+    let (ok, _) = f.run(&[
+        "add",
+        "otpauth://totp/ACME:alice?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=ACME",
+    ]);
+    assert!(ok);
+    // An offset that puts "now" at 45 s after the epoch, mid-period of
+    // RFC 6238's T = 59 s (counter 1: 287082 in 6 digits), so the check
+    // holds whatever second the test starts in.
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    let offset = (45_000 - now_ms).to_string();
+    let (ok, out) = f.run(&["clock", "--set-ms", &offset]);
+    assert!(ok, "{out}");
+    assert_eq!(out["clock_offset_ms"].to_string(), offset);
+    // Stored: a new process sees it, and `codes` (now) applies it.
+    let (ok, out) = f.run(&["clock"]);
+    assert!(ok);
+    assert_eq!(out["clock_offset_ms"].to_string(), offset);
+    let (ok, shifted) = f.run(&["codes"]);
+    assert!(ok, "{shifted}");
+    assert_eq!(shifted[0]["code"], "287082", "{shifted}");
+    let (ok, out) = f.run(&["clock", "--reset"]);
+    assert!(ok);
+    assert_eq!(out["clock_offset_ms"], 0);
+    let (ok, plain) = f.run(&["codes", "--at", "59"]);
+    assert!(ok);
+    assert_eq!(plain[0]["code"], "287082");
+    // Both at once is a usage error, and changes nothing.
+    let (ok, out) = f.run(&["clock", "--set-ms", "5", "--reset"]);
+    assert!(!ok);
+    assert_eq!(kind(&out), "usage");
+}
+
+#[test]
+fn passphrase_change_keeps_the_accounts_and_retires_the_old_one() {
+    let f = Fixture::new();
+    let (ok, _) = f.run(&[
+        "add",
+        "otpauth://totp/ACME:alice?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=ACME",
+    ]);
+    assert!(ok);
+    let new_pass = "a brand new passphrase";
+    let dir = tempfile::tempdir().unwrap();
+    let new_file = dir.path().join("new-pass");
+    std::fs::write(&new_file, format!("{new_pass}\n")).unwrap();
+    let before = std::fs::read(&f.vault).unwrap();
+    // A wrong current passphrase changes nothing.
+    let (ok, out) = run_with(
+        &f.vault,
+        Some("wrong"),
+        &[
+            "passphrase",
+            "--new-passphrase-file",
+            new_file.to_str().unwrap(),
+        ],
+    );
+    assert!(!ok);
+    assert_eq!(kind(&out), "wrong_key");
+    assert_eq!(std::fs::read(&f.vault).unwrap(), before, "file unchanged");
+    let (ok, out) = f.run(&[
+        "passphrase",
+        "--new-passphrase-file",
+        new_file.to_str().unwrap(),
+    ]);
+    assert!(ok, "{out}");
+    assert_eq!(out["changed"], true);
+    let (ok, out) = f.run(&["list"]);
+    assert!(!ok, "the old passphrase no longer opens the vault");
+    assert_eq!(kind(&out), "wrong_key");
+    let (ok, out) = run_with(&f.vault, Some(new_pass), &["codes", "--at", "59"]);
+    assert!(ok, "{out}");
+    assert_eq!(out[0]["code"], "287082");
+    // An empty new passphrase is refused.
+    std::fs::write(&new_file, "\n").unwrap();
+    let (ok, out) = run_with(
+        &f.vault,
+        Some(new_pass),
+        &[
+            "passphrase",
+            "--new-passphrase-file",
+            new_file.to_str().unwrap(),
+        ],
+    );
+    assert!(!ok);
+    assert_eq!(kind(&out), "invalid_input");
+}

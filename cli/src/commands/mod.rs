@@ -3,6 +3,7 @@
 //! `--vault` path first: `run(Option<&Path>, &Args)`.
 
 pub mod add;
+pub mod clock;
 pub mod code;
 pub mod codes;
 pub mod export;
@@ -10,6 +11,7 @@ pub mod init;
 pub mod inspect;
 pub mod list;
 pub mod next;
+pub mod passphrase;
 pub mod rename;
 pub mod rm;
 pub mod scan;

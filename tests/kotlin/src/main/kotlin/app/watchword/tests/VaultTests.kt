@@ -89,10 +89,25 @@ fun vaultTests() {
             v.setClockOffsetMs(-30_000L)
             assertEq(-30_000L, v.clockOffsetMs(), "offset")
         }
-        // Reopen: the right key works and sees the accounts; a wrong key is WrongKey.
+        // Reopen: the right key works and sees the accounts and the clock
+        // offset; a wrong key is WrongKey.
         Vault.open(path, AesKeyProvider(KEK_A)).use { v ->
             assertEq(listOf("alice2", "bob", "carol"), v.list(null).map { it.name }.sorted(), "after reopen")
             assertEq(2uL, v.list("carol").single().counter, "HOTP counter persisted")
+            assertEq(-30_000L, v.clockOffsetMs(), "clock offset persisted")
+            // The list's codes use the offset: 30 s behind is the previous period's code.
+            val now = System.currentTimeMillis()
+            val alice = v.codes().first { it.name == "alice2" }.code?.code
+            val behind = v.codesAt(now - 30_000L).first { it.name == "alice2" }.code?.code
+            val edge = (now % 30_000L) < 1_000L || (now % 30_000L) > 29_000L
+            if (!edge) assertEq(behind, alice, "codes() follow the stored offset")
+            // A new platform key: the data key is re-wrapped, accounts stay.
+            v.changeKeys(AesKeyProvider(KEK_B))
+        }
+        assertThrows<WatchwordException.WrongKey> { Vault.open(path, AesKeyProvider(KEK_A)) }
+        Vault.open(path, AesKeyProvider(KEK_B)).use { v ->
+            assertEq(3, v.list(null).size, "accounts after changeKeys")
+            v.changeKeys(AesKeyProvider(KEK_A))
         }
         assertThrows<WatchwordException.WrongKey> { Vault.open(path, AesKeyProvider(KEK_B)) }
         assertThrows<WatchwordException.VaultExists> { Vault.create(path, AesKeyProvider(KEK_A)) }
