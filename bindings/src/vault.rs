@@ -5,6 +5,7 @@ use std::{path::Path, sync::Arc, sync::Mutex};
 use watchword_core::{
     ApiError,
     account::{Account, StoredAccount},
+    clock_sync,
     enrol::{into_vault, vault_export},
     otp::{Clock, OffsetClock, OtpKind, SystemClock, TypedSettings},
     vault::{self, AccountCode, AccountUpdate},
@@ -446,6 +447,38 @@ impl Vault {
     /// The current clock correction, ms.
     pub fn clock_offset_ms(&self) -> i64 {
         self.clock.offset_ms()
+    }
+}
+
+/// A clock correction learned from a server.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct ClockSyncInfo {
+    /// The correction now stored and used for codes, ms.
+    pub offset_ms: i64,
+    /// How far off the estimate may be, ms.
+    pub uncertainty_ms: i64,
+}
+
+impl From<clock_sync::ClockSync> for ClockSyncInfo {
+    fn from(s: clock_sync::ClockSync) -> Self {
+        Self {
+            offset_ms: s.offset_ms,
+            uncertainty_ms: s.uncertainty_ms,
+        }
+    }
+}
+
+// Network calls need UniFFI's tokio runtime (reqwest runs on it).
+#[uniffi::export(async_runtime = "tokio")]
+impl Vault {
+    /// Learns the clock correction from `url`'s `Date` header (https, or
+    /// http to this device), stores it and uses it for codes from now on.
+    pub async fn sync_clock(&self, url: String) -> Result<ClockSyncInfo, WatchwordError> {
+        let sync = clock_sync::sync_vault_clock(&self.inner, &url, &SystemClock)
+            .await
+            .map_err(ApiError::from)?;
+        self.clock.set_offset_ms(sync.offset_ms);
+        Ok(sync.into())
     }
 }
 

@@ -400,3 +400,48 @@ fn passphrase_change_keeps_the_accounts_and_retires_the_old_one() {
     assert!(!ok);
     assert_eq!(kind(&out), "invalid_input");
 }
+
+/// A loopback HTTP server whose replies carry `Date: now + skew_secs`.
+fn skewed_time_server(skew_secs: u64) -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for mut s in listener.incoming().flatten() {
+            let mut buf = [0u8; 2048];
+            let _ = s.read(&mut buf);
+            let date = httpdate::fmt_http_date(
+                std::time::SystemTime::now() + std::time::Duration::from_secs(skew_secs),
+            );
+            let _ = write!(
+                s,
+                "HTTP/1.1 200 OK\r\nDate: {date}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+        }
+    });
+    format!("http://{addr}/")
+}
+
+#[test]
+fn clock_sync_learns_the_offset_from_a_servers_date() {
+    let f = Fixture::new();
+    let url = skewed_time_server(3600);
+    let (ok, out) = f.run(&["clock", "--sync", &url]);
+    assert!(ok, "{out}");
+    let offset = out["clock_offset_ms"].as_i64().unwrap();
+    // An hour ahead, to within the Date header's second and the round trip.
+    assert!((offset - 3_600_000).abs() <= 1_500, "{out}");
+    assert!(out["uncertainty_ms"].as_i64().unwrap() >= 500);
+    let (ok, out) = f.run(&["clock"]);
+    assert!(ok);
+    assert_eq!(out["clock_offset_ms"].as_i64(), Some(offset), "stored");
+    // Plain http to another host, a dead port: typed errors, offset kept.
+    let (ok, out) = f.run(&["clock", "--sync", "http://example.com/"]);
+    assert!(!ok);
+    assert_eq!(kind(&out), "invalid_link");
+    let (ok, out) = f.run(&["clock", "--sync", "http://127.0.0.1:9/"]);
+    assert!(!ok);
+    assert_eq!(kind(&out), "network");
+    let (_, out) = f.run(&["clock"]);
+    assert_eq!(out["clock_offset_ms"].as_i64(), Some(offset), "unchanged");
+}

@@ -252,6 +252,18 @@ impl From<OtpError> for ApiError {
     }
 }
 
+impl From<crate::clock_sync::ClockSyncError> for ApiError {
+    fn from(e: crate::clock_sync::ClockSyncError) -> Self {
+        use crate::clock_sync::ClockSyncError as E;
+        let message = e.to_string();
+        match e {
+            E::BadUrl(_) | E::InsecureUrl(_) => ApiError::InvalidLink { message },
+            E::Network(_) | E::NoDate => ApiError::Network { message },
+            E::Vault(v) => v.into(),
+        }
+    }
+}
+
 impl From<PushError> for ApiError {
     fn from(e: PushError) -> Self {
         let message = e.to_string();

@@ -17,8 +17,10 @@
 //! - [`account`]: the account model shared by the vault, enrolment and
 //!   export.
 //! - [`vault`]: the encrypted SQLite store of every account.
+//! - [`clock_sync`]: the device clock's offset learned from a server's `Date`.
 
 pub mod account;
+pub mod clock_sync;
 pub mod enrol;
 pub mod error;
 pub mod otp;

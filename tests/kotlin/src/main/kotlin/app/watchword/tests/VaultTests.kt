@@ -188,4 +188,42 @@ fun vaultTests() {
             }
         }
     }
+
+    Harness.test("vault: syncClock learns the offset from a server's Date header, stores it, codes follow") {
+        // A loopback HTTP server whose Date is one hour ahead.
+        val server = java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())
+        val fmt = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
+        val serving = Thread {
+            while (!server.isClosed) {
+                val s = try { server.accept() } catch (e: java.io.IOException) { break }
+                s.use {
+                    it.getInputStream().read(ByteArray(2048))
+                    val date = fmt.format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusHours(1))
+                    it.getOutputStream().write("HTTP/1.1 200 OK\r\nDate: $date\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".toByteArray())
+                }
+            }
+        }.apply { isDaemon = true; start() }
+        try {
+            val path = tempVaultPath()
+            Vault.create(path, AesKeyProvider(KEK_A)).use { v ->
+                v.addLink("otpauth://totp/ACME:alice?secret=$RFC_SHA1&digits=8", false)
+                val sync = v.syncClock("http://127.0.0.1:${server.localPort}/")
+                check(kotlin.math.abs(sync.offsetMs - 3_600_000L) <= 1_500L) { "offset ${sync.offsetMs}" }
+                assertEq(sync.offsetMs, v.clockOffsetMs(), "in use")
+                assertThrows<WatchwordException.InvalidLink> { v.syncClock("http://example.com/") }
+                assertThrows<WatchwordException.Network> { v.syncClock("http://127.0.0.1:9/") }
+                assertEq(sync.offsetMs, v.clockOffsetMs(), "a failed sync changes nothing")
+            }
+            Vault.open(path, AesKeyProvider(KEK_A)).use { v ->
+                val offset = v.clockOffsetMs()
+                check(kotlin.math.abs(offset - 3_600_000L) <= 1_500L) { "stored offset $offset" }
+                val now = System.currentTimeMillis() + offset
+                val edge = (now % 30_000L) < 1_000L || (now % 30_000L) > 29_000L
+                if (!edge) assertEq(v.codesAt(now).single().code?.code, v.codes().single().code?.code, "codes() an hour ahead")
+            }
+        } finally {
+            server.close()
+            serving.join(1_000)
+        }
+    }
 }
