@@ -8,6 +8,7 @@ uniffi::setup_scaffolding!();
 
 mod enrol;
 mod error;
+mod http;
 mod logger;
 mod otp;
 // Only in test builds: the shipped library has no way to panic on purpose.
@@ -20,6 +21,7 @@ mod vault;
 
 pub use enrol::*;
 pub use error::WatchwordError;
+pub use http::{HttpError, HttpHeader, HttpMethod, HttpRequest, HttpResponse, HttpTransport};
 pub use logger::*;
 pub use otp::*;
 #[cfg(any(test, feature = "self-test"))]

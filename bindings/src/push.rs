@@ -26,6 +26,7 @@ use watchword_core::{
 
 use crate::{
     Vault, WatchwordError,
+    http::{ForeignHttp, HttpTransport},
     shell::{PushTokenSource, ask},
 };
 
@@ -252,22 +253,25 @@ impl PushClient {
 #[uniffi::export(async_runtime = "tokio")]
 impl PushClient {
     /// A client over `vault`'s push accounts; `tokens` gives the platform
-    /// push token sent at activation.
+    /// push token sent at activation; `http` sends the requests with the
+    /// platform's HTTP stack.
     #[uniffi::constructor]
     pub fn new(
         vault: Arc<Vault>,
         tokens: Option<Arc<dyn PushTokenSource>>,
-    ) -> Result<Arc<Self>, WatchwordError> {
+        http: Arc<dyn HttpTransport>,
+    ) -> Arc<Self> {
         let store = VaultPushStore::new(vault.inner.clone());
-        let service = PushService::new(store, Arc::new(SystemClock)).map_err(ApiError::from)?;
-        Ok(Arc::new(Self {
+        let service =
+            PushService::with_transport(store, ForeignHttp::core(http), Arc::new(SystemClock));
+        Arc::new(Self {
             service,
             vault,
             tokens,
             listener: Mutex::new(None),
             changes: StateChanges::new(),
             cancel: Notify::new(),
-        }))
+        })
     }
 
     /// Activates a push account with the code and URL the user typed or

@@ -13,6 +13,7 @@ use watchword_core::{
 
 use crate::{
     OtpCode, WatchwordError,
+    http::{ForeignHttp, HttpTransport},
     shell::{BiometricGate, ForeignKeys, KeyProvider, ask},
 };
 
@@ -468,15 +469,25 @@ impl From<clock_sync::ClockSync> for ClockSyncInfo {
     }
 }
 
-// Network calls need UniFFI's tokio runtime (reqwest runs on it).
+// Network calls need UniFFI's tokio runtime (the timeout runs on it).
 #[uniffi::export(async_runtime = "tokio")]
 impl Vault {
     /// Learns the clock correction from `url`'s `Date` header (https, or
-    /// http to this device), stores it and uses it for codes from now on.
-    pub async fn sync_clock(&self, url: String) -> Result<ClockSyncInfo, WatchwordError> {
-        let sync = clock_sync::sync_vault_clock(&self.inner, &url, &SystemClock)
-            .await
-            .map_err(ApiError::from)?;
+    /// http to this device) fetched with `http`, stores it and uses it for
+    /// codes from now on.
+    pub async fn sync_clock(
+        &self,
+        url: String,
+        http: Arc<dyn HttpTransport>,
+    ) -> Result<ClockSyncInfo, WatchwordError> {
+        let sync = clock_sync::sync_vault_clock_over(
+            ForeignHttp::core(http),
+            &self.inner,
+            &url,
+            &SystemClock,
+        )
+        .await
+        .map_err(ApiError::from)?;
         self.clock.set_offset_ms(sync.offset_ms);
         Ok(sync.into())
     }

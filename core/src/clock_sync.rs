@@ -8,12 +8,16 @@
 //! middle of the request's round trip: good to about half a second plus
 //! half the round trip, far inside a 30-second period.
 
-use reqwest::header::DATE;
 use url::Url;
 
 use crate::{
+    http::{HttpRequest, HttpTransport},
     otp::Clock,
-    push::{PushError, activation::check_transport, client::PushClient},
+    push::{
+        PushError,
+        activation::check_transport,
+        client::{ClientConfig, PushClient},
+    },
     vault::{Vault, VaultError},
 };
 
@@ -47,36 +51,27 @@ pub struct ClockSync {
     pub uncertainty_ms: i64,
 }
 
-/// Asks `url` for its time and compares it with `clock` (the device clock
+/// Asks `url` for its time over `client` and compares it with `clock` (the device clock
 /// without any correction). https, or http to this machine only.
-pub async fn offset_from_server(url: &str, clock: &dyn Clock) -> Result<ClockSync, ClockSyncError> {
+pub async fn offset_from_server(
+    client: &PushClient,
+    url: &str,
+    clock: &dyn Clock,
+) -> Result<ClockSync, ClockSyncError> {
     let url = Url::parse(url.trim()).map_err(|e| ClockSyncError::BadUrl(e.to_string()))?;
     check_transport(&url).map_err(|e| match e {
         PushError::InsecureUrl(u) => ClockSyncError::InsecureUrl(u),
         other => ClockSyncError::BadUrl(other.to_string()),
     })?;
-    let client = PushClient::new().map_err(|e| ClockSyncError::Network(e.to_string()))?;
     let sent = clock.now_unix_ms();
     // HEAD: only the headers are wanted. Any status will do; a 404 or 405
     // carries a Date header as well.
-    let reply = client.http().head(url).send().await.map_err(|e| {
-        ClockSyncError::Network(if e.is_timeout() {
-            "timed out".into()
-        } else if e.is_connect() {
-            "connection failed".into()
-        } else {
-            e.without_url().to_string()
-        })
-    })?;
+    let reply = client
+        .exchange(HttpRequest::head(url.as_str()))
+        .await
+        .map_err(|e| ClockSyncError::Network(e.to_string()))?;
     let received = clock.now_unix_ms();
-    let server_secs = reply
-        .headers()
-        .get(DATE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|s| httpdate::parse_http_date(s).ok())
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .and_then(|d| i64::try_from(d.as_secs()).ok())
-        .ok_or(ClockSyncError::NoDate)?;
+    let server_secs = reply.date_unix_secs().ok_or(ClockSyncError::NoDate)?;
     let round_trip = received.saturating_sub(sent).max(0);
     let local_mid = sent.saturating_add(round_trip / 2);
     let server_mid = server_secs.saturating_mul(1000).saturating_add(500);
@@ -89,16 +84,29 @@ pub async fn offset_from_server(url: &str, clock: &dyn Clock) -> Result<ClockSyn
 /// Learns the offset from `url` and stores it in `vault`, where `codes`
 /// (CLI) and `Vault.codes()` (phones) take it from.
 pub async fn sync_vault_clock(
+    client: &PushClient,
     vault: &Vault,
     url: &str,
     clock: &dyn Clock,
 ) -> Result<ClockSync, ClockSyncError> {
-    let sync = offset_from_server(url, clock).await?;
+    let sync = offset_from_server(client, url, clock).await?;
     vault.set_clock_offset_ms(sync.offset_ms)?;
     Ok(sync)
 }
 
+/// [`sync_vault_clock`] over a host's `transport` (a phone's HTTP stack).
+pub async fn sync_vault_clock_over(
+    transport: std::sync::Arc<dyn HttpTransport>,
+    vault: &Vault,
+    url: &str,
+    clock: &dyn Clock,
+) -> Result<ClockSync, ClockSyncError> {
+    let client = PushClient::with_transport(transport, ClientConfig::default());
+    sync_vault_clock(&client, vault, url, clock).await
+}
+
 #[cfg(test)]
+#[cfg(feature = "reqwest")]
 mod tests {
     use std::time::{Duration, UNIX_EPOCH};
 
@@ -125,6 +133,10 @@ mod tests {
         format!("http://{addr}/")
     }
 
+    fn client() -> PushClient {
+        PushClient::new().unwrap()
+    }
+
     fn date(unix: u64) -> String {
         httpdate::fmt_http_date(UNIX_EPOCH + Duration::from_secs(unix))
     }
@@ -138,7 +150,7 @@ mod tests {
         ))
         .await;
         let clock = FixedClock::new(1_700_000_000_000);
-        let sync = offset_from_server(&url, &clock).await.unwrap();
+        let sync = offset_from_server(&client(), &url, &clock).await.unwrap();
         // The middle of the server's second against a zero-length round trip.
         assert_eq!(sync.offset_ms, 120_500);
         assert_eq!(sync.uncertainty_ms, 500);
@@ -151,24 +163,24 @@ mod tests {
                 .await;
         let clock = FixedClock::new(0);
         assert!(matches!(
-            offset_from_server(&url, &clock).await,
+            offset_from_server(&client(), &url, &clock).await,
             Err(ClockSyncError::NoDate)
         ));
         assert!(matches!(
-            offset_from_server("not a url", &clock).await,
+            offset_from_server(&client(), "not a url", &clock).await,
             Err(ClockSyncError::BadUrl(_))
         ));
         assert!(matches!(
-            offset_from_server("ftp://127.0.0.1/", &clock).await,
+            offset_from_server(&client(), "ftp://127.0.0.1/", &clock).await,
             Err(ClockSyncError::BadUrl(_))
         ));
         assert!(matches!(
-            offset_from_server("http://example.com/", &clock).await,
+            offset_from_server(&client(), "http://example.com/", &clock).await,
             Err(ClockSyncError::InsecureUrl(_))
         ));
         // Nothing listens on port 9 of this machine.
         assert!(matches!(
-            offset_from_server("http://127.0.0.1:9/", &clock).await,
+            offset_from_server(&client(), "http://127.0.0.1:9/", &clock).await,
             Err(ClockSyncError::Network(_))
         ));
     }
@@ -183,7 +195,7 @@ mod tests {
             date(1_000)
         ))
         .await;
-        let sync = sync_vault_clock(&vault, &url, &FixedClock::new(3_000_000))
+        let sync = sync_vault_clock(&client(), &vault, &url, &FixedClock::new(3_000_000))
             .await
             .unwrap();
         assert_eq!(sync.offset_ms, 1_000_500 - 3_000_000);

@@ -23,6 +23,7 @@ pub mod account;
 pub mod clock_sync;
 pub mod enrol;
 pub mod error;
+pub mod http;
 pub mod otp;
 mod percent;
 pub mod push;

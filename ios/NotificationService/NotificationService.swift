@@ -60,7 +60,7 @@ final class NotificationService: UNNotificationServiceExtension {
         do {
             let path = try SharedContainer.vaultPath()
             let vault = try Vault.open(path: path, keys: KeychainKeyProvider())
-            let push = try PushClient(vault: vault, tokens: nil)
+            let push = PushClient(vault: vault, tokens: nil, http: PlatformHttp())
             return try await push.handlePush(payload: payload)
         } catch {
             return nil

@@ -54,7 +54,7 @@ fn correct_calls_pass() {
     let good = r#"
 func f(vault: Vault, push: PushClient, s: String) async throws {
     let v = try Vault.open(path: s, keys: KeychainKeyProvider())
-    let p = try PushClient(vault: v, tokens: nil)
+    let p = PushClient(vault: v, tokens: nil, http: PlatformHttp())
     _ = try await p.respond(id: s, decision: .approve, number: nil)
     _ = try QrScanner().offer(frame: Data(), width: 1, height: 1, rowStride: 1)
     _ = try classify(text: s)

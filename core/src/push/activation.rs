@@ -2,7 +2,7 @@
 //! `watchword://activate?code=...&url=...` link, or the 9-digit code and
 //! the URL typed by hand.
 
-use reqwest::Url;
+use url::Url;
 
 use super::{PushError, protocol::ACTIVATE_PATH};
 use crate::sensitive::Sensitive;

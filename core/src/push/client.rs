@@ -1,14 +1,16 @@
-//! HTTP to a push server: reqwest over rustls with ring's crypto provider,
-//! timeouts, and retries with backoff on network errors only. A refusal
-//! (any HTTP error status with a protocol error body) is returned at once
-//! and never retried: retrying a refusal would only hide it.
+//! Requests to a push server over the host's [`HttpTransport`]: timeouts,
+//! and retries with backoff on network errors only. A refusal (any HTTP
+//! error status with a protocol error body) is returned at once and never
+//! retried: retrying a refusal would only hide it.
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
-use reqwest::{RequestBuilder, StatusCode};
 use serde::de::DeserializeOwned;
 
 use super::{PushError, protocol::ErrorBody};
+#[cfg(feature = "reqwest")]
+pub use crate::http::install_ring_provider;
+use crate::http::{HttpRequest, HttpResponse, HttpTransport, TransportError, send_with_timeout};
 
 /// Retry and timeout settings.
 #[derive(Debug, Clone, Copy)]
@@ -34,11 +36,19 @@ impl Default for ClientConfig {
     }
 }
 
-/// A push-server HTTP client.
-#[derive(Debug, Clone)]
+/// A push-server HTTP client over a transport.
+#[derive(Clone)]
 pub struct PushClient {
-    http: reqwest::Client,
+    http: Arc<dyn HttpTransport>,
     config: ClientConfig,
+}
+
+impl std::fmt::Debug for PushClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PushClient")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A reply: the decoded body, or a refusal, with the server time either way.
@@ -51,27 +61,36 @@ pub struct Reply<T> {
 }
 
 impl PushClient {
-    /// A client with default timeouts and retries.
+    /// A client on reqwest with default timeouts and retries.
+    #[cfg(feature = "reqwest")]
     pub fn new() -> Result<Self, PushError> {
         Self::with_config(ClientConfig::default())
     }
 
-    /// A client with `config`.
+    /// A client on reqwest with `config`.
+    #[cfg(feature = "reqwest")]
     pub fn with_config(config: ClientConfig) -> Result<Self, PushError> {
-        install_ring_provider();
-        let http = reqwest::Client::builder()
-            .connect_timeout(config.connect_timeout)
-            .timeout(config.request_timeout)
-            .user_agent(concat!("watchword/", env!("CARGO_PKG_VERSION")))
-            .build()
+        let http = crate::http::ReqwestTransport::new(config.connect_timeout)
             .map_err(|e| PushError::Network(e.to_string()))?;
-        Ok(Self { http, config })
+        Ok(Self::with_transport(Arc::new(http), config))
     }
 
-    /// The underlying HTTP client (privacyIDEA push speaks its own
-    /// envelope; see `push::privacyidea::http`).
-    pub fn http(&self) -> &reqwest::Client {
-        &self.http
+    /// A client on the host's `transport` (a phone's HTTP stack).
+    pub fn with_transport(transport: Arc<dyn HttpTransport>, config: ClientConfig) -> Self {
+        Self {
+            http: transport,
+            config,
+        }
+    }
+
+    /// Sends one request, once, within the configured request timeout.
+    /// privacyIDEA push (its own envelope) and clock sync use this.
+    pub async fn exchange(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        let request = request.timeout(self.config.request_timeout).header(
+            "User-Agent",
+            concat!("watchword/", env!("CARGO_PKG_VERSION")),
+        );
+        send_with_timeout(self.http.as_ref(), request).await
     }
 
     /// Sends the request `build` makes, retrying on network errors with
@@ -79,12 +98,12 @@ impl PushClient {
     /// signed request gets a fresh nonce and timestamp each time.
     pub async fn send<T: DeserializeOwned>(
         &self,
-        mut build: impl FnMut(&reqwest::Client) -> Result<RequestBuilder, PushError>,
+        mut build: impl FnMut() -> Result<HttpRequest, PushError>,
     ) -> Reply<T> {
         let mut delay = self.config.backoff;
         let mut attempt = 0;
         loop {
-            let request = match build(&self.http) {
+            let request = match build() {
                 Ok(r) => r,
                 Err(e) => {
                     return Reply {
@@ -93,8 +112,8 @@ impl PushClient {
                     };
                 }
             };
-            match request.send().await {
-                Ok(response) => return decode(response).await,
+            match self.exchange(request).await {
+                Ok(response) => return decode(&response),
                 Err(e) if attempt < self.config.retries => {
                     tracing::debug!(error = %e, attempt, "push request failed; retrying");
                     tokio::time::sleep(delay).await;
@@ -103,7 +122,7 @@ impl PushClient {
                 }
                 Err(e) => {
                     return Reply {
-                        result: Err(PushError::Network(network_message(e))),
+                        result: Err(PushError::Network(e.to_string())),
                         server_time: None,
                     };
                 }
@@ -112,32 +131,20 @@ impl PushClient {
     }
 }
 
-/// Installs ring as rustls' process-wide crypto provider (reqwest is built
-/// without a compiled-in one). Call before building any reqwest client;
-/// calling it again is harmless.
-pub fn install_ring_provider() {
-    // An error only means a provider is already installed.
-    let _ = rustls::crypto::ring::default_provider().install_default();
+/// A JSON POST of `body` to `url`.
+pub fn post_json(url: &str, body: &impl serde::Serialize) -> Result<HttpRequest, PushError> {
+    HttpRequest::post_json(url, body).map_err(|e| PushError::Protocol(e.to_string()))
 }
 
-async fn decode<T: DeserializeOwned>(response: reqwest::Response) -> Reply<T> {
-    let status = response.status();
-    let bytes = match response.bytes().await {
-        Ok(b) => b,
-        Err(e) => {
-            return Reply {
-                result: Err(PushError::Network(network_message(e))),
-                server_time: None,
-            };
-        }
-    };
-    let server_time = serde_json::from_slice::<serde_json::Value>(&bytes)
+fn decode<T: DeserializeOwned>(response: &HttpResponse) -> Reply<T> {
+    let bytes = &response.body;
+    let server_time = serde_json::from_slice::<serde_json::Value>(bytes)
         .ok()
         .and_then(|v| v.get("server_time").and_then(serde_json::Value::as_i64));
-    let result = if status.is_success() {
-        serde_json::from_slice::<T>(&bytes).map_err(|e| PushError::Protocol(e.to_string()))
+    let result = if response.is_success() {
+        serde_json::from_slice::<T>(bytes).map_err(|e| PushError::Protocol(e.to_string()))
     } else {
-        Err(refusal(status, &bytes))
+        Err(refusal(response.status, bytes))
     };
     Reply {
         result,
@@ -145,7 +152,7 @@ async fn decode<T: DeserializeOwned>(response: reqwest::Response) -> Reply<T> {
     }
 }
 
-fn refusal(status: StatusCode, bytes: &[u8]) -> PushError {
+fn refusal(status: u16, bytes: &[u8]) -> PushError {
     match serde_json::from_slice::<ErrorBody>(bytes) {
         Ok(body) => PushError::Refused {
             code: body.error.code,
@@ -158,19 +165,8 @@ fn refusal(status: StatusCode, bytes: &[u8]) -> PushError {
     }
 }
 
-fn network_message(e: reqwest::Error) -> String {
-    // reqwest's Display includes the URL; ours hold no secrets (ids only),
-    // but keep the message short and stable.
-    if e.is_timeout() {
-        "timed out".to_owned()
-    } else if e.is_connect() {
-        "connection failed".to_owned()
-    } else {
-        e.without_url().to_string()
-    }
-}
-
 #[cfg(test)]
+#[cfg(feature = "reqwest")]
 mod tests {
     use super::*;
 
@@ -189,9 +185,11 @@ mod tests {
         .unwrap();
         let mut attempts = 0;
         let reply: Reply<serde_json::Value> = client
-            .send(|http| {
+            .send(|| {
                 attempts += 1;
-                Ok(http.get(format!("http://127.0.0.1:{port}/v1/device/pending")))
+                Ok(HttpRequest::get(&format!(
+                    "http://127.0.0.1:{port}/v1/device/pending"
+                )))
             })
             .await;
         assert_eq!(attempts, 3);

@@ -74,6 +74,7 @@ impl<S: PushStore> PushService<S> {
 }
 
 #[cfg(test)]
+#[cfg(feature = "reqwest")]
 mod tests {
     use std::sync::Arc;
 

@@ -13,7 +13,7 @@ use std::{
 use super::{
     PushError,
     activation::Activation,
-    client::{PushClient, Reply},
+    client::{PushClient, Reply, post_json},
     keys::{self, SigningKey},
     protocol::{
         self, ActivateRequest, ActivateResponse, AnswerFields, AnswerRequest, AnswerResponse,
@@ -23,7 +23,10 @@ use super::{
     state::{ChallengeEvent, ChallengeState, PendingChallenge, TrackedChallenge},
     store::{PushAccount, PushStore},
 };
-use crate::otp::Clock;
+use crate::{
+    http::{HttpRequest, HttpTransport},
+    otp::Clock,
+};
 
 /// Longest time limit a device accepts on a challenge, seconds.
 pub const MAX_CHALLENGE_TTL: i64 = 600;
@@ -58,9 +61,21 @@ pub struct ActivatedAccount {
 }
 
 impl<S: PushStore> PushService<S> {
-    /// A service with a default client.
+    /// A service with a default (reqwest) client.
+    #[cfg(feature = "reqwest")]
     pub fn new(store: S, clock: Arc<dyn Clock>) -> Result<Self, PushError> {
         Ok(Self::with_client(store, PushClient::new()?, clock))
+    }
+
+    /// A service whose requests go over `transport` (a phone's HTTP stack),
+    /// with default timeouts and retries.
+    pub fn with_transport(
+        store: S,
+        transport: Arc<dyn HttpTransport>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        let client = PushClient::with_transport(transport, super::client::ClientConfig::default());
+        Self::with_client(store, client, clock)
     }
 
     /// A service with a given client.
@@ -99,10 +114,7 @@ impl<S: PushStore> PushService<S> {
             push_token,
         };
         let url = activation.url().to_owned();
-        let reply: Reply<ActivateResponse> = self
-            .client
-            .send(|http| Ok(http.post(&url).json(&body)))
-            .await;
+        let reply: Reply<ActivateResponse> = self.client.send(|| post_json(&url, &body)).await;
         let response = reply.result?;
         keys::check_public_key(&response.server_public_key)
             .map_err(|_| PushError::Protocol("bad server public key".into()))?;
@@ -274,7 +286,7 @@ impl<S: PushStore> PushService<S> {
         let url = format!("{}{}", account.base_url, protocol::answer_path(id));
         let reply: Reply<AnswerResponse> = self
             .client
-            .send(|http| {
+            .send(|| {
                 let timestamp = self.now_for(&account);
                 let request_nonce = keys::random_b64(16)?;
                 let input = protocol::answer_input(&AnswerFields {
@@ -294,7 +306,7 @@ impl<S: PushStore> PushService<S> {
                     signature: key.sign(&input)?,
                     request_nonce,
                 };
-                Ok(http.post(&url).json(&body))
+                post_json(&url, &body)
             })
             .await;
         self.learn(&account, reply.server_time)?;
@@ -355,7 +367,7 @@ impl<S: PushStore> PushService<S> {
         let url = format!("{}{}", account.base_url, PENDING_PATH);
         let reply: Reply<PendingResponse> = self
             .client
-            .send(|http| {
+            .send(|| {
                 let timestamp = self.now_for(account);
                 let nonce = keys::random_b64(16)?;
                 let input = protocol::request_input(
@@ -365,12 +377,11 @@ impl<S: PushStore> PushService<S> {
                     timestamp,
                     &nonce,
                 )?;
-                Ok(http
-                    .get(&url)
+                Ok(HttpRequest::get(&url)
                     .header(HEADER_DEVICE, &account.device_id)
-                    .header(HEADER_TIMESTAMP, timestamp.to_string())
-                    .header(HEADER_NONCE, nonce)
-                    .header(HEADER_SIGNATURE, key.sign(&input)?))
+                    .header(HEADER_TIMESTAMP, &timestamp.to_string())
+                    .header(HEADER_NONCE, &nonce)
+                    .header(HEADER_SIGNATURE, &key.sign(&input)?))
             })
             .await;
         self.learn(account, reply.server_time)?;

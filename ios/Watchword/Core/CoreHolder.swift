@@ -33,7 +33,7 @@ final class CoreHolder: ObservableObject {
                 vault = try Vault.create(path: path, keys: keys)
             }
             vault.setBiometricGate(gate: LocalAuthenticationGate())
-            push = try PushClient(vault: vault, tokens: ApnsTokenSource())
+            push = PushClient(vault: vault, tokens: ApnsTokenSource(), http: PlatformHttp())
             self.vault = vault
             failure = nil
         } catch {

@@ -17,6 +17,7 @@ use super::{
 };
 use crate::{
     enrol::PrivacyIdeaPush,
+    http::HttpRequest,
     push::{
         ActivatedAccount, ChallengeState, Decision, PendingChallenge, PushError, PushService,
         PushStore, TrackedChallenge, state::ChallengeEvent, store::PushAccount,
@@ -76,8 +77,11 @@ impl<S: PushStore> PushService<S> {
             ("fbtoken", push_token.unwrap_or(NO_FIREBASE_TOKEN)),
             ("pubkey", pubkey.as_str()),
         ];
-        let (reply, server_time) =
-            http::send(self.http().post(link.url.as_str()).form(&form)).await;
+        let (reply, server_time) = http::send(
+            &self.client,
+            HttpRequest::post_form(link.url.as_str(), &form),
+        )
+        .await;
         let reply = reply?;
         let server_key_b64 = reply.detail["public_key"]
             .as_str()
@@ -132,12 +136,16 @@ impl<S: PushStore> PushService<S> {
         let reply = loop {
             let timestamp = iso_utc(self.now_ms_for(account));
             let signature = key.sign(&messages::poll_input(&account.device_id, &timestamp));
-            let request = self.http().get(&account.base_url).query(&[
-                ("serial", account.device_id.as_str()),
-                ("timestamp", timestamp.as_str()),
-                ("signature", signature.as_str()),
-            ]);
-            let (reply, server_time) = http::send(request).await;
+            let request = HttpRequest::get_with_query(
+                &account.base_url,
+                &[
+                    ("serial", account.device_id.as_str()),
+                    ("timestamp", timestamp.as_str()),
+                    ("signature", signature.as_str()),
+                ],
+            )
+            .map_err(|e| PushError::Protocol(format!("the stored server URL is invalid: {e}")))?;
+            let (reply, server_time) = http::send(&self.client, request).await;
             self.learn(account, server_time)?;
             match reply {
                 Err(PiError::Refused { message, .. })
@@ -311,8 +319,11 @@ impl<S: PushStore> PushService<S> {
             }
         };
         form.push(("signature", key.sign(&input)));
-        let (reply, server_time) =
-            http::send(self.http().post(&account.base_url).form(&form)).await;
+        let (reply, server_time) = http::send(
+            &self.client,
+            HttpRequest::post_form(&account.base_url, &form),
+        )
+        .await;
         self.learn(&account, server_time)?;
         let reply = reply?;
         if reply.value != Value::Bool(true) {
@@ -359,17 +370,16 @@ impl<S: PushStore> PushService<S> {
             ("timestamp", timestamp.as_str()),
             ("signature", signature.as_str()),
         ];
-        let (reply, server_time) =
-            http::send(self.http().post(&account.base_url).form(&form)).await;
+        let (reply, server_time) = http::send(
+            &self.client,
+            HttpRequest::post_form(&account.base_url, &form),
+        )
+        .await;
         self.learn(&account, server_time)?;
         if reply?.value != Value::Bool(true) {
             return Err(PiError::NotTaken(" (push token update)").into());
         }
         Ok(())
-    }
-
-    fn http(&self) -> &reqwest::Client {
-        self.client.http()
     }
 
     fn now_ms_for(&self, account: &PushAccount) -> i64 {

@@ -6,6 +6,7 @@
 use serde_json::Value;
 
 use super::PiError;
+use crate::{http::HttpRequest, push::client::PushClient};
 
 /// A decoded privacyIDEA reply.
 #[derive(Debug)]
@@ -18,63 +19,37 @@ pub struct PiReply {
     pub server_time: Option<i64>,
 }
 
-/// Sends `request` and decodes the envelope. HTTP errors and
-/// `result.status=false` become [`PiError::Refused`] with the server's
+/// Sends `request` once on `client` and decodes the envelope. HTTP errors
+/// and `result.status=false` become [`PiError::Refused`] with the server's
 /// message; the server time is returned in either case.
-pub async fn send(request: reqwest::RequestBuilder) -> (Result<PiReply, PiError>, Option<i64>) {
-    let response = match request.send().await {
+pub async fn send(
+    client: &PushClient,
+    request: HttpRequest,
+) -> (Result<PiReply, PiError>, Option<i64>) {
+    let response = match client.exchange(request).await {
         Ok(r) => r,
-        Err(e) => {
-            let msg = if e.is_timeout() {
-                "timed out".to_owned()
-            } else if e.is_connect() {
-                "connection failed".to_owned()
-            } else {
-                e.without_url().to_string()
-            };
-            return (Err(PiError::Network(msg)), None);
-        }
+        Err(e) => return (Err(PiError::Network(e.to_string())), None),
     };
-    let server_time = response
-        .headers()
-        .get(reqwest::header::DATE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|s| httpdate::parse_http_date(s).ok())
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .and_then(|d| i64::try_from(d.as_secs()).ok());
-    let status = response.status();
-    let body: Value = match response.bytes().await {
-        Ok(b) => match serde_json::from_slice(&b) {
-            Ok(v) => v,
-            Err(_) => {
-                return (
-                    Err(PiError::Protocol(format!(
-                        "HTTP {status}, body is not JSON"
-                    ))),
-                    server_time,
-                );
-            }
-        },
-        Err(e) => {
+    let server_time = response.date_unix_secs();
+    let status = response.status;
+    let body: Value = match serde_json::from_slice(&response.body) {
+        Ok(v) => v,
+        Err(_) => {
             return (
-                Err(PiError::Network(e.without_url().to_string())),
+                Err(PiError::Protocol(format!(
+                    "HTTP {status}, body is not JSON"
+                ))),
                 server_time,
             );
         }
     };
     let result = &body["result"];
-    if !status.is_success() || result["status"] != Value::Bool(true) {
+    if !response.is_success() || result["status"] != Value::Bool(true) {
         let message = result["error"]["message"]
             .as_str()
             .map(str::to_owned)
             .unwrap_or_else(|| format!("HTTP {status}"));
-        return (
-            Err(PiError::Refused {
-                status: status.as_u16(),
-                message,
-            }),
-            server_time,
-        );
+        return (Err(PiError::Refused { status, message }), server_time);
     }
     (
         Ok(PiReply {

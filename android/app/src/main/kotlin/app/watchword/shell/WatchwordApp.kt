@@ -41,7 +41,7 @@ class WatchwordApp : Application() {
 
     /** The push client over [vault], made on first use. */
     fun push(): PushClient = synchronized(lock) {
-        push ?: PushClient(vault(), UnifiedPushRegistration(this)).also {
+        push ?: PushClient(vault(), UnifiedPushRegistration(this), PlatformHttp()).also {
             it.setListener(ChallengeNotifier(this))
             push = it
         }

@@ -98,7 +98,7 @@ fun privacyIdeaTests() {
         val (serial, link) = pi.initPush(USER)
         check(classify(link) is EnrolmentKind.PrivacyIdeaPush) { "classify: ${classify(link)}" }
         Vault.create(tempVaultPath(), AesKeyProvider(KEK_A)).use { v ->
-            PushClient(v, null).use { push ->
+            PushClient(v, null, JdkHttp()).use { push ->
                 val a = push.activateLink(link, "kotlin")
                 assertEq(serial, a.deviceId, "device id is the serial")
                 check(a.server.startsWith("http://127.0.0.1")) { "server ${a.server}" }

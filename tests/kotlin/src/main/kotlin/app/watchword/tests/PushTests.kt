@@ -84,7 +84,8 @@ fun pushTests() {
         Server(bin).use { server ->
             val enrolment = server.admin("enrol", "--db", server.db, "--user", "alice", "--json")
             Vault.create(tempVaultPath(), AesKeyProvider(KEK_A)).use { v ->
-                PushClient(v, Tokens()).use { push ->
+                val http = JdkHttp()
+                PushClient(v, Tokens(), http).use { push ->
                     val listener = Listener()
                     push.setListener(listener)
                     val a = push.activate(jsonField(enrolment, "code"), jsonField(enrolment, "url"), "kotlin")
@@ -96,6 +97,17 @@ fun pushTests() {
                     val number = jsonField(raised, "number").toInt()
                     val pending = push.pending()
                     val c = pending.single { it.id == id }
+                    // Both went out through the Kotlin transport, built and
+                    // signed by the core.
+                    val activation = http.sent.first()
+                    assertEq(HttpMethod.POST, activation.method, "activation method")
+                    check(activation.url.contains("/v1/activate/")) { "activation url ${activation.url}" }
+                    check(activation.headers.any { it.name == "Content-Type" && it.value == "application/json" }) { "json body" }
+                    val poll = http.sent.last()
+                    assertEq(HttpMethod.GET, poll.method, "poll method")
+                    check(poll.url.endsWith("/v1/device/pending")) { "poll url ${poll.url}" }
+                    check(poll.headers.any { it.name == "watchword-signature" && it.value.isNotEmpty() }) { "poll is signed" }
+                    check(poll.timeoutMs in 1uL..60_000uL) { "timeout ${poll.timeoutMs}" }
                     assertEq(1, listener.calls(id), "listener told once: first seen")
                     push.pending()
                     push.pending()
@@ -152,7 +164,7 @@ fun pushTests() {
         val db = Files.createTempDirectory("ww-server").resolve("server.db").toString()
         val port = ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()).use { it.localPort }
         Vault.create(tempVaultPath(), AesKeyProvider(KEK_A)).use { v ->
-            PushClient(v, Tokens()).use { push ->
+            PushClient(v, Tokens(), JdkHttp()).use { push ->
                 Server(bin, db, port).use { server ->
                     val e = server.admin("enrol", "--db", db, "--user", "bob", "--json")
                     push.activate(jsonField(e, "code"), jsonField(e, "url"), "kotlin")

@@ -25,7 +25,7 @@ fun robustnessTests() {
             assertThrows<WatchwordException.InvalidLink> { v.addFromText("otpauth-migration://offline?data=%%%", false) }
             assertThrows<WatchwordException> { v.addFromText("x".repeat(100_000), false) }
             assertEq(0, v.list(null).size, "nothing stored")
-            PushClient(v, null).use { push ->
+            PushClient(v, null, JdkHttp()).use { push ->
                 assertEq(emptyList<Challenge>(), push.pending(), "no push accounts, nothing pending")
                 assertThrows<WatchwordException> { push.activate("12", "ftp://x", "k") }
                 assertThrows<WatchwordException> { push.activate("123456789", "http://127.0.0.1:1/v1/activate/x", "k") }
@@ -47,6 +47,35 @@ fun robustnessTests() {
         assertThrows<WatchwordException.KeyUnavailable> { Vault.create(tempVaultPath(), broken) }
     }
 
+    Harness.test("a hostile or broken HTTP transport is a typed error, never a crash, and stores nothing") {
+        // A shell's stack that throws something other than HttpException,
+        // one that answers garbage, one that answers a refusal without a
+        // protocol body, and one that cannot connect.
+        val throwing = object : HttpTransport {
+            override suspend fun send(request: HttpRequest): HttpResponse = throw IllegalStateException("stack broke")
+        }
+        fun answering(status: Int, body: String) = object : HttpTransport {
+            override suspend fun send(request: HttpRequest): HttpResponse =
+                HttpResponse(status.toUShort(), listOf(HttpHeader("Content-Type", "application/json")), body.toByteArray())
+        }
+        val offline = object : HttpTransport {
+            override suspend fun send(request: HttpRequest): HttpResponse = throw HttpException.Connect("no route")
+        }
+        val url = "https://127.0.0.1:1/v1/activate/enr"
+        Vault.create(tempVaultPath(), AesKeyProvider(KEK_A)).use { v ->
+            PushClient(v, null, throwing).use { assertThrows<WatchwordException.Network> { it.activate("123456789", url, "k") } }
+            PushClient(v, null, offline).use { assertThrows<WatchwordException.Network> { it.activate("123456789", url, "k") } }
+            PushClient(v, null, answering(200, "not json")).use { assertThrows<WatchwordException.Untrusted> { it.activate("123456789", url, "k") } }
+            PushClient(v, null, answering(200, "{\"device_id\":\"d\"}")).use { assertThrows<WatchwordException.Untrusted> { it.activate("123456789", url, "k") } }
+            PushClient(v, null, answering(502, "<html>bad gateway</html>")).use { assertThrows<WatchwordException.Untrusted> { it.activate("123456789", url, "k") } }
+            assertThrows<WatchwordException.Network> { v.syncClock("https://127.0.0.1:1/", throwing) }
+            // A response without a Date header teaches no time.
+            assertThrows<WatchwordException.Network> { v.syncClock("https://127.0.0.1:1/", answering(200, "")) }
+            assertEq(0L, v.clockOffsetMs(), "clock offset unchanged")
+            PushClient(v, null, JdkHttp()).use { assertEq(emptyList<Challenge>(), it.pending(), "no push account was stored") }
+        }
+    }
+
     Harness.test("a panic in the core is an exception, and the library keeps working") {
         val e = assertThrows<InternalException> { selfTestPanic("from Kotlin") }
         check((e.message ?: "").contains("from Kotlin")) { "message: ${e.message}" }
@@ -58,7 +87,7 @@ fun robustnessTests() {
         setLogger(logger, LogLevel.DEBUG)
         Vault.create(tempVaultPath(), AesKeyProvider(KEK_A)).use { v ->
             v.addLink("otpauth://totp/ACME:alice?secret=$RFC_SHA1&issuer=ACME", false)
-            PushClient(v, null).use { push ->
+            PushClient(v, null, JdkHttp()).use { push ->
                 // An unreachable server logs a warning through the core.
                 assertThrows<WatchwordException> { push.activate("123456789", "http://127.0.0.1:1/v1/activate/x", "k") }
             }

@@ -207,11 +207,11 @@ fun vaultTests() {
             val path = tempVaultPath()
             Vault.create(path, AesKeyProvider(KEK_A)).use { v ->
                 v.addLink("otpauth://totp/ACME:alice?secret=$RFC_SHA1&digits=8", false)
-                val sync = v.syncClock("http://127.0.0.1:${server.localPort}/")
+                val sync = v.syncClock("http://127.0.0.1:${server.localPort}/", JdkHttp())
                 check(kotlin.math.abs(sync.offsetMs - 3_600_000L) <= 1_500L) { "offset ${sync.offsetMs}" }
                 assertEq(sync.offsetMs, v.clockOffsetMs(), "in use")
-                assertThrows<WatchwordException.InvalidLink> { v.syncClock("http://example.com/") }
-                assertThrows<WatchwordException.Network> { v.syncClock("http://127.0.0.1:9/") }
+                assertThrows<WatchwordException.InvalidLink> { v.syncClock("http://example.com/", JdkHttp()) }
+                assertThrows<WatchwordException.Network> { v.syncClock("http://127.0.0.1:9/", JdkHttp()) }
                 assertEq(sync.offsetMs, v.clockOffsetMs(), "a failed sync changes nothing")
             }
             Vault.open(path, AesKeyProvider(KEK_A)).use { v ->
