@@ -5,6 +5,10 @@ use std::{fmt, time::Duration};
 
 use zeroize::Zeroizing;
 
+/// The largest response body the core reads: protocol replies are a few
+/// kilobytes; a server that sends more is broken or hostile.
+pub const MAX_RESPONSE_BYTES: usize = 1024 * 1024;
+
 /// Default whole-request timeout.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15);
 

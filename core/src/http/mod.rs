@@ -24,7 +24,7 @@ mod message;
 mod reqwest_transport;
 mod transport;
 
-pub use message::{HttpRequest, HttpResponse, Method};
+pub use message::{HttpRequest, HttpResponse, MAX_RESPONSE_BYTES, Method};
 #[cfg(feature = "reqwest")]
 pub use reqwest_transport::{ReqwestTransport, install_ring_provider};
 pub use transport::{HttpTransport, TransportError, send_with_timeout};

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use super::{HttpRequest, HttpResponse, HttpTransport, Method, TransportError};
+use super::{HttpRequest, HttpResponse, HttpTransport, MAX_RESPONSE_BYTES, Method, TransportError};
 
 /// reqwest on rustls (ring provider), certificates checked by the
 /// platform verifier. Used by the CLI, the server's tests and desktop
@@ -69,11 +69,93 @@ impl HttpTransport for ReqwestTransport {
             .iter()
             .filter_map(|(n, v)| Some((n.as_str().to_owned(), v.to_str().ok()?.to_owned())))
             .collect();
-        let body = response.bytes().await.map_err(transport_error)?.to_vec();
+        let mut response = response;
+        let mut body = Vec::new();
+        // Read no more than the core accepts: a hostile server's endless
+        // body must not fill the memory first.
+        while let Some(chunk) = response.chunk().await.map_err(transport_error)? {
+            if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
+                return Err(TransportError::TooLarge);
+            }
+            body.extend_from_slice(&chunk);
+        }
         Ok(HttpResponse {
             status,
             headers,
             body,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tokio::{
+        io::{AsyncReadExt, AsyncWriteExt},
+        net::TcpListener,
+    };
+
+    use super::*;
+
+    /// A loopback server whose reply body never ends.
+    async fn endless_server() -> String {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            let (mut s, _) = listener.accept().await.unwrap();
+            let mut buf = [0u8; 2048];
+            let _ = s.read(&mut buf).await;
+            let _ = s
+                .write_all(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n")
+                .await;
+            let chunk = [b' '; 64 * 1024];
+            while s.write_all(&chunk).await.is_ok() {}
+        });
+        format!("http://{addr}/")
+    }
+
+    #[tokio::test]
+    async fn an_endless_body_stops_at_the_limit() {
+        let transport = ReqwestTransport::new(Duration::from_secs(5)).unwrap();
+        let url = endless_server().await;
+        let result = transport
+            .send(HttpRequest::get(&url).timeout(Duration::from_secs(20)))
+            .await;
+        assert_eq!(result, Err(TransportError::TooLarge));
+    }
+
+    #[tokio::test]
+    async fn every_status_is_a_response_with_its_headers() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            let (mut s, _) = listener.accept().await.unwrap();
+            // Headers and body may come in separate reads.
+            let mut received = Vec::new();
+            let mut buf = [0u8; 2048];
+            while !received.ends_with(b"a=b+c") {
+                let n = s.read(&mut buf).await.unwrap();
+                if n == 0 {
+                    break;
+                }
+                received.extend_from_slice(&buf[..n]);
+            }
+            let head = String::from_utf8_lossy(&received).to_string();
+            // Echo what arrived, so the test sees the method, form body and header.
+            let reply = format!(
+                "HTTP/1.1 409 Conflict\r\nX-Echo: yes\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{head}",
+                head.len()
+            );
+            let _ = s.write_all(reply.as_bytes()).await;
+        });
+        let transport = ReqwestTransport::new(Duration::from_secs(5)).unwrap();
+        let request = HttpRequest::post_form(&format!("http://{addr}/x"), &[("a", "b c")])
+            .header("watchword-device", "d1");
+        let response = transport.send(request).await.unwrap();
+        assert_eq!(response.status, 409);
+        assert_eq!(response.header("x-echo"), Some("yes"));
+        let echoed = String::from_utf8(response.body).unwrap();
+        assert!(echoed.starts_with("POST /x HTTP/1.1"), "{echoed}");
+        assert!(echoed.contains("watchword-device: d1"), "{echoed}");
+        assert!(echoed.ends_with("a=b+c"), "{echoed}");
     }
 }

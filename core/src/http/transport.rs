@@ -15,6 +15,9 @@ pub enum TransportError {
     /// The server could not be reached (DNS, refused, TLS handshake).
     #[error("connection failed")]
     Connect(String),
+    /// The response body is larger than [`super::MAX_RESPONSE_BYTES`].
+    #[error("the server's reply is too large")]
+    TooLarge,
     /// Anything else the transport reports.
     #[error("{0}")]
     Other(String),
@@ -25,7 +28,9 @@ pub enum TransportError {
 ///
 /// A transport follows redirects, sends the body and headers as given, and
 /// returns every response, whatever its status. It must never log the body
-/// (it may hold an activation code or an enrolment credential).
+/// (it may hold an activation code or an enrolment credential), and should
+/// stop reading a body past [`super::MAX_RESPONSE_BYTES`] (the core refuses
+/// a larger one anyway).
 #[async_trait::async_trait]
 pub trait HttpTransport: Send + Sync {
     /// Sends `request` and returns the response.
@@ -42,9 +47,13 @@ pub async fn send_with_timeout(
     // A little slack so the transport's own timeout, when it has one, is
     // the one that fires and reports.
     let limit = request.timeout.saturating_add(Duration::from_millis(500));
-    tokio::time::timeout(limit, transport.send(request))
+    let response = tokio::time::timeout(limit, transport.send(request))
         .await
-        .unwrap_or(Err(TransportError::Timeout))
+        .unwrap_or(Err(TransportError::Timeout))?;
+    if response.body.len() > super::MAX_RESPONSE_BYTES {
+        return Err(TransportError::TooLarge);
+    }
+    Ok(response)
 }
 
 #[cfg(test)]
@@ -59,6 +68,31 @@ mod tests {
         async fn send(&self, _request: HttpRequest) -> Result<HttpResponse, TransportError> {
             std::future::pending().await
         }
+    }
+
+    /// Answers every request with a body of `len` bytes.
+    struct Sized(usize);
+
+    #[async_trait::async_trait]
+    impl HttpTransport for Sized {
+        async fn send(&self, _request: HttpRequest) -> Result<HttpResponse, TransportError> {
+            Ok(HttpResponse {
+                status: 200,
+                headers: vec![],
+                body: vec![b' '; self.0],
+            })
+        }
+    }
+
+    #[tokio::test]
+    async fn a_body_over_the_limit_is_refused() {
+        let max = crate::http::MAX_RESPONSE_BYTES;
+        let ok = send_with_timeout(&Sized(max), HttpRequest::get("https://s/")).await;
+        assert_eq!(ok.map(|r| r.body.len()), Ok(max));
+        assert_eq!(
+            send_with_timeout(&Sized(max + 1), HttpRequest::get("https://s/")).await,
+            Err(TransportError::TooLarge)
+        );
     }
 
     #[tokio::test]

@@ -33,10 +33,18 @@ final class PlatformHttp: HttpTransport {
         if request.method == .post {
             urlRequest.httpBody = request.body
         }
-        let data: Data
+        var data = Data()
         let response: URLResponse
         do {
-            (data, response) = try await session.data(for: urlRequest)
+            let (bytes, head) = try await session.bytes(for: urlRequest)
+            response = head
+            // Stop reading where the core would refuse the reply anyway.
+            for try await byte in bytes {
+                data.append(byte)
+                if data.count > Self.maxBodyBytes {
+                    throw HttpError.Failed(reason: "the reply is larger than \(Self.maxBodyBytes) bytes")
+                }
+            }
         } catch let error as URLError {
             throw Self.transportError(error)
         }
@@ -49,6 +57,9 @@ final class PlatformHttp: HttpTransport {
         }
         return HttpResponse(status: UInt16(clamping: http.statusCode), headers: headers, body: data)
     }
+
+    /// The core refuses larger replies (`MAX_RESPONSE_BYTES`).
+    private static let maxBodyBytes = 1 << 20
 
     private static func name(of method: HttpMethod) -> String {
         switch method {

@@ -6,7 +6,9 @@ import app.watchword.core.HttpMethod
 import app.watchword.core.HttpRequest
 import app.watchword.core.HttpResponse
 import app.watchword.core.HttpTransport
+import java.io.ByteArrayOutputStream
 import java.io.IOException
+import java.io.InputStream
 import java.net.ConnectException
 import java.net.HttpURLConnection
 import java.net.MalformedURLException
@@ -52,8 +54,8 @@ class PlatformHttp : HttpTransport {
             val status = connection.responseCode
             val body = when {
                 request.method == HttpMethod.HEAD -> ByteArray(0)
-                status >= 400 -> connection.errorStream?.use { it.readBytes() } ?: ByteArray(0)
-                else -> connection.inputStream.use { it.readBytes() }
+                status >= 400 -> connection.errorStream?.use { it.readAtMost(MAX_BODY_BYTES) } ?: ByteArray(0)
+                else -> connection.inputStream.use { it.readAtMost(MAX_BODY_BYTES) }
             }
             // The status line comes back under a null name; it is not a header.
             val headers = connection.headerFields.entries
@@ -72,6 +74,23 @@ class PlatformHttp : HttpTransport {
             throw HttpException.Failed(e.toString())
         } finally {
             connection.disconnect()
+        }
+    }
+
+    private companion object {
+        /** The core refuses larger replies (`MAX_RESPONSE_BYTES`); stop reading there. */
+        const val MAX_BODY_BYTES = 1 shl 20
+
+        /** Reads to the end, or throws once more than [limit] bytes arrived. */
+        fun InputStream.readAtMost(limit: Int): ByteArray {
+            val out = ByteArrayOutputStream()
+            val buffer = ByteArray(8192)
+            while (true) {
+                val n = read(buffer)
+                if (n < 0) return out.toByteArray()
+                out.write(buffer, 0, n)
+                if (out.size() > limit) throw HttpException.Failed("the reply is larger than $limit bytes")
+            }
         }
     }
 }

@@ -68,6 +68,8 @@ fun robustnessTests() {
             PushClient(v, null, answering(200, "not json")).use { assertThrows<WatchwordException.Untrusted> { it.activate("123456789", url, "k") } }
             PushClient(v, null, answering(200, "{\"device_id\":\"d\"}")).use { assertThrows<WatchwordException.Untrusted> { it.activate("123456789", url, "k") } }
             PushClient(v, null, answering(502, "<html>bad gateway</html>")).use { assertThrows<WatchwordException.Untrusted> { it.activate("123456789", url, "k") } }
+            // A reply over the core's 1 MiB limit is refused, not parsed.
+            PushClient(v, null, answering(200, " ".repeat(2 shl 20))).use { assertThrows<WatchwordException.Network> { it.activate("123456789", url, "k") } }
             assertThrows<WatchwordException.Network> { v.syncClock("https://127.0.0.1:1/", throwing) }
             // A response without a Date header teaches no time.
             assertThrows<WatchwordException.Network> { v.syncClock("https://127.0.0.1:1/", answering(200, "")) }
