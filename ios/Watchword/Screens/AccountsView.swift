@@ -25,6 +25,7 @@ struct AccountsView: View {
                     if let failure = failure {
                         Text(failure).foregroundStyle(.red)
                     }
+                    ClockSection()
                 }
                 .overlay {
                     if core.vault != nil, codes().isEmpty {
@@ -97,5 +98,53 @@ private struct AccountRow: View {
         UIPasteboard.general.setItems(
             [[UIPasteboard.typeAutomatic: code]],
             options: [.localOnly: true, .expirationDate: Date(timeIntervalSinceNow: 60)])
+    }
+}
+
+/// Codes are wrong when the phone's clock is: the core learns a correction
+/// from the `Date` of a server the user trusts (https) and keeps it in the
+/// vault; codes follow it from then on.
+private struct ClockSection: View {
+    @EnvironmentObject private var core: CoreHolder
+    @State private var url = ""
+    @State private var message: String?
+
+    var body: some View {
+        Section("Codes rejected? The phone's clock may be off") {
+            TextField("https://sign-in.example.com", text: $url)
+                .keyboardType(.URL)
+                .textInputAutocapitalization(.never)
+                .autocorrectionDisabled()
+            Button("Correct codes with this server's time") { Task { await sync() } }
+            Button("No correction") { reset() }
+            if let message = message {
+                Text(message).font(.footnote).foregroundStyle(.secondary)
+            }
+        }
+    }
+
+    private func sync() async {
+        guard let vault = core.vault else { return }
+        do {
+            let result = try await vault.syncClock(url: url.trimmingCharacters(in: .whitespaces), http: PlatformHttp())
+            message = "Codes now follow \(url): \(Self.seconds(result.offsetMs)) (within \(Self.seconds(result.uncertaintyMs)))."
+        } catch {
+            message = error.localizedDescription
+        }
+    }
+
+    private func reset() {
+        guard let vault = core.vault else { return }
+        do {
+            try vault.setClockOffsetMs(offsetMs: 0)
+            message = "Codes follow the phone's clock again."
+        } catch {
+            message = error.localizedDescription
+        }
+    }
+
+    /// Milliseconds as signed seconds for the user, e.g. "+120.5 s".
+    private static func seconds(_ ms: Int64) -> String {
+        String(format: "%+.1f s", Double(ms) / 1000)
     }
 }

@@ -5,6 +5,8 @@ import android.content.Intent
 import android.content.pm.PackageManager
 import android.os.Build
 import android.os.Bundle
+import android.text.InputType
+import android.widget.EditText
 import android.widget.LinearLayout
 import android.widget.TextView
 import app.watchword.core.AccountCodeInfo
@@ -25,6 +27,8 @@ class AccountsActivity : ScopedActivity() {
     private lateinit var status: TextView
     private lateinit var accounts: LinearLayout
     private lateinit var requests: LinearLayout
+    private lateinit var clockUrl: EditText
+    private lateinit var clockStatus: TextView
     private val rows = mutableMapOf<Long, AccountRow>()
     private val hotpCodes = mutableMapOf<Long, String>()
     private var ticker: Job? = null
@@ -44,6 +48,7 @@ class AccountsActivity : ScopedActivity() {
             addView(status)
             addView(requests)
             addView(accounts)
+            addView(clockSection())
         }
         setContentView(Ui.scroll(root))
         askForNotifications()
@@ -78,6 +83,48 @@ class AccountsActivity : ScopedActivity() {
             for (info in codes) rows[info.id] = AccountRow(info).also { accounts.addView(it.view) }
         }
         for (info in codes) rows[info.id]?.update(info)
+    }
+
+    /**
+     * Codes are wrong when the phone's clock is: the core learns a
+     * correction from the `Date` of a server the user trusts (https) and
+     * keeps it in the vault; codes follow it from then on.
+     */
+    private fun clockSection(): LinearLayout = Ui.column(this, padded = false).apply {
+        addView(Ui.text(this@AccountsActivity, "Codes rejected? The phone's clock may be off. Correct codes with the time of a server you trust:", 14f))
+        clockUrl = Ui.field(this@AccountsActivity, "https://sign-in.example.com", InputType.TYPE_CLASS_TEXT or InputType.TYPE_TEXT_VARIATION_URI)
+        addView(clockUrl)
+        addView(
+            Ui.row(this@AccountsActivity).apply {
+                addView(Ui.button(this@AccountsActivity, "Correct the clock") { syncClock() })
+                addView(Ui.button(this@AccountsActivity, "No correction") { resetClock() })
+            },
+        )
+        clockStatus = Ui.text(this@AccountsActivity, "", 14f)
+        addView(clockStatus)
+    }
+
+    private fun syncClock() {
+        val url = clockUrl.text.toString().trim()
+        scope.launch {
+            clockStatus.text = try {
+                val sync = core { app.vault().syncClock(url, PlatformHttp()) }
+                "Codes now follow $url: ${seconds(sync.offsetMs)} (within ${seconds(sync.uncertaintyMs)})."
+            } catch (e: Exception) {
+                describe(e)
+            }
+        }
+    }
+
+    private fun resetClock() {
+        scope.launch {
+            clockStatus.text = try {
+                core { app.vault().setClockOffsetMs(0) }
+                "Codes follow the phone's clock again."
+            } catch (e: Exception) {
+                describe(e)
+            }
+        }
     }
 
     private fun showRequests() {
@@ -145,5 +192,8 @@ class AccountsActivity : ScopedActivity() {
 
     private companion object {
         const val REQUEST_NOTIFICATIONS = 1
+
+        /** Milliseconds as signed seconds for the user, e.g. "+120.5 s". */
+        fun seconds(ms: Long): String = String.format(java.util.Locale.ROOT, "%+.1f s", ms / 1000.0)
     }
 }
