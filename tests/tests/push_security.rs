@@ -321,6 +321,31 @@ struct Proxy {
     mode: Mitm,
 }
 
+/// Sends what a test proxy received on to `upstream` (the protocol's own
+/// headers, the content type and the relying party's key) and returns the
+/// reply, for the proxy to pass on, alter or lose.
+async fn relay(
+    upstream: &str,
+    method: Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: Bytes,
+) -> (StatusCode, Bytes) {
+    let url = format!(
+        "{upstream}{}",
+        uri.path_and_query().map(|x| x.as_str()).unwrap_or("")
+    );
+    let mut req = reqwest::Client::new().request(method, url).body(body);
+    for (k, v) in headers {
+        if k.as_str().starts_with("watchword-") || k == "content-type" || k == "authorization" {
+            req = req.header(k, v);
+        }
+    }
+    let r = req.send().await.unwrap();
+    let status = r.status();
+    (status, r.bytes().await.unwrap())
+}
+
 async fn forward(
     State(p): State<Proxy>,
     method: Method,
@@ -328,20 +353,7 @@ async fn forward(
     headers: HeaderMap,
     body: Bytes,
 ) -> (StatusCode, Bytes) {
-    let url = format!(
-        "{}{}",
-        p.upstream,
-        uri.path_and_query().map(|x| x.as_str()).unwrap_or("")
-    );
-    let mut req = reqwest::Client::new().request(method, url).body(body);
-    for (k, v) in &headers {
-        if k.as_str().starts_with("watchword-") || k == "content-type" || k == "authorization" {
-            req = req.header(k, v);
-        }
-    }
-    let r = req.send().await.unwrap();
-    let status = r.status();
-    let bytes = r.bytes().await.unwrap();
+    let (status, bytes) = relay(&p.upstream, method, &uri, &headers, body).await;
     if uri.path() != PENDING_PATH || !status.is_success() {
         return (status, bytes);
     }
@@ -539,20 +551,7 @@ async fn drop_first_answer_reply(
     headers: HeaderMap,
     body: Bytes,
 ) -> (StatusCode, Bytes) {
-    let url = format!(
-        "{}{}",
-        p.upstream,
-        uri.path_and_query().map(|x| x.as_str()).unwrap_or("")
-    );
-    let mut req = reqwest::Client::new().request(method, url).body(body);
-    for (k, v) in &headers {
-        if k.as_str().starts_with("watchword-") || k == "content-type" {
-            req = req.header(k, v);
-        }
-    }
-    let r = req.send().await.unwrap();
-    let status = r.status();
-    let bytes = r.bytes().await.unwrap();
+    let (status, bytes) = relay(&p.upstream, method, &uri, &headers, body).await;
     if uri.path().ends_with("/answer") {
         let mut dropped = p.dropped.lock().unwrap();
         if *dropped == 0 {
