@@ -6,6 +6,7 @@
 package app.watchword.tests
 
 import app.watchword.core.*
+import app.watchword.shell.PlatformHttp
 import java.net.URI
 import java.net.URLEncoder
 import java.net.http.HttpClient
@@ -98,7 +99,7 @@ fun privacyIdeaTests() {
         val (serial, link) = pi.initPush(USER)
         check(classify(link) is EnrolmentKind.PrivacyIdeaPush) { "classify: ${classify(link)}" }
         Vault.create(tempVaultPath(), AesKeyProvider(KEK_A)).use { v ->
-            PushClient(v, null, JdkHttp()).use { push ->
+            PushClient(v, null, PlatformHttp()).use { push ->
                 val a = push.activateLink(link, "kotlin")
                 assertEq(serial, a.deviceId, "device id is the serial")
                 check(a.server.startsWith("http://127.0.0.1")) { "server ${a.server}" }

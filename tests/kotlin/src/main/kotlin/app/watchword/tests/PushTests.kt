@@ -5,6 +5,7 @@
 package app.watchword.tests
 
 import app.watchword.core.*
+import app.watchword.shell.PlatformHttp
 import java.io.File
 import java.net.ServerSocket
 import java.nio.file.Files
@@ -164,7 +165,7 @@ fun pushTests() {
         val db = Files.createTempDirectory("ww-server").resolve("server.db").toString()
         val port = ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()).use { it.localPort }
         Vault.create(tempVaultPath(), AesKeyProvider(KEK_A)).use { v ->
-            PushClient(v, Tokens(), JdkHttp()).use { push ->
+            PushClient(v, Tokens(), PlatformHttp()).use { push ->
                 Server(bin, db, port).use { server ->
                     val e = server.admin("enrol", "--db", db, "--user", "bob", "--json")
                     push.activate(jsonField(e, "code"), jsonField(e, "url"), "kotlin")

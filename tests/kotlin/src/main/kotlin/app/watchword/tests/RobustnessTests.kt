@@ -3,6 +3,7 @@
 package app.watchword.tests
 
 import app.watchword.core.*
+import app.watchword.shell.PlatformHttp
 import java.io.File
 
 class CountingLogger : Logger {
@@ -75,6 +76,35 @@ fun robustnessTests() {
             assertThrows<WatchwordException.Network> { v.syncClock("https://127.0.0.1:1/", answering(200, "")) }
             assertEq(0L, v.clockOffsetMs(), "clock offset unchanged")
             PushClient(v, null, JdkHttp()).use { assertEq(emptyList<Challenge>(), it.pending(), "no push account was stored") }
+        }
+    }
+
+    Harness.test("the Android shell's PlatformHttp stops reading an endless reply and the core reports it") {
+        val server = java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())
+        Thread {
+            while (!server.isClosed) {
+                val s = try { server.accept() } catch (e: java.io.IOException) { break }
+                Thread {
+                    s.use {
+                        it.getInputStream().read(ByteArray(2048))
+                        val out = it.getOutputStream()
+                        out.write("HTTP/1.1 200 OK\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\n\r\n".toByteArray())
+                        val chunk = ByteArray(64 * 1024) { ' '.code.toByte() }
+                        try { while (true) out.write(chunk) } catch (e: java.io.IOException) { }
+                    }
+                }.apply { isDaemon = true }.start()
+            }
+        }.apply { isDaemon = true }.start()
+        server.use {
+            Vault.create(tempVaultPath(), AesKeyProvider(KEK_A)).use { v ->
+                PushClient(v, null, PlatformHttp()).use { push ->
+                    val e = assertThrows<WatchwordException.Network> {
+                        push.activate("123456789", "http://127.0.0.1:${server.localPort}/v1/activate/enr", "k")
+                    }
+                    check((e.message ?: "").contains("larger than")) { "message: ${e.message}" }
+                    assertEq(emptyList<Challenge>(), push.pending(), "nothing stored")
+                }
+            }
         }
     }
 

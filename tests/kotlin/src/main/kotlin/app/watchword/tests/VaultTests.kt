@@ -3,6 +3,7 @@
 package app.watchword.tests
 
 import app.watchword.core.*
+import app.watchword.shell.PlatformHttp
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.async
 import kotlinx.coroutines.awaitAll
@@ -207,11 +208,11 @@ fun vaultTests() {
             val path = tempVaultPath()
             Vault.create(path, AesKeyProvider(KEK_A)).use { v ->
                 v.addLink("otpauth://totp/ACME:alice?secret=$RFC_SHA1&digits=8", false)
-                val sync = v.syncClock("http://127.0.0.1:${server.localPort}/", JdkHttp())
+                val sync = v.syncClock("http://127.0.0.1:${server.localPort}/", PlatformHttp())
                 check(kotlin.math.abs(sync.offsetMs - 3_600_000L) <= 1_500L) { "offset ${sync.offsetMs}" }
                 assertEq(sync.offsetMs, v.clockOffsetMs(), "in use")
-                assertThrows<WatchwordException.InvalidLink> { v.syncClock("http://example.com/", JdkHttp()) }
-                assertThrows<WatchwordException.Network> { v.syncClock("http://127.0.0.1:9/", JdkHttp()) }
+                assertThrows<WatchwordException.InvalidLink> { v.syncClock("http://example.com/", PlatformHttp()) }
+                assertThrows<WatchwordException.Network> { v.syncClock("http://127.0.0.1:9/", PlatformHttp()) }
                 assertEq(sync.offsetMs, v.clockOffsetMs(), "a failed sync changes nothing")
             }
             Vault.open(path, AesKeyProvider(KEK_A)).use { v ->
