@@ -11,6 +11,9 @@ cargo fmt --all --check
 
 step "clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+# The shipped phone library alone: the core without its `reqwest` feature
+# (the workspace run above unifies it on through the CLI and tests).
+cargo clippy -p watchword-ffi -p watchword-core --no-default-features --all-targets --locked -- -D warnings
 
 # --- privacyIDEA push and OATH against a live privacyIDEA 3.14 (issue 7) ---
 # Before the Rust tests, because they include tests/tests/privacyidea_*.rs,
