@@ -15,7 +15,8 @@ use crate::http::{HttpRequest, HttpResponse, HttpTransport, TransportError, send
 /// Retry and timeout settings.
 #[derive(Debug, Clone, Copy)]
 pub struct ClientConfig {
-    /// Connect timeout.
+    /// Connect timeout (the reqwest transport; a phone's transport is
+    /// given the whole-request timeout).
     pub connect_timeout: Duration,
     /// Whole-request timeout.
     pub request_timeout: Duration,
