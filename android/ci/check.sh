@@ -5,10 +5,11 @@
 #      generated bindings (target/bindings/kotlin), against the Android 15
 #      framework classes (org.robolectric:android-all from Maven Central),
 #      JNA and kotlinx-coroutines-android; warnings are errors;
-#   2. AndroidManifest.xml is well-formed and every class it names compiled;
+#   2. AndroidManifest.xml is well-formed, every class it names compiled and
+#      every app resource it names exists;
 #   3. negative controls: a copy of the sources with one ill-typed file must
-#      fail step 1, and manifests naming a missing class or not well-formed
-#      must fail step 2.
+#      fail step 1, and manifests naming a missing class or resource, or not
+#      well-formed, must fail step 2.
 # Needs java, mvn and python3; Maven caches its downloads in ~/.m2.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -47,11 +48,13 @@ if ! grep -qi 'BrokenOnPurpose.kt.*type mismatch' "$tmp/compile.log"; then
 fi
 echo "[android] negative control ok: $(grep -m1 -o 'BrokenOnPurpose.kt.*' "$tmp/compile.log")"
 
-echo "[android] negative control: manifests naming a missing class, or not XML, must be refused"
+echo "[android] negative control: manifests naming a missing class or resource, or not XML, must be refused"
 sed 's/android:name=".EnrolActivity"/android:name=".NoSuchActivity"/' "$manifest" > "$tmp/missing.xml"
 grep -q NoSuchActivity "$tmp/missing.xml"
 head -c 400 "$manifest" > "$tmp/truncated.xml"
-for bad in missing truncated; do
+sed 's/@xml\/network_security_config/@xml\/no_such_config/' "$manifest" > "$tmp/noresource.xml"
+grep -q no_such_config "$tmp/noresource.xml"
+for bad in missing truncated noresource; do
   if python3 manifest_check.py "$tmp/$bad.xml" ../app/build.gradle.kts target/classes 2>"$tmp/$bad.log"; then
     echo "negative control FAILED: the $bad manifest passed" >&2
     exit 1

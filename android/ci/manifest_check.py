@@ -7,7 +7,10 @@ The manifest must be well-formed XML, and every component it names
 (application, activity, activity-alias target, service, receiver, provider)
 must be a class the Kotlin compile produced in CLASSES_DIR. Names starting
 with "." (or without a dot) are relative to the app's `namespace` in
-build.gradle.kts, as AGP resolves them. Exit 1 with the reasons otherwise.
+build.gradle.kts, as AGP resolves them. Every app resource the manifest
+refers to (`@xml/name`, not `@android:...`) must exist under the module's
+src/main/res, and be well-formed XML when it is XML. Exit 1 with the
+reasons otherwise.
 """
 import re
 import sys
@@ -53,11 +56,32 @@ def main() -> int:
         checked.append(f"{element.tag} {qualified}")
         if not class_file.is_file():
             problems.append(f"<{element.tag}> names {qualified}, which is not among the compiled classes")
+    res = gradle.parent / "src" / "main" / "res"
+    resources = []
+    for element in root.iter():
+        for value in element.attrib.values():
+            ref = re.fullmatch(r"@([a-z]+)/([A-Za-z0-9_]+)", value)
+            if not ref:
+                continue
+            kind, name = ref.groups()
+            found = sorted(res.glob(f"{kind}*/{name}.*"))
+            if not found:
+                problems.append(f"{value} is not a resource under {res}")
+                continue
+            resources.append(value)
+            if found[0].suffix == ".xml":
+                try:
+                    ET.parse(found[0])
+                except ET.ParseError as e:
+                    problems.append(f"{found[0]} is not well-formed XML: {e}")
     if problems:
         for problem in problems:
             print(f"manifest check: {problem}", file=sys.stderr)
         return 1
-    print(f"manifest check: well-formed; {len(checked)} components all compiled: " + ", ".join(checked))
+    print(
+        f"manifest check: well-formed; {len(checked)} components all compiled: " + ", ".join(checked)
+        + f"; resources present: {', '.join(resources) or 'none'}"
+    )
     return 0
 
 

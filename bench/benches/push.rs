@@ -48,6 +48,7 @@ async fn round_trips() -> serde_json::Value {
     let server = Arc::new(
         PushServer::open_with(
             &dir.path().join("bench.db"),
+            &watchword_core::vault::StaticKeyProvider::new([7; 32]),
             Arc::new(SystemClock),
             Policy::default(),
             Arc::new(LogSender::default()),

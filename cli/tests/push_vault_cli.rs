@@ -70,6 +70,7 @@ async fn activate_pending_respond_approve_over_the_vault() {
     let server = Arc::new(
         PushServer::open_with(
             &dir.path().join("server.db"),
+            &watchword_core::vault::StaticKeyProvider::new([7; 32]),
             Arc::new(SystemClock),
             Policy::default(),
             Arc::new(LogSender::default()),

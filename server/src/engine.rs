@@ -12,14 +12,15 @@ use rusqlite::{Connection, OptionalExtension, params};
 use watchword_core::{
     otp::{Clock, SystemClock},
     push::keys::{PreparedSigner, SigningKey, random_b64},
+    vault::KeyProvider,
 };
-use zeroize::Zeroizing;
 
 use crate::{
     db,
     error::{ServerError, ServerResult},
     policy::Policy,
     push_sender::{LogSender, PushNotification, PushSender},
+    server_key,
 };
 
 /// The push server: database, server key, clock, policy, push sender.
@@ -41,26 +42,29 @@ impl std::fmt::Debug for PushServer {
 }
 
 impl PushServer {
-    /// Opens the server on the database at `path` with the system clock,
-    /// default policy and a log sender.
-    pub fn open(path: &Path) -> ServerResult<Self> {
+    /// Opens the server on the database at `path`, its signing key sealed
+    /// by `keys`, with the system clock, default policy and a log sender.
+    pub fn open(path: &Path, keys: &dyn KeyProvider) -> ServerResult<Self> {
         Self::open_with(
             path,
+            keys,
             Arc::new(SystemClock),
             Policy::default(),
             Arc::new(LogSender::default()),
         )
     }
 
-    /// Opens with an injected clock, policy and push sender.
+    /// Opens with the key provider that seals the signing key, and an
+    /// injected clock, policy and push sender.
     pub fn open_with(
         path: &Path,
+        keys: &dyn KeyProvider,
         clock: Arc<dyn Clock>,
         policy: Policy,
         sender: Arc<dyn PushSender>,
     ) -> ServerResult<Self> {
         let conn = db::open(path).map_err(|e| ServerError::internal("open database", e))?;
-        let key = load_or_create_key(&conn)?;
+        let key = server_key::load_or_create(&conn, keys)?;
         let signer =
             PreparedSigner::new(&key).map_err(|e| ServerError::internal("server key", e))?;
         Ok(Self {
@@ -172,24 +176,4 @@ fn hash_rp_key(key: &str) -> Vec<u8> {
     ctx.update(b"watchword-v1/rp-key\n");
     ctx.update(key.as_bytes());
     ctx.finish().as_ref().to_vec()
-}
-
-fn load_or_create_key(conn: &Connection) -> ServerResult<SigningKey> {
-    let stored: Option<Vec<u8>> = conn
-        .query_row("SELECT value FROM meta WHERE key = 'server_key'", [], |r| {
-            r.get(0)
-        })
-        .optional()?;
-    match stored {
-        Some(bytes) => SigningKey::from_pkcs8(Zeroizing::new(bytes))
-            .map_err(|e| ServerError::internal("server key", e)),
-        None => {
-            let key = SigningKey::generate().map_err(|e| ServerError::internal("server key", e))?;
-            conn.execute(
-                "INSERT INTO meta(key, value) VALUES ('server_key', ?1)",
-                params![key.pkcs8().as_slice()],
-            )?;
-            Ok(key)
-        }
-    }
 }

@@ -217,7 +217,7 @@ pub(crate) fn check_id(id: &str) -> ServerResult<()> {
 mod tests {
     use std::sync::Arc;
 
-    use watchword_core::otp::FixedClock;
+    use watchword_core::{otp::FixedClock, vault::StaticKeyProvider};
 
     use super::*;
     use crate::{Policy, push_sender::LogSender};
@@ -228,6 +228,7 @@ mod tests {
         let db = dir.path().join("s.db");
         let server = PushServer::open_with(
             &db,
+            &StaticKeyProvider::new([7; 32]),
             Arc::new(FixedClock::new(1_700_000_000_000)),
             Policy::default(),
             Arc::new(LogSender::default()),
@@ -253,7 +254,8 @@ mod tests {
     #[test]
     fn bad_users_and_ids_are_refused() {
         let dir = tempfile::tempdir().unwrap();
-        let server = PushServer::open(&dir.path().join("s.db")).unwrap();
+        let server =
+            PushServer::open(&dir.path().join("s.db"), &StaticKeyProvider::new([7; 32])).unwrap();
         for user in ["", "  ", "al\nice"] {
             assert_eq!(
                 server.enrol(user, "https://x").unwrap_err().code,

@@ -15,6 +15,7 @@ pub mod error;
 pub mod http;
 pub mod policy;
 pub mod push_sender;
+mod server_key;
 
 use std::{net::SocketAddr, sync::Arc};
 

@@ -6,7 +6,12 @@
 use std::{net::SocketAddr, path::PathBuf, process::ExitCode, sync::Arc};
 
 use clap::{Parser, Subcommand};
-use watchword_core::{otp::SystemClock, push::protocol::CreateChallengeRequest};
+use watchword_core::{
+    otp::SystemClock,
+    push::protocol::CreateChallengeRequest,
+    sensitive::Sensitive,
+    vault::{KdfParams, PassphraseKeyProvider},
+};
 use watchword_server::{
     Policy, PushServer, ServerError,
     push_sender::{LogSender, PushSender, WebhookSender},
@@ -116,12 +121,27 @@ async fn main() -> ExitCode {
     }
 }
 
+/// The environment variable whose passphrase seals the server's signing
+/// key in its database (argon2id, then AES-256-GCM).
+const PASSPHRASE_ENV: &str = "WATCHWORD_SERVER_PASSPHRASE";
+
 fn open(
     db: &std::path::Path,
     policy: Policy,
     sender: Arc<dyn PushSender>,
 ) -> Result<PushServer, String> {
-    PushServer::open_with(db, Arc::new(SystemClock), policy, sender).map_err(|e| e.to_string())
+    let passphrase = std::env::var(PASSPHRASE_ENV)
+        .ok()
+        .filter(|p| !p.is_empty())
+        .ok_or_else(|| {
+            format!(
+                "set {PASSPHRASE_ENV}: the server's signing key is kept in the database \
+                 sealed with it (the same passphrase every time for the same database)"
+            )
+        })?;
+    let keys = PassphraseKeyProvider::new(Sensitive::from(passphrase), KdfParams::STRONG);
+    PushServer::open_with(db, &keys, Arc::new(SystemClock), policy, sender)
+        .map_err(|e| e.to_string())
 }
 
 fn print_json(v: &impl serde::Serialize) -> Result<(), String> {

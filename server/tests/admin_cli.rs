@@ -18,9 +18,20 @@ use watchword_core::{
 };
 
 const BIN: &str = env!("CARGO_BIN_EXE_watchword-server");
+/// Seals the server's signing key in its database.
+const PASSPHRASE: &str = "correct horse battery staple";
 
 fn admin(db: &Path, args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(BIN)
+    admin_with(db, args, Some(PASSPHRASE))
+}
+
+fn admin_with(db: &Path, args: &[&str], passphrase: Option<&str>) -> (bool, String, String) {
+    let mut command = Command::new(BIN);
+    command.env_remove("WATCHWORD_SERVER_PASSPHRASE");
+    if let Some(p) = passphrase {
+        command.env("WATCHWORD_SERVER_PASSPHRASE", p);
+    }
+    let out = command
         .arg(args[0])
         .arg("--db")
         .arg(db)
@@ -49,6 +60,7 @@ async fn serve_enrol_challenge_status() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("push.db");
     let mut child = Command::new(BIN)
+        .env("WATCHWORD_SERVER_PASSPHRASE", PASSPHRASE)
         .args(["serve", "--listen", "127.0.0.1:0", "--db"])
         .arg(&db)
         .stderr(Stdio::piped())
@@ -145,4 +157,34 @@ async fn serve_enrol_challenge_status() {
     assert!(ok);
     assert!(out.starts_with("wwrp_"));
     drop(serve);
+}
+
+#[test]
+fn the_signing_key_is_sealed_with_the_server_passphrase() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("push.db");
+    let (ok, _, err) = admin_with(&db, &["rp-key"], None);
+    assert!(!ok);
+    assert!(err.contains("set WATCHWORD_SERVER_PASSPHRASE"), "{err}");
+    let (ok, _, err) = admin(&db, &["rp-key"]);
+    assert!(ok, "{err}");
+    // Another passphrase does not open the key, and changes nothing.
+    let (ok, _, err) = admin_with(&db, &["rp-key"], Some("another passphrase"));
+    assert!(!ok);
+    assert!(err.contains("does not open"), "{err}");
+    let (ok, _, err) = admin(
+        &db,
+        &["enrol", "--user", "bob", "--url", "https://x.example"],
+    );
+    assert!(ok, "{err}");
+    // What the file holds for the key is the sealed blob only.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let names: Vec<String> = conn
+        .prepare("SELECT key FROM meta WHERE key LIKE 'server_key%'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(names, vec!["server_key_sealed".to_owned()]);
 }

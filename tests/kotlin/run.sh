@@ -12,6 +12,9 @@ bindings/generate.sh --debug --self-test target/bindings-test >/dev/null
 # The push tests run the reference server as a subprocess.
 cargo build -q --locked -p watchword-server
 export WATCHWORD_SERVER_BIN="$PWD/target/debug/watchword-server"
+# The server seals its signing key with this (a new one every run).
+WATCHWORD_SERVER_PASSPHRASE="kotlin-tests-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+export WATCHWORD_SERVER_PASSPHRASE
 cd tests/kotlin
 mvn -q -B compile dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
 cp="target/classes:$(cat target/classpath.txt)"

@@ -42,6 +42,12 @@ pub struct Loopback {
     http: reqwest::Client,
 }
 
+/// The key provider that seals the test server's signing key (the same
+/// for every open, so a reopened server keeps its key).
+fn server_keys() -> watchword_core::vault::StaticKeyProvider {
+    watchword_core::vault::StaticKeyProvider::new([7; 32])
+}
+
 /// The current real time, to start injected clocks at.
 pub fn real_now_ms() -> i64 {
     watchword_core::otp::SystemClock.now_unix_ms()
@@ -60,8 +66,14 @@ impl Loopback {
         let clock = Arc::new(FixedClock::new(real_now_ms()));
         let sender = Arc::new(LogSender::default());
         let server = Arc::new(
-            PushServer::open_with(&db, clock.clone(), policy.clone(), sender.clone())
-                .expect("open server"),
+            PushServer::open_with(
+                &db,
+                &server_keys(),
+                clock.clone(),
+                policy.clone(),
+                sender.clone(),
+            )
+            .expect("open server"),
         );
         let rp_key = server.rotate_rp_key().expect("rp key");
         let handle = watchword_server::start(server.clone(), "127.0.0.1:0".parse().expect("addr"))
@@ -94,6 +106,7 @@ impl Loopback {
         let server = Arc::new(
             PushServer::open_with(
                 &self.db,
+                &server_keys(),
                 self.clock.clone(),
                 self.policy.clone(),
                 self.sender.clone(),

@@ -493,6 +493,7 @@ async fn the_webhook_sender_posts_ids_only() {
     let server = Arc::new(
         PushServer::open_with(
             &dir.path().join("s.db"),
+            &watchword_core::vault::StaticKeyProvider::new([7; 32]),
             clock.clone(),
             Policy::default(),
             Arc::new(WebhookSender::new(hook).unwrap()),

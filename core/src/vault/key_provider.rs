@@ -253,6 +253,14 @@ impl StaticKeyProvider {
             kek: Zeroizing::new(kek),
         }
     }
+
+    /// A provider with a fresh random key that exists only in memory: for
+    /// stores that must not outlive the process (the CLI's demo server).
+    pub fn ephemeral() -> super::VaultResult<Self> {
+        Ok(Self {
+            kek: super::crypto::random_bytes::<KEY_LEN>()?,
+        })
+    }
 }
 
 impl fmt::Debug for StaticKeyProvider {
