@@ -29,6 +29,8 @@ pub struct PushServer {
     clock: Arc<dyn Clock>,
     key: SigningKey,
     signer: PreparedSigner,
+    /// Keys the activation-code hashes (derived from the sealed key).
+    pub(crate) code_key: ring::hmac::Key,
     pub(crate) policy: Policy,
     sender: Arc<dyn PushSender>,
 }
@@ -65,6 +67,7 @@ impl PushServer {
     ) -> ServerResult<Self> {
         let conn = db::open(path).map_err(|e| ServerError::internal("open database", e))?;
         let key = server_key::load_or_create(&conn, keys)?;
+        let code_key = server_key::activation_code_key(&key)?;
         let signer =
             PreparedSigner::new(&key).map_err(|e| ServerError::internal("server key", e))?;
         Ok(Self {
@@ -72,6 +75,7 @@ impl PushServer {
             clock,
             key,
             signer,
+            code_key,
             policy,
             sender,
         })

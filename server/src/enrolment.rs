@@ -4,7 +4,7 @@
 //! locked after 5 wrong tries) and an activation URL
 //! `<base>/v1/activate/<enrolment_id>`; only a hash of the code is stored.
 
-use ring::digest;
+use ring::hmac;
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 use watchword_core::push::{
@@ -52,13 +52,11 @@ impl std::fmt::Debug for Enrolment {
 /// user, code hash, expires at, failed tries, used at.
 type EnrolmentRow = (String, Vec<u8>, i64, u32, Option<i64>);
 
-fn code_hash(enrolment_id: &str, code: &str) -> Vec<u8> {
-    let mut ctx = digest::Context::new(&digest::SHA256);
-    ctx.update(b"watchword-v1/activation-code\n");
-    ctx.update(enrolment_id.as_bytes());
-    ctx.update(b"\n");
-    ctx.update(code.as_bytes());
-    ctx.finish().as_ref().to_vec()
+/// HMAC-SHA256 of the enrolment id and code under the server's code key
+/// (`server_key::activation_code_key`). Enrolments stored before the hash
+/// was keyed no longer match: they expire within minutes; issue new ones.
+fn code_message(enrolment_id: &str, code: &str) -> Zeroizing<Vec<u8>> {
+    Zeroizing::new(format!("watchword-v1/activation-code\n{enrolment_id}\n{code}").into_bytes())
 }
 
 fn check_user(user: &str) -> ServerResult<()> {
@@ -91,7 +89,13 @@ impl PushServer {
         )?;
         db.execute(
             "INSERT INTO enrolments(id, user, code_hash, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![enrolment_id, user, code_hash(&enrolment_id, &code), now, expires_at],
+            params![
+                enrolment_id,
+                user,
+                hmac::sign(&self.code_key, &code_message(&enrolment_id, &code)).as_ref(),
+                now,
+                expires_at
+            ],
         )?;
         let url = format!(
             "{}{ACTIVATE_PATH}{enrolment_id}",
@@ -155,7 +159,14 @@ impl PushServer {
                 "this activation code has expired: ask for a new enrolment",
             ));
         }
-        if code_hash(enrolment_id, &request.code) != hash {
+        // Constant time: the comparison tells nothing about the hash.
+        if hmac::verify(
+            &self.code_key,
+            &code_message(enrolment_id, &request.code),
+            &hash,
+        )
+        .is_err()
+        {
             let failed = failed + 1;
             tx.execute(
                 "UPDATE enrolments SET failed_tries = ?2 WHERE id = ?1",
@@ -249,6 +260,40 @@ mod tests {
                 "activation code found in a server file"
             );
         }
+    }
+
+    #[test]
+    fn code_hashes_are_keyed_by_the_servers_sealed_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let stored = |server: &PushServer, id: &str| -> Vec<u8> {
+            server
+                .db()
+                .unwrap()
+                .query_row(
+                    "SELECT code_hash FROM enrolments WHERE id = ?1",
+                    params![id],
+                    |r| r.get(0),
+                )
+                .unwrap()
+        };
+        let a =
+            PushServer::open(&dir.path().join("a.db"), &StaticKeyProvider::new([1; 32])).unwrap();
+        let b =
+            PushServer::open(&dir.path().join("b.db"), &StaticKeyProvider::new([2; 32])).unwrap();
+        let e = a.enrol("alice", "https://x").unwrap();
+        let hash = stored(&a, &e.enrolment_id);
+        // Not computable from the database alone: neither the unkeyed
+        // digest of the same message nor what another server's key gives.
+        let unkeyed = ring::digest::digest(
+            &ring::digest::SHA256,
+            &code_message(&e.enrolment_id, &e.code),
+        );
+        assert_ne!(hash, unkeyed.as_ref());
+        assert_ne!(
+            hash,
+            hmac::sign(&b.code_key, &code_message(&e.enrolment_id, &e.code)).as_ref()
+        );
+        assert!(hmac::verify(&a.code_key, &code_message(&e.enrolment_id, &e.code), &hash).is_ok());
     }
 
     #[test]

@@ -3,8 +3,9 @@
 //! passphrase (argon2id, from `WATCHWORD_SERVER_PASSPHRASE`); the in-process
 //! demo, the tests and the bench with a key held in memory. A database
 //! written before sealing existed has its clear key sealed and wiped on the
-//! first open.
+//! first open. The activation-code hashes are keyed from the same key.
 
+use ring::{hkdf, hmac};
 use rusqlite::{Connection, OptionalExtension, params};
 use watchword_core::{
     push::{ErrorCode, keys::SigningKey},
@@ -54,6 +55,18 @@ pub(crate) fn load_or_create(
     }
     conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
     Ok(key)
+}
+
+/// The key of the activation-code hashes, derived from the signing key
+/// (HKDF-SHA256, its own label). Keyed, so a copy of the database alone
+/// cannot try the 10^9 possible codes against a hash: that needs the
+/// sealed key, hence the passphrase.
+pub(crate) fn activation_code_key(key: &SigningKey) -> ServerResult<hmac::Key> {
+    let prk = hkdf::Salt::new(hkdf::HKDF_SHA256, b"watchword-v1/server").extract(key.pkcs8());
+    let okm = prk
+        .expand(&[b"activation-code"], hmac::HMAC_SHA256)
+        .map_err(|e| ServerError::internal("activation code key", e))?;
+    Ok(hmac::Key::from(okm))
 }
 
 fn meta(conn: &Connection, key: &str) -> ServerResult<Option<Vec<u8>>> {
