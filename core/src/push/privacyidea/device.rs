@@ -82,7 +82,15 @@ impl<S: PushStore> PushService<S> {
             HttpRequest::post_form(link.url.as_str(), &form),
         )
         .await;
-        let reply = reply?;
+        let reply = reply.map_err(|e| match e {
+            // Watchword always checks the certificate; say so when the
+            // server asked not to and the connection then failed.
+            PiError::Network(m) if !link.sslverify => PiError::Network(format!(
+                "{m} (the enrolment link says sslverify=0, but Watchword always checks the \
+                 server's certificate: give the privacyIDEA server one this phone trusts)"
+            )),
+            other => other,
+        })?;
         let server_key_b64 = reply.detail["public_key"]
             .as_str()
             .ok_or_else(|| PiError::Protocol("no public_key in the enrolment reply".into()))?;
@@ -499,5 +507,47 @@ mod tests {
             ))
         );
         assert!(check_url("ftp://x").is_err());
+    }
+
+    /// A platform stack that cannot connect (an untrusted certificate).
+    struct Untrusted;
+
+    #[async_trait::async_trait]
+    impl crate::http::HttpTransport for Untrusted {
+        async fn send(
+            &self,
+            _request: HttpRequest,
+        ) -> Result<crate::http::HttpResponse, crate::http::TransportError> {
+            Err(crate::http::TransportError::Connect(
+                "certificate not trusted".into(),
+            ))
+        }
+    }
+
+    #[tokio::test]
+    async fn a_failed_connection_after_sslverify_0_says_why() {
+        let service = PushService::with_transport(
+            crate::push::MemoryPushStore::new(),
+            std::sync::Arc::new(Untrusted),
+            std::sync::Arc::new(crate::otp::SystemClock),
+        );
+        let link = |verify: &str| {
+            crate::enrol::privacyidea::parse_pipush(&format!(
+                "otpauth://pipush/PIPU0001?url=https%3A//pi.example/ttype/push&ttl=10\
+                 &enrollment_credential=ab12&v=1&serial=PIPU0001&sslverify={verify}"
+            ))
+            .unwrap()
+        };
+        let err = service
+            .enrol_privacyidea_with_key_bits(&link("0"), 2048, None)
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("sslverify=0"), "{err}");
+        let err = service
+            .enrol_privacyidea_with_key_bits(&link("1"), 2048, None)
+            .await
+            .unwrap_err();
+        assert!(!err.to_string().contains("sslverify"), "{err}");
+        assert!(service.store().list().unwrap().is_empty());
     }
 }
