@@ -4,7 +4,9 @@
 //! party sees `approved`. 1000 sequential round trips after a warm-up; p50
 //! and p99 as JSON on stdout.
 //!
-//! In the same run, the signature work of one challenge (poll request,
+//! In the same run, the same round trip against privacyIDEA 3.14 (the
+//! live server `tests/privacyidea/server.sh` starts; skipped without
+//! `WATCHWORD_PI_URL`), and the signature work of one challenge (poll request,
 //! challenge, answer: three signs and three verifies) with our P-256 keys
 //! against privacyIDEA's scheme (RSA-4096 PKCS#1 v1.5, its push token's key
 //! size), both with ring. `bench/push/run.sh` writes `bench/RESULTS.md`.
@@ -22,6 +24,7 @@ use ring::{
 };
 use serde_json::json;
 use watchword_core::{
+    enrol::{self, Enrolment},
     otp::SystemClock,
     push::{
         Activation, Decision, MemoryPushStore, PushService,
@@ -37,6 +40,9 @@ use watchword_server::{Policy, PushServer, push_sender::LogSender};
 
 const ROUNDS: usize = 1000;
 const WARMUP: usize = 50;
+/// privacyIDEA's development server is far slower per request: fewer rounds.
+const PI_ROUNDS: usize = 100;
+const PI_WARMUP: usize = 5;
 
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
     let rank = ((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
@@ -123,6 +129,72 @@ async fn round_trips() -> serde_json::Value {
 }
 
 /// Median microseconds of `f` over `n` runs (after a warm-up).
+/// The same round trip with privacyIDEA 3.14 as the server (the live one
+/// `tests/privacyidea/server.sh` runs): the relying party's
+/// `/validate/check` (user + PIN) raises the challenge, the phone polls
+/// (signed with its RSA-4096 key, privacyIDEA's signature checked),
+/// approves (signed), and the relying party's `/validate/polltransaction`
+/// says accepted. `None` without `WATCHWORD_PI_URL`.
+async fn privacyidea_round_trips() -> Option<serde_json::Value> {
+    let pi = watchword_tests::privacyidea::PiServer::from_env().await?;
+    let user = "judy";
+    pi.clear_tokens(user).await;
+    let qr = pi.init_push(user, "1234").await;
+    let Ok(Enrolment::PrivacyIdeaPush(link)) = enrol::classify(&qr.link) else {
+        panic!("not a pipush link: {}", qr.link);
+    };
+    let phone = PushService::new(Arc::new(MemoryPushStore::new()), Arc::new(SystemClock)).unwrap();
+    phone.enrol_privacyidea(&link).await.unwrap();
+    let mut times = Vec::with_capacity(PI_ROUNDS);
+    // Where the time goes: the relying party's check, the phone's poll,
+    // its answer, the relying party's status poll (sums over the rounds).
+    let mut phases = [Duration::ZERO; 4];
+    for i in 0..PI_WARMUP + PI_ROUNDS {
+        let t0 = Instant::now();
+        let r = pi
+            .rp(
+                "/validate/check",
+                &[("user", user), ("realm", "defrealm"), ("pass", "1234")],
+            )
+            .await;
+        let tid = r["detail"]["transaction_id"].as_str().unwrap().to_owned();
+        let t1 = Instant::now();
+        let pending = phone.pending().await.unwrap();
+        let c = pending.iter().find(|c| c.account_id == qr.serial).unwrap();
+        let t2 = Instant::now();
+        phone.respond(&c.id, Decision::Approve, None).await.unwrap();
+        let t3 = Instant::now();
+        let s = pi.poll_transaction(&tid).await;
+        assert_eq!(s["result"]["value"], true, "{s}");
+        if i >= PI_WARMUP {
+            times.push(t0.elapsed());
+            for (sum, (a, b)) in
+                phases
+                    .iter_mut()
+                    .zip([(t0, t1), (t1, t2), (t2, t3), (t3, Instant::now())])
+            {
+                *sum += b - a;
+            }
+        }
+    }
+    let phase_ms = phases.map(|d| d.as_secs_f64() * 1000.0 / PI_ROUNDS as f64);
+    pi.clear_tokens(user).await;
+    times.sort();
+    let mean = times.iter().map(Duration::as_secs_f64).sum::<f64>() / times.len() as f64 * 1000.0;
+    Some(json!({
+        "phases_mean_ms": {
+            "check": phase_ms[0],
+            "phone_poll": phase_ms[1],
+            "phone_answer": phase_ms[2],
+            "status_poll": phase_ms[3],
+        },
+        "rounds": PI_ROUNDS,
+        "p50_ms": percentile(&times, 0.50),
+        "p99_ms": percentile(&times, 0.99),
+        "mean_ms": mean,
+    }))
+}
+
 fn median_us(n: usize, mut f: impl FnMut()) -> f64 {
     for _ in 0..n / 10 + 1 {
         f();
@@ -182,6 +254,11 @@ fn main() {
         .build()
         .unwrap();
     let trips = runtime.block_on(round_trips());
-    let out = json!({"round_trip": trips, "crypto_per_challenge": crypto(rsa)});
+    let pi = runtime.block_on(privacyidea_round_trips());
+    let out = json!({
+        "round_trip": trips,
+        "privacyidea_round_trip": pi,
+        "crypto_per_challenge": crypto(rsa),
+    });
     println!("{out}");
 }
