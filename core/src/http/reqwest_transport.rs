@@ -16,9 +16,10 @@ impl ReqwestTransport {
     /// A transport whose connections time out after `connect_timeout`.
     pub fn new(connect_timeout: Duration) -> Result<Self, TransportError> {
         install_ring_provider();
+        // No user agent here: `PushClient::exchange` sets it on every
+        // request, whatever the transport.
         let client = reqwest::Client::builder()
             .connect_timeout(connect_timeout)
-            .user_agent(concat!("watchword/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| TransportError::Other(e.to_string()))?;
         Ok(Self { client })
