@@ -6,7 +6,7 @@
 //! first open. The activation-code hashes are keyed from the same key.
 
 use ring::{hkdf, hmac};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use watchword_core::{
     push::{ErrorCode, keys::SigningKey},
     vault::{KeyProvider, KeyProviderError},
@@ -39,20 +39,14 @@ pub(crate) fn load_or_create(
     // secure_delete zeroes the clear key's bytes when its row goes; the
     // checkpoint writes that back and empties the WAL that still held it.
     conn.pragma_update(None, "secure_delete", true)?;
-    conn.execute_batch("BEGIN IMMEDIATE")?;
-    let stored = conn
-        .execute(
-            "INSERT INTO meta(key, value) VALUES (?1, ?2)",
-            params![SEALED, sealed],
-        )
-        .and_then(|_| conn.execute("DELETE FROM meta WHERE key = ?1", params![LEGACY_CLEAR]));
-    match stored {
-        Ok(_) => conn.execute_batch("COMMIT")?,
-        Err(e) => {
-            let _ = conn.execute_batch("ROLLBACK");
-            return Err(e.into());
-        }
-    }
+    // Rolled back on drop if either statement fails.
+    let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+    tx.execute(
+        "INSERT INTO meta(key, value) VALUES (?1, ?2)",
+        params![SEALED, sealed],
+    )?;
+    tx.execute("DELETE FROM meta WHERE key = ?1", params![LEGACY_CLEAR])?;
+    tx.commit()?;
     conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
     Ok(key)
 }
