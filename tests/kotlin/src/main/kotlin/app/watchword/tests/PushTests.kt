@@ -85,7 +85,7 @@ fun pushTests() {
         Server(bin).use { server ->
             val enrolment = server.admin("enrol", "--db", server.db, "--user", "alice", "--json")
             Vault.create(tempVaultPath(), AesKeyProvider(KEK_A)).use { v ->
-                val http = JdkHttp()
+                val http = RecordingHttp(PlatformHttp())
                 PushClient(v, Tokens(), http).use { push ->
                     val listener = Listener()
                     push.setListener(listener)

@@ -26,7 +26,7 @@ fun robustnessTests() {
             assertThrows<WatchwordException.InvalidLink> { v.addFromText("otpauth-migration://offline?data=%%%", false) }
             assertThrows<WatchwordException> { v.addFromText("x".repeat(100_000), false) }
             assertEq(0, v.list(null).size, "nothing stored")
-            PushClient(v, null, JdkHttp()).use { push ->
+            PushClient(v, null, PlatformHttp()).use { push ->
                 assertEq(emptyList<Challenge>(), push.pending(), "no push accounts, nothing pending")
                 assertThrows<WatchwordException> { push.activate("12", "ftp://x", "k") }
                 assertThrows<WatchwordException> { push.activate("123456789", "http://127.0.0.1:1/v1/activate/x", "k") }
@@ -75,7 +75,7 @@ fun robustnessTests() {
             // A response without a Date header teaches no time.
             assertThrows<WatchwordException.Network> { v.syncClock("https://127.0.0.1:1/", answering(200, "")) }
             assertEq(0L, v.clockOffsetMs(), "clock offset unchanged")
-            PushClient(v, null, JdkHttp()).use { assertEq(emptyList<Challenge>(), it.pending(), "no push account was stored") }
+            PushClient(v, null, PlatformHttp()).use { assertEq(emptyList<Challenge>(), it.pending(), "no push account was stored") }
         }
     }
 
@@ -119,7 +119,7 @@ fun robustnessTests() {
         setLogger(logger, LogLevel.DEBUG)
         Vault.create(tempVaultPath(), AesKeyProvider(KEK_A)).use { v ->
             v.addLink("otpauth://totp/ACME:alice?secret=$RFC_SHA1&issuer=ACME", false)
-            PushClient(v, null, JdkHttp()).use { push ->
+            PushClient(v, null, PlatformHttp()).use { push ->
                 // An unreachable server logs a warning through the core.
                 assertThrows<WatchwordException> { push.activate("123456789", "http://127.0.0.1:1/v1/activate/x", "k") }
             }
