@@ -13,7 +13,7 @@
 //!   certificates against the trust store the user and their employer
 //!   manage (user-installed and MDM CAs, Android's network security config,
 //!   iOS ATS), goes through the system proxy and VPN, and keeps a TLS stack
-//!   out of the phone library (about a megabyte: bench/RESULTS.md).
+//!   out of the phone library (about 1.5 MB: bench/RESULTS.md).
 //!
 //! Whatever the transport, the core still decides what may be sent where
 //! (`push::activation::check_transport`: https, or http to this machine
