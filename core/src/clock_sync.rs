@@ -157,6 +157,28 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn every_date_form_a_server_sends_gives_the_same_offset() {
+        // 2026-12-06 15:49:09 GMT, a day 1-9 date, in the forms real
+        // servers write (Java's RFC_1123_DATE_TIME drops the leading zero).
+        let device = FixedClock::new(1_796_572_149_000 - 60_000);
+        for form in [
+            "Sun, 06 Dec 2026 15:49:09 GMT",
+            "Sun, 6 Dec 2026 15:49:09 GMT",
+            "Sunday, 06-Dec-26 15:49:09 GMT",
+            "Sun Dec  6 15:49:09 2026",
+        ] {
+            let url = server(format!(
+                "HTTP/1.1 200 OK\r\nDate: {form}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            ))
+            .await;
+            let sync = offset_from_server(&client(), &url, &device)
+                .await
+                .unwrap_or_else(|e| panic!("{form}: {e}"));
+            assert_eq!(sync.offset_ms, 60_500, "{form}");
+        }
+    }
+
+    #[tokio::test]
     async fn no_date_bad_urls_and_plain_http_are_typed_errors() {
         let url =
             server("HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".into())

@@ -159,11 +159,10 @@ impl HttpResponse {
             .map(|(_, v)| v.as_str())
     }
 
-    /// The server's clock from the `Date` header, Unix seconds.
+    /// The server's clock from the `Date` header, Unix seconds, in any
+    /// form a server writes ([`super::date`]).
     pub fn date_unix_secs(&self) -> Option<i64> {
-        let date = httpdate::parse_http_date(self.header("date")?).ok()?;
-        let since = date.duration_since(std::time::UNIX_EPOCH).ok()?;
-        i64::try_from(since.as_secs()).ok()
+        super::date::parse_http_date(self.header("date")?)
     }
 }
 

@@ -19,6 +19,7 @@
 //! (`push::activation::check_transport`: https, or http to this machine
 //! only), signs and verifies every message, and enforces the timeout.
 
+pub mod date;
 mod message;
 #[cfg(feature = "reqwest")]
 mod reqwest_transport;

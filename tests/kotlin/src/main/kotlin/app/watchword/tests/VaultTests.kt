@@ -191,15 +191,21 @@ fun vaultTests() {
     }
 
     Harness.test("vault: syncClock learns the offset from a server's Date header, stores it, codes follow") {
-        // A loopback HTTP server whose Date is one hour ahead.
+        // A loopback HTTP server whose clock is an hour ahead and on day 6 of
+        // the month, whatever today is: Java's RFC_1123_DATE_TIME then writes
+        // a one-digit day ("Sun, 6 Dec 2026 ..."), the form that broke clock
+        // sync on days 1 to 9 of every month.
         val server = java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())
         val fmt = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
+        val start = java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC)
+        val shift = java.time.Duration.between(start, start.plusHours(1).withDayOfMonth(6))
+        val shiftMs = shift.toMillis()
         val serving = Thread {
             while (!server.isClosed) {
                 val s = try { server.accept() } catch (e: java.io.IOException) { break }
                 s.use {
                     it.getInputStream().read(ByteArray(2048))
-                    val date = fmt.format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusHours(1))
+                    val date = fmt.format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plus(shift))
                     it.getOutputStream().write("HTTP/1.1 200 OK\r\nDate: $date\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".toByteArray())
                 }
             }
@@ -209,7 +215,7 @@ fun vaultTests() {
             Vault.create(path, AesKeyProvider(KEK_A)).use { v ->
                 v.addLink("otpauth://totp/ACME:alice?secret=$RFC_SHA1&digits=8", false)
                 val sync = v.syncClock("http://127.0.0.1:${server.localPort}/", PlatformHttp())
-                check(kotlin.math.abs(sync.offsetMs - 3_600_000L) <= 1_500L) { "offset ${sync.offsetMs}" }
+                check(kotlin.math.abs(sync.offsetMs - shiftMs) <= 1_500L) { "offset ${sync.offsetMs}, server ahead by $shiftMs" }
                 assertEq(sync.offsetMs, v.clockOffsetMs(), "in use")
                 assertThrows<WatchwordException.InvalidLink> { v.syncClock("http://example.com/", PlatformHttp()) }
                 assertThrows<WatchwordException.Network> { v.syncClock("http://127.0.0.1:9/", PlatformHttp()) }
@@ -217,10 +223,10 @@ fun vaultTests() {
             }
             Vault.open(path, AesKeyProvider(KEK_A)).use { v ->
                 val offset = v.clockOffsetMs()
-                check(kotlin.math.abs(offset - 3_600_000L) <= 1_500L) { "stored offset $offset" }
+                check(kotlin.math.abs(offset - shiftMs) <= 1_500L) { "stored offset $offset" }
                 val now = System.currentTimeMillis() + offset
                 val edge = (now % 30_000L) < 1_000L || (now % 30_000L) > 29_000L
-                if (!edge) assertEq(v.codesAt(now).single().code?.code, v.codes().single().code?.code, "codes() an hour ahead")
+                if (!edge) assertEq(v.codesAt(now).single().code?.code, v.codes().single().code?.code, "codes() on the server's clock")
             }
         } finally {
             server.close()
