@@ -1,7 +1,7 @@
 //! `watchword`: the desktop shell over `watchword-core`.
 //!
 //! The contract other tools and tests rely on:
-//! `watchword [--vault PATH] [--json] <command>`. With `--json` a command
+//! `watchword [--vault PATH] [--json] [--passphrase-file PATH] <command>`. With `--json` a command
 //! prints exactly one JSON document on stdout; an error prints
 //! `{"error":{"kind":"<snake_case>","message":"..."}}` on stdout and exits
 //! non-zero. Without `--json` it prints human text (errors on stderr).
@@ -30,6 +30,13 @@ struct Cli {
     /// Print exactly one JSON document on stdout.
     #[arg(long, global = true)]
     json: bool,
+    /// Read the vault passphrase from the first line of this file (else
+    /// WATCHWORD_PASSPHRASE, else a prompt).
+    // Only declared here so it may come before the command too: clap hands a
+    // global's value down to the command's own `--passphrase-file` (same id,
+    // in `unlock::UnlockArgs`), which is where the vault commands read it.
+    #[arg(long, global = true, value_name = "PATH")]
+    passphrase_file: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
