@@ -24,8 +24,12 @@ use crate::output::Output;
 #[derive(Debug, Parser)]
 #[command(name = "watchword", version, about)]
 struct Cli {
-    /// The vault file (default: the platform data directory).
-    #[arg(long, global = true, env = "WATCHWORD_VAULT")]
+    /// The vault file (else WATCHWORD_VAULT, else `vault.db` in the platform
+    /// data directory).
+    // WATCHWORD_VAULT is read in `vault()`, not by clap: clap refuses an
+    // empty variable ("a value is required"), where an empty value means
+    // unset, as in most tools.
+    #[arg(long, global = true)]
     vault: Option<PathBuf>,
     /// Print exactly one JSON document on stdout.
     #[arg(long, global = true)]
@@ -39,6 +43,21 @@ struct Cli {
     passphrase_file: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
+}
+
+/// The variable that picks the vault when `--vault` is not given.
+const VAULT_ENV: &str = "WATCHWORD_VAULT";
+
+impl Cli {
+    /// `--vault`, else a non-empty WATCHWORD_VAULT, else none (the default
+    /// path).
+    fn vault(&self) -> Option<PathBuf> {
+        self.vault.clone().or_else(|| {
+            std::env::var_os(VAULT_ENV)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        })
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -92,24 +111,26 @@ fn main() -> ExitCode {
         }
         Err(e) => e.exit(),
     };
+    let vault = cli.vault();
+    let vault = vault.as_deref();
     let result: Result<Output, watchword_core::ApiError> = match &cli.command {
         Command::Code(args) => commands::code::run(args),
         Command::Inspect(args) => commands::inspect::run(args),
-        Command::Init(args) => commands::init::run(cli.vault.as_deref(), args),
-        Command::Add(args) => commands::add::run(cli.vault.as_deref(), args),
-        Command::List(args) => commands::list::run(cli.vault.as_deref(), args),
-        Command::Codes(args) => commands::codes::run(cli.vault.as_deref(), args),
-        Command::Next(args) => commands::next::run(cli.vault.as_deref(), args),
-        Command::Rename(args) => commands::rename::run(cli.vault.as_deref(), args),
-        Command::Rm(args) => commands::rm::run(cli.vault.as_deref(), args),
-        Command::Clock(args) => commands::clock::run(cli.vault.as_deref(), args),
-        Command::Passphrase(args) => commands::passphrase::run(cli.vault.as_deref(), args),
-        Command::Export(args) => commands::export::run(cli.vault.as_deref(), args),
-        Command::Scan(args) => commands::scan::run(args, cli.vault.as_deref()),
-        Command::Activate(args) => commands::activate::run(args, cli.vault.as_deref()),
-        Command::Pending(args) => commands::pending::run(args, cli.vault.as_deref()),
-        Command::Respond(args) => commands::respond::run(args, cli.vault.as_deref()),
-        Command::Approve(args) => commands::approve::run(args, cli.vault.as_deref(), cli.json),
+        Command::Init(args) => commands::init::run(vault, args),
+        Command::Add(args) => commands::add::run(vault, args),
+        Command::List(args) => commands::list::run(vault, args),
+        Command::Codes(args) => commands::codes::run(vault, args),
+        Command::Next(args) => commands::next::run(vault, args),
+        Command::Rename(args) => commands::rename::run(vault, args),
+        Command::Rm(args) => commands::rm::run(vault, args),
+        Command::Clock(args) => commands::clock::run(vault, args),
+        Command::Passphrase(args) => commands::passphrase::run(vault, args),
+        Command::Export(args) => commands::export::run(vault, args),
+        Command::Scan(args) => commands::scan::run(args, vault),
+        Command::Activate(args) => commands::activate::run(args, vault),
+        Command::Pending(args) => commands::pending::run(args, vault),
+        Command::Respond(args) => commands::respond::run(args, vault),
+        Command::Approve(args) => commands::approve::run(args, vault, cli.json),
         Command::Demo(args) => commands::demo::run(args, cli.json),
     };
     match result {

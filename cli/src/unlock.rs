@@ -26,9 +26,18 @@ pub struct UnlockArgs {
     passphrase_file: Option<PathBuf>,
 }
 
-/// The vault path: the one given, or the platform default.
+/// The vault path: the one given, or the platform default. A directory
+/// is refused here, before any passphrase is asked for: SQLite would only
+/// say it is "not a database".
 pub fn vault_path(given: Option<&Path>) -> Result<PathBuf, ApiError> {
     if let Some(p) = given {
+        if p.is_dir() {
+            return Err(ApiError::invalid_input(format!(
+                "{} is a directory; a vault path must be a file (such as {})",
+                p.display(),
+                p.join("vault.db").display()
+            )));
+        }
         return Ok(p.to_owned());
     }
     directories::ProjectDirs::from("", "", "watchword")
@@ -81,28 +90,44 @@ fn read_secret(
                 .map_err(|_| ApiError::invalid_input(format!("{env} is not valid UTF-8")))?,
         )
     } else {
-        let no_tty = |e: std::io::Error| {
-            ApiError::invalid_input(format!(
-                "cannot prompt for the passphrase ({e}): set {env} or pass a passphrase file"
-            ))
-        };
-        let first =
-            Zeroizing::new(rpassword::prompt_password(format!("{label}: ")).map_err(no_tty)?);
-        if confirm {
-            let again = Zeroizing::new(
-                rpassword::prompt_password(format!("Repeat {}: ", label.to_lowercase()))
-                    .map_err(no_tty)?,
-            );
-            if *again != *first {
-                return Err(ApiError::invalid_input("the passphrases do not match"));
-            }
-        }
-        first
+        prompt_secret(env, label, confirm, rpassword::prompt_password)?
     };
     if text.is_empty() {
-        return Err(ApiError::invalid_input("the passphrase is empty"));
+        return Err(empty_passphrase());
     }
     Ok(Sensitive::new(text.to_string()))
+}
+
+fn empty_passphrase() -> ApiError {
+    ApiError::invalid_input("the passphrase is empty")
+}
+
+/// Asks with `ask` (the terminal prompt, no echo), twice when `confirm`.
+/// An empty answer is refused at once: asking to repeat it first would
+/// only delay the error.
+fn prompt_secret(
+    env: &str,
+    label: &str,
+    confirm: bool,
+    mut ask: impl FnMut(String) -> std::io::Result<String>,
+) -> Result<Zeroizing<String>, ApiError> {
+    let no_tty = |e: std::io::Error| {
+        ApiError::invalid_input(format!(
+            "cannot prompt for the passphrase ({e}): set {env} or pass a passphrase file"
+        ))
+    };
+    let first = Zeroizing::new(ask(format!("{label}: ")).map_err(no_tty)?);
+    if first.is_empty() {
+        return Err(empty_passphrase());
+    }
+    if confirm {
+        let again =
+            Zeroizing::new(ask(format!("Repeat {}: ", label.to_lowercase())).map_err(no_tty)?);
+        if *again != *first {
+            return Err(ApiError::invalid_input("the passphrases do not match"));
+        }
+    }
+    Ok(first)
 }
 
 /// Opens the vault at `given` (or the default path), asking for the
@@ -136,4 +161,42 @@ pub fn create_vault(
     }
     let provider = PassphraseKeyProvider::new(read_passphrase(args, true)?, params);
     Ok(Vault::create(&path, &provider)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Runs the prompt with `answers`; returns the result and the prompts shown.
+    fn prompted(confirm: bool, answers: &[&str]) -> (Result<String, ApiError>, Vec<String>) {
+        let mut shown = Vec::new();
+        let mut answers = answers.iter();
+        let result = prompt_secret(PASSPHRASE_ENV, "Vault passphrase", confirm, |p| {
+            shown.push(p);
+            Ok(answers.next().map_or_else(String::new, |a| (*a).to_owned()))
+        });
+        (result.map(|s| s.to_string()), shown)
+    }
+
+    #[test]
+    fn an_empty_passphrase_is_refused_at_the_first_prompt() {
+        let (result, shown) = prompted(true, &["", ""]);
+        assert_eq!(result.unwrap_err().message(), "the passphrase is empty");
+        assert_eq!(shown, vec!["Vault passphrase: ".to_owned()]);
+    }
+
+    #[test]
+    fn a_passphrase_is_asked_twice_when_confirming() {
+        let (result, shown) = prompted(true, &["pw", "pw"]);
+        assert_eq!(result.unwrap(), "pw");
+        assert_eq!(shown.len(), 2);
+        assert_eq!(shown[1], "Repeat vault passphrase: ");
+        let (result, _) = prompted(true, &["pw", "other"]);
+        assert_eq!(
+            result.unwrap_err().message(),
+            "the passphrases do not match"
+        );
+        let (result, shown) = prompted(false, &["pw"]);
+        assert_eq!((result.unwrap(), shown.len()), ("pw".to_owned(), 1));
+    }
 }

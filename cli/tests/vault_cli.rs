@@ -445,3 +445,76 @@ fn clock_sync_learns_the_offset_from_a_servers_date() {
     let (_, out) = f.run(&["clock"]);
     assert_eq!(out["clock_offset_ms"].as_i64(), Some(offset), "unchanged");
 }
+
+/// Runs `watchword --json ARGS` with `env` set and no `--vault`; returns
+/// success and the one JSON document.
+fn run_env(env: &[(&str, &str)], args: &[&str]) -> (bool, Value) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_watchword"));
+    cmd.arg("--json").args(args);
+    cmd.env_remove("WATCHWORD_PASSPHRASE")
+        .env_remove("WATCHWORD_VAULT")
+        .envs(env.iter().copied());
+    let out = cmd.output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(stdout.lines().count(), 1, "one JSON document: {stdout}");
+    (out.status.success(), serde_json::from_str(&stdout).unwrap())
+}
+
+#[test]
+fn a_directory_is_not_a_vault_path() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [vec!["list"], vec!["init"]] {
+        let (ok, e) = run_with(dir.path(), Some(PASS), &args);
+        assert!(!ok);
+        assert_eq!(kind(&e), "invalid_input", "{args:?}: {e}");
+        let message = e["error"]["message"].as_str().unwrap();
+        assert!(
+            message.contains("is a directory; a vault path must be a file"),
+            "{args:?}: {message}"
+        );
+    }
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn an_empty_watchword_vault_means_the_default_vault() {
+    let home = tempfile::tempdir().unwrap();
+    let data = home.path().join("data");
+    let data_str = data.to_str().unwrap();
+    let env = [
+        ("WATCHWORD_VAULT", ""),
+        ("WATCHWORD_PASSPHRASE", PASS),
+        ("HOME", home.path().to_str().unwrap()),
+        ("XDG_DATA_HOME", data_str),
+    ];
+    // Not a usage error: the default vault, which does not exist yet.
+    let (ok, e) = run_env(&env, &["list"]);
+    assert!(!ok);
+    assert_eq!(kind(&e), "vault_missing", "{e}");
+    let default = data.join("watchword").join("vault.db");
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains(default.to_str().unwrap()),
+        "{e}"
+    );
+    // A non-empty WATCHWORD_VAULT is still used.
+    let other = home.path().join("other.db");
+    let (ok, e) = run_env(
+        &[
+            ("WATCHWORD_VAULT", other.to_str().unwrap()),
+            ("WATCHWORD_PASSPHRASE", PASS),
+        ],
+        &["list"],
+    );
+    assert!(!ok);
+    assert_eq!(kind(&e), "vault_missing");
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains(other.to_str().unwrap()),
+        "{e}"
+    );
+}

@@ -3,14 +3,22 @@
 //! `serve` runs the HTTP API; `enrol`, `challenge`, `status` and `rp-key`
 //! work directly on the SQLite file (also while `serve` runs).
 
-use std::{net::SocketAddr, path::PathBuf, process::ExitCode, sync::Arc};
+use std::{
+    net::SocketAddr,
+    path::PathBuf,
+    process::ExitCode,
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    },
+};
 
 use clap::{Parser, Subcommand};
 use watchword_core::{
     otp::SystemClock,
     push::protocol::CreateChallengeRequest,
     sensitive::Sensitive,
-    vault::{KdfParams, PassphraseKeyProvider},
+    vault::{KdfParams, KeyProvider, KeyProviderError, PassphraseKeyProvider},
 };
 use watchword_server::{
     Policy, PushServer, ServerError,
@@ -139,9 +147,43 @@ fn open(
                  sealed with it (the same passphrase every time for the same database)"
             )
         })?;
-    let keys = PassphraseKeyProvider::new(Sensitive::from(passphrase), KdfParams::STRONG);
-    PushServer::open_with(db, &keys, Arc::new(SystemClock), policy, sender)
-        .map_err(|e| e.to_string())
+    let keys = NotingKeys {
+        inner: PassphraseKeyProvider::new(Sensitive::from(passphrase), KdfParams::STRONG),
+        wrong: AtomicBool::new(false),
+    };
+    PushServer::open_with(db, &keys, Arc::new(SystemClock), policy, sender).map_err(|e| {
+        if keys.wrong.load(Ordering::Relaxed) {
+            format!(
+                "wrong passphrase: {PASSPHRASE_ENV} does not open the signing key sealed in {}; \
+                 set the one it was first opened with, nothing was changed (wrong_passphrase)",
+                db.display()
+            )
+        } else {
+            e.to_string()
+        }
+    })
+}
+
+/// The passphrase key provider, noting when the passphrase is wrong: the
+/// server reports every key failure as an internal fault, but a wrong
+/// passphrase is the operator's to fix and must say so.
+struct NotingKeys {
+    inner: PassphraseKeyProvider,
+    wrong: AtomicBool,
+}
+
+impl KeyProvider for NotingKeys {
+    fn wrap(&self, data_key: Vec<u8>) -> Result<Vec<u8>, KeyProviderError> {
+        self.inner.wrap(data_key)
+    }
+
+    fn unwrap(&self, wrapped: Vec<u8>) -> Result<Vec<u8>, KeyProviderError> {
+        let result = self.inner.unwrap(wrapped);
+        if matches!(result, Err(KeyProviderError::WrongKey)) {
+            self.wrong.store(true, Ordering::Relaxed);
+        }
+        result
+    }
 }
 
 fn print_json(v: &impl serde::Serialize) -> Result<(), String> {

@@ -172,6 +172,14 @@ fn the_signing_key_is_sealed_with_the_server_passphrase() {
     let (ok, _, err) = admin_with(&db, &["rp-key"], Some("another passphrase"));
     assert!(!ok);
     assert!(err.contains("does not open"), "{err}");
+    // Said as what it is, not as a server fault.
+    assert!(err.starts_with("error: wrong passphrase: "), "{err}");
+    assert!(err.trim_end().ends_with("(wrong_passphrase)"), "{err}");
+    assert!(!err.contains("(internal)"), "{err}");
+    assert!(
+        !err.contains("another passphrase"),
+        "no secret in it: {err}"
+    );
     let (ok, _, err) = admin(
         &db,
         &["enrol", "--user", "bob", "--url", "https://x.example"],
