@@ -70,31 +70,78 @@ fn demo_yes_approves_with_the_number_and_the_relying_party_sees_it() {
     assert!(stderr.contains("Utrecht, NL"));
 }
 
+/// The `{"error"}` of a demo that did not sign in: (kind, message).
+fn not_signed_in(ok: bool, v: &Value) -> (&str, &str) {
+    assert!(!ok, "a sign-in that is not approved exits non-zero: {v}");
+    let e = &v["error"];
+    let message = e["message"].as_str().unwrap();
+    assert!(message.starts_with("not signed in: "), "{message}");
+    (e["kind"].as_str().unwrap(), message)
+}
+
 #[test]
 fn demo_with_a_typed_wrong_number_then_deny() {
     // 0 is never the number (it is 10..=99): the phone says so, the request
     // stays open, then "d" denies it.
     let (ok, v, stderr) = run(&["demo"], "0\nd\n");
-    assert!(ok, "{v} {stderr}");
     assert!(stderr.contains("wrong number; 2 tries left"), "{stderr}");
-    assert_eq!(v["answer"], "deny");
-    assert_eq!(v["relying_party"]["status"], "denied");
+    let (kind, message) = not_signed_in(ok, &v);
+    assert_eq!(kind, "refused");
+    assert!(message.contains("you denied the sign-in"), "{message}");
+    assert!(stderr.contains("sees denied"), "{stderr}");
 }
 
 #[test]
 fn demo_with_a_fraud_report() {
-    let (ok, v, _) = run(&["demo"], "f\n");
-    assert!(ok);
-    assert_eq!(v["device_state"], "reported");
-    assert_eq!(v["relying_party"]["status"], "fraud");
+    let (ok, v, stderr) = run(&["demo"], "f\n");
+    let (kind, message) = not_signed_in(ok, &v);
+    assert_eq!(kind, "refused");
+    assert!(message.contains("fraud"), "{message}");
+    assert!(stderr.contains("5. phone             reported"), "{stderr}");
+    assert!(stderr.contains("sees fraud"), "{stderr}");
 }
 
 #[test]
 fn demo_with_no_answer_leaves_the_sign_in_pending() {
-    let (ok, v, _) = run(&["demo"], "");
-    assert!(ok);
-    assert_eq!(v["answer"], Value::Null);
-    assert_eq!(v["relying_party"]["status"], "pending");
+    let (ok, v, stderr) = run(&["demo"], "");
+    let (kind, message) = not_signed_in(ok, &v);
+    assert_eq!(kind, "refused");
+    assert!(
+        message.contains("input ended before an answer"),
+        "{message}"
+    );
+    assert!(stderr.contains("sees pending"), "{stderr}");
+    // Input from a pipe: nothing waits for Enter.
+    assert!(!stderr.contains("Press Enter"), "{stderr}");
+}
+
+#[test]
+fn demo_skipped_is_not_signed_in_also_in_human_output() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_watchword"))
+        .arg("demo")
+        .env_remove("WATCHWORD_VAULT")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"s\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(!out.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("6. relying party     sees pending"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("Signed in"), "{stdout}");
+    assert_eq!(
+        stderr.trim_end(),
+        "error: not signed in: you skipped the sign-in request; the relying party got no answer"
+    );
+    // Not a terminal: the time left is said once, never redrawn.
+    assert_eq!(stdout.matches(" s left").count(), 1, "{stdout}");
+    assert!(!stdout.contains('\x1b'), "{stdout}");
 }
 
 #[test]

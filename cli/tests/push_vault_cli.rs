@@ -160,3 +160,91 @@ async fn activate_pending_respond_approve_over_the_vault() {
     }
     handle.stop().await;
 }
+
+/// Runs `watchword --vault V ARGS` (human output) with `stdin`; returns
+/// (success, stdout).
+fn watchword_human(vault: &Path, args: &[&str], stdin: &str) -> (bool, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_watchword"))
+        .arg("--vault")
+        .arg(vault)
+        .args(args)
+        .env("WATCHWORD_PASSPHRASE", PASS)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    (out.status.success(), String::from_utf8(out.stdout).unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn approve_counts_a_skipped_request_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("vault.db");
+    let (ok, v) = watchword(
+        &vault,
+        &["init", "--kdf-memory-kib", "8", "--kdf-iterations", "1"],
+        "",
+    );
+    assert!(ok, "{v}");
+    let server = Arc::new(
+        PushServer::open_with(
+            &dir.path().join("server.db"),
+            &watchword_core::vault::StaticKeyProvider::new([7; 32]),
+            Arc::new(SystemClock),
+            Policy::default(),
+            Arc::new(LogSender::default()),
+        )
+        .unwrap(),
+    );
+    let handle = watchword_server::start(server.clone(), "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let e = server.enrol("alice", &handle.base_url()).unwrap();
+    let (ok, v) = watchword(&vault, &["activate", "--link", &e.link], "");
+    assert!(ok, "{v}");
+
+    // Two requests: the first one asked about is skipped, the second denied.
+    let (a, _) = challenge(&server, "alice");
+    let (b, _) = challenge(&server, "alice");
+    let (ok, v) = watchword(&vault, &["approve"], "s\nd\n");
+    assert!(ok, "{v}");
+    let states: Vec<(&str, &str)> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["id"].as_str().unwrap(), r["state"].as_str().unwrap()))
+        .collect();
+    assert_eq!(states.len(), 2, "{v}");
+    assert_eq!((states[0].1, states[1].1), ("skipped", "denied"), "{v}");
+    let skipped = states[0].0.to_owned();
+    assert!([a.as_str(), b.as_str()].contains(&skipped.as_str()));
+    // Skipped is still open on the server; input ending leaves it so too.
+    assert_eq!(
+        server.challenge_status(&skipped).unwrap().status.as_str(),
+        "pending"
+    );
+    let (ok, v) = watchword(&vault, &["approve"], "");
+    assert!(ok, "{v}");
+    assert_eq!(v[0]["id"], skipped.as_str());
+    assert_eq!(v[0]["state"], "pending", "input ended: not answered");
+
+    // The summary counts only answers as handled.
+    let (_c, _) = challenge(&server, "alice");
+    let (ok, out) = watchword_human(&vault, &["approve"], "s\nd\n");
+    assert!(ok, "{out}");
+    assert!(out.contains("  -> skipped"), "{out}");
+    assert_eq!(
+        out.lines().last().unwrap(),
+        "Sign-in requests: 1 handled, 1 skipped.",
+        "{out}"
+    );
+    handle.stop().await;
+}

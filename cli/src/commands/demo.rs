@@ -5,6 +5,11 @@
 //! activation code, lets a relying party raise a sign-in, shows the
 //! approval prompt, and prints what the relying party sees. `--yes`
 //! answers by itself (types the number from the sign-in screen), for CI.
+//!
+//! Without `--yes`, on a terminal, it waits for Enter before the sign-in
+//! is raised, so the 60 s countdown starts when the reader is ready. A
+//! sign-in that does not end approved (denied, fraud, expired, skipped,
+//! input ended) is an error: the exit code says whether the user got in.
 
 use std::{sync::Arc, time::Instant};
 
@@ -24,7 +29,7 @@ use watchword_core::{
 use watchword_server::{Policy, PushServer, push_sender::LogSender};
 
 use super::{
-    prompt::{self, Choice, LineReader},
+    prompt::{self, Choice, LineReader, Prompt, Screen},
     push_common::{Narrator, challenge_json, runtime},
 };
 use crate::output::Output;
@@ -51,9 +56,57 @@ pub fn run(args: &Args, json: bool) -> Result<Output, ApiError> {
     runtime()?.block_on(demo(args, json))
 }
 
+/// A failure of the demo's own machinery (its temporary server, files or
+/// HTTP calls): nothing the user did or can fix by other input.
 fn internal(what: &str, e: impl std::fmt::Display) -> ApiError {
-    ApiError::Storage {
+    ApiError::Internal {
         message: format!("demo: {what}: {e}"),
+    }
+}
+
+/// How the sign-in ended on the phone, when it did not end approved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NoSignIn {
+    Denied,
+    Fraud,
+    Expired,
+    Skipped,
+    InputEnded,
+}
+
+impl NoSignIn {
+    /// The error the demo exits with: `expired` when time ran out,
+    /// `refused` when the sign-in was refused or left unanswered.
+    fn error(self, user: &str) -> ApiError {
+        let message = |why: &str| format!("not signed in: {why}");
+        match self {
+            NoSignIn::Expired => ApiError::Expired {
+                message: message(
+                    "the sign-in request expired before it was answered, \
+                     so the relying party refused it",
+                ),
+            },
+            NoSignIn::Denied => ApiError::Refused {
+                message: message("you denied the sign-in, so the relying party refused it"),
+            },
+            NoSignIn::Fraud => ApiError::Refused {
+                message: message(&format!(
+                    "you reported the sign-in as fraud, so the relying party refused it \
+                     (and new requests for {user} are paused)"
+                )),
+            },
+            NoSignIn::Skipped => ApiError::Refused {
+                message: message(
+                    "you skipped the sign-in request; the relying party got no answer",
+                ),
+            },
+            NoSignIn::InputEnded => ApiError::Refused {
+                message: message(
+                    "input ended before an answer; the relying party got no answer \
+                     (type the number, or run `watchword demo --yes`)",
+                ),
+            },
+        }
     }
 }
 
@@ -104,6 +157,23 @@ async fn demo(args: &Args, json: bool) -> Result<Output, ApiError> {
         account.account, account.device_id
     ));
 
+    // Answers come from stdin; read from here on so the Enter below and
+    // the prompt share one reader.
+    let mut reader = (!args.yes).then(LineReader::start);
+    if let Some(reader) = reader.as_mut().filter(|_| prompt::stdin_is_terminal()) {
+        // The sign-in has a 60 s countdown: start it when the reader is
+        // ready, not while they are still reading the lines above.
+        n.write("Press Enter to raise the sign-in (then type the number it shows)... ");
+        let line = reader.next_line().await;
+        if !Screen::of(&n).echoes || line.is_none() {
+            // The terminal's echo of Enter did not end the line here.
+            n.say("");
+        }
+        if line.is_none() {
+            return Err(NoSignIn::InputEnded.error(&args.user));
+        }
+    }
+
     // The relying party, over HTTP with its API key.
     install_ring_provider();
     let rp = RelyingParty {
@@ -137,35 +207,46 @@ async fn demo(args: &Args, json: bool) -> Result<Output, ApiError> {
     let now = || phone.now_for_challenge(&challenge.id);
     prompt::show(&n, &challenge, now());
 
-    // (what the phone answered, where the request stands on the phone)
-    let (answer, state) = if args.yes {
-        n.say(&format!(
-            "{}{}   (typed by --yes)",
-            prompt::question(&challenge),
-            number.map_or("y".to_owned(), |x| x.to_string())
-        ));
-        let state = phone
-            .respond(&challenge.id, Decision::Approve, number)
-            .await?;
-        (Some(Decision::Approve), state)
-    } else {
-        let mut reader = LineReader::start();
-        loop {
-            match prompt::ask(&n, &mut reader, &challenge, now).await {
-                Choice::Answer(d, num) => match phone.respond(&challenge.id, d, num).await {
-                    Ok(state) => break (Some(d), state),
-                    // A wrong number: the request stays open, ask again.
-                    Err(e @ PushError::Refused { .. })
-                        if phone
-                            .tracked(&challenge.id)
-                            .is_some_and(|t| t.state == ChallengeState::Pending) =>
-                    {
-                        n.say(&format!("  {}", ApiError::from(e)));
+    // (what the phone answered, where the request stands on the phone,
+    // why there is no sign-in when the answer was not given)
+    let (answer, state, unanswered) = match reader.as_mut() {
+        None => {
+            n.say(&format!(
+                "{}{}   (typed by --yes)",
+                prompt::question(challenge.needs_number),
+                number.map_or("y".to_owned(), |x| x.to_string())
+            ));
+            let state = phone
+                .respond(&challenge.id, Decision::Approve, number)
+                .await?;
+            (Some(Decision::Approve), state, None)
+        }
+        Some(reader) => {
+            let mut ask = Prompt::new(n, Screen::of(&n), &challenge);
+            loop {
+                match ask.ask(reader, now).await {
+                    Choice::Answer(d, num) => match phone.respond(&challenge.id, d, num).await {
+                        Ok(state) => break (Some(d), state, None),
+                        // A wrong number: the request stays open, ask again.
+                        Err(e @ PushError::Refused { .. })
+                            if phone
+                                .tracked(&challenge.id)
+                                .is_some_and(|t| t.state == ChallengeState::Pending) =>
+                        {
+                            ask.note(&ApiError::from(e).to_string());
+                        }
+                        Err(e) => return Err(e.into()),
+                    },
+                    Choice::Expired => {
+                        break (None, ChallengeState::Expired, Some(NoSignIn::Expired));
                     }
-                    Err(e) => return Err(e.into()),
-                },
-                Choice::Expired => break (None, ChallengeState::Expired),
-                Choice::Skip | Choice::Closed => break (None, ChallengeState::Pending),
+                    Choice::Skip => {
+                        break (None, ChallengeState::Pending, Some(NoSignIn::Skipped));
+                    }
+                    Choice::Closed => {
+                        break (None, ChallengeState::Pending, Some(NoSignIn::InputEnded));
+                    }
+                }
             }
         }
     };
@@ -182,13 +263,16 @@ async fn demo(args: &Args, json: bool) -> Result<Output, ApiError> {
     ));
     handle.stop().await;
 
-    let human = match seen.status {
-        ChallengeStatus::Approved => "Signed in: the relying party lets the user in.",
-        ChallengeStatus::Pending => "No answer: the relying party keeps waiting.",
-        _ => "Not signed in: the relying party refuses the sign-in.",
-    };
+    if seen.status != ChallengeStatus::Approved {
+        let why = unanswered.unwrap_or(match seen.status {
+            ChallengeStatus::Fraud => NoSignIn::Fraud,
+            ChallengeStatus::Expired => NoSignIn::Expired,
+            _ => NoSignIn::Denied,
+        });
+        return Err(why.error(&args.user));
+    }
     Ok(Output {
-        human: human.to_owned(),
+        human: "Signed in: the relying party lets the user in.".to_owned(),
         json: json!({
             "server": base,
             "account": account.account,
@@ -258,6 +342,42 @@ impl RelyingParty {
                 return Ok(s);
             }
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_demos_own_failures_are_internal_not_storage() {
+        let e = internal("listen", "address in use");
+        assert_eq!(e.kind(), "internal");
+        assert_eq!(e.message(), "demo: listen: address in use");
+    }
+
+    #[test]
+    fn no_sign_in_is_refused_or_expired() {
+        for (why, kind, says) in [
+            (NoSignIn::Denied, "refused", "you denied the sign-in"),
+            (
+                NoSignIn::Fraud,
+                "refused",
+                "new requests for alice are paused",
+            ),
+            (
+                NoSignIn::Expired,
+                "expired",
+                "expired before it was answered",
+            ),
+            (NoSignIn::Skipped, "refused", "you skipped"),
+            (NoSignIn::InputEnded, "refused", "input ended"),
+        ] {
+            let e = why.error("alice");
+            assert_eq!(e.kind(), kind, "{why:?}");
+            assert!(e.message().starts_with("not signed in: "), "{e}");
+            assert!(e.message().contains(says), "{e}");
         }
     }
 }

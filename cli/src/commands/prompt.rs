@@ -1,8 +1,14 @@
 //! The interactive "Approve sign-in?" prompt: the context, a live
 //! countdown, and the number from the sign-in screen (or deny / fraud).
 //! Used by `approve` and by `demo` without `--yes`.
+//!
+//! On a terminal the countdown is one line above the question, redrawn in
+//! place; everything else the prompt prints (a "Not understood", a wrong
+//! number) goes on its own line below and stays, and the question is shown
+//! again under it. Not on a terminal, the time left is printed once and
+//! never redrawn, so a log holds no escape codes and no countdown lines.
 
-use std::time::Duration;
+use std::{io::Write, time::Duration};
 
 use tokio::sync::mpsc;
 use watchword_core::push::{Decision, PendingChallenge};
@@ -14,8 +20,7 @@ use super::push_common::{Narrator, utc};
 pub enum Choice {
     /// Approve, with the typed number if the sign-in needs one.
     Answer(Decision, Option<u8>),
-    /// Skip this one (empty line on a sign-in without a number means
-    /// approve; `s` skips).
+    /// Skip this one (`s`): it stays open on the server.
     Skip,
     /// Time ran out before an answer.
     Expired,
@@ -49,6 +54,39 @@ impl LineReader {
         });
         Self { rx }
     }
+
+    /// The next line, or `None` once input has ended.
+    pub async fn next_line(&mut self) -> Option<String> {
+        self.rx.recv().await
+    }
+}
+
+/// Whether stdin is a terminal (someone can press Enter on it).
+pub fn stdin_is_terminal() -> bool {
+    use std::io::IsTerminal;
+    std::io::stdin().is_terminal()
+}
+
+/// What the prompt may assume about where it writes and reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Screen {
+    /// The prompt is shown on a terminal: the countdown is redrawn in place.
+    pub live: bool,
+    /// The typed answer and its Enter already appear on that terminal (the
+    /// terminal echoes them); otherwise the prompt prints the line it read,
+    /// so what follows starts on a line of its own.
+    pub echoes: bool,
+}
+
+impl Screen {
+    /// The screen of `n`'s output, with answers read from stdin.
+    pub fn of(n: &Narrator) -> Self {
+        let live = n.is_terminal();
+        Self {
+            live,
+            echoes: live && stdin_is_terminal(),
+        }
+    }
 }
 
 /// Shows the request.
@@ -67,51 +105,126 @@ pub fn show(n: &Narrator, c: &PendingChallenge, now: i64) {
     n.say(&format!("    expires   in {} s", c.seconds_left(now)));
 }
 
-/// The question line.
-pub fn question(c: &PendingChallenge) -> &'static str {
-    if c.needs_number {
+/// The question line for a sign-in that does (or does not) show a number.
+pub fn question(needs_number: bool) -> &'static str {
+    if needs_number {
         "  Type the number shown on the sign-in screen (d = deny, f = report fraud, s = skip): "
     } else {
         "  Approve? [y = approve, d = deny, f = report fraud, s = skip]: "
     }
 }
 
-/// Asks until an answer, expiry or end of input. `now` gives the
-/// server-corrected time.
-pub async fn ask(
-    n: &Narrator,
-    reader: &mut LineReader,
-    c: &PendingChallenge,
-    now: impl Fn() -> i64,
-) -> Choice {
-    let live = n.is_terminal();
-    // The countdown line sits above the input line and is redrawn in
-    // place (save cursor, up one line, rewrite, restore), so typing is
-    // not disturbed.
-    n.say(&format!("  {} s left", c.seconds_left(now())));
-    n.write(question(c));
-    let mut tick = tokio::time::interval(Duration::from_secs(1));
-    loop {
-        tokio::select! {
-            line = reader.rx.recv() => {
-                let Some(line) = line else { return Choice::Closed };
-                if c.seconds_left(now()) == 0 {
-                    n.say("  This sign-in request has expired.");
-                    return Choice::Expired;
+/// The prompt for one sign-in request, asked as often as it takes (a
+/// wrong number asks again) under one countdown line.
+pub struct Prompt<W: Write> {
+    out: W,
+    screen: Screen,
+    needs_number: bool,
+    expires_at: i64,
+    /// How often the countdown is redrawn.
+    tick: Duration,
+    /// Whether the countdown line has been printed.
+    started: bool,
+    /// How many lines the cursor is below the countdown line (live only),
+    /// so a redraw finds it however many notes were printed since.
+    below: usize,
+}
+
+impl<W: Write> Prompt<W> {
+    /// A prompt for `c`, written to `out`.
+    pub fn new(out: W, screen: Screen, c: &PendingChallenge) -> Self {
+        Self::for_request(out, screen, c.needs_number, c.expires_at)
+    }
+
+    fn for_request(out: W, screen: Screen, needs_number: bool, expires_at: i64) -> Self {
+        Self {
+            out,
+            screen,
+            needs_number,
+            expires_at,
+            tick: Duration::from_secs(1),
+            started: false,
+            below: 0,
+        }
+    }
+
+    fn left(&self, now: i64) -> i64 {
+        (self.expires_at - now).max(0)
+    }
+
+    fn write(&mut self, text: &str) {
+        // A closed output is not worth failing the sign-in over.
+        let _ = self.out.write_all(text.as_bytes());
+        let _ = self.out.flush();
+        self.below += text.matches('\n').count();
+    }
+
+    /// Prints `text` on a line of its own that stays (a wrong number, a
+    /// refusal); the next [`Prompt::ask`] shows the question again below it.
+    pub fn note(&mut self, text: &str) {
+        self.write(&format!("  {text}\n"));
+    }
+
+    fn redraw(&mut self, left: i64) {
+        if self.screen.live {
+            // Save the cursor, go up to the countdown line, rewrite it,
+            // restore the cursor: what the user is typing stays as it is.
+            // One write, so nothing lands in the middle of the sequence.
+            let up = self.below;
+            let text = format!("\x1b7\x1b[{up}A\r\x1b[K  {left} s left\x1b8");
+            let _ = self.out.write_all(text.as_bytes());
+            let _ = self.out.flush();
+        }
+    }
+
+    /// Asks until an answer, expiry or end of input. `now` gives the
+    /// server-corrected time.
+    pub async fn ask(&mut self, reader: &mut LineReader, now: impl Fn() -> i64) -> Choice {
+        if !self.started {
+            self.started = true;
+            self.below = 0;
+            let left = self.left(now());
+            self.write(&format!("  {left} s left\n"));
+        }
+        self.write(question(self.needs_number));
+        let mut tick = tokio::time::interval(self.tick);
+        // The first tick is immediate; the line was just drawn.
+        tick.tick().await;
+        loop {
+            tokio::select! {
+                line = reader.next_line() => {
+                    let Some(line) = line else {
+                        // End the question line: what follows is not an answer.
+                        self.write("\n");
+                        return Choice::Closed;
+                    };
+                    if self.screen.echoes {
+                        // The terminal showed the line and moved down.
+                        self.below += 1;
+                    } else {
+                        self.write(&format!("{line}\n"));
+                    }
+                    if self.left(now()) == 0 {
+                        self.redraw(0);
+                        self.note("This sign-in request has expired.");
+                        return Choice::Expired;
+                    }
+                    match parse(&line, self.needs_number) {
+                        Some(choice) => return choice,
+                        None => {
+                            self.note(&format!("Not understood: {line:?}."));
+                            self.write(question(self.needs_number));
+                        }
+                    }
                 }
-                match parse(&line, c.needs_number) {
-                    Some(choice) => return choice,
-                    None => n.write(&format!("  Not understood.\n{}", question(c))),
-                }
-            }
-            _ = tick.tick() => {
-                let left = c.seconds_left(now());
-                if left == 0 {
-                    n.say("\n  This sign-in request has expired.");
-                    return Choice::Expired;
-                }
-                if live {
-                    n.write(&format!("\x1b7\x1b[1A\r\x1b[K  {left} s left\x1b8"));
+                _ = tick.tick() => {
+                    let left = self.left(now());
+                    self.redraw(left);
+                    if left == 0 {
+                        self.write("\n");
+                        self.note("This sign-in request has expired.");
+                        return Choice::Expired;
+                    }
                 }
             }
         }
@@ -137,6 +250,11 @@ fn parse(line: &str, needs_number: bool) -> Option<Choice> {
 
 #[cfg(test)]
 mod tests {
+    use std::{
+        sync::{Arc, Mutex},
+        time::Instant,
+    };
+
     use super::*;
 
     #[test]
@@ -165,5 +283,218 @@ mod tests {
             Some(Choice::Answer(Decision::Deny, None))
         );
         assert_eq!(parse("s", true), Some(Choice::Skip));
+    }
+
+    /// A writer the test can read back while the prompt holds it.
+    #[derive(Clone, Default)]
+    struct Shared(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Shared {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Shared {
+        fn text(&self) -> String {
+            String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+        }
+    }
+
+    /// Runs one prompt with `lines` typed `gap` apart, a countdown tick
+    /// of `tick_ms` and a clock where each tick is one second; returns the
+    /// choice and what was written.
+    fn run_prompt(screen: Screen, lines: &[&str], gap: Duration, tick_ms: u64) -> (Choice, String) {
+        let out = Shared::default();
+        let (tx, rx) = mpsc::unbounded_channel();
+        let lines: Vec<String> = lines.iter().map(|l| (*l).to_owned()).collect();
+        let echo = out.clone();
+        std::thread::spawn(move || {
+            for l in lines {
+                std::thread::sleep(gap);
+                // A terminal shows the typed line and its Enter as typed.
+                if screen.echoes {
+                    let mut e = echo.clone();
+                    e.write_all(format!("{l}\n").as_bytes()).unwrap();
+                }
+                if tx.send(l).is_err() {
+                    return;
+                }
+            }
+            // Keep input open a while, as a person who has not typed yet.
+            std::thread::sleep(gap * 4);
+        });
+        let mut reader = LineReader { rx };
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let start = Instant::now();
+        // One tick of real time is one second of the request's 60.
+        let now = move || i64::try_from(start.elapsed().as_millis() / u128::from(tick_ms)).unwrap();
+        let mut prompt = Prompt::for_request(out.clone(), screen, true, 60);
+        prompt.tick = Duration::from_millis(tick_ms);
+        let choice = rt.block_on(prompt.ask(&mut reader, now));
+        (choice, out.text())
+    }
+
+    /// A tiny terminal: what a person would see after `bytes`, as lines
+    /// (cursor moves, save/restore, erase to the end of the line).
+    fn screen_of(bytes: &str) -> Vec<String> {
+        let mut rows: Vec<Vec<char>> = vec![Vec::new()];
+        let (mut row, mut col, mut saved) = (0usize, 0usize, (0usize, 0usize));
+        let mut chars = bytes.chars().peekable();
+        while let Some(ch) = chars.next() {
+            match ch {
+                '\r' => col = 0,
+                '\n' => {
+                    row += 1;
+                    col = 0;
+                    if rows.len() <= row {
+                        rows.push(Vec::new());
+                    }
+                }
+                '\x1b' => match chars.next() {
+                    Some('7') => saved = (row, col),
+                    Some('8') => (row, col) = saved,
+                    Some('[') => {
+                        let mut arg = String::new();
+                        let mut cmd = ' ';
+                        for c in chars.by_ref() {
+                            if c.is_ascii_digit() {
+                                arg.push(c);
+                            } else {
+                                cmd = c;
+                                break;
+                            }
+                        }
+                        let n: usize = arg.parse().unwrap_or(1);
+                        match cmd {
+                            'A' => row = row.saturating_sub(n),
+                            'K' => rows[row].truncate(col),
+                            other => panic!("unexpected escape {other:?}"),
+                        }
+                    }
+                    other => panic!("unexpected escape {other:?}"),
+                },
+                c => {
+                    let line = &mut rows[row];
+                    while line.len() < col {
+                        line.push(' ');
+                    }
+                    if col < line.len() {
+                        line[col] = c;
+                    } else {
+                        line.push(c);
+                    }
+                    col += 1;
+                }
+            }
+        }
+        rows.into_iter().map(|r| r.into_iter().collect()).collect()
+    }
+
+    #[test]
+    fn off_a_terminal_no_countdown_lines_and_the_input_is_shown() {
+        let screen = Screen {
+            live: false,
+            echoes: false,
+        };
+        let (choice, out) = run_prompt(screen, &["maybe", "d"], Duration::from_millis(40), 10);
+        assert_eq!(choice, Choice::Answer(Decision::Deny, None));
+        assert!(!out.contains('\x1b'), "no escape codes: {out:?}");
+        assert!(!out.contains('\r'), "{out:?}");
+        assert_eq!(out.matches("s left").count(), 1, "{out:?}");
+        let q = question(true);
+        assert_eq!(
+            out.lines().skip(1).collect::<Vec<_>>(),
+            vec![
+                format!("{q}maybe"),
+                "  Not understood: \"maybe\".".to_owned(),
+                format!("{q}d"),
+            ],
+            "{out:?}"
+        );
+    }
+
+    #[test]
+    fn on_a_terminal_one_countdown_line_and_not_understood_stays() {
+        let screen = Screen {
+            live: true,
+            echoes: false,
+        };
+        // Several ticks before and after the bad line.
+        let (choice, out) = run_prompt(screen, &["xyz", "d"], Duration::from_millis(80), 10);
+        assert_eq!(choice, Choice::Answer(Decision::Deny, None));
+        assert!(out.contains("\x1b[K"), "redrawn in place: {out:?}");
+        let seen = screen_of(&out);
+        let countdown: Vec<_> = seen.iter().filter(|l| l.ends_with(" s left")).collect();
+        assert_eq!(countdown.len(), 1, "one countdown line: {seen:#?}");
+        let left: i64 = countdown[0]
+            .trim()
+            .split(' ')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(left < 60, "it counted down: {seen:#?}");
+        assert_eq!(seen[0], *countdown[0], "{seen:#?}");
+        let q = question(true);
+        assert_eq!(
+            seen[1..],
+            [
+                format!("{q}xyz"),
+                "  Not understood: \"xyz\".".to_owned(),
+                format!("{q}d"),
+                String::new(),
+            ],
+            "{seen:#?}"
+        );
+    }
+
+    #[test]
+    fn with_a_terminal_echo_the_countdown_still_finds_its_line() {
+        let screen = Screen {
+            live: true,
+            echoes: true,
+        };
+        // Slower ticks: a redraw between the echo and the line reaching
+        // the prompt would be a (harmless, rare) race of the real
+        // terminal too, but not one to test.
+        let (choice, out) = run_prompt(screen, &["xyz", "d"], Duration::from_millis(130), 40);
+        assert_eq!(choice, Choice::Answer(Decision::Deny, None));
+        assert_eq!(out.matches("xyz\n").count(), 1, "only the echo: {out:?}");
+        let seen = screen_of(&out);
+        assert!(seen[0].ends_with(" s left"), "{seen:#?}");
+        assert_eq!(seen.iter().filter(|l| l.ends_with(" s left")).count(), 1);
+        let q = question(true);
+        assert_eq!(
+            seen[1..],
+            [
+                format!("{q}xyz"),
+                "  Not understood: \"xyz\".".to_owned(),
+                format!("{q}d"),
+                String::new(),
+            ],
+            "{seen:#?}"
+        );
+    }
+
+    #[test]
+    fn time_running_out_is_said_once_on_its_own_line() {
+        let screen = Screen {
+            live: true,
+            echoes: false,
+        };
+        // No answer in 60 "seconds" (600 ms).
+        let (choice, out) = run_prompt(screen, &[], Duration::from_millis(400), 10);
+        assert_eq!(choice, Choice::Expired);
+        let seen = screen_of(&out);
+        assert_eq!(seen[0], "  0 s left", "{seen:#?}");
+        assert_eq!(seen[2], "  This sign-in request has expired.", "{seen:#?}");
     }
 }

@@ -14,7 +14,8 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, ApiError> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| ApiError::Storage {
+        // Not storage: a thread or timer the system would not give.
+        .map_err(|e| ApiError::Internal {
             message: format!("cannot start the async runtime: {e}"),
         })
 }
@@ -98,6 +99,27 @@ impl Narrator {
             std::io::stderr().is_terminal()
         } else {
             std::io::stdout().is_terminal()
+        }
+    }
+}
+
+/// The prompt writes through the narrator, so it lands where the rest of
+/// the progress text goes.
+impl Write for Narrator {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.json {
+            std::io::stderr().lock().write_all(buf)?;
+        } else {
+            std::io::stdout().lock().write_all(buf)?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.json {
+            std::io::stderr().flush()
+        } else {
+            std::io::stdout().flush()
         }
     }
 }
