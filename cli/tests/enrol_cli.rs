@@ -13,14 +13,11 @@ use serde_json::Value;
 
 const PASS: &str = "enrol test passphrase";
 
-fn shared() -> PathBuf {
-    std::env::var_os("WATCHWORD_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"))
-}
-
-fn migration_dir() -> PathBuf {
-    shared().join("testdata/google-migration-extract_otp_secrets")
+/// Google Authenticator's own samples in the third-party corpus, or `None`
+/// when it is absent (skipped and counted).
+fn migration_dir() -> Option<PathBuf> {
+    watchword_testkit::corpus("cli enrol: Google Authenticator's sample export screenshot")
+        .map(|d| d.join("testdata/google-migration-extract_otp_secrets"))
 }
 
 fn run(vault: &Path, args: &[&str]) -> (bool, Value) {
@@ -48,12 +45,30 @@ fn new_vault(dir: &Path, name: &str) -> PathBuf {
     v
 }
 
-fn migration_lines() -> Vec<String> {
-    std::fs::read_to_string(migration_dir().join("example_export.txt"))
+/// Accounts of every shape Google's export can carry (SHA1/SHA256/SHA512,
+/// 6 or 8 digits, TOTP and HOTP), as links.
+const VARIED: [&str; 4] = [
+    "otpauth://totp/Example:alice@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Example",
+    "otpauth://totp/Work:bob@example.org?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Work&algorithm=SHA256&digits=8",
+    "otpauth://totp/carol?secret=JBSWY3DPEHPK3PXQ&algorithm=SHA512",
+    "otpauth://hotp/Bank:dave?secret=GEZDGNBVGY3TQOJQ&issuer=Bank&counter=7",
+];
+
+/// A Google Authenticator export (`otpauth-migration://` links) of
+/// `accounts`, made by Watchword's own exporter from a scratch vault.
+fn google_export(dir: &Path, accounts: &[&str]) -> Vec<String> {
+    let source = new_vault(dir, "export-source.db");
+    for link in accounts {
+        let (ok, out) = run(&source, &["add", link]);
+        assert!(ok, "{out}");
+    }
+    let (ok, export) = run(&source, &["export", "--google"]);
+    assert!(ok, "{export}");
+    export["links"]
+        .as_array()
         .unwrap()
-        .lines()
-        .filter(|l| l.starts_with("otpauth-migration://"))
-        .map(str::to_owned)
+        .iter()
+        .map(|l| l.as_str().unwrap().to_owned())
         .collect()
 }
 
@@ -75,7 +90,9 @@ fn accounts_and_codes(vault: &Path) -> Vec<(Value, Value, Value)> {
 fn a_google_export_adds_every_account_once() {
     let dir = tempfile::tempdir().unwrap();
     let v = new_vault(dir.path(), "v.db");
-    let two = &migration_lines()[2]; // The 2-account batch.
+    let links = google_export(dir.path(), &VARIED[..2]);
+    assert_eq!(links.len(), 1);
+    let two = &links[0];
     let (ok, out) = run(&v, &["add", two]);
     assert!(ok, "{out}");
     assert_eq!(out["added"].as_array().unwrap().len(), 2);
@@ -147,8 +164,8 @@ fn microsoft_and_bad_text_change_nothing() {
 fn export_to_png_and_scan_back_gives_the_same_accounts() {
     let dir = tempfile::tempdir().unwrap();
     let a = new_vault(dir.path(), "a.db");
-    for link in migration_lines() {
-        assert!(run(&a, &["add", &link]).0);
+    for link in VARIED {
+        assert!(run(&a, &["add", link]).0);
     }
     // 12 distinct accounts: more than one export QR.
     for i in 0..12 {
@@ -194,9 +211,12 @@ fn export_to_png_and_scan_back_gives_the_same_accounts() {
 
 #[test]
 fn the_sample_export_screenshot_decodes_and_enrols() {
+    let Some(migration_dir) = migration_dir() else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
     let v = new_vault(dir.path(), "v.db");
-    let png = migration_dir().join("example_export.png");
+    let png = migration_dir.join("example_export.png");
     let (ok, out) = run(&v, &["scan", png.to_str().unwrap(), "--add"]);
     assert!(ok, "{out}");
     let payload = out["payloads"][0].as_str().unwrap();
@@ -205,12 +225,12 @@ fn the_sample_export_screenshot_decodes_and_enrols() {
     let names: Vec<&str> = added.iter().map(|a| a["name"].as_str().unwrap()).collect();
     assert_eq!(names.len(), 3, "{out}");
     assert!(names.iter().all(|n| n.contains("@example")), "{names:?}");
-    // A QR without an enrolment in it adds nothing and says why.
+    // Their QR without an enrolment in it adds nothing and says why.
     let (ok, e) = run(
         &v,
         &[
             "scan",
-            migration_dir()
+            migration_dir
                 .join("tests-data/qr_but_without_otp.png")
                 .to_str()
                 .unwrap(),
@@ -219,4 +239,26 @@ fn the_sample_export_screenshot_decodes_and_enrols() {
     );
     assert!(!ok);
     assert_eq!(e["error"]["kind"], "invalid_link", "{e}");
+}
+
+/// A screenshot of a QR code that holds no enrolment adds nothing, says
+/// why, and leaves the vault file as it was.
+#[test]
+fn a_qr_without_an_enrolment_adds_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let v = new_vault(dir.path(), "v.db");
+    let before = std::fs::read(&v).unwrap();
+    let png = dir.path().join("hello.png");
+    std::fs::write(
+        &png,
+        watchword_testkit::Scene::new(640, 480)
+            .code("https://example.com/hello", 150, 80, 6)
+            .render()
+            .png(),
+    )
+    .unwrap();
+    let (ok, e) = run(&v, &["scan", png.to_str().unwrap(), "--add"]);
+    assert!(!ok, "{e}");
+    assert_eq!(e["error"]["kind"], "invalid_link", "{e}");
+    assert_eq!(std::fs::read(&v).unwrap(), before, "the vault file changed");
 }

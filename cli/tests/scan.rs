@@ -1,17 +1,20 @@
-//! `watchword --json scan`: the CLI contract over real files from `shared/`.
+//! `watchword --json scan`: the CLI contract over files made on the spot
+//! (`watchword_testkit::Scene`: PNG, gzipped strided planes, non-images),
+//! and over the third-party corpus's frames when it is present.
 
 // Test helpers outside #[test] fns: a failed load is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::{path::PathBuf, process::Command};
+use std::{
+    path::{Path, PathBuf},
+    process::Command,
+};
 
 use serde_json::Value;
+use watchword_testkit::{Scene, corpus};
 
-fn shared() -> PathBuf {
-    std::env::var_os("WATCHWORD_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"))
-}
+const LINK: &str = "otpauth://totp/ACME:alice@example.com?secret=JBSWY3DPEHPK3PXP&issuer=ACME";
+const OTHER: &str = "otpauth://hotp/Bank:bob?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&counter=3";
 
 /// Runs `watchword --json scan <args>`; returns (exit ok, stdout JSON).
 fn scan(args: &[&str]) -> (bool, Value) {
@@ -30,23 +33,11 @@ fn scan(args: &[&str]) -> (bool, Value) {
     (out.status.success(), json)
 }
 
-fn expected(file: &str) -> Vec<String> {
-    let m: Value =
-        serde_json::from_slice(&std::fs::read(shared().join("qr/manifest.json")).unwrap()).unwrap();
-    let f = m["frames"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["file"] == file)
-        .unwrap();
-    let mut v: Vec<String> = f["expected"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s.as_str().unwrap().to_owned())
-        .collect();
-    v.sort();
-    v
+/// Writes `bytes` to `name` in `dir`; returns the path as a string.
+fn file(dir: &Path, name: &str, bytes: &[u8]) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path.to_str().unwrap().to_owned()
 }
 
 fn payloads(json: &Value) -> Vec<String> {
@@ -62,21 +53,115 @@ fn payloads(json: &Value) -> Vec<String> {
 
 #[test]
 fn scan_png_with_two_codes_lists_both_and_the_decode_time() {
-    let file = "frames/f01_0003.png";
-    let (ok, json) = scan(&[shared().join("qr").join(file).to_str().unwrap()]);
+    let dir = tempfile::tempdir().unwrap();
+    let png = Scene::new(1280, 720)
+        .code(LINK, 60, 120, 5)
+        .code(OTHER, 700, 200, 5)
+        .render()
+        .png();
+    let (ok, json) = scan(&[&file(dir.path(), "two.png", &png)]);
     assert!(ok, "{json}");
-    assert_eq!(payloads(&json), expected(file));
-    assert_eq!(payloads(&json).len(), 2);
+    assert_eq!(payloads(&json), vec![OTHER.to_owned(), LINK.to_owned()]);
     assert!(json["decode_ms"].as_f64().unwrap() > 0.0);
 }
 
 #[test]
-fn scan_raw_frame_with_stride() {
-    let file = "frames/f01_0050.y";
-    let path = shared().join("qr").join(file);
+fn scan_raw_and_gzipped_frames_need_the_right_stride() {
+    let dir = tempfile::tempdir().unwrap();
+    let frame = Scene::new(1280, 720)
+        .stride(1344)
+        .code(LINK, 400, 100, 6)
+        .render();
+    let raw = file(dir.path(), "frame.y", &frame.luma);
+    let gz = file(dir.path(), "frame.y.gz", &frame.gzip());
+    for path in [&raw, &gz] {
+        let args = |stride| {
+            vec![
+                "--raw", path, "--width", "1280", "--height", "720", "--stride", stride,
+            ]
+        };
+        let (ok, json) = scan(&args("1344"));
+        assert!(ok, "{json}");
+        assert_eq!(payloads(&json), vec![LINK.to_owned()], "{path}");
+        // Read with the width as stride the code is sheared into noise.
+        let (ok, json) = scan(&args("1280"));
+        assert!(ok, "{json}");
+        assert!(payloads(&json).is_empty(), "{path}: {json}");
+    }
+}
+
+#[test]
+fn scan_without_a_code_is_an_empty_list_and_success() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = Scene::new(640, 480).noise(20).render().png();
+    let (ok, json) = scan(&[&file(dir.path(), "empty.png", &png)]);
+    assert!(ok);
+    assert_eq!(json["payloads"], serde_json::json!([]));
+}
+
+#[test]
+fn scan_errors_are_typed_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let not_an_image = file(dir.path(), "manifest.json", br#"{"frames": []}"#);
+    let (ok, json) = scan(&[&not_an_image]);
+    assert!(!ok);
+    assert_eq!(json["error"]["kind"], "invalid_image");
+
     let (ok, json) = scan(&[
         "--raw",
-        path.to_str().unwrap(),
+        &not_an_image,
+        "--width",
+        "4000",
+        "--height",
+        "4000",
+    ]);
+    assert!(!ok);
+    assert_eq!(json["error"]["kind"], "invalid_frame");
+
+    let (ok, json) = scan(&["--raw", &not_an_image, "--width", "0", "--height", "4"]);
+    assert!(!ok);
+    assert_eq!(json["error"]["kind"], "invalid_frame");
+
+    let (ok, json) = scan(&["/nonexistent/frame.png"]);
+    assert!(!ok);
+    assert_eq!(json["error"]["kind"], "invalid_input");
+}
+
+/// The same contract on the third-party corpus: a benchmark frame with two
+/// codes, a strided raw frame, and the real Aegis camera frame.
+#[test]
+fn scan_reads_the_corpus_frames() {
+    let Some(shared) = corpus("cli scan: frames from shared/qr and shared/testdata/aegis") else {
+        return;
+    };
+    let qr: PathBuf = shared.join("qr");
+    let m: Value =
+        serde_json::from_slice(&std::fs::read(qr.join("manifest.json")).unwrap()).unwrap();
+    let expected = |file: &str| {
+        let f = m["frames"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["file"] == file)
+            .unwrap();
+        let mut v: Vec<String> = f["expected"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap().to_owned())
+            .collect();
+        v.sort();
+        v
+    };
+    let (ok, json) = scan(&[qr.join("frames/f01_0003.png").to_str().unwrap()]);
+    assert!(ok, "{json}");
+    assert_eq!(payloads(&json), expected("frames/f01_0003.png"));
+    assert_eq!(payloads(&json).len(), 2);
+
+    let raw = qr.join("frames/f01_0050.y");
+    let (ok, json) = scan(&[
+        "--raw",
+        raw.to_str().unwrap(),
         "--width",
         "1280",
         "--height",
@@ -85,16 +170,17 @@ fn scan_raw_frame_with_stride() {
         "1344",
     ]);
     assert!(ok, "{json}");
-    assert_eq!(payloads(&json), expected(file));
-}
+    assert_eq!(payloads(&json), expected("frames/f01_0050.y"));
 
-#[test]
-fn scan_gzipped_raw_frame_needs_the_right_stride() {
-    let path = shared().join("testdata/aegis/helpers/qr.strided.y.gz");
-    let path = path.to_str().unwrap();
+    let (ok, json) = scan(&[qr.join("frames/f01_0043.png").to_str().unwrap()]);
+    assert!(ok);
+    assert_eq!(json["payloads"], serde_json::json!([]));
+
+    let aegis = shared.join("testdata/aegis/helpers/qr.strided.y.gz");
+    let aegis = aegis.to_str().unwrap();
     let args = |stride| {
         vec![
-            "--raw", path, "--width", "1840", "--height", "1380", "--stride", stride,
+            "--raw", aegis, "--width", "1840", "--height", "1380", "--stride", stride,
         ]
     };
     let (ok, json) = scan(&args("1856"));
@@ -108,45 +194,4 @@ fn scan_gzipped_raw_frame_needs_the_right_stride() {
     let (ok, json) = scan(&args("1840"));
     assert!(ok, "{json}");
     assert!(payloads(&json).is_empty());
-}
-
-#[test]
-fn scan_without_a_code_is_an_empty_list_and_success() {
-    let (ok, json) = scan(&[shared().join("qr/frames/f01_0043.png").to_str().unwrap()]);
-    assert!(ok);
-    assert_eq!(json["payloads"], serde_json::json!([]));
-}
-
-#[test]
-fn scan_errors_are_typed_json() {
-    let manifest = shared().join("qr/manifest.json");
-    let (ok, json) = scan(&[manifest.to_str().unwrap()]);
-    assert!(!ok);
-    assert_eq!(json["error"]["kind"], "invalid_image");
-
-    let (ok, json) = scan(&[
-        "--raw",
-        manifest.to_str().unwrap(),
-        "--width",
-        "4000",
-        "--height",
-        "4000",
-    ]);
-    assert!(!ok);
-    assert_eq!(json["error"]["kind"], "invalid_frame");
-
-    let (ok, json) = scan(&[
-        "--raw",
-        manifest.to_str().unwrap(),
-        "--width",
-        "0",
-        "--height",
-        "4",
-    ]);
-    assert!(!ok);
-    assert_eq!(json["error"]["kind"], "invalid_frame");
-
-    let (ok, json) = scan(&["/nonexistent/frame.png"]);
-    assert!(!ok);
-    assert_eq!(json["error"]["kind"], "invalid_input");
 }

@@ -1,21 +1,24 @@
-//! Helpers shared by the integration tests: where the shared test data is,
+//! Helpers shared by the integration tests: where the third-party corpus and
+//! the repository's own test data are,
 //! how to run the `watchword` binary, a loopback push setup ([`push`]) and
 //! the live privacyIDEA server ([`privacyidea`]).
 
 use std::path::PathBuf;
 
-/// `shared/testdata`, beside the project root (read-only; never copied in).
-/// `WATCHWORD_SHARED` overrides the location of `shared/`.
-pub fn testdata() -> PathBuf {
-    shared().join("testdata")
+pub use watchword_testkit::{Frame, Scene, corpus, corpus_dir};
+
+/// `shared/testdata` of the third-party corpus for the test group `group`,
+/// or `None` when it is absent outside CI ([`corpus`]).
+pub fn testdata(group: &str) -> Option<PathBuf> {
+    corpus(group).map(|dir| dir.join("testdata"))
 }
 
-/// The `shared/` folder next to the repository.
-pub fn shared() -> PathBuf {
-    if let Some(dir) = std::env::var_os("WATCHWORD_SHARED") {
-        return PathBuf::from(dir);
-    }
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared")
+/// A file kept in the repository's `tests/data` (each one's source is in
+/// `tests/data/README.md`).
+pub fn repo_data(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("data")
+        .join(name)
 }
 
 pub mod privacyidea;

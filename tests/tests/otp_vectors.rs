@@ -1,17 +1,29 @@
-//! Every HOTP, TOTP and Steam known-answer vector in
-//! `shared/testdata/vectors/otp_vectors.json`, read from the file itself,
-//! plus the Aegis shared account set in `importers/plain.txt`.
+//! Known-answer vectors read from the files themselves: the RFC 4226/6238
+//! vectors kept in the repository (`tests/data/rfc_vectors.json`), and from
+//! the third-party corpus the Steam vectors of
+//! `shared/testdata/vectors/otp_vectors.json` and the Aegis shared account
+//! set in `importers/plain.txt` (skipped and counted when it is absent).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is a failure report.
 
 use serde_json::Value;
 use watchword_core::otp::{Algorithm, Code, Digits, OtpAuthUri, OtpKind, OtpParams, Secret};
-use watchword_tests::testdata;
+use watchword_tests::{repo_data, testdata};
 
-fn vectors() -> Value {
-    let path = testdata().join("vectors/otp_vectors.json");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+fn read_json(path: &std::path::Path) -> Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_json::from_str(&text).expect("vectors are JSON")
+}
+
+/// The RFC vectors kept in the repository.
+fn rfc_vectors() -> Value {
+    read_json(&repo_data("rfc_vectors.json"))
+}
+
+/// The corpus's vector file (Steam, Aegis), or `None` when it is absent.
+fn corpus_vectors() -> Option<Value> {
+    let dir = testdata("otp: Steam and Aegis vectors from shared/testdata/vectors")?;
+    Some(read_json(&dir.join("vectors/otp_vectors.json")))
 }
 
 fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
@@ -22,7 +34,7 @@ fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
 
 #[test]
 fn hotp_rfc4226_appendix_d() {
-    let v = &vectors()["hotp_rfc4226_appendix_d"];
+    let v = &rfc_vectors()["hotp_rfc4226_appendix_d"];
     let secret = Secret::from_base32(str_of(v, "secret_base32")).unwrap();
     assert_eq!(secret.expose(), str_of(v, "secret_ascii").as_bytes());
     let algorithm: Algorithm = str_of(v, "algorithm").parse().unwrap();
@@ -43,7 +55,7 @@ fn hotp_rfc4226_appendix_d() {
 
 #[test]
 fn totp_rfc6238_appendix_b() {
-    let v = &vectors()["totp_rfc6238_appendix_b"];
+    let v = &rfc_vectors()["totp_rfc6238_appendix_b"];
     let period = v["period"].as_u64().unwrap() as u32;
     let digits = Digits::new(v["digits"].as_u64().unwrap() as u8).unwrap();
     let cases = v["cases"].as_array().unwrap();
@@ -70,7 +82,7 @@ fn totp_rfc6238_appendix_b() {
 
 #[test]
 fn steam_guard_vectors() {
-    let all = vectors();
+    let Some(all) = corpus_vectors() else { return };
     for block in ["steam_guard", "steam_guard_derived"] {
         let v = &all[block];
         let params = OtpParams::steam(Secret::from_base32(str_of(v, "secret_base32")).unwrap());
@@ -91,9 +103,15 @@ fn steam_guard_vectors() {
 /// parses to exactly the entry in `aegis_shared_vault_vectors`.
 #[test]
 fn aegis_plain_links_match_the_shared_account_set() {
-    let text = std::fs::read_to_string(testdata().join("aegis/importers/plain.txt")).unwrap();
+    let (Some(dir), Some(vectors)) = (
+        testdata("otp: the Aegis shared account set in shared/testdata/aegis"),
+        corpus_vectors(),
+    ) else {
+        return;
+    };
+    let text = std::fs::read_to_string(dir.join("aegis/importers/plain.txt")).unwrap();
     let links: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
-    let entries = vectors()["aegis_shared_vault_vectors"]["entries"]
+    let entries = vectors["aegis_shared_vault_vectors"]["entries"]
         .as_array()
         .unwrap()
         .clone();
@@ -133,7 +151,10 @@ fn aegis_plain_links_match_the_shared_account_set() {
 /// parameter; both survive.
 #[test]
 fn ente_export_links_parse() {
-    let text = std::fs::read_to_string(testdata().join("aegis/importers/ente_auth.txt")).unwrap();
+    let Some(dir) = testdata("otp: Ente's export in shared/testdata/aegis") else {
+        return;
+    };
+    let text = std::fs::read_to_string(dir.join("aegis/importers/ente_auth.txt")).unwrap();
     let mut n = 0;
     for line in text.lines().filter(|l| l.starts_with("otpauth://")) {
         let uri = OtpAuthUri::parse(line).unwrap_or_else(|e| panic!("{line}: {e}"));

@@ -159,25 +159,35 @@ fn fingerprint(f: &PendingFrame) -> u64 {
 
 #[cfg(test)]
 mod tests {
-    use std::{path::PathBuf, sync::Arc};
+    use std::sync::Arc;
+
+    use watchword_testkit::Scene;
 
     use super::*;
 
-    /// A frame of the shared benchmark set: (luma, width, height).
-    fn frame(name: &str) -> (Vec<u8>, u32, u32) {
-        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../../shared/qr/frames")
-            .join(name);
-        let img = image::open(path).unwrap().to_luma8();
-        let (w, h) = img.dimensions();
-        (img.into_raw(), w, h)
+    /// A camera frame made on the spot: (luma, width, height). `None` for
+    /// the text is a frame with no code.
+    fn frame(text: Option<&str>, width: u32, height: u32) -> (Vec<u8>, u32, u32) {
+        let mut scene = Scene::new(width, height).seed(u64::from(width));
+        if let Some(text) = text {
+            scene = scene.code(text, width / 3, height / 5, 5);
+        }
+        (scene.render().packed(), width, height)
     }
 
     #[test]
     fn each_payload_is_reported_once_and_unchanged_frames_are_skipped() {
-        // A clean frame and a dense frame, each with one code.
-        let (a, aw, ah) = frame("f01_0015.png");
-        let (b, bw, bh) = frame("f01_0007.png");
+        // Two frames, each with its own code.
+        let (a, aw, ah) = frame(
+            Some("otpauth://totp/A:alice?secret=JBSWY3DPEHPK3PXP"),
+            640,
+            480,
+        );
+        let (b, bw, bh) = frame(
+            Some("otpauth://totp/B:bob?secret=JBSWY3DPEHPK3PXQ"),
+            800,
+            600,
+        );
         let s = ScannerSession::new();
         let first = s.offer(&a, aw, ah, aw).unwrap();
         assert_eq!(first.len(), 1);
@@ -200,10 +210,19 @@ mod tests {
 
     #[test]
     fn frames_arriving_during_a_decode_keep_only_the_newest() {
-        // A large no-code frame keeps the decoder busy for a while.
-        let (slow, sw, sh) = frame("f01_0034.png");
-        let (code, cw, ch) = frame("f01_0015.png");
-        let (other, ow, oh) = frame("f01_0030.png");
+        // A large no-code frame keeps the decoder busy for a while (every
+        // fallback is tried before giving up).
+        let (slow, sw, sh) = frame(None, 1920, 1080);
+        let (code, cw, ch) = frame(
+            Some("otpauth://totp/A:alice?secret=JBSWY3DPEHPK3PXP"),
+            640,
+            480,
+        );
+        let (other, ow, oh) = frame(
+            Some("otpauth://totp/B:bob?secret=JBSWY3DPEHPK3PXQ"),
+            800,
+            600,
+        );
         let s = Arc::new(ScannerSession::new());
         let worker = {
             let s = Arc::clone(&s);
