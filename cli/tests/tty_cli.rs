@@ -20,7 +20,12 @@ use std::{
 use rustix::{
     fs::OFlags,
     pty::{OpenptFlags, grantpt, openpt, ptsname, unlockpt},
+    termios::{Winsize, tcsetwinsize},
 };
+
+/// The width of the test's terminal: the approval question (88
+/// characters) wraps, as it does in a default 80-column window.
+const COLUMNS: u16 = 80;
 
 /// A child process on a pseudo-terminal, and everything it wrote there.
 struct OnTty {
@@ -44,6 +49,16 @@ impl OnTty {
         let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY).unwrap();
         grantpt(&master).unwrap();
         unlockpt(&master).unwrap();
+        tcsetwinsize(
+            &master,
+            Winsize {
+                ws_row: 24,
+                ws_col: COLUMNS,
+                ws_xpixel: 0,
+                ws_ypixel: 0,
+            },
+        )
+        .unwrap();
         let name = ptsname(&master, Vec::new()).unwrap();
         let slave = std::fs::OpenOptions::new()
             .read(true)
@@ -138,25 +153,31 @@ impl OnTty {
         (
             out.status.success(),
             String::from_utf8(out.stderr).unwrap(),
-            screen_of(&text),
+            screen_of(&text, Some(usize::from(COLUMNS))),
         )
     }
 }
 
-/// What a person sees after `bytes`: a tiny terminal that knows the
-/// cursor moves the prompt uses (up, carriage return, line feed,
-/// save/restore, erase to the end of the line).
-fn screen_of(bytes: &str) -> Vec<String> {
-    let mut rows: Vec<Vec<char>> = vec![Vec::new()];
+/// What a person sees after `bytes` on a terminal `width` columns wide
+/// (`None`: lines never wrap), as logical lines (a wrapped line joined
+/// again). A tiny terminal: the cursor moves the prompt uses (up, carriage
+/// return, line feed, save/restore, erase to the end of the line) and
+/// xterm's wrapping (a character past the last column starts a new row).
+fn screen_of(bytes: &str, width: Option<usize>) -> Vec<String> {
+    // Each row: its characters, and whether it continues the row above.
+    let mut rows: Vec<(Vec<char>, bool)> = vec![(Vec::new(), false)];
     let (mut row, mut col, mut saved) = (0usize, 0usize, (0usize, 0usize));
     let mut chars = bytes.chars();
     while let Some(ch) = chars.next() {
         match ch {
             '\r' => col = 0,
+            // A line feed starts the next line at its start, as the
+            // terminal driver makes it (`\n` -> `\r\n`).
             '\n' => {
                 row += 1;
+                col = 0;
                 if rows.len() <= row {
-                    rows.push(Vec::new());
+                    rows.push((Vec::new(), false));
                 }
             }
             '\x1b' => match chars.next() {
@@ -175,14 +196,22 @@ fn screen_of(bytes: &str) -> Vec<String> {
                     }
                     match cmd {
                         'A' => row = row.saturating_sub(arg.parse().unwrap_or(1)),
-                        'K' => rows[row].truncate(col),
+                        'K' => rows[row].0.truncate(col),
                         other => panic!("unexpected escape {other:?} in {bytes:?}"),
                     }
                 }
                 other => panic!("unexpected escape {other:?} in {bytes:?}"),
             },
             c => {
-                let line = &mut rows[row];
+                if width.is_some_and(|w| col >= w) {
+                    row += 1;
+                    col = 0;
+                    if rows.len() <= row {
+                        rows.push((Vec::new(), true));
+                    }
+                    rows[row].1 = true;
+                }
+                let line = &mut rows[row].0;
                 while line.len() < col {
                     line.push(' ');
                 }
@@ -195,7 +224,15 @@ fn screen_of(bytes: &str) -> Vec<String> {
             }
         }
     }
-    rows.into_iter().map(|r| r.into_iter().collect()).collect()
+    let mut lines: Vec<String> = Vec::new();
+    for (chars, continues) in rows {
+        let text: String = chars.into_iter().collect();
+        match lines.last_mut() {
+            Some(last) if continues => last.push_str(&text),
+            _ => lines.push(text),
+        }
+    }
+    lines
 }
 
 #[test]

@@ -5,7 +5,8 @@
 //! On a terminal the countdown is one line above the question, redrawn in
 //! place; everything else the prompt prints (a "Not understood", a wrong
 //! number) goes on its own line below and stays, and the question is shown
-//! again under it. Not on a terminal, the time left is printed once and
+//! again under it. The redraw goes up as many screen rows as were printed
+//! since, counting the rows a long line wraps into at the terminal's width. Not on a terminal, the time left is printed once and
 //! never redrawn, so a log holds no escape codes and no countdown lines.
 
 use std::{io::Write, time::Duration};
@@ -45,7 +46,10 @@ impl LineReader {
                 match stdin.read_line(&mut line) {
                     Ok(0) | Err(_) => break,
                     Ok(_) => {
-                        if tx.send(line.trim().to_owned()).is_err() {
+                        // As typed (the prompt counts the rows its echo
+                        // took); only the line end goes.
+                        let typed = line.trim_end_matches(['\r', '\n']).to_owned();
+                        if tx.send(typed).is_err() {
                             break;
                         }
                     }
@@ -55,7 +59,8 @@ impl LineReader {
         Self { rx }
     }
 
-    /// The next line, or `None` once input has ended.
+    /// The next line (without its line end), or `None` once input has
+    /// ended.
     pub async fn next_line(&mut self) -> Option<String> {
         self.rx.recv().await
     }
@@ -76,6 +81,9 @@ pub struct Screen {
     /// terminal echoes them); otherwise the prompt prints the line it read,
     /// so what follows starts on a line of its own.
     pub echoes: bool,
+    /// The terminal's width in columns, when known: a longer line wraps
+    /// into more rows.
+    pub width: Option<usize>,
 }
 
 impl Screen {
@@ -85,6 +93,7 @@ impl Screen {
         Self {
             live,
             echoes: live && stdin_is_terminal(),
+            width: n.width(),
         }
     }
 }
@@ -125,9 +134,11 @@ pub struct Prompt<W: Write> {
     tick: Duration,
     /// Whether the countdown line has been printed.
     started: bool,
-    /// How many lines the cursor is below the countdown line (live only),
-    /// so a redraw finds it however many notes were printed since.
+    /// How many screen rows the cursor is below the countdown line (live
+    /// only), so a redraw finds it however many notes were printed since.
     below: usize,
+    /// The cursor's column, to know when a line wraps.
+    col: usize,
 }
 
 impl<W: Write> Prompt<W> {
@@ -145,6 +156,7 @@ impl<W: Write> Prompt<W> {
             tick: Duration::from_secs(1),
             started: false,
             below: 0,
+            col: 0,
         }
     }
 
@@ -156,7 +168,24 @@ impl<W: Write> Prompt<W> {
         // A closed output is not worth failing the sign-in over.
         let _ = self.out.write_all(text.as_bytes());
         let _ = self.out.flush();
-        self.below += text.matches('\n').count();
+        self.advance(text);
+    }
+
+    /// Moves the tracked cursor over `text` as a terminal prints it: a
+    /// character past the last column starts a new row first.
+    fn advance(&mut self, text: &str) {
+        for c in text.chars() {
+            if c == '\n' {
+                self.below += 1;
+                self.col = 0;
+                continue;
+            }
+            if self.screen.width.is_some_and(|w| self.col >= w) {
+                self.below += 1;
+                self.col = 0;
+            }
+            self.col += 1;
+        }
     }
 
     /// Prints `text` on a line of its own that stays (a wrong number, a
@@ -183,6 +212,7 @@ impl<W: Write> Prompt<W> {
         if !self.started {
             self.started = true;
             self.below = 0;
+            self.col = 0;
             let left = self.left(now());
             self.write(&format!("  {left} s left\n"));
         }
@@ -193,14 +223,15 @@ impl<W: Write> Prompt<W> {
         loop {
             tokio::select! {
                 line = reader.next_line() => {
-                    let Some(line) = line else {
+                    let Some(typed) = line else {
                         // End the question line: what follows is not an answer.
                         self.write("\n");
                         return Choice::Closed;
                     };
+                    let line = typed.trim();
                     if self.screen.echoes {
                         // The terminal showed the line and moved down.
-                        self.below += 1;
+                        self.advance(&format!("{typed}\n"));
                     } else {
                         self.write(&format!("{line}\n"));
                     }
@@ -209,7 +240,7 @@ impl<W: Write> Prompt<W> {
                         self.note("This sign-in request has expired.");
                         return Choice::Expired;
                     }
-                    match parse(&line, self.needs_number) {
+                    match parse(line, self.needs_number) {
                         Some(choice) => return choice,
                         None => {
                             self.note(&format!("Not understood: {line:?}."));
@@ -342,20 +373,26 @@ mod tests {
         (choice, out.text())
     }
 
-    /// A tiny terminal: what a person would see after `bytes`, as lines
-    /// (cursor moves, save/restore, erase to the end of the line).
-    fn screen_of(bytes: &str) -> Vec<String> {
-        let mut rows: Vec<Vec<char>> = vec![Vec::new()];
+    /// What a person sees after `bytes` on a terminal `width` columns wide
+    /// (`None`: lines never wrap), as logical lines (a wrapped line joined
+    /// again). A tiny terminal: the cursor moves the prompt uses (up, carriage
+    /// return, line feed, save/restore, erase to the end of the line) and
+    /// xterm's wrapping (a character past the last column starts a new row).
+    fn screen_of(bytes: &str, width: Option<usize>) -> Vec<String> {
+        // Each row: its characters, and whether it continues the row above.
+        let mut rows: Vec<(Vec<char>, bool)> = vec![(Vec::new(), false)];
         let (mut row, mut col, mut saved) = (0usize, 0usize, (0usize, 0usize));
-        let mut chars = bytes.chars().peekable();
+        let mut chars = bytes.chars();
         while let Some(ch) = chars.next() {
             match ch {
                 '\r' => col = 0,
+                // A line feed starts the next line at its start, as the
+                // terminal driver makes it (`\n` -> `\r\n`).
                 '\n' => {
                     row += 1;
                     col = 0;
                     if rows.len() <= row {
-                        rows.push(Vec::new());
+                        rows.push((Vec::new(), false));
                     }
                 }
                 '\x1b' => match chars.next() {
@@ -372,17 +409,24 @@ mod tests {
                                 break;
                             }
                         }
-                        let n: usize = arg.parse().unwrap_or(1);
                         match cmd {
-                            'A' => row = row.saturating_sub(n),
-                            'K' => rows[row].truncate(col),
-                            other => panic!("unexpected escape {other:?}"),
+                            'A' => row = row.saturating_sub(arg.parse().unwrap_or(1)),
+                            'K' => rows[row].0.truncate(col),
+                            other => panic!("unexpected escape {other:?} in {bytes:?}"),
                         }
                     }
-                    other => panic!("unexpected escape {other:?}"),
+                    other => panic!("unexpected escape {other:?} in {bytes:?}"),
                 },
                 c => {
-                    let line = &mut rows[row];
+                    if width.is_some_and(|w| col >= w) {
+                        row += 1;
+                        col = 0;
+                        if rows.len() <= row {
+                            rows.push((Vec::new(), true));
+                        }
+                        rows[row].1 = true;
+                    }
+                    let line = &mut rows[row].0;
                     while line.len() < col {
                         line.push(' ');
                     }
@@ -395,7 +439,15 @@ mod tests {
                 }
             }
         }
-        rows.into_iter().map(|r| r.into_iter().collect()).collect()
+        let mut lines: Vec<String> = Vec::new();
+        for (chars, continues) in rows {
+            let text: String = chars.into_iter().collect();
+            match lines.last_mut() {
+                Some(last) if continues => last.push_str(&text),
+                _ => lines.push(text),
+            }
+        }
+        lines
     }
 
     #[test]
@@ -403,6 +455,7 @@ mod tests {
         let screen = Screen {
             live: false,
             echoes: false,
+            width: None,
         };
         let (choice, out) = run_prompt(screen, &["maybe", "d"], Duration::from_millis(40), 10);
         assert_eq!(choice, Choice::Answer(Decision::Deny, None));
@@ -426,12 +479,13 @@ mod tests {
         let screen = Screen {
             live: true,
             echoes: false,
+            width: None,
         };
         // Several ticks before and after the bad line.
         let (choice, out) = run_prompt(screen, &["xyz", "d"], Duration::from_millis(80), 10);
         assert_eq!(choice, Choice::Answer(Decision::Deny, None));
         assert!(out.contains("\x1b[K"), "redrawn in place: {out:?}");
-        let seen = screen_of(&out);
+        let seen = screen_of(&out, screen.width);
         let countdown: Vec<_> = seen.iter().filter(|l| l.ends_with(" s left")).collect();
         assert_eq!(countdown.len(), 1, "one countdown line: {seen:#?}");
         let left: i64 = countdown[0]
@@ -461,6 +515,7 @@ mod tests {
         let screen = Screen {
             live: true,
             echoes: true,
+            width: None,
         };
         // Slower ticks: a redraw between the echo and the line reaching
         // the prompt would be a (harmless, rare) race of the real
@@ -468,7 +523,7 @@ mod tests {
         let (choice, out) = run_prompt(screen, &["xyz", "d"], Duration::from_millis(130), 40);
         assert_eq!(choice, Choice::Answer(Decision::Deny, None));
         assert_eq!(out.matches("xyz\n").count(), 1, "only the echo: {out:?}");
-        let seen = screen_of(&out);
+        let seen = screen_of(&out, screen.width);
         assert!(seen[0].ends_with(" s left"), "{seen:#?}");
         assert_eq!(seen.iter().filter(|l| l.ends_with(" s left")).count(), 1);
         let q = question(true);
@@ -489,12 +544,43 @@ mod tests {
         let screen = Screen {
             live: true,
             echoes: false,
+            width: None,
         };
         // No answer in 60 "seconds" (600 ms).
         let (choice, out) = run_prompt(screen, &[], Duration::from_millis(400), 10);
         assert_eq!(choice, Choice::Expired);
-        let seen = screen_of(&out);
+        let seen = screen_of(&out, screen.width);
         assert_eq!(seen[0], "  0 s left", "{seen:#?}");
         assert_eq!(seen[2], "  This sign-in request has expired.", "{seen:#?}");
+    }
+
+    #[test]
+    fn on_a_narrow_terminal_the_countdown_skips_the_wrapped_rows() {
+        // The question is 88 characters: three rows at 40 columns, and the
+        // typed line wraps too.
+        let screen = Screen {
+            live: true,
+            echoes: true,
+            width: Some(40),
+        };
+        let long = "this is not a number at all, it is long";
+        let (choice, out) = run_prompt(screen, &[long, "d"], Duration::from_millis(130), 40);
+        assert_eq!(choice, Choice::Answer(Decision::Deny, None));
+        let seen = screen_of(&out, screen.width);
+        assert!(seen[0].ends_with(" s left"), "{seen:#?}");
+        let left: i64 = seen[0].trim().split(' ').next().unwrap().parse().unwrap();
+        assert!(left < 60, "it counted down: {seen:#?}");
+        assert_eq!(seen.iter().filter(|l| l.contains(" s left")).count(), 1);
+        let q = question(true);
+        assert_eq!(
+            seen[1..],
+            [
+                format!("{q}{long}"),
+                format!("  Not understood: {long:?}."),
+                format!("{q}d"),
+                String::new(),
+            ],
+            "{seen:#?}"
+        );
     }
 }

@@ -91,6 +91,24 @@ impl Narrator {
         }
     }
 
+    /// The width in columns of the terminal the prompt goes to, when it
+    /// is one and says.
+    pub fn width(&self) -> Option<usize> {
+        #[cfg(unix)]
+        {
+            let size = if self.json {
+                rustix::termios::tcgetwinsize(std::io::stderr())
+            } else {
+                rustix::termios::tcgetwinsize(std::io::stdout())
+            };
+            size.ok().map(|s| usize::from(s.ws_col)).filter(|&w| w > 0)
+        }
+        #[cfg(not(unix))]
+        {
+            None
+        }
+    }
+
     /// Whether the prompt goes to a terminal (so a live countdown can
     /// redraw in place).
     pub fn is_terminal(&self) -> bool {
