@@ -6,6 +6,25 @@ cd "$(dirname "$0")"
 
 step() { printf '\n==> %s\n' "$*"; }
 
+# --- the third-party test corpus (README: "The test corpus") -----------------
+# Other apps' exports and real camera frames are not kept in the repo; test
+# groups that need them find them through WATCHWORD_SHARED (default: shared/
+# beside the repository). Absent, each such group prints one "skipped:" line
+# and is recorded in WATCHWORD_SKIP_LOG; this script ends with their count.
+# Under CI=true an absent corpus is a failure, never a skip.
+WATCHWORD_SKIP_LOG=$(mktemp "${TMPDIR:-/tmp}/watchword-skipped.XXXXXX")
+export WATCHWORD_SKIP_LOG
+corpus_summary() {
+  local n
+  n=$(sort -u "$WATCHWORD_SKIP_LOG" | grep -c . || true)
+  if [ "$n" -gt 0 ]; then
+    echo "Skipped for want of the third-party test corpus (${WATCHWORD_SHARED:-../shared}):"
+    sort -u "$WATCHWORD_SKIP_LOG" | sed 's/^/  - /'
+  fi
+  echo "corpus: $n test groups skipped"
+  rm -f "$WATCHWORD_SKIP_LOG"
+}
+
 step "format"
 cargo fmt --all --check
 
@@ -27,7 +46,7 @@ step "privacyIDEA: live 3.14 server on 127.0.0.1 for the privacyidea_* tests"
 need_pi() { command -v python3 >/dev/null || { echo "missing tool: python3 (CI does not skip)" >&2; exit 1; }; }
 need_pi
 pi_t0=$SECONDS
-trap 'tests/privacyidea/server.sh stop || true' EXIT
+trap 'tests/privacyidea/server.sh stop || true; rm -f "$WATCHWORD_SKIP_LOG"' EXIT
 tests/privacyidea/server.sh start
 eval "$(tests/privacyidea/server.sh env)"
 echo "privacyIDEA server up after $((SECONDS - pi_t0)) s"
@@ -36,6 +55,22 @@ echo "privacyIDEA server up after $((SECONDS - pi_t0)) s"
 step "rust tests"
 cargo test --workspace --locked
 
+# The corpus rule itself, on one group that needs the corpus: pointed at an
+# empty folder it is skipped and counted outside CI, and fails under CI=true.
+step "corpus rule: an absent corpus is skipped and counted, or fails under CI=true"
+absent=$(mktemp -d)
+if ! out=$(WATCHWORD_SHARED="$absent" CI=false WATCHWORD_SKIP_LOG="$absent/log" \
+    cargo test -q --locked --workspace --test otp_vectors 2>&1); then
+  echo "$out"; echo "with no corpus outside CI, the group must pass with skips" >&2; exit 1
+fi
+grep -q "skipped: otp: " <<<"$out" && [ -s "$absent/log" ] || {
+  echo "$out"; echo "with no corpus, no 'skipped:' line or skip record" >&2; exit 1; }
+if WATCHWORD_SHARED="$absent" CI=true cargo test -q --locked --workspace --test otp_vectors >/dev/null 2>&1; then
+  echo "negative control failed: with no corpus under CI=true the group passed" >&2; exit 1
+fi
+rm -rf "$absent"
+echo "absent corpus: skipped with a reason outside CI, a failure under CI=true"
+
 need() {
   # Under CI=true a missing tool is a failure, never a skip.
   for tool in "$@"; do
@@ -43,14 +78,26 @@ need() {
   done
 }
 
+# Everything after this uses the test build above: bindings/generate.sh
+# --debug builds the workspace with the targets `cargo test` builds (so the
+# same features, and nothing is compiled again), and the steps
+# below run the binaries it made (target/debug/{watchword,swift-check,
+# uniffi-bindgen,watchword-server}) rather than `cargo run -p`, whose
+# per-package feature resolution would rebuild shared dependencies.
+step "the test build is reused: a workspace build now compiles nothing"
+if cargo build --locked --workspace --lib --bins --tests --examples 2>&1 | grep "Compiling"; then
+  echo "the workspace build after 'cargo test --workspace' compiled the crates above again" >&2
+  exit 1
+fi
+
 step "bindings: Kotlin on the JVM (generated from the real library)"
 need java mvn
 tests/kotlin/run.sh
 
 step "bindings: Swift syntax (tree-sitter-swift) and public API snapshot"
 # No Swift toolchain exists here: the generated Swift is parsed, not compiled.
-cargo run -q --locked -p swift-check -- target/bindings/swift
-api_now=$(cargo run -q --locked -p swift-check -- --api target/bindings/swift/WatchwordCore.swift)
+target/debug/swift-check target/bindings/swift
+api_now=$(target/debug/swift-check --api target/bindings/swift/WatchwordCore.swift)
 if [ "${UPDATE_API_SNAPSHOT:-}" = 1 ]; then
   printf '%s\n' "$api_now" > bindings/api/WatchwordCore.swift.txt
 fi
@@ -61,7 +108,7 @@ fi
 
 # --- push approvals (issue 6) ---------------------------------------------
 step "push demo (server, phone and relying party over loopback)"
-cargo run --quiet --locked -p watchword-cli -- demo --yes
+target/debug/watchword demo --yes
 
 # --- iOS shell (issue 10) ---------------------------------------------------
 # No Swift toolchain or Xcode here, so the app is not compiled. Checked:
@@ -72,19 +119,19 @@ cargo run --quiet --locked -p watchword-cli -- demo --yes
 # Notification Service Extension need. Negative controls: a copy of ios/
 # with one broken Swift file, and one with a wrong argument label, must fail.
 step "iOS shell: Swift syntax, calls into the core, XcodeGen spec"
-cargo run -q --locked -p swift-check -- ios
-cargo run -q --locked -p swift-check -- --uses target/bindings/swift/WatchwordCore.swift ios
-cargo run -q --locked -p swift-check -- --xcodegen ios/project.yml
+target/debug/swift-check ios
+target/debug/swift-check --uses target/bindings/swift/WatchwordCore.swift ios
+target/debug/swift-check --xcodegen ios/project.yml
 ios_copy=$(mktemp -d)
 cp -R ios "$ios_copy/ios"
 printf 'struct Broken {\n    func f( {\n}\n' > "$ios_copy/ios/Watchword/Screens/Broken.swift"
-if cargo run -q --locked -p swift-check -- "$ios_copy/ios" 2>/dev/null; then
+if target/debug/swift-check "$ios_copy/ios" 2>/dev/null; then
   echo "negative control failed: a broken Swift file under ios/ passed the check" >&2
   exit 1
 fi
 rm "$ios_copy/ios/Watchword/Screens/Broken.swift"
 sed -i 's/rowStride: UInt32(rowStride)/stride: UInt32(rowStride)/' "$ios_copy/ios/Watchword/Camera/CameraScanner.swift"
-if cargo run -q --locked -p swift-check -- --uses target/bindings/swift/WatchwordCore.swift "$ios_copy/ios" 2>/dev/null; then
+if target/debug/swift-check --uses target/bindings/swift/WatchwordCore.swift "$ios_copy/ios" 2>/dev/null; then
   echo "negative control failed: a call with a wrong label passed the API check" >&2
   exit 1
 fi
@@ -103,3 +150,15 @@ step "Android shell: compile against the framework jar, manifest, negative contr
 need java mvn python3
 android/ci/check.sh
 # --- end Android shell ------------------------------------------------------
+
+# Maven's Kotlin plugin compiles in-process (kotlin.compiler.daemon=false in
+# both poms): a Kotlin daemon left behind holds gigabytes for hours.
+step "nothing left running"
+if pgrep -af 'KotlinCompileDaemon|kotlin-daemon'; then
+  echo "a Kotlin compile daemon is still running after the Kotlin steps" >&2
+  exit 1
+fi
+echo "no Kotlin compile daemon left behind"
+
+step "summary"
+corpus_summary

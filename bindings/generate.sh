@@ -23,16 +23,23 @@ if [ "${1:-}" = "--self-test" ]; then features=(--features watchword-ffi/self-te
 out="${1:-target/bindings}"
 flag=(); [ "$profile" = mobile ] && flag=(--release)
 if [ "$profile" = debug ]; then
-  # The whole workspace, so features unify as in `cargo test --workspace`
-  # and the test build's artifacts are reused instead of rebuilt.
-  cargo build --locked --workspace "${features[@]}"
+  # The whole workspace with the targets `cargo test` builds (not the
+  # benches), so features unify exactly as in `cargo test --workspace`
+  # (dev-dependencies included) and the test build's artifacts are reused
+  # instead of rebuilt. The generator is the
+  # binary that build made: `cargo run -p uniffi-bindgen` would resolve
+  # features for that one package, rebuild uniffi, and make the next
+  # workspace build rebuild it back.
+  cargo build --locked --workspace --lib --bins --tests --examples "${features[@]}"
+  bindgen=(target/debug/uniffi-bindgen)
 else
   cargo build --profile mobile --locked -p watchword-ffi "${features[@]}"
+  bindgen=(cargo run "${flag[@]}" --locked -q -p uniffi-bindgen --)
 fi
 lib="target/$profile/libwatchword_ffi.so"
 rm -rf "$out/kotlin" "$out/swift"
 mkdir -p "$out/lib"
-cargo run "${flag[@]}" --locked -q -p uniffi-bindgen -- generate --config uniffi.toml -l kotlin --no-format -o "$out/kotlin" "$lib"
-cargo run "${flag[@]}" --locked -q -p uniffi-bindgen -- generate --config uniffi.toml -l swift --no-format -o "$out/swift" "$lib"
+"${bindgen[@]}" generate --config uniffi.toml -l kotlin --no-format -o "$out/kotlin" "$lib"
+"${bindgen[@]}" generate --config uniffi.toml -l swift --no-format -o "$out/swift" "$lib"
 cp "$lib" "$out/lib/"
 echo "generated: $out/kotlin $out/swift ($profile library $lib)"

@@ -9,8 +9,9 @@ cd "$(dirname "$0")/../.."
 # the tests compile against (target/bindings-test).
 bindings/generate.sh --debug target/bindings >/dev/null
 bindings/generate.sh --debug --self-test target/bindings-test >/dev/null
-# The push tests run the reference server as a subprocess.
-cargo build -q --locked -p watchword-server
+# The push tests run the reference server as a subprocess: the binary the
+# workspace build above made (`cargo build -p watchword-server` alone would
+# resolve other features and rebuild its dependencies).
 export WATCHWORD_SERVER_BIN="$PWD/target/debug/watchword-server"
 # The server seals its signing key with this (a new one every run).
 WATCHWORD_SERVER_PASSPHRASE="kotlin-tests-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
