@@ -110,6 +110,15 @@ fi
 step "push demo (server, phone and relying party over loopback)"
 target/debug/watchword demo --yes
 
+# --- README examples (issue 15) ----------------------------------------------
+# Every command example in README.md, run in order in one bash session in a
+# scratch directory and compared with the README text (the rules are at the
+# top of tests/readme/run_examples.py), so README and programs cannot drift
+# apart. Its privacyIDEA examples use the live server started above (still
+# running: the trap stops it on exit).
+step "README examples"
+python3 tests/readme/run_examples.py
+
 # --- iOS shell (issue 10) ---------------------------------------------------
 # No Swift toolchain or Xcode here, so the app is not compiled. Checked:
 # every Swift file under ios/ (recursively) parses with tree-sitter-swift;
