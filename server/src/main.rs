@@ -116,11 +116,19 @@ enum Command {
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    let command = Cli::parse().command;
+    // `serve` logs what it does (each push it sends); the one-shot admin
+    // commands print their result and only warnings and errors besides.
+    let level = match command {
+        Command::Serve { .. } => tracing::Level::INFO,
+        _ => tracing::Level::WARN,
+    };
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_target(false)
+        .with_max_level(level)
         .init();
-    match run(Cli::parse().command).await {
+    match run(command).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
