@@ -1,5 +1,5 @@
-//! The rqrr engine (our fork in `core/rqrr`): quirc's capstone search and
-//! flood-fill detector, which finds codes ZXing's scanline search misses
+//! The rqrr engine (our fork in `third_party/rqrr`): quirc's capstone search
+//! and flood-fill detector, which finds codes ZXing's scanline search misses
 //! (strong tilt, low contrast after our own binarisation).
 
 use super::Payload;

@@ -6,7 +6,7 @@
 //!   frame, skips duplicates and reports each payload once.
 //!
 //! Decoding runs a chain of strategies ([`pipeline`]) over two engines: our
-//! rqrr fork (`core/rqrr`) and rxing (a port of zxing-cpp's QR reader).
+//! rqrr fork (`third_party/rqrr`) and rxing (a port of zxing-cpp's QR reader).
 //! Every code found in the frame is returned, not only the first.
 
 mod binarizer;
