@@ -216,6 +216,8 @@ class Session:
     def __init__(self, cwd, env, scratch):
         self.scratch = scratch
         self.n = 0
+        self.said = ""
+        self.dead = False
         self.proc = subprocess.Popen(
             ["bash", "--noprofile", "--norc"], cwd=cwd, env=env, text=True,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -236,11 +238,13 @@ class Session:
                 time.sleep(0.1)
             if not want_lines:
                 time.sleep(0.5)
-        return rc, read(out)
+        return rc, self.said + read(out)
 
     def _wait_marker(self, marker):
+        """The command's exit status, once bash printed the marker. What bash
+        says itself (a syntax error in an example) goes with the output."""
         end = time.time() + CMD_TIMEOUT
-        buf = ""
+        self.said = ""
         while time.time() < end:
             r, _, _ = select.select([self.proc.stdout], [], [], 0.5)
             if not r:
@@ -248,9 +252,9 @@ class Session:
             line = self.proc.stdout.readline()
             if not line:
                 raise RuntimeError("the bash session ended")
-            buf += line
             if line.startswith(marker):
                 return int(line.split()[1])
+            self.said += line
         raise TimeoutError(f"no answer within {CMD_TIMEOUT} s")
 
     def close(self):
@@ -289,7 +293,8 @@ def main():
     blocks = parse(readme)
 
     build = ["cargo", "build", "-q", "-p", "watchword-cli", "-p", "watchword-server", "--locked"]
-    subprocess.run(build, cwd=ROOT, check=True)
+    if subprocess.run(build, cwd=ROOT).returncode != 0:
+        sys.exit("README examples: not run, the build failed")
     target = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target")).resolve() / "debug"
 
     corpus = Path(os.environ.get("WATCHWORD_SHARED") or ROOT.parent / "shared").resolve()
@@ -363,10 +368,16 @@ def main():
                 background = re.search(r"(?<!&)&\s*(#.*)?$", command) is not None
                 expected = bindings.apply("\n".join(ex.expected)) if ex.expected is not None else None
                 want = len(ex.expected) if ex.expected else 0
-                try:
-                    rc, out = session.run(command, background, want)
-                except (TimeoutError, RuntimeError) as e:
-                    rc, out = None, f"<{e}>"
+                if session.dead:
+                    rc, out = None, "<not run: the session had ended>"
+                else:
+                    try:
+                        rc, out = session.run(command, background, want)
+                    except (TimeoutError, RuntimeError) as e:
+                        # The session may still be inside that command: nothing
+                        # after it can run in order any more.
+                        session.dead = True
+                        rc, out = None, f"<{e}>"
                 out = out.replace(str(home), "~")
                 out = "\n".join(l.rstrip() for l in out.splitlines()).rstrip("\n")
                 if verbose:
@@ -382,6 +393,8 @@ def main():
                         for e, a in pairs:
                             if has_digit(e):
                                 bindings.bind(e, a)
+                                if verbose and len(e) >= 2 and e != a:
+                                    print(f"  = {e} -> {a}")
                 if ok:
                     passed += 1
                     continue
