@@ -115,8 +115,10 @@ target/debug/watchword demo --yes
 # scratch directory and compared with the README text (the rules are at the
 # top of tests/readme/run_examples.py), so README and programs cannot drift
 # apart. Its privacyIDEA examples use the live server started above (still
-# running: the trap stops it on exit).
+# running: the trap stops it on exit). `--self-test` checks the comparison
+# rules first, both ways (a changed word must fail).
 step "README examples"
+python3 tests/readme/run_examples.py --self-test
 python3 tests/readme/run_examples.py
 
 # --- iOS shell (issue 10) ---------------------------------------------------

@@ -3,6 +3,7 @@
 README text, so the README and the programs cannot drift apart (issue 15).
 
     python3 tests/readme/run_examples.py [-v] [README]
+    python3 tests/readme/run_examples.py --self-test   # the matching rules alone
 
 What is run: every fenced ```sh / ```console block, in README order, in ONE
 bash session (so `export`, `&` servers and files carry over between blocks).
@@ -24,8 +25,9 @@ bash session (so `export`, `&` servers and files carry over between blocks).
 
 How output is compared (whitespace runs are equal to each other, since
 columns shift with the width of values; line breaks must match):
-- Both texts are cut into tokens: runs of letters, digits, `_` and `-`, and
-  single punctuation characters.
+- Both texts are cut into tokens: numbers joined by `.` or `:` (16:37:46,
+  127.0.0.1:8470, 2.26131), runs of letters, digits, `_` and `-`, and single
+  punctuation characters.
 - A README token without a digit must be printed exactly.
 - A README token with a digit (ports, ids, codes, timestamps, `decode_ms`,
   "59 s") may differ. When it does, the README value is bound to the printed
@@ -77,7 +79,10 @@ PI_SECTION = "privacyIDEA"
 CMD_TIMEOUT = 120
 BACKGROUND_WAIT = 20
 
-TOKEN = re.compile(r"[A-Za-z0-9_-]+|\n|[^\sA-Za-z0-9_-]")
+# Numbers joined by `.` or `:` are one token (a time, an address, a
+# decimal), so a varying time binds as a whole and never as its parts ("51"
+# of 16:51:21 would otherwise rewrite the "51" of 198.51.100.23 later).
+TOKEN = re.compile(r"\d+(?:[.:]\d+)+|[A-Za-z0-9_-]+|\n|[^\sA-Za-z0-9_-]")
 WILD = object()  # `...` in expected output
 
 
@@ -285,7 +290,33 @@ def pi_up(url):
     return True
 
 
+def self_test():
+    """The comparison rules on small texts, both ways (no README, no build)."""
+    def matches(readme, printed):
+        return align(tokens(readme), tokens(printed)) is not None
+
+    assert matches("Added #1  ACME (bob)  totp", "Added #12 ACME (bob) totp")  # digits, spacing
+    assert not matches("Added #1 ACME (bob) totp", "Added #1 ACME (bob) hotp")  # a word
+    assert not matches("add it with force", "add it with --force")             # punctuation
+    assert not matches("one\ntwo", "one two")                                  # line breaks
+    assert not matches("approved", "approved\nand more")                       # extra output
+    assert matches("text: ...", "text: This account is managed\nby Microsoft")  # wildcard
+    assert matches('{"a":...,"b":2}', '{"a":[1,2],"b":3}')
+    assert not matches('{"a":...,"b":2}', '{"a":[1,2],"c":3}')
+    b = Bindings()
+    for e, a in align(tokens("challenge: c1f2 number: 58 (1 s)"),
+                      tokens("challenge: c9a8 number: 42 (7 s)")):
+        if has_digit(e):
+            b.bind(e, a)
+    assert b.apply("respond c1f2 approve --number 58 --at 1") == "respond c9a8 approve --number 42 --at 1"
+    assert b.apply("c1f2x 580") == "c1f2x 580"                                  # whole tokens only
+    assert tokens("at 16:51:21 from 198.51.100.23") == ["at", "16:51:21", "from", "198.51.100.23"]
+    print("README examples runner: comparison rules self-test passed")
+
+
 def main():
+    if sys.argv[1:] == ["--self-test"]:
+        return self_test()
     args = [a for a in sys.argv[1:] if a != "-v"]
     verbose = "-v" in sys.argv[1:]
     readme = Path(args[0]) if args else ROOT / "README.md"
