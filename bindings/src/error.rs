@@ -176,6 +176,7 @@ impl From<ApiError> for WatchwordError {
             ApiError::Untrusted { message } => Self::Untrusted { message },
             ApiError::Storage { message } => Self::Storage { message },
             ApiError::MicrosoftManaged { message } => Self::MicrosoftManaged { message },
+            ApiError::Cancelled { message } => Self::Cancelled { message },
             ApiError::Internal { message } => Self::Internal { message },
         }
     }

@@ -22,12 +22,13 @@ use watchword_core::{
         VaultPushStore,
         privacyidea::{DEFAULT_KEY_BITS, PiAnswer},
     },
+    vault::PresenceAction,
 };
 
 use crate::{
     Vault, WatchwordError,
     http::{ForeignHttp, HttpTransport},
-    shell::{PushTokenSource, ask},
+    shell::PushTokenSource,
 };
 
 /// An answer to a sign-in request.
@@ -233,8 +234,8 @@ impl PushClient {
             self.notify(&id);
             ApiError::from(e)
         })?;
-        if reply.decision == Decision::Approve {
-            ask(self.vault.gate(), "approve the sign-in").await?;
+        if let Some(action) = PresenceAction::for_decision(reply.decision) {
+            self.vault.inner.confirm_presence(action).await?;
         }
         let result = self
             .cancellable(async {

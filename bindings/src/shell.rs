@@ -83,22 +83,17 @@ pub trait PushTokenSource: Send + Sync {
     fn token(&self) -> Option<String>;
 }
 
-/// Asks `gate` (if any) and turns a no into the `Cancelled` error.
-pub(crate) async fn ask(
-    gate: Option<Arc<dyn BiometricGate>>,
-    reason: &str,
-) -> Result<(), crate::WatchwordError> {
-    let Some(gate) = gate else {
-        return Ok(());
-    };
-    match gate.confirm(reason.to_owned()).await {
-        Ok(true) => Ok(()),
-        Ok(false) => Err(crate::WatchwordError::Cancelled {
-            message: format!("not confirmed: {reason}"),
-        }),
-        Err(e) => Err(crate::WatchwordError::Cancelled {
-            message: format!("not confirmed: {reason} ({e})"),
-        }),
+/// Adapts a shell's [`BiometricGate`] to the core's presence check (the
+/// core decides when to ask, and refuses on anything but a yes).
+pub(crate) struct ForeignGate(pub(crate) Arc<dyn BiometricGate>);
+
+#[async_trait::async_trait]
+impl vault::PresenceCheck for ForeignGate {
+    async fn confirm(&self, reason: &str) -> Result<bool, String> {
+        self.0
+            .confirm(reason.to_owned())
+            .await
+            .map_err(|e| e.to_string())
     }
 }
 
@@ -178,18 +173,42 @@ mod tests {
         }
     }
 
+    /// The core asks the shell's gate through [`ForeignGate`]: a yes shows
+    /// the secret; a no, a platform error, or no gate when one is required
+    /// is `Cancelled` and shows nothing.
     #[tokio::test]
-    async fn the_gate_cancels_on_no_and_on_error() {
+    async fn the_gate_cancels_on_no_on_error_and_when_required_and_missing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v.db").to_string_lossy().into_owned();
+        let v = crate::Vault::create(path, Arc::new(Xor(7))).unwrap();
+        let id = v
+            .add_link(
+                "otpauth://totp/A:b?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ".into(),
+                false,
+            )
+            .unwrap()
+            .id;
         let gate = |a| -> Option<Arc<dyn BiometricGate>> { Some(Arc::new(Answer(a))) };
-        assert!(ask(gate(Some(true)), "x").await.is_ok());
-        assert!(ask(None, "x").await.is_ok());
+        v.set_biometric_gate(gate(Some(true)));
+        assert!(v.reveal_link(id).await.unwrap().contains("secret="));
+        v.set_biometric_gate(gate(Some(false)));
         assert!(matches!(
-            ask(gate(Some(false)), "x").await,
+            v.reveal_link(id).await,
             Err(crate::WatchwordError::Cancelled { .. })
         ));
+        v.set_biometric_gate(gate(None));
         assert!(matches!(
-            ask(gate(None), "x").await,
+            v.reveal_link(id).await,
             Err(crate::WatchwordError::Cancelled { message }) if message.contains("no sensor")
+        ));
+        // No gate: allowed until the vault requires one.
+        v.set_biometric_gate(None);
+        assert!(v.reveal_link(id).await.is_ok());
+        v.set_presence_required(true).unwrap();
+        assert!(v.presence_required().unwrap());
+        assert!(matches!(
+            v.export_google(false).await,
+            Err(crate::WatchwordError::Cancelled { .. })
         ));
     }
 }

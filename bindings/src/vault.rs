@@ -1,6 +1,6 @@
 //! The encrypted vault and its accounts, as one object a shell keeps open.
 
-use std::{path::Path, sync::Arc, sync::Mutex};
+use std::{path::Path, sync::Arc};
 
 use watchword_core::{
     ApiError,
@@ -8,13 +8,13 @@ use watchword_core::{
     clock_sync,
     enrol::{into_vault, vault_export},
     otp::{Clock, OffsetClock, OtpKind, SystemClock, TypedSettings},
-    vault::{self, AccountCode, AccountUpdate},
+    vault::{self, AccountCode, AccountUpdate, PresenceAction},
 };
 
 use crate::{
     OtpCode, WatchwordError,
     http::{ForeignHttp, HttpTransport},
-    shell::{BiometricGate, ForeignKeys, KeyProvider, ask},
+    shell::{BiometricGate, ForeignGate, ForeignKeys, KeyProvider},
 };
 
 /// TOTP, HOTP or Steam Guard.
@@ -264,7 +264,6 @@ fn infos(list: Vec<StoredAccount>) -> Vec<AccountInfo> {
 pub struct Vault {
     pub(crate) inner: Arc<vault::Vault>,
     clock: OffsetClock<SystemClock>,
-    gate: Mutex<Option<Arc<dyn BiometricGate>>>,
 }
 
 impl std::fmt::Debug for Vault {
@@ -280,12 +279,7 @@ impl Vault {
         Ok(Arc::new(Self {
             inner: Arc::new(inner),
             clock: OffsetClock::new(SystemClock, offset_ms),
-            gate: Mutex::new(None),
         }))
-    }
-
-    pub(crate) fn gate(&self) -> Option<Arc<dyn BiometricGate>> {
-        self.gate.lock().ok().and_then(|g| g.clone())
     }
 }
 
@@ -307,12 +301,28 @@ impl Vault {
         )
     }
 
-    /// The gate asked before a secret is shown (and by `PushClient` before
-    /// an approval is sent).
+    /// The gate asked before a secret is shown or exported and before a
+    /// sign-in is approved (`None` removes it). When and how it is asked
+    /// is the core's rule: a no, a throw or no answer within 60 s refuses
+    /// with `Cancelled`.
     pub fn set_biometric_gate(&self, gate: Option<Arc<dyn BiometricGate>>) {
-        if let Ok(mut g) = self.gate.lock() {
-            *g = gate;
-        }
+        self.inner
+            .set_presence_check(gate.map(|g| Arc::new(ForeignGate(g)) as _));
+    }
+
+    /// Requires the gate from now on, also after a restart: without one,
+    /// showing or exporting secrets and approving sign-ins are refused
+    /// (`Cancelled`). The phone shells turn this on.
+    pub fn set_presence_required(&self, required: bool) -> Result<(), WatchwordError> {
+        Ok(self
+            .inner
+            .set_presence_required(required)
+            .map_err(ApiError::from)?)
+    }
+
+    /// Whether the gate is required (see `set_presence_required`).
+    pub fn presence_required(&self) -> Result<bool, WatchwordError> {
+        Ok(self.inner.presence_required().map_err(ApiError::from)?)
     }
 
     /// Every account, in list order; `filter` matches issuer or name.
@@ -406,7 +416,9 @@ impl Vault {
     /// The account's `otpauth://` link, secret included: awaits the
     /// biometric gate first; a no is `Cancelled`.
     pub async fn reveal_link(&self, id: i64) -> Result<String, WatchwordError> {
-        ask(self.gate(), "show the secret").await?;
+        self.inner
+            .confirm_presence(PresenceAction::ShowSecret)
+            .await?;
         // EXPOSE: the user confirmed; the link leaves for display.
         Ok(self
             .inner
@@ -420,7 +432,9 @@ impl Vault {
     /// `watchword export --google --png` writes). Awaits the biometric
     /// gate first; a no is `Cancelled`.
     pub async fn export_google(&self, with_png: bool) -> Result<GoogleExport, WatchwordError> {
-        ask(self.gate(), "export the secrets").await?;
+        self.inner
+            .confirm_presence(PresenceAction::ExportSecrets)
+            .await?;
         // EXPOSE: the user confirmed; the links and images leave to be shown.
         Ok(vault_export::export_vault_google(&self.inner, with_png)?.into())
     }

@@ -153,6 +153,14 @@ pub enum ApiError {
         /// The explanation to show.
         message: String,
     },
+    /// The person did not confirm (a no, a platform error or no answer at
+    /// the biometric check, or a check required and missing), or the shell
+    /// cancelled the call. Nothing was done.
+    #[error("{message}")]
+    Cancelled {
+        /// What was not confirmed or cancelled.
+        message: String,
+    },
     /// Something that should not happen (a failed render, a broken
     /// platform call); the message is safe to show.
     #[error("{message}")]
@@ -187,6 +195,7 @@ impl ApiError {
             ApiError::KeyUnavailable { .. } => "key_unavailable",
             ApiError::Storage { .. } => "storage",
             ApiError::MicrosoftManaged { .. } => "microsoft_managed",
+            ApiError::Cancelled { .. } => "cancelled",
             ApiError::Internal { .. } => "internal",
         }
     }
@@ -215,6 +224,7 @@ impl ApiError {
             | ApiError::KeyUnavailable { message }
             | ApiError::Storage { message }
             | ApiError::MicrosoftManaged { message }
+            | ApiError::Cancelled { message }
             | ApiError::Internal { message } => message,
         }
     }

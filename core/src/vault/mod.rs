@@ -25,6 +25,7 @@ pub mod accounts;
 pub mod crypto;
 pub mod error;
 pub mod key_provider;
+pub mod presence;
 pub mod push;
 pub mod record;
 mod rows;
@@ -47,6 +48,7 @@ pub use error::{VaultError, VaultResult};
 pub use key_provider::{
     KdfParams, KeyProvider, KeyProviderError, PassphraseKeyProvider, StaticKeyProvider,
 };
+pub use presence::{PRESENCE_TIMEOUT, PresenceAction, PresenceCheck};
 pub use push::{PushAccount, PushAccountUpdate, StoredPushAccount};
 
 use crypto::Aad;
@@ -68,6 +70,8 @@ pub struct Vault {
     conn: Mutex<Connection>,
     key: DataKey,
     path: PathBuf,
+    /// The platform check a shell set (phones); none in the CLI.
+    presence: presence::PresenceGate,
 }
 
 impl std::fmt::Debug for Vault {
@@ -168,6 +172,7 @@ impl Vault {
             conn: Mutex::new(conn),
             key,
             path: path.to_owned(),
+            presence: presence::PresenceGate::default(),
         })
     }
 

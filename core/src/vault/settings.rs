@@ -1,13 +1,16 @@
 //! Vault-wide settings, each value sealed and bound to its name.
 //!
-//! Today one: the clock offset in milliseconds that the shells add to the
-//! system clock (learned from a server's time, or set by hand).
+//! Two today: the clock offset in milliseconds added to the system clock
+//! (learned from a server's time, or set by hand), and whether a presence
+//! confirmation is required (`presence.rs`).
 
 use rusqlite::{OptionalExtension, params};
+use zeroize::Zeroizing;
 
 use super::{Vault, VaultError, VaultResult, crypto::Aad};
 
 const CLOCK_OFFSET: &str = "clock_offset_ms";
+const PRESENCE_REQUIRED: &str = "presence_required";
 
 impl Vault {
     fn setting_aad(name: &str) -> Aad<'_> {
@@ -18,20 +21,35 @@ impl Vault {
         }
     }
 
-    /// The stored clock offset in milliseconds (0 when never set).
-    pub fn clock_offset_ms(&self) -> VaultResult<i64> {
+    /// The opened value of setting `name`, `None` when never set.
+    fn read_setting(&self, name: &str) -> VaultResult<Option<Zeroizing<Vec<u8>>>> {
         let sealed: Option<Vec<u8>> = self
             .conn()
-            .query_row(
-                "SELECT value FROM settings WHERE name = ?1",
-                [CLOCK_OFFSET],
-                |r| r.get(0),
-            )
+            .query_row("SELECT value FROM settings WHERE name = ?1", [name], |r| {
+                r.get(0)
+            })
             .optional()?;
-        let Some(sealed) = sealed else {
+        sealed
+            .map(|sealed| self.key.open(Self::setting_aad(name), &sealed))
+            .transpose()
+    }
+
+    /// Seals `value` as setting `name`, replacing what was there.
+    fn write_setting(&self, name: &str, value: &[u8]) -> VaultResult<()> {
+        let sealed = self.key.seal(Self::setting_aad(name), value)?;
+        self.conn().execute(
+            "INSERT INTO settings (name, value) VALUES (?1, ?2)
+             ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            params![name, sealed],
+        )?;
+        Ok(())
+    }
+
+    /// The stored clock offset in milliseconds (0 when never set).
+    pub fn clock_offset_ms(&self) -> VaultResult<i64> {
+        let Some(plain) = self.read_setting(CLOCK_OFFSET)? else {
             return Ok(0);
         };
-        let plain = self.key.open(Self::setting_aad(CLOCK_OFFSET), &sealed)?;
         let bytes: [u8; 8] = plain
             .as_slice()
             .try_into()
@@ -41,14 +59,29 @@ impl Vault {
 
     /// Stores the clock offset in milliseconds.
     pub fn set_clock_offset_ms(&self, offset_ms: i64) -> VaultResult<()> {
-        let sealed = self
-            .key
-            .seal(Self::setting_aad(CLOCK_OFFSET), &offset_ms.to_be_bytes())?;
-        self.conn().execute(
-            "INSERT INTO settings (name, value) VALUES (?1, ?2)
-             ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-            params![CLOCK_OFFSET, sealed],
-        )?;
-        Ok(())
+        self.write_setting(CLOCK_OFFSET, &offset_ms.to_be_bytes())
+    }
+
+    /// Whether a presence confirmation is required even when no check is
+    /// set (false when never set).
+    pub fn presence_required(&self) -> VaultResult<bool> {
+        match self
+            .read_setting(PRESENCE_REQUIRED)?
+            .as_deref()
+            .map(Vec::as_slice)
+        {
+            None | Some([0]) => Ok(false),
+            Some([1]) => Ok(true),
+            Some(_) => Err(VaultError::Corrupt(
+                "the presence setting has the wrong size".into(),
+            )),
+        }
+    }
+
+    /// Requires a presence confirmation (or not) from now on, also after a
+    /// restart. Sealed like every setting, so editing the file cannot turn
+    /// it off: a row moved from elsewhere does not open.
+    pub fn set_presence_required(&self, required: bool) -> VaultResult<()> {
+        self.write_setting(PRESENCE_REQUIRED, &[u8::from(required)])
     }
 }

@@ -33,6 +33,10 @@ final class CoreHolder: ObservableObject {
                 vault = try Vault.create(path: path, keys: keys)
             }
             vault.setBiometricGate(gate: LocalAuthenticationGate())
+            // On a phone the prompt is required: should the gate ever be
+            // missing, the core refuses approvals and secrets instead of
+            // letting them through.
+            try vault.setPresenceRequired(required: true)
             push = PushClient(vault: vault, tokens: ApnsTokenSource(), http: PlatformHttp())
             self.vault = vault
             failure = nil

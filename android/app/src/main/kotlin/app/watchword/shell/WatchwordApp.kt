@@ -54,6 +54,10 @@ class WatchwordApp : Application() {
         val keys = KeystoreKeyProvider(requireUserAuthentication = false)
         val opened = if (file.exists()) Vault.open(file.path, keys) else Vault.create(file.path, keys)
         opened.setBiometricGate(BiometricPromptGate(foreground))
+        // On a phone the prompt is required: should the gate ever be
+        // missing, the core refuses approvals and secrets instead of
+        // letting them through.
+        opened.setPresenceRequired(true)
         return opened
     }
 

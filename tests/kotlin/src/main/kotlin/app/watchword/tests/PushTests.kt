@@ -120,6 +120,16 @@ fun pushTests() {
                     check(c.secondsLeft in 1..60) { "seconds left ${c.secondsLeft}" }
                     assertEq(ChallengeStatus.PENDING, push.state(id)?.status, "pending state")
 
+                    // The vault requires presence and has no gate: the
+                    // approval is refused in the core, nothing is sent.
+                    v.setPresenceRequired(true)
+                    assertThrows<WatchwordException.Cancelled> { push.respond(id, PushDecision.APPROVE, number.toUByte()) }
+                    // A gate whose platform call throws refuses as well.
+                    v.setBiometricGate(object : BiometricGate {
+                        override suspend fun confirm(reason: String): Boolean = throw IllegalStateException("sensor gone")
+                    })
+                    assertThrows<WatchwordException.Cancelled> { push.respond(id, PushDecision.APPROVE, number.toUByte()) }
+                    assertEq("pending", jsonField(server.admin("status", "--db", server.db, id, "--json"), "status"), "no gate, a throwing gate: server saw nothing")
                     // The gate suspends, then says no: nothing is sent.
                     val gate = Gate(false, delayMs = 200)
                     v.setBiometricGate(gate)
