@@ -16,7 +16,7 @@ bash session (so `export`, `&` servers and files carry over between blocks).
   printed once it printed as many lines as the README shows (at most 20 s).
 - The session runs in a scratch directory: HOME and the XDG directories point
   into it (no real vault is touched), `watchword` and `watchword-server` come
-  from target/debug (built first), `tests/` is linked in so repo-relative
+  from target/debug (built first, as test.sh's test build), `tests/` is linked in so repo-relative
   commands work as from the repository root, stdin is /dev/null (an example
   that needs input pipes it in). Whatever was started in the background is
   killed at the end (the session's own process group).
@@ -323,7 +323,10 @@ def main():
     ci = os.environ.get("CI") == "true"
     blocks = parse(readme)
 
-    build = ["cargo", "build", "-q", "-p", "watchword-cli", "-p", "watchword-server", "--locked"]
+    # The same targets as `cargo test --workspace` (so the same features): in
+    # test.sh this compiles nothing, where `-p watchword-cli` would rebuild
+    # shared dependencies with its own feature set.
+    build = ["cargo", "build", "-q", "--locked", "--workspace", "--lib", "--bins", "--tests", "--examples"]
     if subprocess.run(build, cwd=ROOT).returncode != 0:
         sys.exit("README examples: not run, the build failed")
     target = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target")).resolve() / "debug"
