@@ -28,15 +28,11 @@ use watchword_core::{
     otp::SystemClock,
     push::{
         Activation, Decision, MemoryPushStore, PushService,
-        client::install_ring_provider,
         keys::{SigningKey, verify},
-        protocol::{
-            ChallengeStatus, ChallengeStatusResponse, CreateChallengeRequest,
-            CreateChallengeResponse,
-        },
+        protocol::ChallengeStatus,
     },
 };
-use watchword_server::{Policy, PushServer, push_sender::LogSender};
+use watchword_tests::push::{RelyingParty, sign_in, start_real_time_server};
 
 const ROUNDS: usize = 1000;
 const WARMUP: usize = 50;
@@ -51,19 +47,7 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
 
 async fn round_trips() -> serde_json::Value {
     let dir = tempfile::tempdir().unwrap();
-    let server = Arc::new(
-        PushServer::open_with(
-            &dir.path().join("bench.db"),
-            &watchword_core::vault::StaticKeyProvider::new([7; 32]),
-            Arc::new(SystemClock),
-            Policy::default(),
-            Arc::new(LogSender::default()),
-        )
-        .unwrap(),
-    );
-    let handle = watchword_server::start(server.clone(), "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
+    let (server, handle) = start_real_time_server(&dir.path().join("bench.db")).await;
     let base = handle.base_url();
     let phone = PushService::new(Arc::new(MemoryPushStore::new()), Arc::new(SystemClock)).unwrap();
     let e = server.enrol("alice", &base).unwrap();
@@ -71,45 +55,19 @@ async fn round_trips() -> serde_json::Value {
         .activate(&Activation::from_link(&e.link).unwrap(), "bench", None)
         .await
         .unwrap();
-    install_ring_provider();
-    let http = reqwest::Client::new();
-    let key = server.rotate_rp_key().unwrap();
-    let request = CreateChallengeRequest {
-        user: "alice".into(),
-        app: "Outlook".into(),
-        location: "Utrecht, NL".into(),
-        ip: "203.0.113.7".into(),
-        ttl: None,
-        number_matching: Some(true),
-    };
+    let rp = RelyingParty::new(&base, &server.rotate_rp_key().unwrap());
+    let request = sign_in("alice", Some(true));
     let mut times = Vec::with_capacity(ROUNDS);
     for i in 0..WARMUP + ROUNDS {
         let t0 = Instant::now();
-        let c: CreateChallengeResponse = http
-            .post(format!("{base}/v1/challenges"))
-            .bearer_auth(&key)
-            .json(&request)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let c = rp.challenge(&request).await.unwrap();
         let pending = phone.pending().await.unwrap();
         assert!(pending.iter().any(|p| p.id == c.id));
         phone
             .respond(&c.id, Decision::Approve, c.number)
             .await
             .unwrap();
-        let s: ChallengeStatusResponse = http
-            .get(format!("{base}/v1/challenges/{}", c.id))
-            .bearer_auth(&key)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let s = rp.status(&c.id).await;
         assert_eq!(s.status, ChallengeStatus::Approved);
         if i >= WARMUP {
             times.push(t0.elapsed());
@@ -156,13 +114,7 @@ async fn privacyidea_round_trips() -> Option<serde_json::Value> {
     let mut phases = [Duration::ZERO; 4];
     for i in 0..PI_WARMUP + PI_ROUNDS {
         let t0 = Instant::now();
-        let r = pi
-            .rp(
-                "/validate/check",
-                &[("user", user), ("realm", "defrealm"), ("pass", "1234")],
-            )
-            .await;
-        let tid = r["detail"]["transaction_id"].as_str().unwrap().to_owned();
+        let (tid, _) = pi.sign_in(user, "1234").await;
         let t1 = Instant::now();
         let pending = phone.pending().await.unwrap();
         let c = pending.iter().find(|c| c.account_id == qr.serial).unwrap();

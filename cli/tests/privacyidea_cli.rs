@@ -7,6 +7,10 @@
 use std::{path::Path, process::Command};
 
 use serde_json::{Value, json};
+use watchword_tests::{
+    cli::one_json,
+    privacyidea::{PiServer, PushQr},
+};
 
 const USER: &str = "heidi";
 const PIN: &str = "5678";
@@ -19,88 +23,21 @@ fn watchword(vault: &Path, args: &[&str]) -> (bool, Value) {
         .env("WATCHWORD_PASSPHRASE", "privacyidea cli test")
         .output()
         .unwrap();
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    let doc = serde_json::from_str(stdout.trim())
-        .unwrap_or_else(|e| panic!("one JSON document expected, got {stdout:?}: {e}"));
-    (out.status.success(), doc)
+    (
+        out.status.success(),
+        one_json(&String::from_utf8(out.stdout).unwrap()),
+    )
 }
 
-struct Pi {
-    url: String,
-    http: reqwest::Client,
-    token: String,
+/// The relying party signs `USER` in: the transaction id.
+async fn sign_in(pi: &PiServer) -> String {
+    pi.sign_in(USER, PIN).await.0
 }
 
-impl Pi {
-    async fn from_env() -> Option<Self> {
-        let Ok(url) = std::env::var("WATCHWORD_PI_URL") else {
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "CI=true but WATCHWORD_PI_URL is not set: run tests/privacyidea/server.sh"
-            );
-            eprintln!("skipped: WATCHWORD_PI_URL is not set");
-            return None;
-        };
-        watchword_core::push::client::install_ring_provider();
-        let http = reqwest::Client::new();
-        let auth: Value = http
-            .post(format!("{url}/auth"))
-            .json(&json!({
-                "username": std::env::var("WATCHWORD_PI_ADMIN").unwrap_or_else(|_| "admin".into()),
-                "password": std::env::var("WATCHWORD_PI_PASSWORD").unwrap_or_default(),
-            }))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let token = auth["result"]["value"]["token"]
-            .as_str()
-            .unwrap()
-            .to_owned();
-        Some(Self { url, http, token })
-    }
-
-    async fn admin(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
-        let mut r = self
-            .http
-            .request(method, format!("{}{path}", self.url))
-            .header("PI-Authorization", &self.token);
-        if let Some(b) = body {
-            r = r.json(&b);
-        }
-        r.send().await.unwrap().json().await.unwrap()
-    }
-
-    async fn sign_in(&self) -> String {
-        let r: Value = self
-            .http
-            .post(format!("{}/validate/check", self.url))
-            .form(&[("user", USER), ("pass", PIN)])
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        assert_eq!(r["result"]["authentication"], "CHALLENGE", "{r}");
-        r["detail"]["transaction_id"].as_str().unwrap().to_owned()
-    }
-
-    async fn status(&self, tid: &str) -> String {
-        let r: Value = self
-            .http
-            .get(format!("{}/validate/polltransaction", self.url))
-            .query(&[("transaction_id", tid)])
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        r["detail"]["challenge_status"].as_str().unwrap().to_owned()
-    }
+/// The relying party's view of a sign-in: `challenge_status`.
+async fn status(pi: &PiServer, tid: &str) -> String {
+    let r = pi.poll_transaction(tid).await;
+    r["detail"]["challenge_status"].as_str().unwrap().to_owned()
 }
 
 fn only_pending(vault: &Path) -> Value {
@@ -113,31 +50,16 @@ fn only_pending(vault: &Path) -> Value {
 
 #[tokio::test]
 async fn add_pending_respond_against_privacyidea() {
-    let Some(pi) = Pi::from_env().await else {
+    let Some(pi) = PiServer::from_env().await else {
         return;
     };
-    let tokens = pi
-        .admin(reqwest::Method::GET, &format!("/token/?user={USER}"), None)
-        .await;
-    for t in tokens["result"]["value"]["tokens"].as_array().unwrap() {
-        let serial = t["serial"].as_str().unwrap();
-        pi.admin(reqwest::Method::DELETE, &format!("/token/{serial}"), None)
-            .await;
-    }
+    pi.clear_tokens(USER).await;
     let dir = tempfile::tempdir().unwrap();
     let vault = dir.path().join("vault.db");
     assert!(watchword(&vault, &["init"]).0);
 
-    let init = pi
-        .admin(
-            reqwest::Method::POST,
-            "/token/init",
-            Some(json!({"type": "push", "genkey": 1, "user": USER, "pin": PIN})),
-        )
-        .await;
-    let link = init["detail"]["pushurl"]["value"].as_str().unwrap();
-    let serial = init["detail"]["serial"].as_str().unwrap();
-    let (ok, v) = watchword(&vault, &["add", link]);
+    let PushQr { serial, link } = pi.init_push(USER, PIN).await;
+    let (ok, v) = watchword(&vault, &["add", &link]);
     assert!(ok, "{v}");
     assert_eq!(v["provider"], "privacyidea");
     assert_eq!(v["device_id"], serial);
@@ -145,7 +67,7 @@ async fn add_pending_respond_against_privacyidea() {
     assert!(!v.to_string().contains("enrollment_credential"));
 
     // Approve: the relying party sees accept.
-    let tid = pi.sign_in().await;
+    let tid = sign_in(&pi).await;
     let c = only_pending(&vault);
     assert_eq!(c["provider"], "privacyidea");
     assert_eq!(c["needs_number"], false);
@@ -154,23 +76,23 @@ async fn add_pending_respond_against_privacyidea() {
     let (ok, v) = watchword(&vault, &["respond", id, "approve"]);
     assert!(ok, "{v}");
     assert_eq!(v["state"], "approved");
-    assert_eq!(pi.status(&tid).await, "accept");
+    assert_eq!(status(&pi, &tid).await, "accept");
 
     // Deny, "I changed my mind": cancelled.
-    let tid = pi.sign_in().await;
+    let tid = sign_in(&pi).await;
     let id = only_pending(&vault)["id"].as_str().unwrap().to_owned();
     let (ok, v) = watchword(&vault, &["respond", &id, "deny", "--reason", "cancelled"]);
     assert!(ok, "{v}");
     assert_eq!(v["state"], "denied");
-    assert_eq!(pi.status(&tid).await, "cancelled");
+    assert_eq!(status(&pi, &tid).await, "cancelled");
 
     // Fraud: declined (unknown_trigger).
-    let tid = pi.sign_in().await;
+    let tid = sign_in(&pi).await;
     let id = only_pending(&vault)["id"].as_str().unwrap().to_owned();
     let (ok, v) = watchword(&vault, &["respond", &id, "fraud"]);
     assert!(ok, "{v}");
     assert_eq!(v["state"], "reported");
-    assert_eq!(pi.status(&tid).await, "declined");
+    assert_eq!(status(&pi, &tid).await, "declined");
 
     // Bad usage is a typed error and changes nothing.
     let (ok, v) = watchword(&vault, &["respond", &id, "fraud", "--reason", "cancelled"]);

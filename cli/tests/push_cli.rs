@@ -4,37 +4,23 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is a failure report.
 
-use std::{
-    io::Write,
-    process::{Command, Stdio},
-};
+use std::process::Command;
 
 use serde_json::Value;
+use watchword_tests::cli::{one_json, output_with_stdin};
 
 /// Runs `watchword --json ARGS` with `stdin`; returns (success, JSON, stderr).
 fn run(args: &[&str], stdin: &str) -> (bool, Value, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_watchword"))
-        .arg("--json")
-        .args(args)
-        .env_remove("WATCHWORD_VAULT")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    let doc: Value = serde_json::from_str(stdout.trim())
-        .unwrap_or_else(|e| panic!("one JSON document expected, got {stdout:?}: {e}"));
+    let out = output_with_stdin(
+        Command::new(env!("CARGO_BIN_EXE_watchword"))
+            .arg("--json")
+            .args(args)
+            .env_remove("WATCHWORD_VAULT"),
+        stdin,
+    );
     (
         out.status.success(),
-        doc,
+        one_json(&String::from_utf8(out.stdout).unwrap()),
         String::from_utf8(out.stderr).unwrap(),
     )
 }
@@ -117,16 +103,12 @@ fn demo_with_no_answer_leaves_the_sign_in_pending() {
 
 #[test]
 fn demo_skipped_is_not_signed_in_also_in_human_output() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_watchword"))
-        .arg("demo")
-        .env_remove("WATCHWORD_VAULT")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(b"s\n").unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = output_with_stdin(
+        Command::new(env!("CARGO_BIN_EXE_watchword"))
+            .arg("demo")
+            .env_remove("WATCHWORD_VAULT"),
+        "s\n",
+    );
     let stdout = String::from_utf8(out.stdout).unwrap();
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(!out.status.success(), "{stdout}");

@@ -4,55 +4,35 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is a failure report.
 
-use std::{
-    io::Write,
-    path::Path,
-    process::{Command, Stdio},
-    sync::Arc,
-};
+use std::{path::Path, process::Command};
 
 use serde_json::Value;
-use watchword_core::{otp::SystemClock, push::protocol::CreateChallengeRequest};
-use watchword_server::{Policy, PushServer, push_sender::LogSender};
+use watchword_server::PushServer;
+use watchword_tests::{
+    cli::{one_json, output_with_stdin},
+    push::{sign_in, start_real_time_server},
+};
 
 const PASS: &str = "correct horse battery staple";
 
 fn watchword(vault: &Path, args: &[&str], stdin: &str) -> (bool, Value) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_watchword"))
-        .arg("--json")
-        .arg("--vault")
-        .arg(vault)
-        .args(args)
-        .env("WATCHWORD_PASSPHRASE", PASS)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    let v = serde_json::from_str(stdout.trim())
-        .unwrap_or_else(|e| panic!("one JSON document expected, got {stdout:?}: {e}"));
-    (out.status.success(), v)
+    let out = output_with_stdin(
+        Command::new(env!("CARGO_BIN_EXE_watchword"))
+            .arg("--json")
+            .arg("--vault")
+            .arg(vault)
+            .args(args)
+            .env("WATCHWORD_PASSPHRASE", PASS),
+        stdin,
+    );
+    (
+        out.status.success(),
+        one_json(&String::from_utf8(out.stdout).unwrap()),
+    )
 }
 
 fn challenge(server: &PushServer, user: &str) -> (String, u8) {
-    let (c, _) = server
-        .create_challenge(&CreateChallengeRequest {
-            user: user.into(),
-            app: "Outlook".into(),
-            location: "Utrecht, NL".into(),
-            ip: "203.0.113.7".into(),
-            ttl: None,
-            number_matching: None,
-        })
-        .unwrap();
+    let (c, _) = server.create_challenge(&sign_in(user, None)).unwrap();
     (c.id, c.number.unwrap())
 }
 
@@ -67,19 +47,7 @@ async fn activate_pending_respond_approve_over_the_vault() {
     );
     assert!(ok, "{v}");
 
-    let server = Arc::new(
-        PushServer::open_with(
-            &dir.path().join("server.db"),
-            &watchword_core::vault::StaticKeyProvider::new([7; 32]),
-            Arc::new(SystemClock),
-            Policy::default(),
-            Arc::new(LogSender::default()),
-        )
-        .unwrap(),
-    );
-    let handle = watchword_server::start(server.clone(), "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
+    let (server, handle) = start_real_time_server(&dir.path().join("server.db")).await;
     let e = server.enrol("alice", &handle.base_url()).unwrap();
 
     let (ok, v) = watchword(
@@ -164,23 +132,14 @@ async fn activate_pending_respond_approve_over_the_vault() {
 /// Runs `watchword --vault V ARGS` (human output) with `stdin`; returns
 /// (success, stdout).
 fn watchword_human(vault: &Path, args: &[&str], stdin: &str) -> (bool, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_watchword"))
-        .arg("--vault")
-        .arg(vault)
-        .args(args)
-        .env("WATCHWORD_PASSPHRASE", PASS)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = output_with_stdin(
+        Command::new(env!("CARGO_BIN_EXE_watchword"))
+            .arg("--vault")
+            .arg(vault)
+            .args(args)
+            .env("WATCHWORD_PASSPHRASE", PASS),
+        stdin,
+    );
     (out.status.success(), String::from_utf8(out.stdout).unwrap())
 }
 
@@ -194,19 +153,7 @@ async fn approve_counts_a_skipped_request_apart() {
         "",
     );
     assert!(ok, "{v}");
-    let server = Arc::new(
-        PushServer::open_with(
-            &dir.path().join("server.db"),
-            &watchword_core::vault::StaticKeyProvider::new([7; 32]),
-            Arc::new(SystemClock),
-            Policy::default(),
-            Arc::new(LogSender::default()),
-        )
-        .unwrap(),
-    );
-    let handle = watchword_server::start(server.clone(), "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
+    let (server, handle) = start_real_time_server(&dir.path().join("server.db")).await;
     let e = server.enrol("alice", &handle.base_url()).unwrap();
     let (ok, v) = watchword(&vault, &["activate", "--link", &e.link], "");
     assert!(ok, "{v}");

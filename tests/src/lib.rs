@@ -1,7 +1,8 @@
-//! Helpers shared by the integration tests: where the third-party corpus and
-//! the repository's own test data are,
-//! how to run the `watchword` binary, a loopback push setup ([`push`]) and
-//! the live privacyIDEA server ([`privacyidea`]).
+//! Helpers shared by the integration tests (this crate's `tests/`, the
+//! CLI's `cli/tests` and the push benchmark): where the third-party corpus
+//! and the repository's own test data are, how to run a command-line
+//! program and read its JSON ([`cli`]), a loopback push setup ([`push`])
+//! and the live privacyIDEA server ([`privacyidea`]).
 
 use std::path::PathBuf;
 
@@ -21,5 +22,6 @@ pub fn repo_data(name: &str) -> PathBuf {
         .join(name)
 }
 
+pub mod cli;
 pub mod privacyidea;
 pub mod push;

@@ -90,6 +90,26 @@ impl PiServer {
             .unwrap()
     }
 
+    /// The relying party's sign-in: `/validate/check` with `user` (realm
+    /// `defrealm`) and the token PIN `pin`, which raises a push challenge.
+    /// Returns its transaction id and the whole reply.
+    ///
+    /// # Panics
+    /// When the reply is not a challenge.
+    pub async fn sign_in(&self, user: &str, pin: &str) -> (String, Value) {
+        let r = self
+            .rp(
+                "/validate/check",
+                &[("user", user), ("realm", "defrealm"), ("pass", pin)],
+            )
+            .await;
+        assert_eq!(r["result"]["authentication"], "CHALLENGE", "{r}");
+        (
+            r["detail"]["transaction_id"].as_str().unwrap().to_owned(),
+            r,
+        )
+    }
+
     /// Sets (or replaces) policy `name`.
     pub async fn policy(&self, name: &str, body: Value) {
         let r = self

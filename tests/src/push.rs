@@ -1,14 +1,23 @@
 //! A loopback push setup for the integration tests: the reference server
 //! on 127.0.0.1 with an injected clock, a relying party speaking HTTP, and
 //! devices running the core's `PushService` over real HTTP.
+//!
+//! [`Loopback`] is the whole setup. The pieces stand alone for tests that
+//! need another clock or push sender (the CLI tests, the push benchmark):
+//! [`open_server`], [`start_server`] and [`sign_in`], the relying party's
+//! standard request.
 
 // Test-only harness: a failed setup must stop the test at once.
 #![allow(clippy::expect_used)]
 
-use std::{net::SocketAddr, path::PathBuf, sync::Arc};
+use std::{
+    net::SocketAddr,
+    path::{Path, PathBuf},
+    sync::Arc,
+};
 
 use watchword_core::{
-    otp::{Clock, FixedClock},
+    otp::{Clock, FixedClock, SystemClock},
     push::{
         Activation, MemoryPushStore, PushService,
         protocol::{
@@ -16,7 +25,10 @@ use watchword_core::{
         },
     },
 };
-use watchword_server::{Policy, PushServer, ServerHandle, push_sender::LogSender};
+use watchword_server::{
+    Policy, PushServer, ServerHandle,
+    push_sender::{LogSender, PushSender},
+};
 
 /// A device: the core service over an in-memory store.
 pub type Device = PushService<Arc<MemoryPushStore>>;
@@ -39,13 +51,65 @@ pub struct Loopback {
     pub db: PathBuf,
     policy: Policy,
     _dir: tempfile::TempDir,
-    http: reqwest::Client,
+    rp: RelyingParty,
 }
 
 /// The key provider that seals the test server's signing key (the same
 /// for every open, so a reopened server keeps its key).
 fn server_keys() -> watchword_core::vault::StaticKeyProvider {
     watchword_core::vault::StaticKeyProvider::new([7; 32])
+}
+
+/// Opens (or reopens) the reference server's database at `db`, its signing
+/// key sealed with the fixed test key.
+pub fn open_server(
+    db: &Path,
+    clock: Arc<dyn Clock>,
+    policy: Policy,
+    sender: Arc<dyn PushSender>,
+) -> Arc<PushServer> {
+    Arc::new(PushServer::open_with(db, &server_keys(), clock, policy, sender).expect("open server"))
+}
+
+/// [`open_server`], serving HTTP on an ephemeral port of 127.0.0.1.
+pub async fn start_server(
+    db: &Path,
+    clock: Arc<dyn Clock>,
+    policy: Policy,
+    sender: Arc<dyn PushSender>,
+) -> (Arc<PushServer>, ServerHandle) {
+    let server = open_server(db, clock, policy, sender);
+    let handle = watchword_server::start(server.clone(), "127.0.0.1:0".parse().expect("addr"))
+        .await
+        .expect("start");
+    (server, handle)
+}
+
+/// [`start_server`] on the real clock, with the default policy and a
+/// sender that only logs: the server a phone or the CLI talks to in real
+/// time.
+pub async fn start_real_time_server(db: &Path) -> (Arc<PushServer>, ServerHandle) {
+    start_server(
+        db,
+        Arc::new(SystemClock),
+        Policy::default(),
+        Arc::new(LogSender::default()),
+    )
+    .await
+}
+
+/// The sign-in the test relying party raises for `user`: Outlook, from
+/// Utrecht, NL at 203.0.113.7, the default lifetime; `number_matching`
+/// `None` leaves it to the server's policy.
+pub fn sign_in(user: &str, number_matching: Option<bool>) -> CreateChallengeRequest {
+    CreateChallengeRequest {
+        user: user.into(),
+        app: "Outlook".into(),
+        location: "Utrecht, NL".into(),
+        ip: "203.0.113.7".into(),
+        ttl: None,
+        number_matching,
+    }
 }
 
 /// The current real time, to start injected clocks at.
@@ -65,21 +129,11 @@ impl Loopback {
         let db = dir.path().join("server.db");
         let clock = Arc::new(FixedClock::new(real_now_ms()));
         let sender = Arc::new(LogSender::default());
-        let server = Arc::new(
-            PushServer::open_with(
-                &db,
-                &server_keys(),
-                clock.clone(),
-                policy.clone(),
-                sender.clone(),
-            )
-            .expect("open server"),
-        );
+        let (server, handle) =
+            start_server(&db, clock.clone(), policy.clone(), sender.clone()).await;
         let rp_key = server.rotate_rp_key().expect("rp key");
-        let handle = watchword_server::start(server.clone(), "127.0.0.1:0".parse().expect("addr"))
-            .await
-            .expect("start");
         let base = handle.base_url();
+        let rp = RelyingParty::new(&base, &rp_key);
         Self {
             server,
             handle: Some(handle),
@@ -90,10 +144,7 @@ impl Loopback {
             db,
             policy,
             _dir: dir,
-            http: {
-                watchword_core::push::client::install_ring_provider();
-                reqwest::Client::new()
-            },
+            rp,
         }
     }
 
@@ -103,15 +154,11 @@ impl Loopback {
         if let Some(h) = self.handle.take() {
             h.stop().await;
         }
-        let server = Arc::new(
-            PushServer::open_with(
-                &self.db,
-                &server_keys(),
-                self.clock.clone(),
-                self.policy.clone(),
-                self.sender.clone(),
-            )
-            .expect("reopen"),
+        let server = open_server(
+            &self.db,
+            self.clock.clone(),
+            self.policy.clone(),
+            self.sender.clone(),
         );
         self.handle = Some(
             watchword_server::start(server.clone(), addr)
@@ -144,15 +191,8 @@ impl Loopback {
         user: &str,
         number_matching: bool,
     ) -> Result<CreateChallengeResponse, ErrorBody> {
-        self.rp_challenge_with(CreateChallengeRequest {
-            user: user.into(),
-            app: "Outlook".into(),
-            location: "Utrecht, NL".into(),
-            ip: "203.0.113.7".into(),
-            ttl: None,
-            number_matching: Some(number_matching),
-        })
-        .await
+        self.rp_challenge_with(sign_in(user, Some(number_matching)))
+            .await
     }
 
     /// The relying party raises a sign-in described by `request`.
@@ -160,11 +200,45 @@ impl Loopback {
         &self,
         request: CreateChallengeRequest,
     ) -> Result<CreateChallengeResponse, ErrorBody> {
+        self.rp.challenge(&request).await
+    }
+
+    /// The relying party polls a status over HTTP.
+    pub async fn rp_status(&self, id: &str) -> ChallengeStatusResponse {
+        self.rp.status(id).await
+    }
+}
+
+/// A relying party calling the reference server's API over HTTP with its
+/// API key.
+#[derive(Debug, Clone)]
+pub struct RelyingParty {
+    base: String,
+    key: String,
+    http: reqwest::Client,
+}
+
+impl RelyingParty {
+    /// The relying party of the server at `base` with API key `key`.
+    pub fn new(base: &str, key: &str) -> Self {
+        watchword_core::push::client::install_ring_provider();
+        Self {
+            base: base.to_owned(),
+            key: key.to_owned(),
+            http: reqwest::Client::new(),
+        }
+    }
+
+    /// Raises a sign-in: the new challenge, or the server's refusal.
+    pub async fn challenge(
+        &self,
+        request: &CreateChallengeRequest,
+    ) -> Result<CreateChallengeResponse, ErrorBody> {
         let r = self
             .http
             .post(format!("{}/v1/challenges", self.base))
-            .bearer_auth(&self.rp_key)
-            .json(&request)
+            .bearer_auth(&self.key)
+            .json(request)
             .send()
             .await
             .expect("rp request");
@@ -175,11 +249,11 @@ impl Loopback {
         }
     }
 
-    /// The relying party polls a status over HTTP.
-    pub async fn rp_status(&self, id: &str) -> ChallengeStatusResponse {
+    /// Polls the status of challenge `id`.
+    pub async fn status(&self, id: &str) -> ChallengeStatusResponse {
         self.http
             .get(format!("{}/v1/challenges/{id}", self.base))
-            .bearer_auth(&self.rp_key)
+            .bearer_auth(&self.key)
             .send()
             .await
             .expect("status request")

@@ -51,21 +51,6 @@ async fn enrolled(pi: &PiServer, user: &str) -> (Phone, PushQr) {
     (phone, qr)
 }
 
-/// `/validate/check user + PIN`: the transaction id of the new challenge.
-async fn check_trigger(pi: &PiServer, user: &str) -> (String, Value) {
-    let r = pi
-        .rp(
-            "/validate/check",
-            &[("user", user), ("realm", "defrealm"), ("pass", PIN)],
-        )
-        .await;
-    assert_eq!(r["result"]["authentication"], "CHALLENGE", "{r}");
-    (
-        r["detail"]["transaction_id"].as_str().unwrap().to_owned(),
-        r,
-    )
-}
-
 async fn status(pi: &PiServer, tid: &str) -> (bool, String) {
     let r = pi.poll_transaction(tid).await;
     (
@@ -118,7 +103,7 @@ async fn enrol_check_poll_verify_accept_and_finalize() {
     // Nothing open yet.
     assert!(phone.pending().await.unwrap().is_empty());
 
-    let (tid, _) = check_trigger(&pi, "alice").await;
+    let (tid, _) = pi.sign_in("alice", PIN).await;
     let pending = phone.pending().await.unwrap();
     assert_eq!(pending.len(), 1, "{pending:?}");
     let c = &pending[0];
@@ -244,7 +229,7 @@ async fn require_presence_right_and_wrong_answer() {
     )
     .await;
     let (phone, _qr) = enrolled(&pi, "carol").await;
-    let (tid, r) = check_trigger(&pi, "carol").await;
+    let (tid, r) = pi.sign_in("carol", PIN).await;
     let shown = presence_answer(&r);
 
     let pending = phone.pending().await.unwrap();
@@ -325,7 +310,7 @@ async fn code_to_phone_shows_the_display_code() {
     )
     .await;
     let (phone, _qr) = enrolled(&pi, "dave").await;
-    let (tid, _) = check_trigger(&pi, "dave").await;
+    let (tid, _) = pi.sign_in("dave", PIN).await;
     let pending = phone.pending().await.unwrap();
     assert_eq!(pending.len(), 1);
     let id = pending[0].id.clone();
@@ -371,7 +356,7 @@ async fn poll_with_a_clock_three_minutes_off() {
         let store = Arc::new(MemoryPushStore::new());
         store.put(&good.accounts().unwrap()[0]).unwrap();
         let skewed = phone_with(store.clone(), off_ms);
-        let (tid, _) = check_trigger(&pi, "erin").await;
+        let (tid, _) = pi.sign_in("erin", PIN).await;
         let pending = skewed.pending().await.unwrap();
         assert_eq!(pending.len(), 1, "clock off by {off_ms} ms");
         let learned = store.list().unwrap()[0].clock_offset;

@@ -23,8 +23,8 @@ use watchword_core::push::{
         HEADER_SIGNATURE, HEADER_TIMESTAMP, PENDING_PATH, PendingResponse,
     },
 };
-use watchword_server::{Policy, PushServer, push_sender::WebhookSender};
-use watchword_tests::push::{Loopback, real_now_ms};
+use watchword_server::{Policy, push_sender::WebhookSender};
+use watchword_tests::push::{Loopback, real_now_ms, start_server};
 
 /// An independent client: signed pending fetch with explicit fields.
 async fn raw_pending(
@@ -490,19 +490,13 @@ async fn the_webhook_sender_posts_ids_only() {
 
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(watchword_core::otp::FixedClock::new(real_now_ms()));
-    let server = Arc::new(
-        PushServer::open_with(
-            &dir.path().join("s.db"),
-            &watchword_core::vault::StaticKeyProvider::new([7; 32]),
-            clock.clone(),
-            Policy::default(),
-            Arc::new(WebhookSender::new(hook).unwrap()),
-        )
-        .unwrap(),
-    );
-    let handle = watchword_server::start(server.clone(), "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
+    let (server, handle) = start_server(
+        &dir.path().join("s.db"),
+        clock.clone(),
+        Policy::default(),
+        Arc::new(WebhookSender::new(hook).unwrap()),
+    )
+    .await;
     let phone = PushService::new(Arc::new(MemoryPushStore::new()), clock).unwrap();
     let e = server.enrol("alice", &handle.base_url()).unwrap();
     phone
