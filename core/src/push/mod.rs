@@ -1,17 +1,22 @@
 //! Push sign-in approvals, device side, over Watchword's open protocol
-//! (`docs/push-protocol.md`).
+//! (`docs/push-protocol.md`) and privacyIDEA's `pipush`.
 //!
 //! - [`protocol`]: wire messages, error codes and canonical signing inputs
 //!   (shared with the reference server).
 //! - [`keys`]: P-256 ECDSA keys in zeroizing memory, signatures.
 //! - [`activation`]: the `watchword://activate` link and typed code + URL.
-//! - [`client`]: HTTP (rustls on ring), timeouts, retries on network errors.
+//! - [`enrolment`]: one way in from what was scanned, pasted or typed:
+//!   activate, enrol with privacyIDEA, or explain a Microsoft activation.
+//! - [`client`]: requests over the host's `HttpTransport`, timeouts,
+//!   retries on network errors (never on a refusal).
 //! - [`state`]: a verified challenge and its state machine.
+//! - [`state_changes`]: which challenge states a listener was already told.
 //! - [`store`]: where push accounts live (a trait; memory for tests).
 //! - [`vault_store`]: push accounts sealed in the encrypted vault.
 //! - [`service`]: `activate`, `pending`, `handle_push`, `respond`.
 //! - [`privacyidea`]: the privacyIDEA `pipush` protocol behind the same
-//!   `pending` / `respond`.
+//!   `pending` / `respond` (`device`, `http`, `keys`, `messages`, `time`).
+//! - `error`: [`PushError`], mapped to `ApiError` only in `crate::error`.
 
 pub mod activation;
 pub mod client;
