@@ -16,10 +16,11 @@ bash session (so `export`, `&` servers and files carry over between blocks).
   printed once it printed as many lines as the README shows (at most 20 s).
 - The session runs in a scratch directory: HOME and the XDG directories point
   into it (no real vault is touched), `watchword` and `watchword-server` come
-  from target/debug (built first, as test.sh's test build), `tests/` is linked in so repo-relative
-  commands work as from the repository root, stdin is /dev/null (an example
-  that needs input pipes it in). Whatever was started in the background is
-  killed at the end (the session's own process group).
+  from target/debug (built first, as test.sh's test build), `tests/` is
+  linked in so repo-relative commands work as from the repository root, stdin
+  is /dev/null (an example that needs input pipes it in). Whatever was
+  started in the background is killed at the end (the session's own process
+  group).
 - Loopback ports a command picks (`127.0.0.1:8470`) are replaced by free ones,
   so two runs at once do not collide (they are bindings, see below).
 
@@ -33,14 +34,15 @@ columns shift with the width of values; line breaks must match):
   "59 s") may differ. When it does, the README value is bound to the printed
   one and replaced in every LATER command and expected output, so a code or
   id the program printed flows into the commands that use it. (One-character
-  values such as "(1 s)" are not bound: too common to replace safely.)
+  values such as "(1 s)" are not bound: too common to replace safely. A
+  varying value must not also stand for something else in a later command.)
 - `...` in the README output matches any text, across lines too.
 - In the printed output the scratch HOME reads as `~`.
 
 Skipped, with the reason printed: the few commands in SKIP (they cannot run
 inside a test), the privacyIDEA section when no live privacyIDEA answers
-(outside CI; `test.sh` starts one before), and blocks using
-"$WATCHWORD_SHARED" when the third-party corpus is absent (outside CI).
+(`test.sh` starts one before), and blocks using "$WATCHWORD_SHARED" when
+the third-party corpus is absent. Under CI=true those two are failures.
 
 Per block it prints PASS/FAIL (with a diff per failing command), then exactly
 one line `README examples: N passed, N failed, N skipped` (counting
@@ -69,7 +71,7 @@ SKIP = [
     (r"^\./test\.sh\b", "it is the test run itself (recursion)"),
     (r"^cargo run --release\b.*\bdemo\b",
      "a release build takes minutes; the same demo runs below as `watchword demo --yes`"),
-    (r"^tests/privacyidea/server\.sh (start|test)\b",
+    (r"^tests/privacyidea/server\.sh start\b",
      "test.sh starts the live privacyIDEA before the Rust tests and stops it on exit; "
      "the examples use that one"),
 ]
