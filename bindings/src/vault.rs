@@ -7,7 +7,7 @@ use watchword_core::{
     account::{Account, StoredAccount},
     clock_sync,
     enrol::{into_vault, vault_export},
-    otp::{Clock, OffsetClock, OtpKind, SystemClock, TypedSettings},
+    otp::{OtpKind, SystemClock, TypedSettings},
     vault::{self, AccountCode, AccountUpdate, PresenceAction},
 };
 
@@ -254,6 +254,10 @@ impl From<vault_export::VaultGoogleExport> for GoogleExport {
     }
 }
 
+fn codes(list: Vec<AccountCode>) -> Vec<AccountCodeInfo> {
+    list.into_iter().map(AccountCodeInfo::from).collect()
+}
+
 fn infos(list: Vec<StoredAccount>) -> Vec<AccountInfo> {
     list.into_iter().map(AccountInfo::from).collect()
 }
@@ -263,7 +267,6 @@ fn infos(list: Vec<StoredAccount>) -> Vec<AccountInfo> {
 #[derive(uniffi::Object)]
 pub struct Vault {
     pub(crate) inner: Arc<vault::Vault>,
-    clock: OffsetClock<SystemClock>,
 }
 
 impl std::fmt::Debug for Vault {
@@ -273,13 +276,11 @@ impl std::fmt::Debug for Vault {
 }
 
 impl Vault {
-    /// Holds an opened vault; the clock starts with the offset stored in it.
-    fn wrap(inner: vault::Vault) -> Result<Arc<Self>, WatchwordError> {
-        let offset_ms = inner.clock_offset_ms().map_err(ApiError::from)?;
-        Ok(Arc::new(Self {
+    /// Holds an opened vault.
+    fn wrap(inner: vault::Vault) -> Arc<Self> {
+        Arc::new(Self {
             inner: Arc::new(inner),
-            clock: OffsetClock::new(SystemClock, offset_ms),
-        }))
+        })
     }
 }
 
@@ -288,17 +289,17 @@ impl Vault {
     /// Creates a new vault file at `path`; `keys` wraps its data key.
     #[uniffi::constructor]
     pub fn create(path: String, keys: Arc<dyn KeyProvider>) -> Result<Arc<Self>, WatchwordError> {
-        Self::wrap(
+        Ok(Self::wrap(
             vault::Vault::create(Path::new(&path), &ForeignKeys(keys)).map_err(ApiError::from)?,
-        )
+        ))
     }
 
     /// Opens the vault at `path`; a key that does not fit gives `WrongKey`.
     #[uniffi::constructor]
     pub fn open(path: String, keys: Arc<dyn KeyProvider>) -> Result<Arc<Self>, WatchwordError> {
-        Self::wrap(
+        Ok(Self::wrap(
             vault::Vault::open(Path::new(&path), &ForeignKeys(keys)).map_err(ApiError::from)?,
-        )
+        ))
     }
 
     /// The gate asked before a secret is shown or exported and before a
@@ -391,18 +392,14 @@ impl Vault {
     /// Every account's code now (system clock plus the offset), in one
     /// call, with `valid_for`.
     pub fn codes(&self) -> Result<Vec<AccountCodeInfo>, WatchwordError> {
-        self.codes_at(self.clock.now_unix_ms())
+        Ok(codes(self.inner.codes_now(None).map_err(ApiError::from)?))
     }
 
     /// Every account's code at `unix_ms`.
     pub fn codes_at(&self, unix_ms: i64) -> Result<Vec<AccountCodeInfo>, WatchwordError> {
-        Ok(self
-            .inner
-            .codes_at(unix_ms, None)
-            .map_err(ApiError::from)?
-            .into_iter()
-            .map(AccountCodeInfo::from)
-            .collect())
+        Ok(codes(
+            self.inner.codes_at(unix_ms, None).map_err(ApiError::from)?,
+        ))
     }
 
     /// Hands out the next HOTP code and advances the stored counter.
@@ -413,6 +410,53 @@ impl Vault {
         .into())
     }
 
+    /// Sets the correction added to the system clock for codes, ms, and
+    /// stores it in the vault (a wrong phone clock stays corrected after a
+    /// restart; `watchword clock` reads the same value).
+    pub fn set_clock_offset_ms(&self, offset_ms: i64) -> Result<(), WatchwordError> {
+        self.inner
+            .set_clock_offset_ms(offset_ms)
+            .map_err(ApiError::from)?;
+        Ok(())
+    }
+
+    /// Re-wraps the vault's data key with `keys` (a new Keystore/Keychain
+    /// key); the accounts are not re-encrypted. Open it with `keys` after.
+    pub fn change_keys(&self, keys: Arc<dyn KeyProvider>) -> Result<(), WatchwordError> {
+        Ok(self
+            .inner
+            .change_key(&ForeignKeys(keys))
+            .map_err(ApiError::from)?)
+    }
+
+    /// The current clock correction, ms (stored in the vault).
+    pub fn clock_offset_ms(&self) -> Result<i64, WatchwordError> {
+        Ok(self.inner.clock_offset_ms().map_err(ApiError::from)?)
+    }
+}
+
+/// A clock correction learned from a server.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct ClockSyncInfo {
+    /// The correction now stored and used for codes, ms.
+    pub offset_ms: i64,
+    /// How far off the estimate may be, ms.
+    pub uncertainty_ms: i64,
+}
+
+impl From<clock_sync::ClockSync> for ClockSyncInfo {
+    fn from(s: clock_sync::ClockSync) -> Self {
+        Self {
+            offset_ms: s.offset_ms,
+            uncertainty_ms: s.uncertainty_ms,
+        }
+    }
+}
+
+// Network calls and the presence check need UniFFI's tokio runtime (their
+// timeouts run on it).
+#[uniffi::export(async_runtime = "tokio")]
+impl Vault {
     /// The account's `otpauth://` link, secret included: awaits the
     /// biometric gate first; a no is `Cancelled`.
     pub async fn reveal_link(&self, id: i64) -> Result<String, WatchwordError> {
@@ -439,53 +483,6 @@ impl Vault {
         Ok(vault_export::export_vault_google(&self.inner, with_png)?.into())
     }
 
-    /// Sets the correction added to the system clock for codes, ms, and
-    /// stores it in the vault (a wrong phone clock stays corrected after a
-    /// restart; `watchword clock` reads the same value).
-    pub fn set_clock_offset_ms(&self, offset_ms: i64) -> Result<(), WatchwordError> {
-        self.inner
-            .set_clock_offset_ms(offset_ms)
-            .map_err(ApiError::from)?;
-        self.clock.set_offset_ms(offset_ms);
-        Ok(())
-    }
-
-    /// Re-wraps the vault's data key with `keys` (a new Keystore/Keychain
-    /// key); the accounts are not re-encrypted. Open it with `keys` after.
-    pub fn change_keys(&self, keys: Arc<dyn KeyProvider>) -> Result<(), WatchwordError> {
-        Ok(self
-            .inner
-            .change_key(&ForeignKeys(keys))
-            .map_err(ApiError::from)?)
-    }
-
-    /// The current clock correction, ms.
-    pub fn clock_offset_ms(&self) -> i64 {
-        self.clock.offset_ms()
-    }
-}
-
-/// A clock correction learned from a server.
-#[derive(Debug, Clone, uniffi::Record)]
-pub struct ClockSyncInfo {
-    /// The correction now stored and used for codes, ms.
-    pub offset_ms: i64,
-    /// How far off the estimate may be, ms.
-    pub uncertainty_ms: i64,
-}
-
-impl From<clock_sync::ClockSync> for ClockSyncInfo {
-    fn from(s: clock_sync::ClockSync) -> Self {
-        Self {
-            offset_ms: s.offset_ms,
-            uncertainty_ms: s.uncertainty_ms,
-        }
-    }
-}
-
-// Network calls need UniFFI's tokio runtime (the timeout runs on it).
-#[uniffi::export(async_runtime = "tokio")]
-impl Vault {
     /// Learns the clock correction from `url`'s `Date` header (https, or
     /// http to this device) fetched with `http`, stores it and uses it for
     /// codes from now on.
@@ -502,7 +499,6 @@ impl Vault {
         )
         .await
         .map_err(ApiError::from)?;
-        self.clock.set_offset_ms(sync.offset_ms);
         Ok(sync.into())
     }
 }

@@ -2,10 +2,7 @@
 //! time-based account in the vault.
 
 use serde_json::{Value, json};
-use watchword_core::{
-    ApiError,
-    otp::{Clock, Code, SystemClock},
-};
+use watchword_core::{ApiError, otp::Code};
 
 use crate::{account_view, output::Output, unlock};
 
@@ -26,15 +23,15 @@ pub struct Args {
 /// codes are handed out by `watchword next <id>`, which steps the counter.
 pub fn run(vault: Option<&std::path::Path>, args: &Args) -> Result<Output, ApiError> {
     let v = unlock::open_vault(vault, &args.unlock)?;
-    let unix_ms = match args.at {
-        Some(s) => s
-            .checked_mul(1000)
-            .ok_or_else(|| ApiError::invalid_input("--at is out of range"))?,
-        None => SystemClock
-            .now_unix_ms()
-            .saturating_add(v.clock_offset_ms()?),
+    let codes = match args.at {
+        Some(s) => v.codes_at(
+            s.checked_mul(1000)
+                .ok_or_else(|| ApiError::invalid_input("--at is out of range"))?,
+            args.filter.as_deref(),
+        )?,
+        // Now, as the core corrects it with the stored clock offset.
+        None => v.codes_now(args.filter.as_deref())?,
     };
-    let codes = v.codes_at(unix_ms, args.filter.as_deref())?;
     let mut json_rows = Vec::with_capacity(codes.len());
     let mut lines = Vec::with_capacity(codes.len());
     for c in &codes {

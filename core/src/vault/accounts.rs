@@ -14,7 +14,7 @@ use super::{
 };
 use crate::{
     account::{Account, StoredAccount},
-    otp::{Code, CounterCode, OtpKind},
+    otp::{Clock, Code, CounterCode, OtpKind, SystemClock},
 };
 
 const TABLE: &str = ACCOUNTS.name;
@@ -189,8 +189,19 @@ impl Vault {
         })
     }
 
-    /// Codes of every account at `unix_ms` (already corrected by the
-    /// clock offset, see [`Vault::clock_offset_ms`]), in list order.
+    /// Codes of every account now: the system clock corrected by the
+    /// stored clock offset ([`Vault::clock_offset_ms`]), in list order. The
+    /// one place "now" is decided for codes: the CLI and the phones both
+    /// call this rather than adding the offset themselves.
+    pub fn codes_now(&self, filter: Option<&str>) -> VaultResult<Vec<AccountCode>> {
+        let now = SystemClock
+            .now_unix_ms()
+            .saturating_add(self.clock_offset_ms()?);
+        self.codes_at(now, filter)
+    }
+
+    /// Codes of every account at `unix_ms` (a corrected time: see
+    /// [`Vault::codes_now`]), in list order.
     pub fn codes_at(&self, unix_ms: i64, filter: Option<&str>) -> VaultResult<Vec<AccountCode>> {
         self.list_accounts(filter)?
             .into_iter()

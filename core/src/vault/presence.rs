@@ -140,7 +140,8 @@ impl Vault {
 
     /// Asks the person to confirm `action` when this vault has a check;
     /// refuses when it has none but requires one. Every failure is
-    /// [`ApiError::Cancelled`] and nothing else happens.
+    /// [`ApiError::Cancelled`] and nothing else happens. Runs on a tokio
+    /// runtime (the timeout's timer), like the push calls it guards.
     pub async fn confirm_presence(&self, action: PresenceAction) -> Result<(), ApiError> {
         let required = self.presence_required()?;
         self.presence.confirm(action, required).await

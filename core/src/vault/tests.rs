@@ -484,6 +484,41 @@ fn clock_offset_is_stored() {
     assert_eq!(v.clock_offset_ms().unwrap(), -93_250);
 }
 
+/// `codes_now` is the system clock plus the stored offset: with the clock
+/// an hour and a half period off, its codes are those at the corrected
+/// time, not at the raw one.
+#[test]
+fn codes_now_applies_the_stored_offset() {
+    use crate::otp::{Clock, SystemClock};
+    let dir = tempfile::tempdir().unwrap();
+    let v = new_vault(dir.path());
+    let link = "otpauth://totp/A:b?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&digits=8";
+    v.add_account(Account::from_link(link).unwrap(), false)
+        .unwrap();
+    let offset = 3_600_000 + 15_000;
+    v.set_clock_offset_ms(offset).unwrap();
+    let code = |c: &[AccountCode]| match &c[0].code {
+        Some(Code::Timed(t)) => t.code.clone(),
+        other => panic!("{other:?}"),
+    };
+    // Retried when the 30 s period turns between the two readings.
+    for _ in 0..3 {
+        let before = SystemClock.now_unix_ms() + offset;
+        let now = v.codes_now(None).unwrap();
+        let after = SystemClock.now_unix_ms() + offset;
+        if before / 30_000 != after / 30_000 {
+            continue;
+        }
+        assert_eq!(code(&now), code(&v.codes_at(before, None).unwrap()));
+        assert_ne!(
+            code(&now),
+            code(&v.codes_at(before - offset, None).unwrap())
+        );
+        return;
+    }
+    panic!("the period turned three times in a row");
+}
+
 #[test]
 fn change_key_rewraps_without_touching_rows() {
     let dir = tempfile::tempdir().unwrap();
