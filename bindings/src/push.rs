@@ -187,7 +187,7 @@ impl PushClient {
             ip: c.ip,
             expires_at: c.expires_at,
             needs_number: c.needs_number,
-            provider: c.provider,
+            provider: c.provider.as_str().to_owned(),
             options: c.options,
             message: c.message,
         }

@@ -17,7 +17,7 @@ use watchword_core::{
     otp::{OffsetClock, SystemClock},
     push::{
         ChallengeState, Decision, MemoryPushStore, PushError, PushService, PushStore,
-        privacyidea::{DeclineReason, PROVIDER_PRIVACYIDEA, PiAnswer, PiError, ServerKey},
+        privacyidea::{DeclineReason, PiAnswer, PiError, ServerKey},
     },
 };
 use watchword_tests::privacyidea::{PiServer, PushQr};
@@ -84,7 +84,10 @@ async fn enrol_check_poll_verify_accept_and_finalize() {
 
     // The stored account: provider, serial, the server's PKCS#1 key.
     let account = &phone.accounts().unwrap()[0];
-    assert_eq!(account.provider, PROVIDER_PRIVACYIDEA);
+    assert_eq!(
+        account.provider,
+        watchword_core::push::Provider::PrivacyIdea
+    );
     assert_eq!(account.device_id, qr.serial);
     assert!(account.base_url.ends_with("/ttype/push"));
     ServerKey::from_pkcs1_b64(&account.server_public_key).unwrap();
@@ -107,7 +110,7 @@ async fn enrol_check_poll_verify_accept_and_finalize() {
     let pending = phone.pending().await.unwrap();
     assert_eq!(pending.len(), 1, "{pending:?}");
     let c = &pending[0];
-    assert_eq!(c.provider, "privacyidea");
+    assert_eq!(c.provider, watchword_core::push::Provider::PrivacyIdea);
     assert_eq!(c.account_id, qr.serial);
     assert_eq!(c.app, "privacyIDEA");
     assert_eq!(c.message, "Do you want to confirm the login?");

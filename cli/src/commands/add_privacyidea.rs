@@ -29,7 +29,7 @@ pub fn enrol(
             "device_id": a.device_id,
             "account": a.account,
             "server": a.server,
-            "provider": "privacyidea",
+            "provider": watchword_core::push::Provider::PrivacyIdea.as_str(),
             "clock_offset": a.clock_offset,
         }),
     })

@@ -11,7 +11,7 @@ use std::{
 };
 
 use super::{
-    PushError,
+    Provider, PushError,
     activation::Activation,
     client::{PushClient, Reply, post_json},
     keys::{self, SigningKey},
@@ -178,15 +178,7 @@ impl<S: PushStore> PushService<S> {
     /// hide the others; if every account fails, the first error is returned.
     pub async fn pending(&self) -> Result<Vec<PendingChallenge>, PushError> {
         // Both protocols: the shell sees one list either way.
-        let accounts: Vec<PushAccount> = self
-            .store
-            .list()?
-            .into_iter()
-            .filter(|a| {
-                a.provider == super::store::PROVIDER_WATCHWORD
-                    || a.provider == super::privacyidea::PROVIDER_PRIVACYIDEA
-            })
-            .collect();
+        let accounts: Vec<PushAccount> = self.store.list()?;
         let mut out = Vec::new();
         let mut first_error = None;
         let mut ok = 0usize;
@@ -261,7 +253,7 @@ impl<S: PushStore> PushService<S> {
         if tracked.state.is_final() {
             return Err(PushError::AlreadyFinal(tracked.state));
         }
-        if tracked.challenge.provider == super::privacyidea::PROVIDER_PRIVACYIDEA {
+        if tracked.challenge.provider == Provider::PrivacyIdea {
             let answer = number.map(|n| n.to_string());
             return self
                 .pi_respond(&tracked, decision, answer.as_deref(), None)
@@ -360,7 +352,7 @@ impl<S: PushStore> PushService<S> {
     }
 
     async fn pending_for(&self, account: &PushAccount) -> Result<Vec<PendingChallenge>, PushError> {
-        if account.provider == super::privacyidea::PROVIDER_PRIVACYIDEA {
+        if account.provider == Provider::PrivacyIdea {
             return self.pi_pending_for(account).await;
         }
         let key = account.signing_key()?;
@@ -521,7 +513,7 @@ pub fn verify_challenge(
         created_at: wire.created_at,
         expires_at: wire.expires_at,
         needs_number: wire.needs_number,
-        provider: account.provider.clone(),
+        provider: account.provider,
         options: Vec::new(),
         message: String::new(),
         nonce: wire.nonce.clone(),

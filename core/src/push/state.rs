@@ -68,8 +68,8 @@ pub struct PendingChallenge {
     pub expires_at: i64,
     /// Whether approving needs the number from the sign-in screen.
     pub needs_number: bool,
-    /// Which protocol delivered it (`watchword` or `privacyidea`).
-    pub provider: String,
+    /// Which protocol delivered it.
+    pub provider: super::Provider,
     /// The options to pick from when approving (privacyIDEA number
     /// matching: the sign-in screen shows one of them). Empty otherwise.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -183,7 +183,7 @@ mod tests {
             created_at: 1000,
             expires_at: 1060,
             needs_number: true,
-            provider: "watchword".into(),
+            provider: crate::push::Provider::Watchword,
             options: Vec::new(),
             message: String::new(),
             nonce: "n".into(),

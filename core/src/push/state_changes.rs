@@ -46,7 +46,7 @@ mod tests {
             created_at: 0,
             expires_at: 60,
             needs_number: true,
-            provider: "watchword".into(),
+            provider: crate::push::Provider::Watchword,
             options: Vec::new(),
             message: String::new(),
             nonce: String::new(),

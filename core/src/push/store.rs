@@ -11,19 +11,16 @@ use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
-use super::{PushError, keys::SigningKey};
+use super::{Provider, PushError, keys::SigningKey};
 use crate::sensitive::Sensitive;
-
-/// The provider string of Watchword's own protocol.
-pub const PROVIDER_WATCHWORD: &str = "watchword";
 
 /// One activated push account on this device.
 #[derive(Clone, Serialize, Deserialize)]
 pub struct PushAccount {
     /// The device id the server gave (unique per account).
     pub device_id: String,
-    /// The protocol (`watchword`).
-    pub provider: String,
+    /// The protocol.
+    pub provider: Provider,
     /// The server's base URL.
     pub base_url: String,
     /// The user name.
@@ -68,7 +65,7 @@ impl PushAccount {
     ) -> Self {
         Self {
             device_id,
-            provider: PROVIDER_WATCHWORD.to_owned(),
+            provider: Provider::Watchword,
             base_url,
             user,
             organisation,
@@ -83,7 +80,7 @@ impl PushAccount {
     /// key as PKCS#8 DER `device_key_der` (privacyIDEA: RSA).
     #[allow(clippy::too_many_arguments)]
     pub fn with_provider_key(
-        provider: &str,
+        provider: Provider,
         device_id: String,
         base_url: String,
         user: String,
@@ -95,7 +92,7 @@ impl PushAccount {
     ) -> Self {
         Self {
             device_id,
-            provider: provider.to_owned(),
+            provider,
             base_url,
             user,
             organisation,

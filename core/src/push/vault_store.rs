@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use super::{
     PushError,
-    store::{PROVIDER_WATCHWORD, PushAccount, PushStore},
+    store::{PushAccount, PushStore},
 };
 use crate::{
     sensitive::Sensitive,
@@ -29,6 +29,11 @@ impl std::fmt::Debug for VaultPushStore {
     }
 }
 
+/// The vault's name for the rows this store owns. Both protocols' accounts
+/// live in them: which protocol an account speaks is inside its sealed
+/// blob ([`PushAccount::provider`]).
+const VAULT_ROW_KIND: &str = "watchword";
+
 impl VaultPushStore {
     /// Push accounts of `vault`.
     pub fn new(vault: Arc<Vault>) -> Self {
@@ -38,7 +43,7 @@ impl VaultPushStore {
     fn stored(&self) -> Result<Vec<(StoredPushAccount, PushAccount)>, PushError> {
         let rows = self
             .vault
-            .list_push_accounts(Some(PROVIDER_WATCHWORD))
+            .list_push_accounts(Some(VAULT_ROW_KIND))
             .map_err(store_error)?;
         rows.into_iter()
             .map(|row| {
@@ -79,7 +84,7 @@ impl PushStore for VaultPushStore {
             None => {
                 self.vault
                     .add_push_account(vault::push::PushAccount::new(
-                        PROVIDER_WATCHWORD,
+                        VAULT_ROW_KIND,
                         Some(account.organisation.clone()),
                         account.user.clone(),
                         state.to_vec(),

@@ -9,7 +9,7 @@
 use serde_json::Value;
 
 use super::{
-    CHALLENGE_LIFETIME_SECS, NO_FIREBASE_TOKEN, PROVIDER_PRIVACYIDEA, PiError,
+    CHALLENGE_LIFETIME_SECS, NO_FIREBASE_TOKEN, PiError,
     http::{self, PiReply},
     keys::{DEFAULT_KEY_BITS, DeviceKey, ServerKey},
     messages::{self, DeclineReason, WireChallenge},
@@ -19,8 +19,8 @@ use crate::{
     enrol::PrivacyIdeaPush,
     http::HttpRequest,
     push::{
-        ActivatedAccount, ChallengeState, Decision, PendingChallenge, PushError, PushService,
-        PushStore, TrackedChallenge, state::ChallengeEvent, store::PushAccount,
+        ActivatedAccount, ChallengeState, Decision, PendingChallenge, Provider, PushError,
+        PushService, PushStore, TrackedChallenge, state::ChallengeEvent, store::PushAccount,
     },
 };
 
@@ -107,7 +107,7 @@ impl<S: PushStore> PushService<S> {
             link.label.clone()
         };
         let account = PushAccount::with_provider_key(
-            PROVIDER_PRIVACYIDEA,
+            Provider::PrivacyIdea,
             link.serial.clone(),
             link.url.to_string(),
             label,
@@ -216,7 +216,7 @@ impl<S: PushStore> PushService<S> {
             return Err(PushError::AlreadyFinal(tracked.state));
         }
         let c = &tracked.challenge;
-        let needs_answer = if c.provider == PROVIDER_PRIVACYIDEA {
+        let needs_answer = if c.provider == Provider::PrivacyIdea {
             !c.options.is_empty()
         } else {
             c.needs_number
@@ -255,7 +255,7 @@ impl<S: PushStore> PushService<S> {
                     .ok_or_else(|| PushError::NotFound(format!("challenge {id}")))?
             }
         };
-        if tracked.challenge.provider != PROVIDER_PRIVACYIDEA {
+        if tracked.challenge.provider != Provider::PrivacyIdea {
             let number = match &answer.presence_answer {
                 Some(a) => Some(
                     a.trim()
@@ -360,7 +360,7 @@ impl<S: PushStore> PushService<S> {
         new_token: &str,
     ) -> Result<(), PushError> {
         let account = self.account(account_id)?;
-        if account.provider != PROVIDER_PRIVACYIDEA {
+        if account.provider != Provider::PrivacyIdea {
             return Err(PushError::NotFound(format!(
                 "privacyIDEA push account {account_id}"
             )));
@@ -483,7 +483,7 @@ fn pending(
         created_at: now,
         expires_at: now + CHALLENGE_LIFETIME_SECS,
         needs_number: !options.is_empty(),
-        provider: PROVIDER_PRIVACYIDEA.to_owned(),
+        provider: Provider::PrivacyIdea,
         options,
         message: wire.question,
         nonce: wire.nonce,

@@ -2,7 +2,7 @@
 //! (`shared/reference/push-privacyidea.md`, privacyIDEA 3.14).
 //!
 //! Accounts live in the same [`crate::push::PushStore`] as Watchword's own
-//! protocol with provider [`PROVIDER_PRIVACYIDEA`], and their challenges
+//! protocol with provider [`crate::push::Provider::PrivacyIdea`], and their challenges
 //! come out of the same [`crate::push::PushService::pending`] and are
 //! answered through the same [`crate::push::PushService::respond`].
 //!
@@ -25,9 +25,6 @@ pub use device::PiAnswer;
 pub use error::PiError;
 pub use keys::{DEFAULT_KEY_BITS, DeviceKey, PiKeyError, ServerKey};
 pub use messages::DeclineReason;
-
-/// The provider string of privacyIDEA push accounts.
-pub const PROVIDER_PRIVACYIDEA: &str = "privacyidea";
 
 /// What the app sends as `fbtoken` in poll-only mode (the official app's
 /// value); the server only needs the field present.
