@@ -16,7 +16,7 @@ use crate::{
     push::{
         PushError,
         activation::check_transport,
-        client::{ClientConfig, PushClient},
+        client::{ClientConfig, ServerClient},
     },
     vault::{Vault, VaultError},
 };
@@ -54,7 +54,7 @@ pub struct ClockSync {
 /// Asks `url` for its time over `client` and compares it with `clock` (the device clock
 /// without any correction). https, or http to this machine only.
 pub async fn offset_from_server(
-    client: &PushClient,
+    client: &ServerClient,
     url: &str,
     clock: &dyn Clock,
 ) -> Result<ClockSync, ClockSyncError> {
@@ -84,7 +84,7 @@ pub async fn offset_from_server(
 /// Learns the offset from `url` and stores it in `vault`, where `codes`
 /// (CLI) and `Vault.codes()` (phones) take it from.
 pub async fn sync_vault_clock(
-    client: &PushClient,
+    client: &ServerClient,
     vault: &Vault,
     url: &str,
     clock: &dyn Clock,
@@ -101,7 +101,7 @@ pub async fn sync_vault_clock_over(
     url: &str,
     clock: &dyn Clock,
 ) -> Result<ClockSync, ClockSyncError> {
-    let client = PushClient::with_transport(transport, ClientConfig::default());
+    let client = ServerClient::with_transport(transport, ClientConfig::default());
     sync_vault_clock(&client, vault, url, clock).await
 }
 
@@ -133,8 +133,8 @@ mod tests {
         format!("http://{addr}/")
     }
 
-    fn client() -> PushClient {
-        PushClient::new().unwrap()
+    fn client() -> ServerClient {
+        ServerClient::new().unwrap()
     }
 
     fn date(unix: u64) -> String {

@@ -133,7 +133,7 @@ async fn an_unreachable_server_is_a_network_error() {
         &format!("http://127.0.0.1:{port}/v1/activate/e1"),
     )
     .unwrap();
-    let client = watchword_core::push::client::PushClient::with_config(
+    let client = watchword_core::push::client::ServerClient::with_config(
         watchword_core::push::client::ClientConfig {
             retries: 1,
             backoff: std::time::Duration::from_millis(1),

@@ -12,7 +12,7 @@ use watchword_core::{
     account::{Account, Provenance},
     otp::{OtpParams, Secret},
     sensitive::Sensitive,
-    vault::{KdfParams, PassphraseKeyProvider, PushAccount, Vault},
+    vault::{KdfParams, PassphraseKeyProvider, PushAccountRecord, Vault},
 };
 
 fn provider() -> PassphraseKeyProvider {
@@ -111,7 +111,7 @@ fn no_secret_or_metadata_is_stored_in_clear() {
     }
     strings.push("scanformat".into());
     let push_key = b"PushPrivateKeyMaterial-0123456789".to_vec();
-    v.add_push_account(PushAccount::new(
+    v.add_push_account(PushAccountRecord::new(
         "privacyidea",
         Some("ScanPushOrganisation".into()),
         "ScanPushUser".into(),

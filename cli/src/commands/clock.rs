@@ -32,7 +32,7 @@ pub struct Args {
 pub fn run(vault: Option<&std::path::Path>, args: &Args) -> Result<Output, ApiError> {
     let v = unlock::open_vault(vault, &args.unlock)?;
     if let Some(url) = &args.sync {
-        let client = watchword_core::push::client::PushClient::new()?;
+        let client = watchword_core::push::client::ServerClient::new()?;
         let sync = super::push_common::runtime()?.block_on(clock_sync::sync_vault_clock(
             &client,
             &v,

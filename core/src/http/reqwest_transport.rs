@@ -16,7 +16,7 @@ impl ReqwestTransport {
     /// A transport whose connections time out after `connect_timeout`.
     pub fn new(connect_timeout: Duration) -> Result<Self, TransportError> {
         install_ring_provider();
-        // No user agent here: `PushClient::exchange` sets it on every
+        // No user agent here: `ServerClient::exchange` sets it on every
         // request, whatever the transport.
         let client = reqwest::Client::builder()
             .connect_timeout(connect_timeout)

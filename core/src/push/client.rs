@@ -39,14 +39,14 @@ impl Default for ClientConfig {
 
 /// A push-server HTTP client over a transport.
 #[derive(Clone)]
-pub struct PushClient {
+pub struct ServerClient {
     http: Arc<dyn HttpTransport>,
     config: ClientConfig,
 }
 
-impl std::fmt::Debug for PushClient {
+impl std::fmt::Debug for ServerClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PushClient")
+        f.debug_struct("ServerClient")
             .field("config", &self.config)
             .finish_non_exhaustive()
     }
@@ -61,7 +61,7 @@ pub struct Reply<T> {
     pub server_time: Option<i64>,
 }
 
-impl PushClient {
+impl ServerClient {
     /// A client on reqwest with default timeouts and retries.
     #[cfg(feature = "reqwest")]
     pub fn new() -> Result<Self, PushError> {
@@ -178,7 +178,7 @@ mod tests {
             let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
             l.local_addr().unwrap().port()
         };
-        let client = PushClient::with_config(ClientConfig {
+        let client = ServerClient::with_config(ClientConfig {
             retries: 2,
             backoff: Duration::from_millis(1),
             ..ClientConfig::default()

@@ -13,7 +13,7 @@ use std::{
 use super::{
     Provider, PushError,
     activation::Activation,
-    client::{PushClient, Reply, post_json},
+    client::{Reply, ServerClient, post_json},
     keys::{self, SigningKey},
     protocol::{
         self, ActivateRequest, ActivateResponse, AnswerFields, AnswerRequest, AnswerResponse,
@@ -34,7 +34,7 @@ pub const MAX_CHALLENGE_TTL: i64 = 600;
 /// The device-side push service over a store of accounts.
 pub struct PushService<S> {
     pub(crate) store: S,
-    pub(crate) client: PushClient,
+    pub(crate) client: ServerClient,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) offsets: Mutex<HashMap<String, i64>>,
     pub(crate) tracked: Mutex<HashMap<String, TrackedChallenge>>,
@@ -64,7 +64,7 @@ impl<S: PushStore> PushService<S> {
     /// A service with a default (reqwest) client.
     #[cfg(feature = "reqwest")]
     pub fn new(store: S, clock: Arc<dyn Clock>) -> Result<Self, PushError> {
-        Ok(Self::with_client(store, PushClient::new()?, clock))
+        Ok(Self::with_client(store, ServerClient::new()?, clock))
     }
 
     /// A service whose requests go over `transport` (a phone's HTTP stack),
@@ -74,12 +74,13 @@ impl<S: PushStore> PushService<S> {
         transport: Arc<dyn HttpTransport>,
         clock: Arc<dyn Clock>,
     ) -> Self {
-        let client = PushClient::with_transport(transport, super::client::ClientConfig::default());
+        let client =
+            ServerClient::with_transport(transport, super::client::ClientConfig::default());
         Self::with_client(store, client, clock)
     }
 
     /// A service with a given client.
-    pub fn with_client(store: S, client: PushClient, clock: Arc<dyn Clock>) -> Self {
+    pub fn with_client(store: S, client: ServerClient, clock: Arc<dyn Clock>) -> Self {
         Self {
             store,
             client,

@@ -83,7 +83,7 @@ impl PushStore for VaultPushStore {
             }
             None => {
                 self.vault
-                    .add_push_account(vault::push::PushAccount::new(
+                    .add_push_account(vault::push::PushAccountRecord::new(
                         VAULT_ROW_KIND,
                         Some(account.organisation.clone()),
                         account.user.clone(),

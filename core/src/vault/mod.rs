@@ -49,7 +49,7 @@ pub use key_provider::{
     KdfParams, KeyProvider, KeyProviderError, PassphraseKeyProvider, StaticKeyProvider,
 };
 pub use presence::{PRESENCE_TIMEOUT, PresenceAction, PresenceCheck};
-pub use push::{PushAccount, PushAccountUpdate, StoredPushAccount};
+pub use push::{PushAccountRecord, PushAccountUpdate, StoredPushAccount};
 
 use crypto::Aad;
 

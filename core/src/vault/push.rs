@@ -21,11 +21,13 @@ use crate::sensitive::Sensitive;
 
 const TABLE: &str = PUSH_ACCOUNTS.name;
 
-/// A push-approval account.
+/// A push-approval account as the vault holds it: what to show, and the
+/// push module's sealed state. (The push module's own view of an account,
+/// keys and all, is `push::PushAccount`.)
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PushAccount {
-    /// Which protocol: `watchword` or `privacyidea` (lower-case letters,
-    /// digits, `-` and `_`).
+pub struct PushAccountRecord {
+    /// Which module owns the state (lower-case letters, digits, `-` and
+    /// `_`; `watchword` for the push module's store, whatever the protocol).
     pub provider: String,
     /// The organisation or service shown to the user.
     pub issuer: Option<String>,
@@ -37,7 +39,7 @@ pub struct PushAccount {
     pub exportable: bool,
 }
 
-impl PushAccount {
+impl PushAccountRecord {
     /// A non-exportable push account.
     pub fn new(provider: &str, issuer: Option<String>, name: String, state: Vec<u8>) -> Self {
         Self {
@@ -56,7 +58,7 @@ pub struct StoredPushAccount {
     /// Id in the push-account sequence.
     pub id: i64,
     /// The account.
-    pub account: PushAccount,
+    pub account: PushAccountRecord,
     /// Position in the list.
     pub sort_order: i64,
     /// When it was added.
@@ -109,7 +111,7 @@ impl Vault {
             .map_err(|e| VaultError::Corrupt(format!("push account details: {e}")))?;
         Ok(StoredPushAccount {
             id: row.id,
-            account: PushAccount {
+            account: PushAccountRecord {
                 provider: d.provider,
                 issuer: d.issuer,
                 name: d.name,
@@ -122,7 +124,7 @@ impl Vault {
         })
     }
 
-    fn write_push(&self, tx: &Transaction<'_>, id: i64, a: &PushAccount) -> VaultResult<()> {
+    fn write_push(&self, tx: &Transaction<'_>, id: i64, a: &PushAccountRecord) -> VaultResult<()> {
         let details = serde_json::to_vec(&Details {
             provider: a.provider.clone(),
             issuer: a.issuer.clone(),
@@ -142,7 +144,7 @@ impl Vault {
     }
 
     /// Adds a push account at the end of the list.
-    pub fn add_push_account(&self, account: PushAccount) -> VaultResult<StoredPushAccount> {
+    pub fn add_push_account(&self, account: PushAccountRecord) -> VaultResult<StoredPushAccount> {
         check_provider(&account.provider)?;
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;

@@ -388,7 +388,7 @@ fn swapped_or_altered_ciphertexts_are_corrupt_not_garbage() {
     // A ciphertext from another column of the same row id (a push
     // account's state) does not open as an account either.
     let push = v
-        .add_push_account(PushAccount::new(
+        .add_push_account(PushAccountRecord::new(
             "watchword",
             None,
             "p".into(),
@@ -415,7 +415,7 @@ fn push_accounts_keep_an_opaque_sealed_state() {
     let v = Vault::create(&p, &pass("pw")).unwrap();
     let state = br#"{"private_key":"MC4CAQAwBQYDK2VwBCIEIPUSHKEYPUSHKEY"}"#.to_vec();
     let a = v
-        .add_push_account(PushAccount::new(
+        .add_push_account(PushAccountRecord::new(
             "privacyidea",
             Some("Example Org".into()),
             "alice".into(),
@@ -425,7 +425,7 @@ fn push_accounts_keep_an_opaque_sealed_state() {
     assert!(!a.account.exportable);
     assert!(!format!("{a:?}").contains("PUSHKEY"));
     let b = v
-        .add_push_account(PushAccount::new(
+        .add_push_account(PushAccountRecord::new(
             "watchword",
             None,
             "bob".into(),
@@ -433,7 +433,7 @@ fn push_accounts_keep_an_opaque_sealed_state() {
         ))
         .unwrap();
     assert!(matches!(
-        v.add_push_account(PushAccount::new("Bad Name", None, "x".into(), vec![])),
+        v.add_push_account(PushAccountRecord::new("Bad Name", None, "x".into(), vec![])),
         Err(VaultError::Invalid(_))
     ));
     drop(v);

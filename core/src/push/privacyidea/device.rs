@@ -12,7 +12,7 @@ use super::{
     CHALLENGE_LIFETIME_SECS, NO_FIREBASE_TOKEN, PiError,
     http::{self, PiReply},
     keys::{DEFAULT_KEY_BITS, DeviceKey, ServerKey},
-    messages::{self, DeclineReason, WireChallenge},
+    messages::{self, DeclineReason, PollChallenge},
     time::iso_utc,
 };
 use crate::{
@@ -428,8 +428,8 @@ fn verify(
     account: &PushAccount,
     server_key: &ServerKey,
     item: &Value,
-) -> Result<(WireChallenge, bool), PushError> {
-    let wire: WireChallenge = serde_json::from_value(item.clone())
+) -> Result<(PollChallenge, bool), PushError> {
+    let wire: PollChallenge = serde_json::from_value(item.clone())
         .map_err(|e| PiError::Protocol(format!("malformed challenge: {e}")))?;
     let bad = || PushError::BadServerSignature(wire.nonce.clone());
     if wire.serial != account.device_id {
@@ -457,7 +457,7 @@ fn verify(
 
 fn pending(
     account: &PushAccount,
-    wire: WireChallenge,
+    wire: PollChallenge,
     can_give_reason: bool,
     now: i64,
 ) -> PendingChallenge {

@@ -6,7 +6,7 @@
 use serde_json::Value;
 
 use super::PiError;
-use crate::{http::HttpRequest, push::client::PushClient};
+use crate::{http::HttpRequest, push::client::ServerClient};
 
 /// A decoded privacyIDEA reply.
 #[derive(Debug)]
@@ -23,7 +23,7 @@ pub struct PiReply {
 /// and `result.status=false` become [`PiError::Refused`] with the server's
 /// message; the server time is returned in either case.
 pub async fn send(
-    client: &PushClient,
+    client: &ServerClient,
     request: HttpRequest,
 ) -> (Result<PiReply, PiError>, Option<i64>) {
     let response = match client.exchange(request).await {

@@ -30,7 +30,7 @@ impl DeclineReason {
 
 /// One challenge of the poll reply (`GET /ttype/push`), unverified.
 #[derive(Debug, Clone, Deserialize)]
-pub struct WireChallenge {
+pub struct PollChallenge {
     /// Base32 nonce, the challenge's identity on the phone.
     pub nonce: String,
     /// The notification text.
@@ -60,7 +60,7 @@ pub struct WireChallenge {
 }
 
 /// What the server signed for a challenge.
-pub fn challenge_input(c: &WireChallenge) -> String {
+pub fn challenge_input(c: &PollChallenge) -> String {
     let base = format!(
         "{}|{}|{}|{}|{}|{}",
         c.nonce, c.url, c.serial, c.question, c.title, c.sslverify
@@ -151,8 +151,8 @@ pub fn decline_input(nonce: &str, serial: &str, reason: Option<DeclineReason>) -
 mod tests {
     use super::*;
 
-    fn wire(presence: Option<&str>) -> WireChallenge {
-        WireChallenge {
+    fn wire(presence: Option<&str>) -> PollChallenge {
+        PollChallenge {
             nonce: "E357QY7XLD4FYTBCOKZRWJMVFE753B4A".into(),
             question: "Do you want to confirm the login?".into(),
             serial: "PIPU00017964".into(),
