@@ -4,11 +4,13 @@
 //! - [`protocol`]: wire messages, error codes and canonical signing inputs
 //!   (shared with the reference server).
 //! - [`keys`]: P-256 ECDSA keys in zeroizing memory, signatures.
+//! - [`provider`]: the protocols as a type ([`Provider`]): Watchword's own
+//!   or privacyIDEA's; strings only on the wire and in stored JSON.
 //! - [`activation`]: the `watchword://activate` link and typed code + URL.
 //! - [`enrolment`]: one way in from what was scanned, pasted or typed:
 //!   activate, enrol with privacyIDEA, or explain a Microsoft activation.
-//! - [`client`]: requests over the host's `HttpTransport`, timeouts,
-//!   retries on network errors (never on a refusal).
+//! - [`client`]: `ServerClient`, requests over the host's `HttpTransport`,
+//!   timeouts, retries on network errors (never on a refusal).
 //! - [`state`]: a verified challenge and its state machine.
 //! - [`state_changes`]: which challenge states a listener was already told.
 //! - [`store`]: where push accounts live (a trait; memory for tests).
