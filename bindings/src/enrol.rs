@@ -2,7 +2,7 @@
 
 use watchword_core::{ApiError, enrol};
 
-use crate::{OtpType, WatchwordError};
+use crate::OtpType;
 
 /// The kind of an enrolment text; never carries a secret or an activation
 /// code.
@@ -80,6 +80,6 @@ impl From<enrol::Enrolment> for EnrolmentKind {
 
 /// Classifies scanned, pasted or typed text.
 #[uniffi::export]
-pub fn classify(text: String) -> Result<EnrolmentKind, WatchwordError> {
-    Ok(enrol::classify(&text).map_err(ApiError::from)?.into())
+pub fn classify(text: String) -> Result<EnrolmentKind, ApiError> {
+    Ok(enrol::classify(&text)?.into())
 }

@@ -20,7 +20,6 @@ mod shell;
 mod vault;
 
 pub use enrol::*;
-pub use error::WatchwordError;
 pub use http::{HttpError, HttpHeader, HttpMethod, HttpRequest, HttpResponse, HttpTransport};
 pub use logger::*;
 pub use otp::*;
@@ -30,3 +29,4 @@ pub use push::*;
 pub use qr::*;
 pub use shell::{BiometricGate, KeyProvider, PushTokenSource, ShellError};
 pub use vault::*;
+pub use watchword_core::ApiError;

@@ -2,7 +2,7 @@
 
 use watchword_core::otp::Code;
 
-use crate::WatchwordError;
+use crate::ApiError;
 
 /// A code and its validity, as a shell draws it.
 #[derive(Debug, Clone, uniffi::Record)]
@@ -42,6 +42,6 @@ impl From<Code> for OtpCode {
 
 /// The code of an `otpauth://` link at `unix_ms`.
 #[uniffi::export]
-pub fn code_for_link(link: String, unix_ms: i64) -> Result<OtpCode, WatchwordError> {
+pub fn code_for_link(link: String, unix_ms: i64) -> Result<OtpCode, ApiError> {
     Ok(watchword_core::otp::code_for_link(&link, unix_ms)?.into())
 }

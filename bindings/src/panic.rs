@@ -10,7 +10,7 @@
 /// a panic in the core arrives as an exception. Never call it otherwise.
 #[uniffi::export]
 #[allow(clippy::panic)]
-pub fn self_test_panic(message: String) -> Result<(), crate::WatchwordError> {
+pub fn self_test_panic(message: String) -> Result<(), crate::ApiError> {
     panic!("self-test panic: {message}")
 }
 

@@ -26,7 +26,7 @@ use watchword_core::{
 };
 
 use crate::{
-    Vault, WatchwordError,
+    Vault,
     http::{ForeignHttp, HttpTransport},
     shell::PushTokenSource,
 };
@@ -214,20 +214,20 @@ impl PushClient {
     /// first; cancelling drops the call (and its HTTP request).
     async fn cancellable<T>(
         &self,
-        call: impl Future<Output = Result<T, WatchwordError>>,
-    ) -> Result<T, WatchwordError> {
+        call: impl Future<Output = Result<T, ApiError>>,
+    ) -> Result<T, ApiError> {
         // Registered before `call` is first polled, so a cancel_all() that
         // races the start of the call still reaches it.
         let cancelled = self.cancel.notified();
         tokio::select! {
             r = call => r,
-            () = cancelled => Err(WatchwordError::Cancelled {
+            () = cancelled => Err(ApiError::Cancelled {
                 message: "the call was cancelled".into(),
             }),
         }
     }
 
-    async fn answer(&self, id: String, reply: PiAnswer) -> Result<ChallengeStatus, WatchwordError> {
+    async fn answer(&self, id: String, reply: PiAnswer) -> Result<ChallengeStatus, ApiError> {
         // Refused locally (answered, expired, number missing) before the
         // user is asked for a biometric confirmation that would be wasted.
         self.service.check_answer(&id, &reply).map_err(|e| {
@@ -238,13 +238,7 @@ impl PushClient {
             self.vault.inner.confirm_presence(action).await?;
         }
         let result = self
-            .cancellable(async {
-                Ok(self
-                    .service
-                    .respond_with(&id, &reply)
-                    .await
-                    .map_err(ApiError::from)?)
-            })
+            .cancellable(async { Ok(self.service.respond_with(&id, &reply).await?) })
             .await;
         self.notify(&id);
         Ok(result?.into())
@@ -282,7 +276,7 @@ impl PushClient {
         code: String,
         url: String,
         device_name: String,
-    ) -> Result<PushActivation, WatchwordError> {
+    ) -> Result<PushActivation, ApiError> {
         self.cancellable(async {
             let a = self
                 .service
@@ -301,7 +295,7 @@ impl PushClient {
         &self,
         link: String,
         device_name: String,
-    ) -> Result<PushActivation, WatchwordError> {
+    ) -> Result<PushActivation, ApiError> {
         self.cancellable(async {
             let a = self
                 .service
@@ -314,24 +308,18 @@ impl PushClient {
 
     /// The verified, unexpired sign-in requests of every push account
     /// (both protocols).
-    pub async fn pending(&self) -> Result<Vec<Challenge>, WatchwordError> {
+    pub async fn pending(&self) -> Result<Vec<Challenge>, ApiError> {
         let list = self
-            .cancellable(async { Ok(self.service.pending().await.map_err(ApiError::from)?) })
+            .cancellable(async { Ok(self.service.pending().await?) })
             .await?;
         Ok(list.into_iter().map(|c| self.challenge(c)).collect())
     }
 
     /// Handles a push notification's payload (ids only): fetches and
     /// verifies the request it announces.
-    pub async fn handle_push(&self, payload: String) -> Result<Challenge, WatchwordError> {
+    pub async fn handle_push(&self, payload: String) -> Result<Challenge, ApiError> {
         let c = self
-            .cancellable(async {
-                Ok(self
-                    .service
-                    .handle_push(&payload)
-                    .await
-                    .map_err(ApiError::from)?)
-            })
+            .cancellable(async { Ok(self.service.handle_push(&payload).await?) })
             .await?;
         Ok(self.challenge(c))
     }
@@ -343,7 +331,7 @@ impl PushClient {
         id: String,
         decision: PushDecision,
         number: Option<u8>,
-    ) -> Result<ChallengeStatus, WatchwordError> {
+    ) -> Result<ChallengeStatus, ApiError> {
         let presence_answer = number.map(|n| n.to_string());
         self.answer(
             id,
@@ -364,7 +352,7 @@ impl PushClient {
         id: String,
         decision: PushDecision,
         answer: Option<String>,
-    ) -> Result<ChallengeStatus, WatchwordError> {
+    ) -> Result<ChallengeStatus, ApiError> {
         self.answer(
             id,
             PiAnswer {

@@ -3,8 +3,6 @@
 
 use watchword_core::{ApiError, qr};
 
-use crate::WatchwordError;
-
 /// One decoded QR code.
 #[derive(Debug, Clone, uniffi::Record)]
 pub struct QrPayload {
@@ -23,11 +21,8 @@ impl From<qr::Payload> for QrPayload {
     }
 }
 
-fn payloads(r: Result<Vec<qr::Payload>, qr::QrError>) -> Result<Vec<QrPayload>, WatchwordError> {
-    Ok(r.map_err(ApiError::from)?
-        .into_iter()
-        .map(QrPayload::from)
-        .collect())
+fn payloads(r: Result<Vec<qr::Payload>, qr::QrError>) -> Result<Vec<QrPayload>, ApiError> {
+    Ok(r?.into_iter().map(QrPayload::from).collect())
 }
 
 /// Every QR code in a camera's luma plane (Android `ImageProxy` plane 0 with
@@ -38,13 +33,13 @@ pub fn decode_luma(
     width: u32,
     height: u32,
     row_stride: u32,
-) -> Result<Vec<QrPayload>, WatchwordError> {
+) -> Result<Vec<QrPayload>, ApiError> {
     payloads(qr::decode_luma(&frame, width, height, row_stride))
 }
 
 /// Every QR code in a PNG or JPEG file.
 #[uniffi::export]
-pub fn decode_image(bytes: Vec<u8>) -> Result<Vec<QrPayload>, WatchwordError> {
+pub fn decode_image(bytes: Vec<u8>) -> Result<Vec<QrPayload>, ApiError> {
     payloads(qr::decode_image(&bytes))
 }
 
@@ -70,7 +65,7 @@ impl QrScanner {
         width: u32,
         height: u32,
         row_stride: u32,
-    ) -> Result<Vec<QrPayload>, WatchwordError> {
+    ) -> Result<Vec<QrPayload>, ApiError> {
         payloads(self.inner.offer(&frame, width, height, row_stride))
     }
 

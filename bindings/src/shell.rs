@@ -155,7 +155,7 @@ mod tests {
         assert_eq!(codes[0].code.as_ref().unwrap().code, "94287082");
         assert!(matches!(
             crate::Vault::open(path, Arc::new(Xor(9))),
-            Err(crate::WatchwordError::WrongKey { .. })
+            Err(crate::ApiError::WrongKey { .. })
         ));
     }
 
@@ -194,12 +194,12 @@ mod tests {
         v.set_biometric_gate(gate(Some(false)));
         assert!(matches!(
             v.reveal_link(id).await,
-            Err(crate::WatchwordError::Cancelled { .. })
+            Err(crate::ApiError::Cancelled { .. })
         ));
         v.set_biometric_gate(gate(None));
         assert!(matches!(
             v.reveal_link(id).await,
-            Err(crate::WatchwordError::Cancelled { message }) if message.contains("no sensor")
+            Err(crate::ApiError::Cancelled { message }) if message.contains("no sensor")
         ));
         // No gate: allowed until the vault requires one.
         v.set_biometric_gate(None);
@@ -208,7 +208,7 @@ mod tests {
         assert!(v.presence_required().unwrap());
         assert!(matches!(
             v.export_google(false).await,
-            Err(crate::WatchwordError::Cancelled { .. })
+            Err(crate::ApiError::Cancelled { .. })
         ));
     }
 }

@@ -12,7 +12,7 @@ use watchword_core::{
 };
 
 use crate::{
-    OtpCode, WatchwordError,
+    OtpCode,
     http::{ForeignHttp, HttpTransport},
     shell::{BiometricGate, ForeignGate, ForeignKeys, KeyProvider},
 };
@@ -288,18 +288,20 @@ impl Vault {
 impl Vault {
     /// Creates a new vault file at `path`; `keys` wraps its data key.
     #[uniffi::constructor]
-    pub fn create(path: String, keys: Arc<dyn KeyProvider>) -> Result<Arc<Self>, WatchwordError> {
-        Ok(Self::wrap(
-            vault::Vault::create(Path::new(&path), &ForeignKeys(keys)).map_err(ApiError::from)?,
-        ))
+    pub fn create(path: String, keys: Arc<dyn KeyProvider>) -> Result<Arc<Self>, ApiError> {
+        Ok(Self::wrap(vault::Vault::create(
+            Path::new(&path),
+            &ForeignKeys(keys),
+        )?))
     }
 
     /// Opens the vault at `path`; a key that does not fit gives `WrongKey`.
     #[uniffi::constructor]
-    pub fn open(path: String, keys: Arc<dyn KeyProvider>) -> Result<Arc<Self>, WatchwordError> {
-        Ok(Self::wrap(
-            vault::Vault::open(Path::new(&path), &ForeignKeys(keys)).map_err(ApiError::from)?,
-        ))
+    pub fn open(path: String, keys: Arc<dyn KeyProvider>) -> Result<Arc<Self>, ApiError> {
+        Ok(Self::wrap(vault::Vault::open(
+            Path::new(&path),
+            &ForeignKeys(keys),
+        )?))
     }
 
     /// The gate asked before a secret is shown or exported and before a
@@ -314,38 +316,27 @@ impl Vault {
     /// Requires the gate from now on, also after a restart: without one,
     /// showing or exporting secrets and approving sign-ins are refused
     /// (`Cancelled`). The phone shells turn this on.
-    pub fn set_presence_required(&self, required: bool) -> Result<(), WatchwordError> {
-        Ok(self
-            .inner
-            .set_presence_required(required)
-            .map_err(ApiError::from)?)
+    pub fn set_presence_required(&self, required: bool) -> Result<(), ApiError> {
+        Ok(self.inner.set_presence_required(required)?)
     }
 
     /// Whether the gate is required (see `set_presence_required`).
-    pub fn presence_required(&self) -> Result<bool, WatchwordError> {
-        Ok(self.inner.presence_required().map_err(ApiError::from)?)
+    pub fn presence_required(&self) -> Result<bool, ApiError> {
+        Ok(self.inner.presence_required()?)
     }
 
     /// Every account, in list order; `filter` matches issuer or name.
-    pub fn list(&self, filter: Option<String>) -> Result<Vec<AccountInfo>, WatchwordError> {
-        Ok(infos(
-            self.inner
-                .list_accounts(filter.as_deref())
-                .map_err(ApiError::from)?,
-        ))
+    pub fn list(&self, filter: Option<String>) -> Result<Vec<AccountInfo>, ApiError> {
+        Ok(infos(self.inner.list_accounts(filter.as_deref())?))
     }
 
     /// Adds the account of an `otpauth://` link.
-    pub fn add_link(&self, link: String, force: bool) -> Result<AccountInfo, WatchwordError> {
-        self.add(Account::from_link(&link).map_err(ApiError::from)?, force)
+    pub fn add_link(&self, link: String, force: bool) -> Result<AccountInfo, ApiError> {
+        self.add(Account::from_link(&link)?, force)
     }
 
     /// Adds an account typed by hand.
-    pub fn add_fields(
-        &self,
-        account: NewAccount,
-        force: bool,
-    ) -> Result<AccountInfo, WatchwordError> {
+    pub fn add_fields(&self, account: NewAccount, force: bool) -> Result<AccountInfo, ApiError> {
         let settings = account.settings();
         self.add(
             Account::from_typed(
@@ -354,8 +345,7 @@ impl Vault {
                 account.kind.into(),
                 &account.secret,
                 &settings,
-            )
-            .map_err(ApiError::from)?,
+            )?,
             force,
         )
     }
@@ -363,11 +353,7 @@ impl Vault {
     /// Adds whatever scanned or pasted text carries (a link, a Google
     /// export batch); other kinds give their typed error
     /// (`MicrosoftManaged`, ...).
-    pub fn add_from_text(
-        &self,
-        text: String,
-        force: bool,
-    ) -> Result<Vec<AccountInfo>, WatchwordError> {
+    pub fn add_from_text(&self, text: String, force: bool) -> Result<Vec<AccountInfo>, ApiError> {
         Ok(infos(into_vault::add_text_to_vault(
             &self.inner,
             &text,
@@ -376,62 +362,48 @@ impl Vault {
     }
 
     /// Changes an account's metadata.
-    pub fn update(&self, id: i64, changes: AccountChanges) -> Result<AccountInfo, WatchwordError> {
-        Ok(self
-            .inner
-            .update_account(id, changes.into())
-            .map_err(ApiError::from)?
-            .into())
+    pub fn update(&self, id: i64, changes: AccountChanges) -> Result<AccountInfo, ApiError> {
+        Ok(self.inner.update_account(id, changes.into())?.into())
     }
 
     /// Deletes an account.
-    pub fn delete(&self, id: i64) -> Result<(), WatchwordError> {
-        Ok(self.inner.delete_account(id).map_err(ApiError::from)?)
+    pub fn delete(&self, id: i64) -> Result<(), ApiError> {
+        Ok(self.inner.delete_account(id)?)
     }
 
     /// Every account's code now (system clock plus the offset), in one
     /// call, with `valid_for`.
-    pub fn codes(&self) -> Result<Vec<AccountCodeInfo>, WatchwordError> {
-        Ok(codes(self.inner.codes_now(None).map_err(ApiError::from)?))
+    pub fn codes(&self) -> Result<Vec<AccountCodeInfo>, ApiError> {
+        Ok(codes(self.inner.codes_now(None)?))
     }
 
     /// Every account's code at `unix_ms`.
-    pub fn codes_at(&self, unix_ms: i64) -> Result<Vec<AccountCodeInfo>, WatchwordError> {
-        Ok(codes(
-            self.inner.codes_at(unix_ms, None).map_err(ApiError::from)?,
-        ))
+    pub fn codes_at(&self, unix_ms: i64) -> Result<Vec<AccountCodeInfo>, ApiError> {
+        Ok(codes(self.inner.codes_at(unix_ms, None)?))
     }
 
     /// Hands out the next HOTP code and advances the stored counter.
-    pub fn next_hotp(&self, id: i64) -> Result<OtpCode, WatchwordError> {
-        Ok(watchword_core::otp::Code::Counter(
-            self.inner.next_hotp_code(id).map_err(ApiError::from)?,
-        )
-        .into())
+    pub fn next_hotp(&self, id: i64) -> Result<OtpCode, ApiError> {
+        Ok(watchword_core::otp::Code::Counter(self.inner.next_hotp_code(id)?).into())
     }
 
     /// Sets the correction added to the system clock for codes, ms, and
     /// stores it in the vault (a wrong phone clock stays corrected after a
     /// restart; `watchword clock` reads the same value).
-    pub fn set_clock_offset_ms(&self, offset_ms: i64) -> Result<(), WatchwordError> {
-        self.inner
-            .set_clock_offset_ms(offset_ms)
-            .map_err(ApiError::from)?;
+    pub fn set_clock_offset_ms(&self, offset_ms: i64) -> Result<(), ApiError> {
+        self.inner.set_clock_offset_ms(offset_ms)?;
         Ok(())
     }
 
     /// Re-wraps the vault's data key with `keys` (a new Keystore/Keychain
     /// key); the accounts are not re-encrypted. Open it with `keys` after.
-    pub fn change_keys(&self, keys: Arc<dyn KeyProvider>) -> Result<(), WatchwordError> {
-        Ok(self
-            .inner
-            .change_key(&ForeignKeys(keys))
-            .map_err(ApiError::from)?)
+    pub fn change_keys(&self, keys: Arc<dyn KeyProvider>) -> Result<(), ApiError> {
+        Ok(self.inner.change_key(&ForeignKeys(keys))?)
     }
 
     /// The current clock correction, ms (stored in the vault).
-    pub fn clock_offset_ms(&self) -> Result<i64, WatchwordError> {
-        Ok(self.inner.clock_offset_ms().map_err(ApiError::from)?)
+    pub fn clock_offset_ms(&self) -> Result<i64, ApiError> {
+        Ok(self.inner.clock_offset_ms()?)
     }
 }
 
@@ -459,23 +431,19 @@ impl From<clock_sync::ClockSync> for ClockSyncInfo {
 impl Vault {
     /// The account's `otpauth://` link, secret included: awaits the
     /// biometric gate first; a no is `Cancelled`.
-    pub async fn reveal_link(&self, id: i64) -> Result<String, WatchwordError> {
+    pub async fn reveal_link(&self, id: i64) -> Result<String, ApiError> {
         self.inner
             .confirm_presence(PresenceAction::ShowSecret)
             .await?;
         // EXPOSE: the user confirmed; the link leaves for display.
-        Ok(self
-            .inner
-            .account_link(id)
-            .map_err(ApiError::from)?
-            .to_string())
+        Ok(self.inner.account_link(id)?.to_string())
     }
 
     /// Every account as Google Authenticator export links (ten accounts a
     /// link), with one PNG QR image per link when `with_png` (what
     /// `watchword export --google --png` writes). Awaits the biometric
     /// gate first; a no is `Cancelled`.
-    pub async fn export_google(&self, with_png: bool) -> Result<GoogleExport, WatchwordError> {
+    pub async fn export_google(&self, with_png: bool) -> Result<GoogleExport, ApiError> {
         self.inner
             .confirm_presence(PresenceAction::ExportSecrets)
             .await?;
@@ -490,26 +458,21 @@ impl Vault {
         &self,
         url: String,
         http: Arc<dyn HttpTransport>,
-    ) -> Result<ClockSyncInfo, WatchwordError> {
+    ) -> Result<ClockSyncInfo, ApiError> {
         let sync = clock_sync::sync_vault_clock_over(
             ForeignHttp::core(http),
             &self.inner,
             &url,
             &SystemClock,
         )
-        .await
-        .map_err(ApiError::from)?;
+        .await?;
         Ok(sync.into())
     }
 }
 
 impl Vault {
-    fn add(&self, account: Account, force: bool) -> Result<AccountInfo, WatchwordError> {
-        Ok(self
-            .inner
-            .add_account(account, force)
-            .map_err(ApiError::from)?
-            .into())
+    fn add(&self, account: Account, force: bool) -> Result<AccountInfo, ApiError> {
+        Ok(self.inner.add_account(account, force)?.into())
     }
 }
 

@@ -60,7 +60,7 @@ func f(vault: Vault, push: PushClient, s: String) async throws {
     _ = try classify(text: s)
     _ = AccountChanges(name: "x")
     _ = AccountChanges()
-    do { _ = try vault.codes() } catch WatchwordError.Duplicate(let why) { print(why) }
+    do { _ = try vault.codes() } catch ApiError.Duplicate(let why) { print(why) }
     throw ShellError.Unavailable(reason: "locked")
 }
 "#;
@@ -101,8 +101,8 @@ fn wrong_names_and_labels_are_caught() {
             "handlePush(userInfo:)",
         ),
         (
-            "do { try g() } catch WatchwordError.VaultMising(message: _) {}",
-            "`WatchwordError` has no member `VaultMising`",
+            "do { try g() } catch ApiError.VaultMising(message: _) {}",
+            "`ApiError` has no member `VaultMising`",
         ),
         (
             "switch e { case ShellError.Locked: break\n default: break }",

@@ -29,7 +29,7 @@ final class CoreHolder: ObservableObject {
             let vault: Vault
             do {
                 vault = try Vault.open(path: path, keys: keys)
-            } catch WatchwordError.VaultMissing(message: _) {
+            } catch ApiError.VaultMissing(message: _) {
                 vault = try Vault.create(path: path, keys: keys)
             }
             vault.setBiometricGate(gate: LocalAuthenticationGate())

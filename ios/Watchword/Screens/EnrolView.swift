@@ -125,7 +125,7 @@ struct EnrolView: View {
             let added = try vault.addFromText(text: text, force: force)
             message = "Added \(added.count) account(s)."
             clear()
-        } catch WatchwordError.Duplicate(let why) {
+        } catch ApiError.Duplicate(let why) {
             message = why
             duplicate = true
         } catch {

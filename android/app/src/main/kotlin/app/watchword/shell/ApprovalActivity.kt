@@ -12,7 +12,7 @@ import android.widget.TextView
 import app.watchword.core.Challenge
 import app.watchword.core.ChallengeStatus
 import app.watchword.core.PushDecision
-import app.watchword.core.WatchwordException
+import app.watchword.core.ApiException
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.isActive
@@ -145,10 +145,10 @@ class ApprovalActivity : ScopedActivity() {
                 } else {
                     finished(status)
                 }
-            } catch (e: WatchwordException.WrongNumber) {
+            } catch (e: ApiException.WrongNumber) {
                 outcome.text = describe(e)
                 buttons.forEach { it.isEnabled = true }
-            } catch (e: WatchwordException.Cancelled) {
+            } catch (e: ApiException.Cancelled) {
                 outcome.text = "Not confirmed, nothing was sent."
                 buttons.forEach { it.isEnabled = true }
             } catch (e: Exception) {

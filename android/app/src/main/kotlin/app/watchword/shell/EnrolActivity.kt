@@ -16,7 +16,7 @@ import android.widget.LinearLayout
 import android.widget.TextView
 import app.watchword.core.EnrolmentKind
 import app.watchword.core.QrPayload
-import app.watchword.core.WatchwordException
+import app.watchword.core.ApiException
 import app.watchword.core.classify
 import app.watchword.core.decodeImage
 import kotlinx.coroutines.launch
@@ -166,7 +166,7 @@ class EnrolActivity : ScopedActivity() {
                         pasted.setText("")
                     }
                 }
-            } catch (e: WatchwordException.Duplicate) {
+            } catch (e: ApiException.Duplicate) {
                 AlertDialog.Builder(this@EnrolActivity)
                     .setTitle("Already added")
                     .setMessage(describe(e))

@@ -7,7 +7,7 @@ import android.app.job.JobService
 import android.content.ComponentName
 import android.content.Context
 import android.util.Log
-import app.watchword.core.WatchwordException
+import app.watchword.core.ApiException
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.SupervisorJob
@@ -32,7 +32,7 @@ class PollJob : JobService() {
                 for (challenge in WatchwordApp.of(this@PollJob).push().pending()) {
                     Notifications.showChallenge(this@PollJob, challenge)
                 }
-            } catch (e: WatchwordException.Network) {
+            } catch (e: ApiException.Network) {
                 retry = true
             } catch (e: Exception) {
                 Log.w(TAG, "poll failed: ${e.javaClass.simpleName}")

@@ -5,7 +5,7 @@ import android.content.Context
 import android.content.Intent
 import android.util.Log
 import app.watchword.core.ChallengeStatus
-import app.watchword.core.WatchwordException
+import app.watchword.core.ApiException
 
 /**
  * The push entry point (UnifiedPush distributor intents; in a Google Play
@@ -43,7 +43,7 @@ class PushReceiver : BroadcastReceiver() {
                 if (app.push().state(challenge.id)?.status == ChallengeStatus.PENDING) {
                     Notifications.showChallenge(context, challenge)
                 }
-            } catch (e: WatchwordException.Untrusted) {
+            } catch (e: ApiException.Untrusted) {
                 Log.w(TAG, "push refused by the core: not a verified request")
             } catch (e: Exception) {
                 Log.w(TAG, "push not handled (${e.javaClass.simpleName}); polling soon")

@@ -31,7 +31,7 @@ class WatchwordApp : Application() {
 
     /**
      * The vault, opened on first use (created on the very first run).
-     * Throws the core's `WatchwordException` (e.g. `WrongKey` after the
+     * Throws the core's `ApiException` (e.g. `WrongKey` after the
      * Keystore key was lost) for the screen to show; nothing is created
      * over an existing file.
      */

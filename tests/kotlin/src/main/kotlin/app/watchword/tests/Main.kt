@@ -41,15 +41,15 @@ fun main() {
     }
 
     Harness.test("garbage links raise typed exceptions, never crash the JVM") {
-        assertThrows<WatchwordException.InvalidSecret> { codeForLink("otpauth://totp/x?secret=JBSW1", 0L) }
-        assertThrows<WatchwordException.InvalidLink> { codeForLink("otpauth://totp/x?issuer=a", 0L) }
-        assertThrows<WatchwordException.InvalidLink> { codeForLink("https://example.org", 0L) }
-        assertThrows<WatchwordException.InvalidInput> { codeForLink("otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&digits=11", 0L) }
-        assertThrows<WatchwordException.Unsupported> { codeForLink("otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&algorithm=MD5", 0L) }
-        val e = assertThrows<WatchwordException.InvalidSecret> { codeForLink("otpauth://totp/x?secret=SUPERSECRET1", 0L) }
+        assertThrows<ApiException.InvalidSecret> { codeForLink("otpauth://totp/x?secret=JBSW1", 0L) }
+        assertThrows<ApiException.InvalidLink> { codeForLink("otpauth://totp/x?issuer=a", 0L) }
+        assertThrows<ApiException.InvalidLink> { codeForLink("https://example.org", 0L) }
+        assertThrows<ApiException.InvalidInput> { codeForLink("otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&digits=11", 0L) }
+        assertThrows<ApiException.Unsupported> { codeForLink("otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&algorithm=MD5", 0L) }
+        val e = assertThrows<ApiException.InvalidSecret> { codeForLink("otpauth://totp/x?secret=SUPERSECRET1", 0L) }
         check(!(e.message ?: "").contains("SUPERSECRET")) { "secret in message: ${e.message}" }
         for (junk in listOf("", "\u0000", "otpauth://", "%%%%", "otpauth://totp/%FF?secret=A", "x".repeat(100_000))) {
-            assertThrows<WatchwordException> { codeForLink(junk, 0L) }
+            assertThrows<ApiException> { codeForLink(junk, 0L) }
         }
     }
 

@@ -104,7 +104,7 @@ fun privacyIdeaTests() {
                 assertEq(serial, a.deviceId, "device id is the serial")
                 check(a.server.startsWith("http://127.0.0.1")) { "server ${a.server}" }
                 // Step 2 works once per token: a second enrolment is a typed error.
-                assertThrows<WatchwordException> { push.activateLink(link, "kotlin") }
+                assertThrows<ApiException> { push.activateLink(link, "kotlin") }
                 assertEq(emptyList<Challenge>(), push.pending(), "nothing yet")
 
                 val tid = PrivacyIdea.field(pi.check(USER), "transaction_id")
@@ -116,13 +116,13 @@ fun privacyIdeaTests() {
 
                 val gate = Gate(false)
                 v.setBiometricGate(gate)
-                assertThrows<WatchwordException.Cancelled> { push.respond(c.id, PushDecision.APPROVE, null) }
+                assertThrows<ApiException.Cancelled> { push.respond(c.id, PushDecision.APPROVE, null) }
                 check(!pi.accepted(tid)) { "a refused gate sent an answer" }
                 assertEq(ChallengeStatus.PENDING, push.state(c.id)?.status, "still pending")
                 gate.answer = true
                 assertEq(ChallengeStatus.APPROVED, push.respond(c.id, PushDecision.APPROVE, null), "approved")
                 check(pi.accepted(tid)) { "the server did not see the approval" }
-                assertThrows<WatchwordException.Refused> { push.respond(c.id, PushDecision.DENY, null) }
+                assertThrows<ApiException.Refused> { push.respond(c.id, PushDecision.DENY, null) }
 
                 // A second sign-in, denied: no gate for a no.
                 pi.check(USER)
@@ -136,9 +136,9 @@ fun privacyIdeaTests() {
                     val shown = PrivacyIdea.field(r, "presence_answer")
                     val p = push.pending().single()
                     check(p.needsNumber && p.options.contains(shown)) { "options ${p.options} / $shown" }
-                    assertThrows<WatchwordException.WrongNumber> { push.respondWithAnswer(p.id, PushDecision.APPROVE, "not-an-option") }
+                    assertThrows<ApiException.WrongNumber> { push.respondWithAnswer(p.id, PushDecision.APPROVE, "not-an-option") }
                     val wrong = p.options.first { it != shown }
-                    assertThrows<WatchwordException.WrongNumber> { push.respondWithAnswer(p.id, PushDecision.APPROVE, wrong) }
+                    assertThrows<ApiException.WrongNumber> { push.respondWithAnswer(p.id, PushDecision.APPROVE, wrong) }
                     assertEq(ChallengeStatus.PENDING, push.state(p.id)?.status, "a wrong option leaves it open")
                     assertEq(ChallengeStatus.APPROVED, push.respondWithAnswer(p.id, PushDecision.APPROVE, shown), "right option")
                     check(pi.accepted(PrivacyIdea.field(r, "transaction_id"))) { "server did not take the option" }

@@ -123,28 +123,28 @@ fun pushTests() {
                     // The vault requires presence and has no gate: the
                     // approval is refused in the core, nothing is sent.
                     v.setPresenceRequired(true)
-                    assertThrows<WatchwordException.Cancelled> { push.respond(id, PushDecision.APPROVE, number.toUByte()) }
+                    assertThrows<ApiException.Cancelled> { push.respond(id, PushDecision.APPROVE, number.toUByte()) }
                     // A gate whose platform call throws refuses as well.
                     v.setBiometricGate(object : BiometricGate {
                         override suspend fun confirm(reason: String): Boolean = throw IllegalStateException("sensor gone")
                     })
-                    assertThrows<WatchwordException.Cancelled> { push.respond(id, PushDecision.APPROVE, number.toUByte()) }
+                    assertThrows<ApiException.Cancelled> { push.respond(id, PushDecision.APPROVE, number.toUByte()) }
                     assertEq("pending", jsonField(server.admin("status", "--db", server.db, id, "--json"), "status"), "no gate, a throwing gate: server saw nothing")
                     // The gate suspends, then says no: nothing is sent.
                     val gate = Gate(false, delayMs = 200)
                     v.setBiometricGate(gate)
-                    assertThrows<WatchwordException.Cancelled> { push.respond(id, PushDecision.APPROVE, number.toUByte()) }
+                    assertThrows<ApiException.Cancelled> { push.respond(id, PushDecision.APPROVE, number.toUByte()) }
                     assertEq(ChallengeStatus.PENDING, push.state(id)?.status, "still pending")
                     assertEq("pending", jsonField(server.admin("status", "--db", server.db, id, "--json"), "status"), "server saw nothing")
                     assertEq(1, listener.calls(id), "a refused gate changes nothing, tells nothing")
                     // Approve without the number: typed error, refused before
                     // the gate is asked (no wasted biometric prompt).
                     gate.answer = true
-                    assertThrows<WatchwordException.InvalidInput> { push.respond(id, PushDecision.APPROVE, null) }
+                    assertThrows<ApiException.InvalidInput> { push.respond(id, PushDecision.APPROVE, null) }
                     assertEq(1, listener.calls(id), "no number: nothing changed")
                     assertEq(1, gate.reasons.size, "no number: the gate was not asked")
                     val wrong = ((number % 99) + 1).toUByte()
-                    assertThrows<WatchwordException.WrongNumber> { push.respond(id, PushDecision.APPROVE, wrong) }
+                    assertThrows<ApiException.WrongNumber> { push.respond(id, PushDecision.APPROVE, wrong) }
                     assertEq(2, listener.calls(id), "a wrong number changes tries left")
                     check(push.state(id)?.triesLeft != null) { "tries left known" }
                     assertEq(ChallengeStatus.APPROVED, push.respond(id, PushDecision.APPROVE, number.toUByte()), "approved")
@@ -162,10 +162,10 @@ fun pushTests() {
                     assertEq("Second", viaPush.app, "handle_push app")
                     assertEq(ChallengeStatus.DENIED, push.respond(second, PushDecision.DENY, null), "denied")
                     // A push payload for a challenge that is gone is a typed error.
-                    assertThrows<WatchwordException> {
+                    assertThrows<ApiException> {
                         push.handlePush("{\"v\":1,\"device_id\":\"${a.deviceId}\",\"challenge_id\":\"nope\"}")
                     }
-                    assertThrows<WatchwordException> { push.handlePush("not json") }
+                    assertThrows<ApiException> { push.handlePush("not json") }
                 }
             }
         }
@@ -189,7 +189,7 @@ fun pushTests() {
                         push.cancelAll()
                         val r = call.await()
                         val ms = (System.nanoTime() - t0) / 1_000_000
-                        check(r.exceptionOrNull() is WatchwordException.Cancelled) { "got $r" }
+                        check(r.exceptionOrNull() is ApiException.Cancelled) { "got $r" }
                         check(ms < 2_000) { "cancel took $ms ms" }
                     }
                     // A coroutine cancelled from Kotlin: the generated code

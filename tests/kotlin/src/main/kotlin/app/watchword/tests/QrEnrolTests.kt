@@ -63,7 +63,7 @@ fun qrAndEnrolmentTests() {
             assertEq("Charlotte", added.single().name, "added")
             assertEq("neo4j", added.single().issuer, "issuer")
         }
-        assertThrows<WatchwordException.InvalidFrame> { decodeLuma(frame, 1600u, 1200u, 1599u) }
+        assertThrows<ApiException.InvalidFrame> { decodeLuma(frame, 1600u, 1200u, 1599u) }
     }
 
     Harness.test("enrolment: classify describes without secrets; Microsoft is MicrosoftManaged") {
@@ -74,7 +74,7 @@ fun qrAndEnrolmentTests() {
         check(kind is EnrolmentKind.MicrosoftActivation) { "got $kind" }
         check(!kind.toString().contains("123456789")) { "code leaked: $kind" }
         Vault.create(tempVaultPath(), AesKeyProvider(KEK_A)).use { v ->
-            val e = assertThrows<WatchwordException.MicrosoftManaged> { v.addFromText(ms, false) }
+            val e = assertThrows<ApiException.MicrosoftManaged> { v.addFromText(ms, false) }
             check((e.message ?: "").contains("Microsoft")) { "message: ${e.message}" }
             check(!(e.message ?: "").contains("123456789")) { "code in message" }
             assertEq(0, v.list(null).size, "nothing stored")

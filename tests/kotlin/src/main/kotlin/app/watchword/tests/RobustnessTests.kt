@@ -16,36 +16,36 @@ class CountingLogger : Logger {
 fun robustnessTests() {
     Harness.test("garbage into the vault, QR, enrolment and push calls raises typed exceptions") {
         Vault.create(tempVaultPath(), AesKeyProvider(KEK_A)).use { v ->
-            assertThrows<WatchwordException.InvalidLink> { v.addLink("https://example.org", false) }
-            assertThrows<WatchwordException.InvalidSecret> { v.addLink("otpauth://totp/x?secret=0189", false) }
-            assertThrows<WatchwordException.InvalidSecret> { v.addFields(NewAccount("!!", null, "x", OtpType.TOTP, null, null, null, null), false) }
-            assertThrows<WatchwordException.InvalidInput> { v.addFields(NewAccount(RFC_SHA1, null, "x", OtpType.TOTP, 42u, null, null, null), false) }
-            assertThrows<WatchwordException.Unsupported> { v.addFields(NewAccount(RFC_SHA1, null, "x", OtpType.TOTP, null, null, "MD5", null), false) }
-            assertThrows<WatchwordException.NotFound> { v.nextHotp(12345L) }
-            assertThrows<WatchwordException.NotFound> { v.update(999L, AccountChanges(name = "x")) }
-            assertThrows<WatchwordException.InvalidLink> { v.addFromText("otpauth-migration://offline?data=%%%", false) }
-            assertThrows<WatchwordException> { v.addFromText("x".repeat(100_000), false) }
+            assertThrows<ApiException.InvalidLink> { v.addLink("https://example.org", false) }
+            assertThrows<ApiException.InvalidSecret> { v.addLink("otpauth://totp/x?secret=0189", false) }
+            assertThrows<ApiException.InvalidSecret> { v.addFields(NewAccount("!!", null, "x", OtpType.TOTP, null, null, null, null), false) }
+            assertThrows<ApiException.InvalidInput> { v.addFields(NewAccount(RFC_SHA1, null, "x", OtpType.TOTP, 42u, null, null, null), false) }
+            assertThrows<ApiException.Unsupported> { v.addFields(NewAccount(RFC_SHA1, null, "x", OtpType.TOTP, null, null, "MD5", null), false) }
+            assertThrows<ApiException.NotFound> { v.nextHotp(12345L) }
+            assertThrows<ApiException.NotFound> { v.update(999L, AccountChanges(name = "x")) }
+            assertThrows<ApiException.InvalidLink> { v.addFromText("otpauth-migration://offline?data=%%%", false) }
+            assertThrows<ApiException> { v.addFromText("x".repeat(100_000), false) }
             assertEq(0, v.list(null).size, "nothing stored")
             PushClient(v, null, PlatformHttp()).use { push ->
                 assertEq(emptyList<Challenge>(), push.pending(), "no push accounts, nothing pending")
-                assertThrows<WatchwordException> { push.activate("12", "ftp://x", "k") }
-                assertThrows<WatchwordException> { push.activate("123456789", "http://127.0.0.1:1/v1/activate/x", "k") }
-                assertThrows<WatchwordException> { push.respond("nope", PushDecision.DENY, null) }
+                assertThrows<ApiException> { push.activate("12", "ftp://x", "k") }
+                assertThrows<ApiException> { push.activate("123456789", "http://127.0.0.1:1/v1/activate/x", "k") }
+                assertThrows<ApiException> { push.respond("nope", PushDecision.DENY, null) }
                 assertEq(null, push.state("nope"), "unknown state")
             }
         }
-        assertThrows<WatchwordException.InvalidImage> { decodeImage(byteArrayOf(1, 2, 3)) }
-        assertThrows<WatchwordException.InvalidFrame> { decodeLuma(ByteArray(10), 100u, 100u, 100u) }
-        assertThrows<WatchwordException.InvalidFrame> { decodeLuma(ByteArray(0), 0u, 0u, 0u) }
-        assertThrows<WatchwordException.InvalidFrame> { decodeLuma(ByteArray(16), UInt.MAX_VALUE, UInt.MAX_VALUE, UInt.MAX_VALUE) }
-        assertThrows<WatchwordException> { classify("otpauth://totp/x") }
-        assertThrows<WatchwordException> { Vault.open(File.createTempFile("ww-empty", ".db").path, AesKeyProvider(KEK_A)) }
+        assertThrows<ApiException.InvalidImage> { decodeImage(byteArrayOf(1, 2, 3)) }
+        assertThrows<ApiException.InvalidFrame> { decodeLuma(ByteArray(10), 100u, 100u, 100u) }
+        assertThrows<ApiException.InvalidFrame> { decodeLuma(ByteArray(0), 0u, 0u, 0u) }
+        assertThrows<ApiException.InvalidFrame> { decodeLuma(ByteArray(16), UInt.MAX_VALUE, UInt.MAX_VALUE, UInt.MAX_VALUE) }
+        assertThrows<ApiException> { classify("otpauth://totp/x") }
+        assertThrows<ApiException> { Vault.open(File.createTempFile("ww-empty", ".db").path, AesKeyProvider(KEK_A)) }
         // A throwing KeyProvider is a typed error, not a crash.
         val broken = object : KeyProvider {
             override fun wrap(dataKey: ByteArray): ByteArray = throw IllegalStateException("keystore gone")
             override fun unwrap(wrapped: ByteArray): ByteArray = throw IllegalStateException("keystore gone")
         }
-        assertThrows<WatchwordException.KeyUnavailable> { Vault.create(tempVaultPath(), broken) }
+        assertThrows<ApiException.KeyUnavailable> { Vault.create(tempVaultPath(), broken) }
     }
 
     Harness.test("a hostile or broken HTTP transport is a typed error, never a crash, and stores nothing") {
@@ -64,16 +64,16 @@ fun robustnessTests() {
         }
         val url = "https://127.0.0.1:1/v1/activate/enr"
         Vault.create(tempVaultPath(), AesKeyProvider(KEK_A)).use { v ->
-            PushClient(v, null, throwing).use { assertThrows<WatchwordException.Network> { it.activate("123456789", url, "k") } }
-            PushClient(v, null, offline).use { assertThrows<WatchwordException.Network> { it.activate("123456789", url, "k") } }
-            PushClient(v, null, answering(200, "not json")).use { assertThrows<WatchwordException.Untrusted> { it.activate("123456789", url, "k") } }
-            PushClient(v, null, answering(200, "{\"device_id\":\"d\"}")).use { assertThrows<WatchwordException.Untrusted> { it.activate("123456789", url, "k") } }
-            PushClient(v, null, answering(502, "<html>bad gateway</html>")).use { assertThrows<WatchwordException.Untrusted> { it.activate("123456789", url, "k") } }
+            PushClient(v, null, throwing).use { assertThrows<ApiException.Network> { it.activate("123456789", url, "k") } }
+            PushClient(v, null, offline).use { assertThrows<ApiException.Network> { it.activate("123456789", url, "k") } }
+            PushClient(v, null, answering(200, "not json")).use { assertThrows<ApiException.Untrusted> { it.activate("123456789", url, "k") } }
+            PushClient(v, null, answering(200, "{\"device_id\":\"d\"}")).use { assertThrows<ApiException.Untrusted> { it.activate("123456789", url, "k") } }
+            PushClient(v, null, answering(502, "<html>bad gateway</html>")).use { assertThrows<ApiException.Untrusted> { it.activate("123456789", url, "k") } }
             // A reply over the core's 1 MiB limit is refused, not parsed.
-            PushClient(v, null, answering(200, " ".repeat(2 shl 20))).use { assertThrows<WatchwordException.Network> { it.activate("123456789", url, "k") } }
-            assertThrows<WatchwordException.Network> { v.syncClock("https://127.0.0.1:1/", throwing) }
+            PushClient(v, null, answering(200, " ".repeat(2 shl 20))).use { assertThrows<ApiException.Network> { it.activate("123456789", url, "k") } }
+            assertThrows<ApiException.Network> { v.syncClock("https://127.0.0.1:1/", throwing) }
             // A response without a Date header teaches no time.
-            assertThrows<WatchwordException.Network> { v.syncClock("https://127.0.0.1:1/", answering(200, "")) }
+            assertThrows<ApiException.Network> { v.syncClock("https://127.0.0.1:1/", answering(200, "")) }
             assertEq(0L, v.clockOffsetMs(), "clock offset unchanged")
             PushClient(v, null, PlatformHttp()).use { assertEq(emptyList<Challenge>(), it.pending(), "no push account was stored") }
         }
@@ -98,7 +98,7 @@ fun robustnessTests() {
         server.use {
             Vault.create(tempVaultPath(), AesKeyProvider(KEK_A)).use { v ->
                 PushClient(v, null, PlatformHttp()).use { push ->
-                    val e = assertThrows<WatchwordException.Network> {
+                    val e = assertThrows<ApiException.Network> {
                         push.activate("123456789", "http://127.0.0.1:${server.localPort}/v1/activate/enr", "k")
                     }
                     check((e.message ?: "").contains("larger than")) { "message: ${e.message}" }
@@ -121,7 +121,7 @@ fun robustnessTests() {
             v.addLink("otpauth://totp/ACME:alice?secret=$RFC_SHA1&issuer=ACME", false)
             PushClient(v, null, PlatformHttp()).use { push ->
                 // An unreachable server logs a warning through the core.
-                assertThrows<WatchwordException> { push.activate("123456789", "http://127.0.0.1:1/v1/activate/x", "k") }
+                assertThrows<ApiException> { push.activate("123456789", "http://127.0.0.1:1/v1/activate/x", "k") }
             }
         }
         setLogger(null, LogLevel.INFO)

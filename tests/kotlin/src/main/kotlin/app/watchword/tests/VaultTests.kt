@@ -79,14 +79,14 @@ fun vaultTests() {
             assertEq("755224", v.nextHotp(carol.id).code, "HOTP 0")
             assertEq("287082", v.nextHotp(carol.id).code, "HOTP 1")
             assertEq(3, v.codes().size, "codes() lists all")
-            assertThrows<WatchwordException.Duplicate> { v.addLink("otpauth://totp/ACME:alice?secret=$RFC_SHA1&issuer=ACME&digits=8", false) }
+            assertThrows<ApiException.Duplicate> { v.addLink("otpauth://totp/ACME:alice?secret=$RFC_SHA1&issuer=ACME&digits=8", false) }
             val renamed = v.update(a.id, AccountChanges(name = "alice2", group = "work"))
             assertEq("alice2", renamed.name, "renamed")
             assertEq("work", renamed.group, "group")
             val typed = v.addFields(NewAccount(RFC_SHA1, "Typed", "dave", OtpType.STEAM, null, null, null, null), false)
             assertEq(OtpType.STEAM, typed.kind, "steam")
             v.delete(typed.id)
-            assertThrows<WatchwordException.NotFound> { v.delete(typed.id) }
+            assertThrows<ApiException.NotFound> { v.delete(typed.id) }
             v.setClockOffsetMs(-30_000L)
             assertEq(-30_000L, v.clockOffsetMs(), "offset")
         }
@@ -105,14 +105,14 @@ fun vaultTests() {
             // A new platform key: the data key is re-wrapped, accounts stay.
             v.changeKeys(AesKeyProvider(KEK_B))
         }
-        assertThrows<WatchwordException.WrongKey> { Vault.open(path, AesKeyProvider(KEK_A)) }
+        assertThrows<ApiException.WrongKey> { Vault.open(path, AesKeyProvider(KEK_A)) }
         Vault.open(path, AesKeyProvider(KEK_B)).use { v ->
             assertEq(3, v.list(null).size, "accounts after changeKeys")
             v.changeKeys(AesKeyProvider(KEK_A))
         }
-        assertThrows<WatchwordException.WrongKey> { Vault.open(path, AesKeyProvider(KEK_B)) }
-        assertThrows<WatchwordException.VaultExists> { Vault.create(path, AesKeyProvider(KEK_A)) }
-        assertThrows<WatchwordException.VaultMissing> { Vault.open(path + ".nope", AesKeyProvider(KEK_A)) }
+        assertThrows<ApiException.WrongKey> { Vault.open(path, AesKeyProvider(KEK_B)) }
+        assertThrows<ApiException.VaultExists> { Vault.create(path, AesKeyProvider(KEK_A)) }
+        assertThrows<ApiException.VaultMissing> { Vault.open(path + ".nope", AesKeyProvider(KEK_A)) }
     }
 
     Harness.test("vault: a suspending biometric gate guards showing a secret") {
@@ -126,7 +126,7 @@ fun vaultTests() {
             var ticks = 0
             coroutineScope {
                 val ticker = launch { while (true) { delay(10); ticks++ } }
-                val e = assertThrows<WatchwordException.Cancelled> { v.revealLink(a.id) }
+                val e = assertThrows<ApiException.Cancelled> { v.revealLink(a.id) }
                 check(!(e.message ?: "").contains(RFC_SHA1)) { "secret in message" }
                 ticker.cancel()
             }
@@ -139,7 +139,7 @@ fun vaultTests() {
             v.setBiometricGate(object : BiometricGate {
                 override suspend fun confirm(reason: String): Boolean = throw IllegalStateException("no sensor")
             })
-            assertThrows<WatchwordException.Cancelled> { v.revealLink(a.id) }
+            assertThrows<ApiException.Cancelled> { v.revealLink(a.id) }
         }
     }
 
@@ -150,7 +150,7 @@ fun vaultTests() {
             val steam = v.addFields(NewAccount(RFC_SHA1, "Steam", "dave", OtpType.STEAM, null, null, null, null), false)
             val gate = Gate(false)
             v.setBiometricGate(gate)
-            assertThrows<WatchwordException.Cancelled> { v.exportGoogle(true) }
+            assertThrows<ApiException.Cancelled> { v.exportGoogle(true) }
             gate.answer = true
             val export = v.exportGoogle(true)
             assertEq(1, export.links.size, "links")
@@ -217,8 +217,8 @@ fun vaultTests() {
                 val sync = v.syncClock("http://127.0.0.1:${server.localPort}/", PlatformHttp())
                 check(kotlin.math.abs(sync.offsetMs - shiftMs) <= 1_500L) { "offset ${sync.offsetMs}, server ahead by $shiftMs" }
                 assertEq(sync.offsetMs, v.clockOffsetMs(), "in use")
-                assertThrows<WatchwordException.InvalidLink> { v.syncClock("http://example.com/", PlatformHttp()) }
-                assertThrows<WatchwordException.Network> { v.syncClock("http://127.0.0.1:9/", PlatformHttp()) }
+                assertThrows<ApiException.InvalidLink> { v.syncClock("http://example.com/", PlatformHttp()) }
+                assertThrows<ApiException.Network> { v.syncClock("http://127.0.0.1:9/", PlatformHttp()) }
                 assertEq(sync.offsetMs, v.clockOffsetMs(), "a failed sync changes nothing")
             }
             Vault.open(path, AesKeyProvider(KEK_A)).use { v ->
