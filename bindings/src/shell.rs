@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use watchword_core::vault::{self, KeyProviderError};
+use zeroize::Zeroizing;
 
 /// What a shell callback throws: `ShellException` in Kotlin.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
@@ -48,12 +49,18 @@ fn key_error(e: ShellError) -> KeyProviderError {
 }
 
 impl vault::KeyProvider for ForeignKeys {
-    fn wrap(&self, data_key: Vec<u8>) -> Result<Vec<u8>, KeyProviderError> {
-        self.0.wrap(data_key).map_err(key_error)
+    fn wrap(&self, data_key: Zeroizing<Vec<u8>>) -> Result<Vec<u8>, KeyProviderError> {
+        // EXPOSE: the shell's key store wraps the data key; UniFFI copies
+        // these bytes into the foreign call (the platform side cannot wipe
+        // its copy: a JVM or Swift array), ours is wiped on drop.
+        self.0.wrap(data_key.to_vec()).map_err(key_error)
     }
 
-    fn unwrap(&self, wrapped: Vec<u8>) -> Result<Vec<u8>, KeyProviderError> {
-        self.0.unwrap(wrapped).map_err(key_error)
+    fn unwrap(&self, wrapped: Vec<u8>) -> Result<Zeroizing<Vec<u8>>, KeyProviderError> {
+        self.0
+            .unwrap(wrapped)
+            .map(Zeroizing::new)
+            .map_err(key_error)
     }
 }
 
@@ -127,8 +134,8 @@ mod tests {
     #[test]
     fn shell_errors_map_to_the_core_key_errors() {
         let keys = ForeignKeys(Arc::new(Xor(7)));
-        let wrapped = keys.wrap(vec![1, 2, 3]).unwrap();
-        assert_eq!(keys.unwrap(wrapped.clone()).unwrap(), vec![1, 2, 3]);
+        let wrapped = keys.wrap(Zeroizing::new(vec![1, 2, 3])).unwrap();
+        assert_eq!(*keys.unwrap(wrapped.clone()).unwrap(), vec![1, 2, 3]);
         assert_eq!(
             ForeignKeys(Arc::new(Xor(8))).unwrap(wrapped),
             Err(KeyProviderError::WrongKey)

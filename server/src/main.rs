@@ -24,6 +24,7 @@ use watchword_server::{
     Policy, PushServer, ServerError,
     push_sender::{LogSender, PushSender, WebhookSender},
 };
+use zeroize::Zeroizing;
 
 /// The reference server of Watchword's open push protocol.
 #[derive(Debug, Parser)]
@@ -181,11 +182,11 @@ struct NotingKeys {
 }
 
 impl KeyProvider for NotingKeys {
-    fn wrap(&self, data_key: Vec<u8>) -> Result<Vec<u8>, KeyProviderError> {
+    fn wrap(&self, data_key: Zeroizing<Vec<u8>>) -> Result<Vec<u8>, KeyProviderError> {
         self.inner.wrap(data_key)
     }
 
-    fn unwrap(&self, wrapped: Vec<u8>) -> Result<Vec<u8>, KeyProviderError> {
+    fn unwrap(&self, wrapped: Vec<u8>) -> Result<Zeroizing<Vec<u8>>, KeyProviderError> {
         let result = self.inner.unwrap(wrapped);
         if matches!(result, Err(KeyProviderError::WrongKey)) {
             self.wrong.store(true, Ordering::Relaxed);

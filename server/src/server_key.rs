@@ -27,7 +27,7 @@ pub(crate) fn load_or_create(
     keys: &dyn KeyProvider,
 ) -> ServerResult<SigningKey> {
     if let Some(sealed) = meta(conn, SEALED)? {
-        let pkcs8 = Zeroizing::new(keys.unwrap(sealed).map_err(key_error)?);
+        let pkcs8 = keys.unwrap(sealed).map_err(key_error)?;
         return SigningKey::from_pkcs8(pkcs8).map_err(|e| ServerError::internal("server key", e));
     }
     let key = match meta(conn, LEGACY_CLEAR)? {
@@ -35,7 +35,11 @@ pub(crate) fn load_or_create(
             .map_err(|e| ServerError::internal("server key", e))?,
         None => SigningKey::generate().map_err(|e| ServerError::internal("server key", e))?,
     };
-    let sealed = keys.wrap(key.pkcs8().to_vec()).map_err(key_error)?;
+    // EXPOSE: the signing key goes to the passphrase provider to be sealed,
+    // in a zeroizing copy.
+    let sealed = keys
+        .wrap(Zeroizing::new(key.pkcs8().to_vec()))
+        .map_err(key_error)?;
     // secure_delete zeroes the clear key's bytes when its row goes; the
     // checkpoint writes that back and empties the WAL that still held it.
     conn.pragma_update(None, "secure_delete", true)?;

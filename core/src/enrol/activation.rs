@@ -38,16 +38,19 @@ impl ActivationCode {
 
     /// Number of digits.
     pub fn len(&self) -> usize {
+        // EXPOSE: only the length is read.
         self.0.expose().len()
     }
 
     /// True when no digit was typed.
     pub fn is_empty(&self) -> bool {
+        // EXPOSE: only its emptiness is read.
         self.0.expose().is_empty()
     }
 
     /// The digits, for the one request that sends them.
     pub fn expose(&self) -> &str {
+        // EXPOSE: the caller sends the digits in the one activation request.
         self.0.expose()
     }
 

@@ -231,6 +231,7 @@ pub fn export_google_migration(accounts: &[OtpAuthUri]) -> Result<GoogleExport, 
 fn to_parameters(uri: &OtpAuthUri) -> OtpParameters {
     let p = &uri.params;
     OtpParameters {
+        // EXPOSE: the secret goes into the export payload the user asked for.
         secret: p.secret.expose().to_vec(),
         name: uri.name.clone(),
         issuer: uri.issuer().unwrap_or_default().to_owned(),

@@ -127,6 +127,7 @@ pub fn parse_pipush(text: &str) -> Result<PrivacyIdeaPush, EnrolError> {
     link.url = parse_activation_url(&url.ok_or_else(|| bad("it has no url"))?)?;
     link.enrollment_credential =
         credential.ok_or_else(|| bad("it has no enrollment_credential"))?;
+    // EXPOSE: only its emptiness is looked at.
     if link.enrollment_credential.expose().is_empty() {
         return Err(bad("its enrollment_credential is empty"));
     }

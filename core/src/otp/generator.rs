@@ -28,6 +28,7 @@ impl CodeGenerator {
     pub fn new(params: &OtpParams) -> Self {
         Self {
             kind: params.kind,
+            // EXPOSE: the secret keys the HMAC, which keeps it in zeroizing state.
             hmac: KeyedHmac::new(params.algorithm, params.secret.expose()),
             digits: params.digits,
             period: params.period,

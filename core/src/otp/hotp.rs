@@ -18,6 +18,7 @@ pub(crate) fn truncate(tag: &[u8]) -> u32 {
 /// The 31-bit value HOTP derives from a key and counter, before it is
 /// turned into digits (or Steam characters).
 pub fn hotp_value(secret: &Secret, algorithm: Algorithm, counter: u64) -> u32 {
+    // EXPOSE: the secret keys the HMAC, which wipes its state on drop.
     KeyedHmac::new(algorithm, secret.expose()).with_counter_tag(counter, truncate)
 }
 

@@ -57,6 +57,7 @@ impl Activation {
     pub fn from_code_and_url(code: &str, url: &str) -> Result<Self, PushError> {
         let digits: String = code.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
         let digits = Sensitive::new(digits);
+        // EXPOSE: only the length and the kind of characters are checked.
         if digits.expose().len() != super::protocol::ACTIVATION_CODE_DIGITS
             || !digits.expose().bytes().all(|b| b.is_ascii_digit())
         {
@@ -101,6 +102,7 @@ impl Activation {
     pub fn from_enrolment(e: &crate::enrol::Enrolment) -> Option<Result<Self, PushError>> {
         match e {
             crate::enrol::Enrolment::WatchwordActivation { code, url } => {
+                // EXPOSE: the code moves into the Activation, sealed again there.
                 Some(Self::from_code_and_url(code.expose(), url.as_str()))
             }
             _ => None,

@@ -22,6 +22,7 @@ impl<S: PushStore> PushService<S> {
     ) -> Result<ActivatedAccount, ApiError> {
         match enrolment {
             Enrolment::WatchwordActivation { code, url } => {
+                // EXPOSE: the code moves into the Activation, sealed again there.
                 let activation = Activation::from_code_and_url(code.expose(), url.as_str())?;
                 Ok(self.activate(&activation, device_name, push_token).await?)
             }

@@ -106,6 +106,7 @@ impl PushAccount {
     /// The stored device key's PKCS#8 DER, whatever its algorithm.
     pub fn device_key_der(&self) -> Result<Zeroizing<Vec<u8>>, PushError> {
         URL_SAFE_NO_PAD
+            // EXPOSE: decoded into a zeroizing buffer for the signing key.
             .decode(self.device_key.expose())
             .map(Zeroizing::new)
             .map_err(|_| PushError::Store("stored device key is corrupt".into()))
@@ -120,6 +121,7 @@ impl PushAccount {
     pub fn signing_key(&self) -> Result<SigningKey, PushError> {
         let bytes = Zeroizing::new(
             URL_SAFE_NO_PAD
+                // EXPOSE: decoded into a zeroizing buffer for the signing key.
                 .decode(self.device_key.expose())
                 .map_err(|_| PushError::Store("stored device key is corrupt".into()))?,
         );
@@ -146,6 +148,7 @@ mod sensitive_serde {
     use crate::sensitive::Sensitive;
 
     pub fn serialize<S: Serializer>(v: &Sensitive<String>, s: S) -> Result<S::Ok, S::Error> {
+        // EXPOSE: serialised only into the blob the vault seals.
         s.serialize_str(v.expose())
     }
 

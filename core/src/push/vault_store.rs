@@ -47,6 +47,7 @@ impl VaultPushStore {
             .map_err(store_error)?;
         rows.into_iter()
             .map(|row| {
+                // EXPOSE: the sealed state is parsed into an account whose key is Sensitive again.
                 let account = PushAccount::from_secret_json(row.account.state.expose())?;
                 Ok((row, account))
             })

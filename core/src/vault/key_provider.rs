@@ -44,13 +44,14 @@ pub enum KeyProviderError {
 }
 
 /// Wraps and unwraps the vault's data key. Implemented by the platform
-/// shell (Keystore/Keychain) or by [`PassphraseKeyProvider`].
+/// shell (Keystore/Keychain) or by [`PassphraseKeyProvider`]. The data key
+/// crosses this boundary only in zeroizing buffers, both ways: whatever
+/// copy an implementation makes is its own to wipe.
 pub trait KeyProvider: Send + Sync {
-    /// Encrypts `data_key` (32 bytes) for storage in the vault file. The
-    /// implementation should wipe its copy after use.
-    fn wrap(&self, data_key: Vec<u8>) -> Result<Vec<u8>, KeyProviderError>;
+    /// Encrypts `data_key` (32 bytes) for storage in the vault file.
+    fn wrap(&self, data_key: Zeroizing<Vec<u8>>) -> Result<Vec<u8>, KeyProviderError>;
     /// Gives back the data key that `wrap` produced `wrapped` from.
-    fn unwrap(&self, wrapped: Vec<u8>) -> Result<Vec<u8>, KeyProviderError>;
+    fn unwrap(&self, wrapped: Vec<u8>) -> Result<Zeroizing<Vec<u8>>, KeyProviderError>;
 }
 
 /// argon2id cost parameters, stored with each wrapped key.
@@ -187,8 +188,7 @@ impl fmt::Debug for PassphraseKeyProvider {
 }
 
 impl KeyProvider for PassphraseKeyProvider {
-    fn wrap(&self, data_key: Vec<u8>) -> Result<Vec<u8>, KeyProviderError> {
-        let data_key = Zeroizing::new(data_key);
+    fn wrap(&self, data_key: Zeroizing<Vec<u8>>) -> Result<Vec<u8>, KeyProviderError> {
         let salt = random_bytes::<SALT_LEN>().map_err(|e| KeyProviderError::Unavailable {
             message: e.to_string(),
         })?;
@@ -205,7 +205,7 @@ impl KeyProvider for PassphraseKeyProvider {
         Ok(out)
     }
 
-    fn unwrap(&self, wrapped: Vec<u8>) -> Result<Vec<u8>, KeyProviderError> {
+    fn unwrap(&self, wrapped: Vec<u8>) -> Result<Zeroizing<Vec<u8>>, KeyProviderError> {
         let malformed = |m: &str| KeyProviderError::Malformed {
             message: m.to_owned(),
         };
@@ -225,10 +225,8 @@ impl KeyProvider for PassphraseKeyProvider {
         let salt = &wrapped[16..HEADER_LEN];
         let kek = self.derive(params, salt)?;
         let key = SealingKey::new(kek.as_ref()).ok_or_else(|| malformed("bad key length"))?;
-        let data_key = key
-            .open(WRAP_AAD, &wrapped[HEADER_LEN..])
-            .ok_or(KeyProviderError::WrongKey)?;
-        Ok(data_key.to_vec())
+        key.open(WRAP_AAD, &wrapped[HEADER_LEN..])
+            .ok_or(KeyProviderError::WrongKey)
     }
 }
 
@@ -270,17 +268,14 @@ impl fmt::Debug for StaticKeyProvider {
 }
 
 impl KeyProvider for StaticKeyProvider {
-    fn wrap(&self, data_key: Vec<u8>) -> Result<Vec<u8>, KeyProviderError> {
-        let data_key = Zeroizing::new(data_key);
+    fn wrap(&self, data_key: Zeroizing<Vec<u8>>) -> Result<Vec<u8>, KeyProviderError> {
         seal_with(self.kek.as_ref(), STATIC_AAD, &data_key)
     }
 
-    fn unwrap(&self, wrapped: Vec<u8>) -> Result<Vec<u8>, KeyProviderError> {
+    fn unwrap(&self, wrapped: Vec<u8>) -> Result<Zeroizing<Vec<u8>>, KeyProviderError> {
         let key = SealingKey::new(self.kek.as_ref()).ok_or(KeyProviderError::WrongKey)?;
-        Ok(key
-            .open(STATIC_AAD, &wrapped)
-            .ok_or(KeyProviderError::WrongKey)?
-            .to_vec())
+        key.open(STATIC_AAD, &wrapped)
+            .ok_or(KeyProviderError::WrongKey)
     }
 }
 
@@ -305,7 +300,7 @@ mod tests {
 
     #[test]
     fn passphrase_wraps_and_unwraps_with_stored_params() {
-        let key = vec![42u8; 32];
+        let key = Zeroizing::new(vec![42u8; 32]);
         let wrapped = provider("correct horse").wrap(key.clone()).unwrap();
         assert_eq!(&wrapped[..4], b"WWP1");
         assert_eq!(&wrapped[4..8], &8u32.to_be_bytes());
@@ -329,7 +324,7 @@ mod tests {
 
     #[test]
     fn hostile_parameters_are_refused_before_any_work() {
-        let mut wrapped = provider("p").wrap(vec![1u8; 32]).unwrap();
+        let mut wrapped = provider("p").wrap(Zeroizing::new(vec![1u8; 32])).unwrap();
         wrapped[4..8].copy_from_slice(&u32::MAX.to_be_bytes());
         assert!(matches!(
             provider("p").unwrap(wrapped),
@@ -367,8 +362,8 @@ mod tests {
     fn static_provider_detects_another_key() {
         let a = StaticKeyProvider::new([1; 32]);
         let b = StaticKeyProvider::new([2; 32]);
-        let wrapped = a.wrap(vec![9; 32]).unwrap();
-        assert_eq!(a.unwrap(wrapped.clone()).unwrap(), vec![9; 32]);
+        let wrapped = a.wrap(Zeroizing::new(vec![9; 32])).unwrap();
+        assert_eq!(*a.unwrap(wrapped.clone()).unwrap(), vec![9; 32]);
         assert_eq!(b.unwrap(wrapped), Err(KeyProviderError::WrongKey));
     }
 }

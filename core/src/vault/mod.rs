@@ -41,6 +41,7 @@ use std::{
 };
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use zeroize::Zeroizing;
 
 pub use accounts::{AccountCode, AccountUpdate};
 pub use crypto::DataKey;
@@ -91,7 +92,9 @@ impl Vault {
             return Err(VaultError::AlreadyExists(path.to_owned()));
         }
         let key = DataKey::generate()?;
-        let wrapped = provider.wrap(key.expose().to_vec())?;
+        // EXPOSE: the data key goes to the provider to be wrapped, in a
+        // zeroizing copy.
+        let wrapped = provider.wrap(Zeroizing::new(key.expose().to_vec()))?;
         let canary = key.seal(CANARY_AAD, CANARY_TEXT)?;
 
         let nonce = crypto::random_bytes::<8>()?;
@@ -156,7 +159,7 @@ impl Vault {
             wrapped_key,
             canary,
         } = schema::check(&conn)?;
-        let raw = zeroize::Zeroizing::new(provider.unwrap(wrapped_key)?);
+        let raw = provider.unwrap(wrapped_key)?;
         let key = DataKey::from_bytes(&raw).ok_or(VaultError::WrongKey)?;
         match key.try_open(CANARY_AAD, &canary) {
             Some(text) if text.as_slice() == CANARY_TEXT => {}
@@ -179,7 +182,9 @@ impl Vault {
     /// Re-wraps the data key with another provider (a new passphrase, a
     /// new platform key). Rows are not touched: the data key stays.
     pub fn change_key(&self, provider: &dyn KeyProvider) -> VaultResult<()> {
-        let wrapped = provider.wrap(self.key.expose().to_vec())?;
+        // EXPOSE: the data key goes to the new provider to be wrapped, in a
+        // zeroizing copy.
+        let wrapped = provider.wrap(Zeroizing::new(self.key.expose().to_vec()))?;
         self.conn()
             .execute("UPDATE meta SET wrapped_key = ?1 WHERE id = 1", [wrapped])?;
         Ok(())

@@ -248,11 +248,11 @@ fn wrong_passphrase_and_wrong_platform_key_leave_the_file_identical() {
     let before = std::fs::read(&kp).unwrap();
     struct Liar;
     impl KeyProvider for Liar {
-        fn wrap(&self, _: Vec<u8>) -> Result<Vec<u8>, KeyProviderError> {
+        fn wrap(&self, _: Zeroizing<Vec<u8>>) -> Result<Vec<u8>, KeyProviderError> {
             Ok(vec![])
         }
-        fn unwrap(&self, _: Vec<u8>) -> Result<Vec<u8>, KeyProviderError> {
-            Ok(vec![7; 32])
+        fn unwrap(&self, _: Vec<u8>) -> Result<Zeroizing<Vec<u8>>, KeyProviderError> {
+            Ok(Zeroizing::new(vec![7; 32]))
         }
     }
     assert!(matches!(Vault::open(&kp, &Liar), Err(VaultError::WrongKey)));
@@ -262,12 +262,12 @@ fn wrong_passphrase_and_wrong_platform_key_leave_the_file_identical() {
     ));
     struct Locked;
     impl KeyProvider for Locked {
-        fn wrap(&self, _: Vec<u8>) -> Result<Vec<u8>, KeyProviderError> {
+        fn wrap(&self, _: Zeroizing<Vec<u8>>) -> Result<Vec<u8>, KeyProviderError> {
             Err(KeyProviderError::Unavailable {
                 message: "locked".into(),
             })
         }
-        fn unwrap(&self, _: Vec<u8>) -> Result<Vec<u8>, KeyProviderError> {
+        fn unwrap(&self, _: Vec<u8>) -> Result<Zeroizing<Vec<u8>>, KeyProviderError> {
             Err(KeyProviderError::Unavailable {
                 message: "user not authenticated".into(),
             })

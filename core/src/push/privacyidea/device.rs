@@ -71,6 +71,7 @@ impl<S: PushStore> PushService<S> {
             // EXPOSE: the one-time credential goes back to its own server.
             (
                 "enrollment_credential",
+                // EXPOSE: the credential goes to the server that issued it, once.
                 link.enrollment_credential.expose().as_str(),
             ),
             ("serial", link.serial.as_str()),
