@@ -27,7 +27,7 @@ use watchword_core::{
     enrol::{self, Enrolment},
     otp::SystemClock,
     push::{
-        Activation, Decision, MemoryPushStore, PushService,
+        Activation, Answer, MemoryPushStore, PushService,
         keys::{SigningKey, verify},
         protocol::ChallengeStatus,
     },
@@ -64,7 +64,7 @@ async fn round_trips() -> serde_json::Value {
         let pending = phone.pending().await.unwrap();
         assert!(pending.iter().any(|p| p.id == c.id));
         phone
-            .respond(&c.id, Decision::Approve, c.number)
+            .respond(&c.id, &Answer::approve(c.number))
             .await
             .unwrap();
         let s = rp.status(&c.id).await;
@@ -119,7 +119,7 @@ async fn privacyidea_round_trips() -> Option<serde_json::Value> {
         let pending = phone.pending().await.unwrap();
         let c = pending.iter().find(|c| c.account_id == qr.serial).unwrap();
         let t2 = Instant::now();
-        phone.respond(&c.id, Decision::Approve, None).await.unwrap();
+        phone.respond(&c.id, &Answer::approve(None)).await.unwrap();
         let t3 = Instant::now();
         let s = pi.poll_transaction(&tid).await;
         assert_eq!(s["result"]["value"], true, "{s}");

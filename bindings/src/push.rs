@@ -18,9 +18,8 @@ use watchword_core::{
     ApiError,
     otp::SystemClock,
     push::{
-        ActivatedAccount, ChallengeState, Decision, PendingChallenge, PushService, StateChanges,
-        VaultPushStore,
-        privacyidea::{DEFAULT_KEY_BITS, PiAnswer},
+        ActivatedAccount, Answer, ChallengeState, Decision, PendingChallenge, PushService, Shown,
+        StateChanges, VaultPushStore, privacyidea::DEFAULT_KEY_BITS,
     },
     vault::PresenceAction,
 };
@@ -227,18 +226,18 @@ impl PushClient {
         }
     }
 
-    async fn answer(&self, id: String, reply: PiAnswer) -> Result<ChallengeStatus, ApiError> {
+    async fn answer(&self, id: String, reply: Answer) -> Result<ChallengeStatus, ApiError> {
         // Refused locally (answered, expired, number missing) before the
         // user is asked for a biometric confirmation that would be wasted.
         self.service.check_answer(&id, &reply).map_err(|e| {
             self.notify(&id);
             ApiError::from(e)
         })?;
-        if let Some(action) = PresenceAction::for_decision(reply.decision) {
+        if let Some(action) = PresenceAction::for_decision(reply.decision()) {
             self.vault.inner.confirm_presence(action).await?;
         }
         let result = self
-            .cancellable(async { Ok(self.service.respond_with(&id, &reply).await?) })
+            .cancellable(async { Ok(self.service.respond(&id, &reply).await?) })
             .await;
         self.notify(&id);
         Ok(result?.into())
@@ -332,14 +331,9 @@ impl PushClient {
         decision: PushDecision,
         number: Option<u8>,
     ) -> Result<ChallengeStatus, ApiError> {
-        let presence_answer = number.map(|n| n.to_string());
         self.answer(
             id,
-            PiAnswer {
-                decision: decision.into(),
-                presence_answer,
-                reason: None,
-            },
+            Answer::new(decision.into(), number.map(Shown::Number), None),
         )
         .await
     }
@@ -355,11 +349,7 @@ impl PushClient {
     ) -> Result<ChallengeStatus, ApiError> {
         self.answer(
             id,
-            PiAnswer {
-                decision: decision.into(),
-                presence_answer: answer,
-                reason: None,
-            },
+            Answer::new(decision.into(), answer.map(Shown::Text), None),
         )
         .await
     }

@@ -14,7 +14,7 @@ use std::{
 use serde_json::Value;
 use watchword_core::{
     otp::SystemClock,
-    push::{Activation, ChallengeState, Decision, MemoryPushStore, PushService},
+    push::{Activation, Answer, ChallengeState, MemoryPushStore, PushService},
 };
 
 const BIN: &str = env!("CARGO_BIN_EXE_watchword-server");
@@ -140,7 +140,7 @@ async fn serve_enrol_challenge_status() {
     assert_eq!(pending[0].location, "Utrecht, NL");
     assert_eq!(
         phone
-            .respond(&id, Decision::Approve, Some(number))
+            .respond(&id, &Answer::approve(Some(number)))
             .await
             .unwrap(),
         ChallengeState::Approved

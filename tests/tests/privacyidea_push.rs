@@ -16,8 +16,9 @@ use watchword_core::{
     enrol::{self, Enrolment, PrivacyIdeaPush},
     otp::{OffsetClock, SystemClock},
     push::{
-        ChallengeState, Decision, MemoryPushStore, PushError, PushService, PushStore,
-        privacyidea::{DeclineReason, PiAnswer, PiError, ServerKey},
+        Answer, ChallengeState, Decision, MemoryPushStore, PushError, PushService, PushStore,
+        Shown,
+        privacyidea::{DeclineReason, PiError, ServerKey},
     },
 };
 use watchword_tests::privacyidea::{PiServer, PushQr};
@@ -119,7 +120,7 @@ async fn enrol_check_poll_verify_accept_and_finalize() {
 
     // Same respond() as the own protocol.
     assert_eq!(
-        phone.respond(&c.id, Decision::Approve, None).await.unwrap(),
+        phone.respond(&c.id, &Answer::approve(None)).await.unwrap(),
         ChallengeState::Approved
     );
     assert_eq!(
@@ -130,7 +131,7 @@ async fn enrol_check_poll_verify_accept_and_finalize() {
     assert!(phone.pending().await.unwrap().is_empty());
     // Answering again is refused on the device.
     assert!(matches!(
-        phone.respond(&c.id, Decision::Deny, None).await,
+        phone.respond(&c.id, &Answer::deny()).await,
         Err(PushError::AlreadyFinal(ChallengeState::Approved))
     ));
 
@@ -149,30 +150,9 @@ async fn triggerchallenge_then_decline_with_each_reason() {
     let (phone, qr) = enrolled(&pi, "bob").await;
     let mut tids = Vec::new();
     for (answer, expect_status) in [
-        (
-            PiAnswer {
-                decision: Decision::Deny,
-                presence_answer: None,
-                reason: None,
-            },
-            "declined",
-        ),
-        (
-            PiAnswer {
-                decision: Decision::Fraud,
-                presence_answer: None,
-                reason: None,
-            },
-            "declined",
-        ),
-        (
-            PiAnswer {
-                decision: Decision::Deny,
-                presence_answer: None,
-                reason: Some(DeclineReason::Cancelled),
-            },
-            "cancelled",
-        ),
+        (Answer::deny(), "declined"),
+        (Answer::Fraud, "declined"),
+        (Answer::Deny(Some(DeclineReason::Cancelled)), "cancelled"),
     ] {
         let r = pi.trigger(&qr.serial).await;
         assert_eq!(r["result"]["value"], 1, "{r}");
@@ -180,8 +160,8 @@ async fn triggerchallenge_then_decline_with_each_reason() {
         tids.push(tid.clone());
         let pending = phone.pending().await.unwrap();
         assert_eq!(pending.len(), 1, "{answer:?}: {pending:?}");
-        let state = phone.respond_with(&pending[0].id, &answer).await.unwrap();
-        let expected = if answer.decision == Decision::Fraud {
+        let state = phone.respond(&pending[0].id, &answer).await.unwrap();
+        let expected = if answer.decision() == Decision::Fraud {
             ChallengeState::Reported
         } else {
             ChallengeState::Denied
@@ -247,12 +227,12 @@ async fn require_presence_right_and_wrong_answer() {
 
     // No pick: refused locally.
     assert!(matches!(
-        phone.respond(&c.id, Decision::Approve, None).await,
+        phone.respond(&c.id, &Answer::approve(None)).await,
         Err(PushError::NumberRequired)
     ));
     // Not one of the options: refused locally.
     let err = phone
-        .respond_with(&c.id, &approve(Some("not-an-option")))
+        .respond(&c.id, &approve(Some("not-an-option")))
         .await
         .unwrap_err();
     assert!(
@@ -262,7 +242,7 @@ async fn require_presence_right_and_wrong_answer() {
     // A wrong option: the server says no, the challenge stays open.
     let wrong = c.options.iter().find(|o| **o != shown).unwrap().clone();
     let err = phone
-        .respond_with(&c.id, &approve(Some(&wrong)))
+        .respond(&c.id, &approve(Some(&wrong)))
         .await
         .unwrap_err();
     assert!(
@@ -273,22 +253,15 @@ async fn require_presence_right_and_wrong_answer() {
     assert_eq!(status(&pi, &tid).await, (false, "pending".into()));
     // The right one.
     assert_eq!(
-        phone
-            .respond_with(&c.id, &approve(Some(&shown)))
-            .await
-            .unwrap(),
+        phone.respond(&c.id, &approve(Some(&shown))).await.unwrap(),
         ChallengeState::Approved
     );
     assert_eq!(status(&pi, &tid).await, (true, "accept".into()));
     assert_eq!(finalize(&pi, "carol", &tid).await["result"]["value"], true);
 }
 
-fn approve(answer: Option<&str>) -> PiAnswer {
-    PiAnswer {
-        decision: Decision::Approve,
-        presence_answer: answer.map(str::to_owned),
-        reason: None,
-    }
+fn approve(answer: Option<&str>) -> Answer {
+    Answer::Approve(answer.map(|a| Shown::Text(a.to_owned())))
 }
 
 /// The option the sign-in screen shows, from the trigger reply.
@@ -318,7 +291,7 @@ async fn code_to_phone_shows_the_display_code() {
     assert_eq!(pending.len(), 1);
     let id = pending[0].id.clone();
     assert_eq!(
-        phone.respond(&id, Decision::Approve, None).await.unwrap(),
+        phone.respond(&id, &Answer::approve(None)).await.unwrap(),
         ChallengeState::Approved
     );
     let code = phone
@@ -368,7 +341,7 @@ async fn poll_with_a_clock_three_minutes_off() {
             "learned {learned} s for {off_ms} ms"
         );
         skewed
-            .respond(&pending[0].id, Decision::Approve, None)
+            .respond(&pending[0].id, &Answer::approve(None))
             .await
             .unwrap();
         assert_eq!(status(&pi, &tid).await, (true, "accept".into()));

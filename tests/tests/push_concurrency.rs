@@ -7,7 +7,7 @@
 use std::{collections::BTreeMap, sync::Arc};
 
 use tokio::task::JoinSet;
-use watchword_core::push::{ChallengeState, ChallengeStatus, Decision};
+use watchword_core::push::{Answer, ChallengeState, ChallengeStatus};
 use watchword_server::Policy;
 use watchword_tests::push::Loopback;
 
@@ -60,7 +60,7 @@ async fn hundred_challenges_across_twenty_devices() {
             let mut answers = JoinSet::new();
             for (id, number) in mine.clone() {
                 let device = device.clone();
-                answers.spawn(async move { device.respond(&id, Decision::Approve, number).await });
+                answers.spawn(async move { device.respond(&id, &Answer::approve(number)).await });
             }
             while let Some(a) = answers.join_next().await {
                 assert_eq!(a.unwrap().unwrap(), ChallengeState::Approved);

@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use watchword_core::push::{
-    ChallengeState, ChallengeStatus, Decision, ErrorCode, PushError, protocol::PushPayload,
+    Answer, ChallengeState, ChallengeStatus, ErrorCode, PushError, protocol::PushPayload,
 };
 use watchword_tests::push::Loopback;
 
@@ -36,11 +36,11 @@ async fn enrol_and_approve_with_the_number() {
 
     // Approve without the number is refused locally.
     assert_eq!(
-        phone.respond(&c.id, Decision::Approve, None).await,
+        phone.respond(&c.id, &Answer::approve(None)).await,
         Err(PushError::NumberRequired)
     );
     assert_eq!(
-        phone.respond(&c.id, Decision::Approve, Some(number)).await,
+        phone.respond(&c.id, &Answer::approve(Some(number))).await,
         Ok(ChallengeState::Approved)
     );
     let status = lb.rp_status(&c.id).await;
@@ -50,7 +50,7 @@ async fn enrol_and_approve_with_the_number() {
     assert!(phone.pending().await.unwrap().is_empty());
     // A second answer from the device is refused locally (final state).
     assert_eq!(
-        phone.respond(&c.id, Decision::Deny, None).await,
+        phone.respond(&c.id, &Answer::deny()).await,
         Err(PushError::AlreadyFinal(ChallengeState::Approved))
     );
 }
@@ -77,7 +77,7 @@ async fn a_push_payload_leads_to_the_verified_challenge() {
     assert_eq!(shown.id, c.id);
     assert!(!shown.needs_number);
     assert_eq!(
-        phone.respond(&c.id, Decision::Approve, None).await,
+        phone.respond(&c.id, &Answer::approve(None)).await,
         Ok(ChallengeState::Approved)
     );
     // A payload for an unknown challenge or of another version.
@@ -104,7 +104,7 @@ async fn deny() {
     let c = lb.rp_challenge("alice", true).await.unwrap();
     phone.pending().await.unwrap();
     assert_eq!(
-        phone.respond(&c.id, Decision::Deny, None).await,
+        phone.respond(&c.id, &Answer::deny()).await,
         Ok(ChallengeState::Denied)
     );
     assert_eq!(lb.rp_status(&c.id).await.status, ChallengeStatus::Denied);
@@ -119,7 +119,7 @@ async fn fraud_report_starts_a_cool_down() {
     let c = lb.rp_challenge("alice", true).await.unwrap();
     phone.pending().await.unwrap();
     assert_eq!(
-        phone.respond(&c.id, Decision::Fraud, None).await,
+        phone.respond(&c.id, &Answer::Fraud).await,
         Ok(ChallengeState::Reported)
     );
     assert_eq!(lb.rp_status(&c.id).await.status, ChallengeStatus::Fraud);
@@ -147,7 +147,7 @@ async fn three_denials_in_ten_minutes_start_a_cool_down() {
     for _ in 0..3 {
         let c = lb.rp_challenge("alice", false).await.unwrap();
         phone.pending().await.unwrap();
-        phone.respond(&c.id, Decision::Deny, None).await.unwrap();
+        phone.respond(&c.id, &Answer::deny()).await.unwrap();
         lb.clock.advance(60_000);
     }
     let refused = lb.rp_challenge("alice", true).await.unwrap_err();
@@ -162,7 +162,7 @@ async fn spread_out_denials_do_not_cool_down() {
     for _ in 0..3 {
         let c = lb.rp_challenge("alice", false).await.unwrap();
         phone.pending().await.unwrap();
-        phone.respond(&c.id, Decision::Deny, None).await.unwrap();
+        phone.respond(&c.id, &Answer::deny()).await.unwrap();
         lb.clock.advance(301_000);
     }
     assert!(lb.rp_challenge("alice", true).await.is_ok());
@@ -201,7 +201,7 @@ async fn wrong_number_then_right_number() {
     let wrong = if number == 99 { 10 } else { number + 1 };
     phone.pending().await.unwrap();
     let e = phone
-        .respond(&c.id, Decision::Approve, Some(wrong))
+        .respond(&c.id, &Answer::approve(Some(wrong)))
         .await
         .unwrap_err();
     assert_eq!(e.refusal_code(), Some(ErrorCode::WrongNumber));
@@ -216,7 +216,7 @@ async fn wrong_number_then_right_number() {
     assert_eq!((t.state, t.tries_left), (ChallengeState::Pending, Some(2)));
     assert_eq!(lb.rp_status(&c.id).await.status, ChallengeStatus::Pending);
     assert_eq!(
-        phone.respond(&c.id, Decision::Approve, Some(number)).await,
+        phone.respond(&c.id, &Answer::approve(Some(number))).await,
         Ok(ChallengeState::Approved)
     );
     assert_eq!(lb.rp_status(&c.id).await.status, ChallengeStatus::Approved);
@@ -235,7 +235,7 @@ async fn three_wrong_numbers_fail_the_challenge() {
     phone.pending().await.unwrap();
     for left in [2, 1, 0] {
         let e = phone
-            .respond(&c.id, Decision::Approve, Some(wrong))
+            .respond(&c.id, &Answer::approve(Some(wrong)))
             .await
             .unwrap_err();
         assert!(
@@ -262,7 +262,7 @@ async fn expiry_with_an_injected_clock() {
     // the relying party sees it expired.
     assert!(phone.pending().await.unwrap().is_empty());
     assert_eq!(
-        phone.respond(&c.id, Decision::Approve, c.number).await,
+        phone.respond(&c.id, &Answer::approve(c.number)).await,
         Err(PushError::Expired(c.id.clone()))
     );
     assert_eq!(phone.tracked(&c.id).unwrap().state, ChallengeState::Expired);
@@ -312,7 +312,7 @@ async fn server_restart_keeps_state() {
     assert_eq!(pending.len(), 1);
     assert_eq!(pending[0].id, c.id);
     assert_eq!(
-        phone.respond(&c.id, Decision::Approve, c.number).await,
+        phone.respond(&c.id, &Answer::approve(c.number)).await,
         Ok(ChallengeState::Approved)
     );
     lb.restart().await;
@@ -334,7 +334,7 @@ async fn the_device_learns_its_clock_offset() {
     let p = phone.pending().await.unwrap();
     assert_eq!(p[0].seconds_left(phone.now_for_challenge(&c.id)), 60);
     assert_eq!(
-        phone.respond(&c.id, Decision::Approve, c.number).await,
+        phone.respond(&c.id, &Answer::approve(c.number)).await,
         Ok(ChallengeState::Approved)
     );
 }

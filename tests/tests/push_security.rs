@@ -15,8 +15,8 @@ use axum::{
     routing::post,
 };
 use watchword_core::push::{
-    Activation, ChallengeStatus, Decision, ErrorCode, MemoryPushStore, PushAccount, PushError,
-    PushService,
+    Activation, Answer, ChallengeStatus, Decision, ErrorCode, MemoryPushStore, PushAccount,
+    PushError, PushService,
     keys::{SigningKey, random_b64},
     protocol::{
         self, AnswerFields, AnswerRequest, ErrorBody, HEADER_DEVICE, HEADER_NONCE,
@@ -232,7 +232,7 @@ async fn stale_timestamps_tampered_answers_and_unknown_devices() {
     assert_eq!(lb.rp_status(&c.id).await.status, ChallengeStatus::Pending);
     phone.pending().await.unwrap();
     phone
-        .respond(&c.id, Decision::Approve, c.number)
+        .respond(&c.id, &Answer::approve(c.number))
         .await
         .unwrap();
 }
@@ -294,13 +294,13 @@ async fn an_answer_signed_by_another_device_is_refused() {
     );
     // Bob's service cannot answer it either (it never saw it).
     assert!(matches!(
-        bob.respond(&c.id, Decision::Approve, c.number).await,
+        bob.respond(&c.id, &Answer::approve(c.number)).await,
         Err(PushError::NotFound(_))
     ));
     assert_eq!(lb.rp_status(&c.id).await.status, ChallengeStatus::Pending);
     alice.pending().await.unwrap();
     alice
-        .respond(&c.id, Decision::Approve, c.number)
+        .respond(&c.id, &Answer::approve(c.number))
         .await
         .unwrap();
     assert_eq!(lb.rp_status(&c.id).await.status, ChallengeStatus::Approved);
@@ -416,7 +416,7 @@ async fn a_challenge_with_a_forged_server_signature_is_never_shown() {
             Err(PushError::BadServerSignature(c.id.clone()))
         );
         assert!(matches!(
-            phone.respond(&c.id, Decision::Approve, c.number).await,
+            phone.respond(&c.id, &Answer::approve(c.number)).await,
             Err(PushError::NotFound(_))
         ));
         assert_eq!(lb.rp_status(&c.id).await.status, ChallengeStatus::Pending);
@@ -583,7 +583,7 @@ async fn a_lost_answer_reply_is_retried_and_recognised_as_taken() {
     // The first attempt is taken by the server but its reply is lost; the
     // retry (fresh nonce) hears "already answered: approved" = our answer.
     assert_eq!(
-        phone.respond(&c.id, Decision::Approve, c.number).await,
+        phone.respond(&c.id, &Answer::approve(c.number)).await,
         Ok(watchword_core::push::ChallengeState::Approved)
     );
     assert_eq!(*dropped.lock().unwrap(), 1);

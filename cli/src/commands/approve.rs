@@ -52,7 +52,7 @@ pub fn run(args: &Args, vault: Option<&Path>, json: bool) -> Result<Output, ApiE
             let mut ask = Prompt::new(n, Screen::of(&n), c);
             let outcome = loop {
                 match ask.ask(&mut reader, now).await {
-                    Choice::Answer(d, num) => match service.respond(&c.id, d, num).await {
+                    Choice::Answer(answer) => match service.respond(&c.id, &answer).await {
                         Ok(s) => break Outcome::Answered(s),
                         Err(e @ PushError::Refused { .. })
                             if service

@@ -18,7 +18,7 @@ use watchword_core::{
     ApiError,
     otp::SystemClock,
     push::{
-        Activation, ChallengeState, ChallengeStatus, Decision, PushError, PushService,
+        Activation, Answer, ChallengeState, ChallengeStatus, Decision, PushError, PushService,
         VaultPushStore,
         client::install_ring_provider,
         keys::random_key,
@@ -217,7 +217,7 @@ async fn demo(args: &Args, json: bool) -> Result<Output, ApiError> {
                 number.map_or("y".to_owned(), |x| x.to_string())
             ));
             let state = phone
-                .respond(&challenge.id, Decision::Approve, number)
+                .respond(&challenge.id, &Answer::approve(number))
                 .await?;
             (Some(Decision::Approve), state, None)
         }
@@ -225,8 +225,8 @@ async fn demo(args: &Args, json: bool) -> Result<Output, ApiError> {
             let mut ask = Prompt::new(n, Screen::of(&n), &challenge);
             loop {
                 match ask.ask(reader, now).await {
-                    Choice::Answer(d, num) => match phone.respond(&challenge.id, d, num).await {
-                        Ok(state) => break (Some(d), state, None),
+                    Choice::Answer(answer) => match phone.respond(&challenge.id, &answer).await {
+                        Ok(state) => break (Some(answer.decision()), state, None),
                         // A wrong number: the request stays open, ask again.
                         Err(e @ PushError::Refused { .. })
                             if phone

@@ -12,15 +12,16 @@
 use std::{io::Write, time::Duration};
 
 use tokio::sync::mpsc;
-use watchword_core::push::{Decision, PendingChallenge};
+use watchword_core::push::{Answer, PendingChallenge};
 
 use super::push_common::{Narrator, utc};
 
 /// What the user chose.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Choice {
-    /// Approve, with the typed number if the sign-in needs one.
-    Answer(Decision, Option<u8>),
+    /// An answer: approve (with the typed number if the sign-in needs
+    /// one), deny or fraud.
+    Answer(Answer),
     /// Skip this one (`s`): it stays open on the server.
     Skip,
     /// Time ran out before an answer.
@@ -266,15 +267,15 @@ impl<W: Write> Prompt<W> {
 fn parse(line: &str, needs_number: bool) -> Option<Choice> {
     let l = line.trim().to_ascii_lowercase();
     match l.as_str() {
-        "d" | "deny" | "n" | "no" => Some(Choice::Answer(Decision::Deny, None)),
-        "f" | "fraud" => Some(Choice::Answer(Decision::Fraud, None)),
+        "d" | "deny" | "n" | "no" => Some(Choice::Answer(Answer::deny())),
+        "f" | "fraud" => Some(Choice::Answer(Answer::Fraud)),
         "s" | "skip" => Some(Choice::Skip),
-        "y" | "yes" | "approve" if !needs_number => Some(Choice::Answer(Decision::Approve, None)),
+        "y" | "yes" | "approve" if !needs_number => Some(Choice::Answer(Answer::approve(None))),
         _ if needs_number => l
             .parse::<u8>()
             .ok()
             .filter(|n| *n <= 99)
-            .map(|n| Choice::Answer(Decision::Approve, Some(n))),
+            .map(|n| Choice::Answer(Answer::approve(Some(n)))),
         _ => None,
     }
 }
@@ -294,27 +295,21 @@ mod tests {
     fn answers_are_parsed() {
         assert_eq!(
             parse("42", true),
-            Some(Choice::Answer(Decision::Approve, Some(42)))
+            Some(Choice::Answer(Answer::approve(Some(42))))
         );
         assert_eq!(
             parse(" 07 ", true),
-            Some(Choice::Answer(Decision::Approve, Some(7)))
+            Some(Choice::Answer(Answer::approve(Some(7))))
         );
         assert_eq!(parse("y", true), None);
         assert_eq!(parse("420", true), None);
         assert_eq!(
             parse("y", false),
-            Some(Choice::Answer(Decision::Approve, None))
+            Some(Choice::Answer(Answer::approve(None)))
         );
         assert_eq!(parse("42", false), None);
-        assert_eq!(
-            parse("F", true),
-            Some(Choice::Answer(Decision::Fraud, None))
-        );
-        assert_eq!(
-            parse("deny", false),
-            Some(Choice::Answer(Decision::Deny, None))
-        );
+        assert_eq!(parse("F", true), Some(Choice::Answer(Answer::Fraud)));
+        assert_eq!(parse("deny", false), Some(Choice::Answer(Answer::deny())));
         assert_eq!(parse("s", true), Some(Choice::Skip));
     }
 
@@ -383,7 +378,7 @@ mod tests {
             width: None,
         };
         let (choice, out) = run_prompt(screen, &["maybe", "d"], Duration::from_millis(40), 10);
-        assert_eq!(choice, Choice::Answer(Decision::Deny, None));
+        assert_eq!(choice, Choice::Answer(Answer::deny()));
         assert!(!out.contains('\x1b'), "no escape codes: {out:?}");
         assert!(!out.contains('\r'), "{out:?}");
         assert_eq!(out.matches("s left").count(), 1, "{out:?}");
@@ -408,7 +403,7 @@ mod tests {
         };
         // Several ticks before and after the bad line.
         let (choice, out) = run_prompt(screen, &["xyz", "d"], Duration::from_millis(80), 10);
-        assert_eq!(choice, Choice::Answer(Decision::Deny, None));
+        assert_eq!(choice, Choice::Answer(Answer::deny()));
         assert!(out.contains("\x1b[K"), "redrawn in place: {out:?}");
         let seen = screen_of(&out, screen.width);
         let countdown: Vec<_> = seen.iter().filter(|l| l.ends_with(" s left")).collect();
@@ -446,7 +441,7 @@ mod tests {
         // the prompt would be a (harmless, rare) race of the real
         // terminal too, but not one to test.
         let (choice, out) = run_prompt(screen, &["xyz", "d"], Duration::from_millis(130), 40);
-        assert_eq!(choice, Choice::Answer(Decision::Deny, None));
+        assert_eq!(choice, Choice::Answer(Answer::deny()));
         assert_eq!(out.matches("xyz\n").count(), 1, "only the echo: {out:?}");
         let seen = screen_of(&out, screen.width);
         assert!(seen[0].ends_with(" s left"), "{seen:#?}");
@@ -490,7 +485,7 @@ mod tests {
         };
         let long = "this is not a number at all, it is long";
         let (choice, out) = run_prompt(screen, &[long, "d"], Duration::from_millis(130), 40);
-        assert_eq!(choice, Choice::Answer(Decision::Deny, None));
+        assert_eq!(choice, Choice::Answer(Answer::deny()));
         let seen = screen_of(&out, screen.width);
         assert!(seen[0].ends_with(" s left"), "{seen:#?}");
         let left: i64 = seen[0].trim().split(' ').next().unwrap().parse().unwrap();

@@ -7,10 +7,7 @@ use serde_json::json;
 use watchword_core::{
     ApiError,
     otp::SystemClock,
-    push::{
-        Decision, PushService,
-        privacyidea::{DeclineReason, PiAnswer},
-    },
+    push::{Answer, Decision, PushService, Shown, privacyidea::DeclineReason},
 };
 
 use super::{
@@ -51,10 +48,10 @@ pub struct Args {
 /// Answers one sign-in request.
 pub fn run(args: &Args, vault: Option<&Path>) -> Result<Output, ApiError> {
     let decision = Decision::from(args.decision);
-    let answer = args
-        .answer
-        .clone()
-        .or_else(|| args.number.map(|n| n.to_string()));
+    let answer = match (&args.answer, args.number) {
+        (Some(text), _) => Some(Shown::Text(text.clone())),
+        (None, number) => number.map(Shown::Number),
+    };
     if decision != Decision::Approve && answer.is_some() {
         return Err(ApiError::invalid_input(
             "--number and --answer go with approve only",
@@ -67,14 +64,13 @@ pub fn run(args: &Args, vault: Option<&Path>) -> Result<Output, ApiError> {
         push_store::open(vault, &args.unlock)?,
         Arc::new(SystemClock),
     )?;
-    let reply = PiAnswer {
+    let reply = Answer::new(
         decision,
-        presence_answer: answer,
-        reason: args
-            .reason
+        answer,
+        args.reason
             .map(|ReasonArg::Cancelled| DeclineReason::Cancelled),
-    };
-    let state = runtime()?.block_on(service.respond_with(&args.id, &reply))?;
+    );
+    let state = runtime()?.block_on(service.respond(&args.id, &reply))?;
     let display_code = service.tracked(&args.id).and_then(|t| t.display_code);
     let mut human = format!("Sign-in request {}: {}.", args.id, state.as_str());
     if let Some(code) = &display_code {

@@ -21,6 +21,7 @@
 //! - `error`: [`PushError`], mapped to `ApiError` only in `crate::error`.
 
 pub mod activation;
+pub mod answer;
 pub mod client;
 pub mod enrolment;
 mod error;
@@ -35,6 +36,7 @@ pub mod store;
 pub mod vault_store;
 
 pub use activation::Activation;
+pub use answer::{Answer, Shown};
 pub use error::PushError;
 pub use protocol::{ChallengeStatus, Decision, ErrorCode};
 pub use provider::Provider;

@@ -11,7 +11,7 @@ use std::{
 };
 
 use super::{
-    Provider, PushError,
+    Answer, Provider, PushError, Shown,
     activation::Activation,
     client::{Reply, ServerClient, post_json},
     keys::{self, SigningKey},
@@ -232,15 +232,11 @@ impl<S: PushStore> PushService<S> {
         self.tracked.lock().ok().and_then(|m| m.get(id).cloned())
     }
 
-    /// Answers challenge `id`. Approve needs `number` when the challenge
-    /// asks for one. A wrong number leaves the challenge pending (the error
-    /// says how many tries are left).
-    pub async fn respond(
-        &self,
-        id: &str,
-        decision: Decision,
-        number: Option<u8>,
-    ) -> Result<ChallengeState, PushError> {
+    /// Answers challenge `id`, of either protocol. Approving needs what
+    /// the sign-in screen shows when the challenge asks for it (Watchword's
+    /// number, privacyIDEA's option). A wrong number leaves the challenge
+    /// pending (the error says how many tries are left).
+    pub async fn respond(&self, id: &str, answer: &Answer) -> Result<ChallengeState, PushError> {
         let tracked = match self.tracked(id) {
             Some(t) => t,
             None => {
@@ -255,21 +251,15 @@ impl<S: PushStore> PushService<S> {
             return Err(PushError::AlreadyFinal(tracked.state));
         }
         if tracked.challenge.provider == Provider::PrivacyIdea {
-            let answer = number.map(|n| n.to_string());
-            return self
-                .pi_respond(&tracked, decision, answer.as_deref(), None)
-                .await;
+            return self.pi_respond(&tracked, answer).await;
         }
         let c = &tracked.challenge;
+        let decision = answer.decision();
+        // Only approve carries a number.
+        let number = answer.shown().map(Shown::number).transpose()?;
         if decision == Decision::Approve && c.needs_number && number.is_none() {
             return Err(PushError::NumberRequired);
         }
-        // Only approve carries a number.
-        let number = if decision == Decision::Approve {
-            number
-        } else {
-            None
-        };
         let account = self.account(&c.account_id)?;
         if c.seconds_left(self.now_for(&account)) == 0 {
             self.apply(id, ChallengeEvent::TimedOut)?;

@@ -19,22 +19,10 @@ use crate::{
     enrol::PrivacyIdeaPush,
     http::HttpRequest,
     push::{
-        ActivatedAccount, ChallengeState, Decision, PendingChallenge, Provider, PushError,
+        ActivatedAccount, Answer, ChallengeState, Decision, PendingChallenge, Provider, PushError,
         PushService, PushStore, TrackedChallenge, state::ChallengeEvent, store::PushAccount,
     },
 };
-
-/// What the user answered, privacyIDEA's way.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PiAnswer {
-    /// Approve, deny or report fraud.
-    pub decision: Decision,
-    /// The option picked under number matching.
-    pub presence_answer: Option<String>,
-    /// A decline reason; [`Decision::Fraud`] always means
-    /// [`DeclineReason::UnknownTrigger`].
-    pub reason: Option<DeclineReason>,
-}
 
 impl<S: PushStore> PushService<S> {
     /// Enrols a privacyIDEA push token with a 4096-bit key, as the official
@@ -209,7 +197,7 @@ impl<S: PushStore> PushService<S> {
     /// biometric prompt, so the user is not asked to confirm an answer that
     /// cannot be sent. A request this process has not seen passes (the
     /// answer fetches it first).
-    pub fn check_answer(&self, id: &str, answer: &PiAnswer) -> Result<(), PushError> {
+    pub fn check_answer(&self, id: &str, answer: &Answer) -> Result<(), PushError> {
         let Some(tracked) = self.tracked(id) else {
             return Ok(());
         };
@@ -222,13 +210,7 @@ impl<S: PushStore> PushService<S> {
         } else {
             c.needs_number
         };
-        if answer.decision == Decision::Approve
-            && needs_answer
-            && answer
-                .presence_answer
-                .as_deref()
-                .is_none_or(|a| a.trim().is_empty())
-        {
+        if answer.decision() == Decision::Approve && needs_answer && answer.shown().is_none() {
             return Err(PushError::NumberRequired);
         }
         let account = self.account(&c.account_id)?;
@@ -239,54 +221,13 @@ impl<S: PushStore> PushService<S> {
         Ok(())
     }
 
-    /// Answers a challenge of either protocol with a privacyIDEA-style
-    /// answer: the picked option (`presence_answer`) and a decline reason.
-    /// For Watchword challenges the option is the number and the reason is
-    /// ignored.
-    pub async fn respond_with(
-        &self,
-        id: &str,
-        answer: &PiAnswer,
-    ) -> Result<ChallengeState, PushError> {
-        let tracked = match self.tracked(id) {
-            Some(t) => t,
-            None => {
-                self.pending().await?;
-                self.tracked(id)
-                    .ok_or_else(|| PushError::NotFound(format!("challenge {id}")))?
-            }
-        };
-        if tracked.challenge.provider != Provider::PrivacyIdea {
-            let number = match &answer.presence_answer {
-                Some(a) => Some(
-                    a.trim()
-                        .parse::<u8>()
-                        .map_err(|_| PiError::NotAnOption("the number shown".into()))?,
-                ),
-                None => None,
-            };
-            return self.respond(id, answer.decision, number).await;
-        }
-        if tracked.state.is_final() {
-            return Err(PushError::AlreadyFinal(tracked.state));
-        }
-        self.pi_respond(
-            &tracked,
-            answer.decision,
-            answer.presence_answer.as_deref(),
-            answer.reason,
-        )
-        .await
-    }
-
     /// Sends one answer to privacyIDEA and moves the state machine.
     pub(crate) async fn pi_respond(
         &self,
         tracked: &TrackedChallenge,
-        decision: Decision,
-        presence_answer: Option<&str>,
-        reason: Option<DeclineReason>,
+        answer: &Answer,
     ) -> Result<ChallengeState, PushError> {
+        let decision = answer.decision();
         let c = &tracked.challenge;
         let account = self.account(&c.account_id)?;
         if c.seconds_left(self.now_for(&account)) == 0 {
@@ -299,24 +240,25 @@ impl<S: PushStore> PushService<S> {
             vec![("serial", serial.to_owned()), ("nonce", c.nonce.clone())];
         let input = match decision {
             Decision::Approve => {
-                let answer = match (c.options.is_empty(), presence_answer) {
+                let picked = match (c.options.is_empty(), answer.shown()) {
                     (true, _) => None,
                     (false, None) => return Err(PushError::NumberRequired),
-                    (false, Some(a)) => {
-                        let a = a.trim();
-                        if !c.options.iter().any(|o| o == a) {
+                    (false, Some(shown)) => {
+                        let picked = shown.text();
+                        if !c.options.contains(&picked) {
                             return Err(PiError::NotAnOption(c.options.join(", ")).into());
                         }
-                        form.push(("presence_answer", a.to_owned()));
-                        Some(a)
+                        form.push(("presence_answer", picked.clone()));
+                        Some(picked)
                     }
                 };
-                messages::accept_input(&c.nonce, serial, answer)
+                messages::accept_input(&c.nonce, serial, picked.as_deref())
             }
             Decision::Deny | Decision::Fraud => {
-                let reason = match decision {
-                    Decision::Fraud => Some(DeclineReason::UnknownTrigger),
-                    _ => reason,
+                let reason = match answer {
+                    Answer::Fraud => Some(DeclineReason::UnknownTrigger),
+                    Answer::Deny(reason) => *reason,
+                    Answer::Approve(_) => None,
                 };
                 // Only a server that signed the capability gets a reason.
                 let reason = reason.filter(|_| c.can_give_reason);

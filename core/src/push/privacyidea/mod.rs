@@ -21,7 +21,6 @@ pub mod keys;
 pub mod messages;
 pub mod time;
 
-pub use device::PiAnswer;
 pub use error::PiError;
 pub use keys::{DEFAULT_KEY_BITS, DeviceKey, PiKeyError, ServerKey};
 pub use messages::DeclineReason;
