@@ -15,6 +15,8 @@
 //! - [`state_changes`]: which challenge states a listener was already told.
 //! - [`store`]: where push accounts live (a trait; memory for tests).
 //! - [`vault_store`]: push accounts sealed in the encrypted vault.
+//! - [`answer`]: what a person answers ([`Answer`]: approve, with what the
+//!   sign-in screen shows; deny; fraud), for either protocol.
 //! - [`service`]: `activate`, `pending`, `handle_push`, `respond`.
 //! - [`privacyidea`]: the privacyIDEA `pipush` protocol behind the same
 //!   `pending` / `respond` (`device`, `http`, `keys`, `messages`, `time`).
