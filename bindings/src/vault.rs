@@ -49,6 +49,8 @@ pub struct AccountInfo {
     pub issuer: Option<String>,
     /// Account name.
     pub name: String,
+    /// The one-line name to show: `ACME (alice)`, or `alice`.
+    pub label: String,
     /// `SHA1`, `SHA256` or `SHA512`.
     pub algorithm: String,
     /// Code length.
@@ -73,6 +75,7 @@ impl From<StoredAccount> for AccountInfo {
         Self {
             id: m.id,
             kind: m.kind.into(),
+            label: s.account.label(),
             issuer: m.issuer,
             name: m.name,
             algorithm: m.algorithm.to_string(),
@@ -189,6 +192,8 @@ pub struct AccountCodeInfo {
     pub issuer: Option<String>,
     /// Account name.
     pub name: String,
+    /// The one-line name to show: `ACME (alice)`, or `alice`.
+    pub label: String,
     /// TOTP, HOTP or Steam.
     pub kind: OtpType,
     /// The code with `valid_for`, for time-based accounts.
@@ -198,6 +203,7 @@ pub struct AccountCodeInfo {
 impl From<AccountCode> for AccountCodeInfo {
     fn from(c: AccountCode) -> Self {
         Self {
+            label: c.label(),
             id: c.id,
             issuer: c.issuer,
             name: c.name,

@@ -13,18 +13,5 @@ pub fn json(stored: &StoredAccount) -> Result<Value, ApiError> {
 /// `#3  ACME (alice@example.com)  totp`.
 pub fn line(stored: &StoredAccount) -> String {
     let a = &stored.account;
-    format!(
-        "#{}  {}  {}",
-        stored.id,
-        label(a.issuer.as_deref(), &a.name),
-        a.otp.kind.as_str()
-    )
-}
-
-/// `ACME (alice)`, or just `alice` without an issuer.
-pub fn label(issuer: Option<&str>, name: &str) -> String {
-    match issuer {
-        Some(i) => format!("{i} ({name})"),
-        None => name.to_owned(),
-    }
+    format!("#{}  {}  {}", stored.id, a.label(), a.otp.kind.as_str())
 }

@@ -124,7 +124,21 @@ pub struct Account {
     pub extras: LinkExtras,
 }
 
+/// How an account is named on one line: `ACME (alice)`, or just `alice`
+/// without an issuer. The one rule the CLI and the phone lists share.
+pub fn label(issuer: Option<&str>, name: &str) -> String {
+    match issuer {
+        Some(i) => format!("{i} ({name})"),
+        None => name.to_owned(),
+    }
+}
+
 impl Account {
+    /// The account's one-line name ([`label`]).
+    pub fn label(&self) -> String {
+        label(self.issuer.as_deref(), &self.name)
+    }
+
     /// A new account with no icon, group or notes, exportable.
     pub fn new(
         issuer: Option<String>,
@@ -313,6 +327,12 @@ pub struct AccountSummary {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_one_line_label_names_the_issuer_when_there_is_one() {
+        assert_eq!(label(Some("ACME"), "alice"), "ACME (alice)");
+        assert_eq!(label(None, "alice"), "alice");
+    }
 
     #[test]
     fn provenance_strings() {

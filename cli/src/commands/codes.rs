@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 use watchword_core::{ApiError, otp::Code};
 
-use crate::{account_view, output::Output, unlock};
+use crate::{output::Output, unlock};
 
 /// Arguments of `codes`.
 #[derive(Debug, clap::Args)]
@@ -35,7 +35,7 @@ pub fn run(vault: Option<&std::path::Path>, args: &Args) -> Result<Output, ApiEr
     let mut json_rows = Vec::with_capacity(codes.len());
     let mut lines = Vec::with_capacity(codes.len());
     for c in &codes {
-        let label = account_view::label(c.issuer.as_deref(), &c.name);
+        let label = c.label();
         let (code, valid_for, next_code, period) = match &c.code {
             Some(Code::Timed(t)) => (
                 Value::from(t.code.as_str()),

@@ -53,6 +53,13 @@ pub struct AccountCode {
     pub code: Option<Code>,
 }
 
+impl AccountCode {
+    /// The account's one-line name ([`crate::account::label`]).
+    pub fn label(&self) -> String {
+        crate::account::label(self.issuer.as_deref(), &self.name)
+    }
+}
+
 impl Vault {
     fn decrypt_account(&self, mut row: SealedRow) -> VaultResult<StoredAccount> {
         let plain = self.open_field(TABLE, "sealed", row.id, row.take(0))?;

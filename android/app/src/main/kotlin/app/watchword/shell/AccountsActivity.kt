@@ -168,7 +168,7 @@ class AccountsActivity : ScopedActivity() {
         }
 
         fun update(info: AccountCodeInfo) {
-            heading.text = info.issuer?.let { "$it (${info.name})" } ?: info.name
+            heading.text = info.label
             val current = info.code
             if (current != null) {
                 codeText.text = current.code

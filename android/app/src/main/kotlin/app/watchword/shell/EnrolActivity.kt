@@ -162,7 +162,7 @@ class EnrolActivity : ScopedActivity() {
                     is EnrolmentKind.Unknown -> message.text = kind.reason
                     is EnrolmentKind.Otp, is EnrolmentKind.GoogleMigration -> {
                         val added = core { app.vault().addFromText(text, force) }
-                        message.text = "Added: " + added.joinToString(", ") { it.issuer?.let { i -> "$i (${it.name})" } ?: it.name }
+                        message.text = "Added: " + added.joinToString(", ") { it.label }
                         pasted.setText("")
                     }
                 }
