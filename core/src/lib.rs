@@ -20,6 +20,7 @@
 //! - [`clock_sync`]: the device clock's offset learned from a server's `Date`.
 
 pub mod account;
+pub mod calendar;
 pub mod clock_sync;
 pub mod enrol;
 pub mod error;
