@@ -15,20 +15,41 @@ use watchword_tests::{
 
 const PASS: &str = "correct horse battery staple";
 
-fn watchword(vault: &Path, args: &[&str], stdin: &str) -> (bool, Value) {
-    let out = output_with_stdin(
-        Command::new(env!("CARGO_BIN_EXE_watchword"))
-            .arg("--json")
+/// Runs `watchword [--json] --vault V ARGS` with `stdin`.
+fn run(vault: &Path, json: bool, args: &[&str], stdin: &str) -> std::process::Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_watchword"));
+    if json {
+        command.arg("--json");
+    }
+    output_with_stdin(
+        command
             .arg("--vault")
             .arg(vault)
             .args(args)
             .env("WATCHWORD_PASSPHRASE", PASS),
         stdin,
-    );
+    )
+}
+
+/// `run` with `--json`: (success, the one JSON document on stdout).
+fn watchword(vault: &Path, args: &[&str], stdin: &str) -> (bool, Value) {
+    let out = run(vault, true, args, stdin);
     (
         out.status.success(),
         one_json(&String::from_utf8(out.stdout).unwrap()),
     )
+}
+
+/// A new vault at `dir/vault.db` with the test KDF cost.
+fn new_vault(dir: &Path) -> std::path::PathBuf {
+    let vault = dir.join("vault.db");
+    let (ok, v) = watchword(
+        &vault,
+        &["init", "--kdf-memory-kib", "8", "--kdf-iterations", "1"],
+        "",
+    );
+    assert!(ok, "{v}");
+    vault
 }
 
 fn challenge(server: &PushServer, user: &str) -> (String, u8) {
@@ -39,13 +60,7 @@ fn challenge(server: &PushServer, user: &str) -> (String, u8) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn activate_pending_respond_approve_over_the_vault() {
     let dir = tempfile::tempdir().unwrap();
-    let vault = dir.path().join("vault.db");
-    let (ok, v) = watchword(
-        &vault,
-        &["init", "--kdf-memory-kib", "8", "--kdf-iterations", "1"],
-        "",
-    );
-    assert!(ok, "{v}");
+    let vault = new_vault(dir.path());
 
     let (server, handle) = start_real_time_server(&dir.path().join("server.db")).await;
     let e = server.enrol("alice", &handle.base_url()).unwrap();
@@ -129,30 +144,16 @@ async fn activate_pending_respond_approve_over_the_vault() {
     handle.stop().await;
 }
 
-/// Runs `watchword --vault V ARGS` (human output) with `stdin`; returns
-/// (success, stdout).
+/// `run` with human output: (success, stdout).
 fn watchword_human(vault: &Path, args: &[&str], stdin: &str) -> (bool, String) {
-    let out = output_with_stdin(
-        Command::new(env!("CARGO_BIN_EXE_watchword"))
-            .arg("--vault")
-            .arg(vault)
-            .args(args)
-            .env("WATCHWORD_PASSPHRASE", PASS),
-        stdin,
-    );
+    let out = run(vault, false, args, stdin);
     (out.status.success(), String::from_utf8(out.stdout).unwrap())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn approve_counts_a_skipped_request_apart() {
     let dir = tempfile::tempdir().unwrap();
-    let vault = dir.path().join("vault.db");
-    let (ok, v) = watchword(
-        &vault,
-        &["init", "--kdf-memory-kib", "8", "--kdf-iterations", "1"],
-        "",
-    );
-    assert!(ok, "{v}");
+    let vault = new_vault(dir.path());
     let (server, handle) = start_real_time_server(&dir.path().join("server.db")).await;
     let e = server.enrol("alice", &handle.base_url()).unwrap();
     let (ok, v) = watchword(&vault, &["activate", "--link", &e.link], "");

@@ -40,8 +40,9 @@ fn file(dir: &Path, name: &str, bytes: &[u8]) -> String {
     path.to_str().unwrap().to_owned()
 }
 
-fn payloads(json: &Value) -> Vec<String> {
-    let mut v: Vec<String> = json["payloads"]
+/// A JSON array of strings, sorted (decoders report codes in any order).
+fn sorted_strings(array: &Value) -> Vec<String> {
+    let mut v: Vec<String> = array
         .as_array()
         .unwrap()
         .iter()
@@ -49,6 +50,10 @@ fn payloads(json: &Value) -> Vec<String> {
         .collect();
     v.sort();
     v
+}
+
+fn payloads(json: &Value) -> Vec<String> {
+    sorted_strings(&json["payloads"])
 }
 
 #[test]
@@ -144,14 +149,7 @@ fn scan_reads_the_corpus_frames() {
             .iter()
             .find(|f| f["file"] == file)
             .unwrap();
-        let mut v: Vec<String> = f["expected"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|s| s.as_str().unwrap().to_owned())
-            .collect();
-        v.sort();
-        v
+        sorted_strings(&f["expected"])
     };
     let (ok, json) = scan(&[qr.join("frames/f01_0003.png").to_str().unwrap()]);
     assert!(ok, "{json}");

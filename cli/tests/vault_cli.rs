@@ -60,6 +60,12 @@ fn kind(v: &Value) -> &str {
     v["error"]["kind"].as_str().unwrap_or("<none>")
 }
 
+fn message(v: &Value) -> &str {
+    v["error"]["message"]
+        .as_str()
+        .expect("an error with a message")
+}
+
 #[test]
 fn add_list_codes_next_rename_rm() {
     let f = Fixture::new();
@@ -255,12 +261,7 @@ fn wrong_passphrase_missing_and_foreign_vaults() {
     let (ok, e) = run_with(&missing, Some(PASS), &["codes"]);
     assert!(!ok);
     assert_eq!(kind(&e), "vault_missing");
-    assert!(
-        e["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("watchword init")
-    );
+    assert!(message(&e).contains("watchword init"));
     assert!(!missing.exists());
 
     let fresh = f.vault.with_file_name("fresh.db");
@@ -467,7 +468,7 @@ fn a_directory_is_not_a_vault_path() {
         let (ok, e) = run_with(dir.path(), Some(PASS), &args);
         assert!(!ok);
         assert_eq!(kind(&e), "invalid_input", "{args:?}: {e}");
-        let message = e["error"]["message"].as_str().unwrap();
+        let message = message(&e);
         assert!(
             message.contains("is a directory; a vault path must be a file"),
             "{args:?}: {message}"
@@ -492,13 +493,7 @@ fn an_empty_watchword_vault_means_the_default_vault() {
     assert!(!ok);
     assert_eq!(kind(&e), "vault_missing", "{e}");
     let default = data.join("watchword").join("vault.db");
-    assert!(
-        e["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains(default.to_str().unwrap()),
-        "{e}"
-    );
+    assert!(message(&e).contains(default.to_str().unwrap()), "{e}");
     // A non-empty WATCHWORD_VAULT is still used.
     let other = home.path().join("other.db");
     let (ok, e) = run_env(
@@ -510,11 +505,5 @@ fn an_empty_watchword_vault_means_the_default_vault() {
     );
     assert!(!ok);
     assert_eq!(kind(&e), "vault_missing");
-    assert!(
-        e["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains(other.to_str().unwrap()),
-        "{e}"
-    );
+    assert!(message(&e).contains(other.to_str().unwrap()), "{e}");
 }

@@ -370,6 +370,22 @@ mod tests {
         (choice, out.text())
     }
 
+    /// The lines a line the prompt cannot read leaves, then a `d`: the
+    /// question with it, the note that stays, the question with `d`.
+    fn not_understood_then_deny(typed: &str) -> Vec<String> {
+        let q = question(true);
+        vec![
+            format!("{q}{typed}"),
+            format!("  Not understood: {typed:?}."),
+            format!("{q}d"),
+        ]
+    }
+
+    /// The seconds of a `N s left` countdown line.
+    fn seconds_left(line: &str) -> i64 {
+        line.trim().split(' ').next().unwrap().parse().unwrap()
+    }
+
     #[test]
     fn off_a_terminal_no_countdown_lines_and_the_input_is_shown() {
         let screen = Screen {
@@ -382,14 +398,9 @@ mod tests {
         assert!(!out.contains('\x1b'), "no escape codes: {out:?}");
         assert!(!out.contains('\r'), "{out:?}");
         assert_eq!(out.matches("s left").count(), 1, "{out:?}");
-        let q = question(true);
         assert_eq!(
             out.lines().skip(1).collect::<Vec<_>>(),
-            vec![
-                format!("{q}maybe"),
-                "  Not understood: \"maybe\".".to_owned(),
-                format!("{q}d"),
-            ],
+            not_understood_then_deny("maybe"),
             "{out:?}"
         );
     }
@@ -408,26 +419,12 @@ mod tests {
         let seen = screen_of(&out, screen.width);
         let countdown: Vec<_> = seen.iter().filter(|l| l.ends_with(" s left")).collect();
         assert_eq!(countdown.len(), 1, "one countdown line: {seen:#?}");
-        let left: i64 = countdown[0]
-            .trim()
-            .split(' ')
-            .next()
-            .unwrap()
-            .parse()
-            .unwrap();
+        let left = seconds_left(countdown[0]);
         assert!(left < 60, "it counted down: {seen:#?}");
         assert_eq!(seen[0], *countdown[0], "{seen:#?}");
-        let q = question(true);
-        assert_eq!(
-            seen[1..],
-            [
-                format!("{q}xyz"),
-                "  Not understood: \"xyz\".".to_owned(),
-                format!("{q}d"),
-                String::new(),
-            ],
-            "{seen:#?}"
-        );
+        let mut expected = not_understood_then_deny("xyz");
+        expected.push(String::new());
+        assert_eq!(seen[1..], expected, "{seen:#?}");
     }
 
     #[test]
@@ -446,17 +443,9 @@ mod tests {
         let seen = screen_of(&out, screen.width);
         assert!(seen[0].ends_with(" s left"), "{seen:#?}");
         assert_eq!(seen.iter().filter(|l| l.ends_with(" s left")).count(), 1);
-        let q = question(true);
-        assert_eq!(
-            seen[1..],
-            [
-                format!("{q}xyz"),
-                "  Not understood: \"xyz\".".to_owned(),
-                format!("{q}d"),
-                String::new(),
-            ],
-            "{seen:#?}"
-        );
+        let mut expected = not_understood_then_deny("xyz");
+        expected.push(String::new());
+        assert_eq!(seen[1..], expected, "{seen:#?}");
     }
 
     #[test]
@@ -488,19 +477,11 @@ mod tests {
         assert_eq!(choice, Choice::Answer(Answer::deny()));
         let seen = screen_of(&out, screen.width);
         assert!(seen[0].ends_with(" s left"), "{seen:#?}");
-        let left: i64 = seen[0].trim().split(' ').next().unwrap().parse().unwrap();
+        let left = seconds_left(&seen[0]);
         assert!(left < 60, "it counted down: {seen:#?}");
         assert_eq!(seen.iter().filter(|l| l.contains(" s left")).count(), 1);
-        let q = question(true);
-        assert_eq!(
-            seen[1..],
-            [
-                format!("{q}{long}"),
-                format!("  Not understood: {long:?}."),
-                format!("{q}d"),
-                String::new(),
-            ],
-            "{seen:#?}"
-        );
+        let mut expected = not_understood_then_deny(long);
+        expected.push(String::new());
+        assert_eq!(seen[1..], expected, "{seen:#?}");
     }
 }
