@@ -11,11 +11,11 @@ use serde_json::{Value, json};
 use watchword_core::{
     ApiError,
     otp::SystemClock,
-    push::{ChallengeState, PushError, PushService},
+    push::{ChallengeState, PushService},
 };
 
 use super::{
-    prompt::{self, Choice, LineReader, Prompt, Screen},
+    prompt::{self, Asked, LineReader, Prompt, Screen},
     push_common::{Narrator, runtime},
     push_store,
 };
@@ -47,26 +47,15 @@ pub fn run(args: &Args, vault: Option<&Path>, json: bool) -> Result<Output, ApiE
         let mut results = Vec::new();
         let mut tally = Tally::default();
         for c in &list {
-            let now = || service.now_for_challenge(&c.id);
-            prompt::show(&n, c, now());
-            let mut ask = Prompt::new(n, Screen::of(&n), c);
-            let outcome = loop {
-                match ask.ask(&mut reader, now).await {
-                    Choice::Answer(answer) => match service.respond(&c.id, &answer).await {
-                        Ok(s) => break Outcome::Answered(s),
-                        Err(e @ PushError::Refused { .. })
-                            if service
-                                .tracked(&c.id)
-                                .is_some_and(|t| t.state == ChallengeState::Pending) =>
-                        {
-                            ask.note(&ApiError::from(e).to_string());
-                        }
-                        Err(e) => return Err(ApiError::from(e)),
-                    },
-                    Choice::Expired => break Outcome::Answered(ChallengeState::Expired),
-                    Choice::Skip => break Outcome::Skipped,
-                    Choice::Closed => break Outcome::Unanswered,
-                }
+            prompt::show(&n, c, service.now_for_challenge(&c.id));
+            let outcome = match Prompt::new(n, Screen::of(&n), c)
+                .answer(&mut reader, &service, &c.id)
+                .await?
+            {
+                Asked::Answered(_, state) => Outcome::Answered(state),
+                Asked::Expired => Outcome::Answered(ChallengeState::Expired),
+                Asked::Skipped => Outcome::Skipped,
+                Asked::Closed => Outcome::Unanswered,
             };
             n.say(&format!("  -> {}", outcome.as_str()));
             tally.add(outcome);

@@ -18,8 +18,7 @@ use watchword_core::{
     ApiError,
     otp::SystemClock,
     push::{
-        Activation, Answer, ChallengeState, ChallengeStatus, Decision, PushError, PushService,
-        VaultPushStore,
+        Activation, Answer, ChallengeState, ChallengeStatus, Decision, PushService, VaultPushStore,
         client::install_ring_provider,
         keys::random_key,
         protocol::{ChallengeStatusResponse, CreateChallengeRequest, CreateChallengeResponse},
@@ -29,7 +28,7 @@ use watchword_core::{
 use watchword_server::{Policy, PushServer, push_sender::LogSender};
 
 use super::{
-    prompt::{self, Choice, LineReader, Prompt, Screen},
+    prompt::{self, Asked, LineReader, Prompt, Screen},
     push_common::{Narrator, challenge_json, runtime},
 };
 use crate::output::Output;
@@ -221,34 +220,15 @@ async fn demo(args: &Args, json: bool) -> Result<Output, ApiError> {
                 .await?;
             (Some(Decision::Approve), state, None)
         }
-        Some(reader) => {
-            let mut ask = Prompt::new(n, Screen::of(&n), &challenge);
-            loop {
-                match ask.ask(reader, now).await {
-                    Choice::Answer(answer) => match phone.respond(&challenge.id, &answer).await {
-                        Ok(state) => break (Some(answer.decision()), state, None),
-                        // A wrong number: the request stays open, ask again.
-                        Err(e @ PushError::Refused { .. })
-                            if phone
-                                .tracked(&challenge.id)
-                                .is_some_and(|t| t.state == ChallengeState::Pending) =>
-                        {
-                            ask.note(&ApiError::from(e).to_string());
-                        }
-                        Err(e) => return Err(e.into()),
-                    },
-                    Choice::Expired => {
-                        break (None, ChallengeState::Expired, Some(NoSignIn::Expired));
-                    }
-                    Choice::Skip => {
-                        break (None, ChallengeState::Pending, Some(NoSignIn::Skipped));
-                    }
-                    Choice::Closed => {
-                        break (None, ChallengeState::Pending, Some(NoSignIn::InputEnded));
-                    }
-                }
-            }
-        }
+        Some(reader) => match Prompt::new(n, Screen::of(&n), &challenge)
+            .answer(reader, &phone, &challenge.id)
+            .await?
+        {
+            Asked::Answered(answer, state) => (Some(answer.decision()), state, None),
+            Asked::Expired => (None, ChallengeState::Expired, Some(NoSignIn::Expired)),
+            Asked::Skipped => (None, ChallengeState::Pending, Some(NoSignIn::Skipped)),
+            Asked::Closed => (None, ChallengeState::Pending, Some(NoSignIn::InputEnded)),
+        },
     };
     n.say(&format!("5. phone             {}", state.as_str()));
     let seen = if state == ChallengeState::Pending {

@@ -12,7 +12,10 @@
 use std::{io::Write, time::Duration};
 
 use tokio::sync::mpsc;
-use watchword_core::push::{Answer, PendingChallenge};
+use watchword_core::{
+    ApiError,
+    push::{Answer, ChallengeState, PendingChallenge, PushError, PushService, PushStore},
+};
 
 use super::push_common::{Narrator, utc};
 
@@ -27,6 +30,19 @@ pub enum Choice {
     /// Time ran out before an answer.
     Expired,
     /// Input ended.
+    Closed,
+}
+
+/// How one request's prompt ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Asked {
+    /// The server took this answer; the request's state on the phone.
+    Answered(Answer, ChallengeState),
+    /// Time ran out before an answer.
+    Expired,
+    /// Skipped with `s`: still open on the server.
+    Skipped,
+    /// Input ended before an answer: still open on the server.
     Closed,
 }
 
@@ -204,6 +220,37 @@ impl<W: Write> Prompt<W> {
             let text = format!("\x1b7\x1b[{up}A\r\x1b[K  {left} s left\x1b8");
             let _ = self.out.write_all(text.as_bytes());
             let _ = self.out.flush();
+        }
+    }
+
+    /// Asks about request `id` and sends each answer through `service`
+    /// until the server takes one: a refusal that leaves the request open
+    /// (a wrong number) is noted under the question, which is asked again.
+    /// The loop `approve` and `demo` share.
+    pub async fn answer<S: PushStore>(
+        &mut self,
+        reader: &mut LineReader,
+        service: &PushService<S>,
+        id: &str,
+    ) -> Result<Asked, ApiError> {
+        let now = || service.now_for_challenge(id);
+        loop {
+            match self.ask(reader, now).await {
+                Choice::Answer(answer) => match service.respond(id, &answer).await {
+                    Ok(state) => return Ok(Asked::Answered(answer, state)),
+                    Err(e @ PushError::Refused { .. })
+                        if service
+                            .tracked(id)
+                            .is_some_and(|t| t.state == ChallengeState::Pending) =>
+                    {
+                        self.note(&ApiError::from(e).to_string());
+                    }
+                    Err(e) => return Err(e.into()),
+                },
+                Choice::Expired => return Ok(Asked::Expired),
+                Choice::Skip => return Ok(Asked::Skipped),
+                Choice::Closed => return Ok(Asked::Closed),
+            }
         }
     }
 
