@@ -1,8 +1,108 @@
-//! What scanned or pasted text is, described without its secrets.
+//! Enrolment: whatever was scanned, pasted or typed goes to the core's one
+//! entry point (`PushClient.enrol`), which says what it did or what the
+//! user must decide; `classify` describes a text without its secrets, for
+//! showing before the user confirms.
 
-use watchword_core::{ApiError, enrol};
+use watchword_core::enrol::{self, EnrolChoices, EnrolInput, ExportPart};
 
-use crate::OtpType;
+use crate::{AccountInfo, OtpType, PushActivation};
+
+/// What the user gave, and how it arrived.
+#[uniffi::remote(Enum)]
+pub enum EnrolInput {
+    /// Text read from a QR code (camera or image).
+    Scanned { text: String },
+    /// Text pasted or typed as a whole (a link, a bare secret).
+    Pasted { text: String },
+    /// An activation code and the URL beside it, typed by hand.
+    Typed { code: String, url: String },
+}
+
+/// What the user chose beyond the text (names for a bare secret, a group,
+/// keeping a duplicate).
+#[uniffi::remote(Record)]
+pub struct EnrolChoices {
+    #[uniffi(default = None)]
+    pub issuer: Option<String>,
+    #[uniffi(default = None)]
+    pub name: Option<String>,
+    #[uniffi(default = None)]
+    pub group: Option<String>,
+    #[uniffi(default = None)]
+    pub icon: Option<String>,
+    #[uniffi(default = None)]
+    pub notes: Option<String>,
+    #[uniffi(default = false)]
+    pub force: bool,
+}
+
+/// Where one QR code sits in a multi-QR export.
+#[uniffi::remote(Record)]
+pub struct ExportPart {
+    pub index: u32,
+    pub size: u32,
+    pub id: i32,
+}
+
+/// What an enrolment did, or what the user must decide before it can.
+#[derive(Debug, Clone, uniffi::Enum)]
+pub enum EnrolOutcome {
+    /// The account of an OTP link was stored.
+    Added {
+        /// The account.
+        account: AccountInfo,
+    },
+    /// The accounts of one QR code of an export were stored.
+    Imported {
+        /// Stored now.
+        added: Vec<AccountInfo>,
+        /// Ids of accounts already stored (not added again).
+        already_present: Vec<i64>,
+        /// Which QR code of the export this was.
+        part: ExportPart,
+    },
+    /// The account is already stored: ask, and enrol again with `force`
+    /// to keep both.
+    AlreadyPresent {
+        /// Id of the stored account.
+        existing: i64,
+    },
+    /// A bare secret: ask for issuer and name, and enrol again with them.
+    NeedsDetails {
+        /// The code type the secret was read as.
+        kind: OtpType,
+    },
+    /// A push account was activated on this device.
+    Activated {
+        /// The new push account.
+        activation: PushActivation,
+    },
+}
+
+impl From<enrol::EnrolOutcome> for EnrolOutcome {
+    fn from(o: enrol::EnrolOutcome) -> Self {
+        use enrol::EnrolOutcome as O;
+        match o {
+            O::Added(stored) => Self::Added {
+                account: (*stored).into(),
+            },
+            O::Imported {
+                added,
+                already_present,
+                part,
+            } => Self::Imported {
+                added: added.into_iter().map(Into::into).collect(),
+                already_present,
+                part,
+            },
+            O::AlreadyPresent { existing } => Self::AlreadyPresent { existing },
+            O::NeedsDetails { kind } => Self::NeedsDetails { kind: kind.into() },
+            O::Activated(a) => Self::Activated {
+                activation: a.into(),
+            },
+        }
+    }
+}
 
 /// The kind of an enrolment text; never carries a secret or an activation
 /// code.
@@ -29,12 +129,12 @@ pub enum EnrolmentKind {
         /// QR codes in the export.
         batch_size: u32,
     },
-    /// A Watchword push activation: `PushClient.activate`.
+    /// A Watchword push activation.
     WatchwordActivation {
         /// The activation URL.
         url: String,
     },
-    /// A privacyIDEA push enrolment: `PushClient.activate_link`.
+    /// A privacyIDEA push enrolment.
     PrivacyIdeaPush {
         /// Token serial.
         serial: String,
@@ -66,8 +166,8 @@ impl From<enrol::Enrolment> for EnrolmentKind {
                 batch_index: m.batch_index,
                 batch_size: m.batch_size,
             },
-            E::WatchwordActivation { url, .. } => Self::WatchwordActivation {
-                url: url.to_string(),
+            E::WatchwordActivation(a) => Self::WatchwordActivation {
+                url: a.url().to_owned(),
             },
             E::PrivacyIdeaPush(p) => Self::PrivacyIdeaPush { serial: p.serial },
             E::MicrosoftActivation { explanation, .. } => Self::MicrosoftActivation {
@@ -78,8 +178,9 @@ impl From<enrol::Enrolment> for EnrolmentKind {
     }
 }
 
-/// Classifies scanned, pasted or typed text.
+/// Describes scanned or pasted text (without its secret), for showing
+/// before the user confirms `PushClient.enrol`.
 #[uniffi::export]
-pub fn classify(text: String) -> Result<EnrolmentKind, ApiError> {
+pub fn classify(text: String) -> Result<EnrolmentKind, watchword_core::ApiError> {
     Ok(enrol::classify(&text)?.into())
 }

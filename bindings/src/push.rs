@@ -16,16 +16,16 @@ use std::{
 use tokio::sync::Notify;
 use watchword_core::{
     ApiError,
+    enrol::{DeviceIdentity, EnrolChoices, EnrolInput, enrol},
     otp::SystemClock,
     push::{
-        ActivatedAccount, Answer, ChallengeState, Decision, PendingChallenge, PushService, Shown,
-        StateChanges, VaultPushStore, privacyidea::DEFAULT_KEY_BITS,
+        ActivatedAccount, Answer, ChallengeState, Decision, PendingChallenge, Provider,
+        PushService, Shown, StateChanges, VaultPushStore,
     },
-    vault::PresenceAction,
 };
 
 use crate::{
-    Vault,
+    EnrolOutcome, Vault,
     http::{ForeignHttp, HttpTransport},
     shell::PushTokenSource,
 };
@@ -49,6 +49,15 @@ impl From<PushDecision> for Decision {
             PushDecision::Fraud => Decision::Fraud,
         }
     }
+}
+
+/// A push-approval protocol: Watchword's own or privacyIDEA's.
+#[uniffi::remote(Enum)]
+pub enum Provider {
+    /// Watchword's own open protocol.
+    Watchword,
+    /// privacyIDEA's push token.
+    PrivacyIdea,
 }
 
 /// Where a sign-in request stands on this device.
@@ -100,8 +109,8 @@ pub struct Challenge {
     pub seconds_left: i64,
     /// Approving needs the number shown on the sign-in screen.
     pub needs_number: bool,
-    /// `watchword` or `privacyidea`.
-    pub provider: String,
+    /// The protocol the request came by.
+    pub provider: Provider,
     /// privacyIDEA number matching: approve with the option the sign-in
     /// screen shows (`respond_with_answer`). Empty otherwise.
     pub options: Vec<String>,
@@ -134,15 +143,21 @@ pub struct PushActivation {
     pub server: String,
     /// Server-minus-device clock offset, seconds.
     pub clock_offset: i64,
+    /// The protocol the account speaks.
+    pub provider: Provider,
+    /// What to tell the user: "Activated alice @ Example Corp on ...".
+    pub summary: String,
 }
 
 impl From<ActivatedAccount> for PushActivation {
     fn from(a: ActivatedAccount) -> Self {
         Self {
+            summary: a.to_string(),
             device_id: a.device_id,
             account: a.account,
             server: a.server,
             clock_offset: a.clock_offset,
+            provider: a.provider,
         }
     }
 }
@@ -186,7 +201,7 @@ impl PushClient {
             ip: c.ip,
             expires_at: c.expires_at,
             needs_number: c.needs_number,
-            provider: c.provider.as_str().to_owned(),
+            provider: c.provider,
             options: c.options,
             message: c.message,
         }
@@ -227,18 +242,14 @@ impl PushClient {
     }
 
     async fn answer(&self, id: String, reply: Answer) -> Result<ChallengeStatus, ApiError> {
-        // Refused locally (answered, expired, number missing) before the
-        // user is asked for a biometric confirmation that would be wasted.
-        self.service.check_answer(&id, &reply).map_err(|e| {
-            self.notify(&id);
-            ApiError::from(e)
-        })?;
-        if let Some(action) = PresenceAction::for_decision(reply.decision()) {
-            self.vault.inner.confirm_presence(action).await?;
-        }
         let result = self
-            .cancellable(async { Ok(self.service.respond(&id, &reply).await?) })
+            .cancellable(
+                self.service
+                    .respond_in_person(&id, &reply, &self.vault.inner),
+            )
             .await;
+        // The listener hears the new state whatever the outcome (a wrong
+        // number, an expiry found while checking).
         self.notify(&id);
         Ok(result?.into())
     }
@@ -268,39 +279,25 @@ impl PushClient {
         })
     }
 
-    /// Activates a push account with the code and URL the user typed or
-    /// scanned, naming this device `device_name`.
-    pub async fn activate(
+    /// Enrols whatever the user scanned, pasted or typed: stores OTP
+    /// accounts, activates a push account (Watchword or privacyIDEA) as
+    /// `device_name`, or says what the user must decide (a name for a bare
+    /// secret, keeping a duplicate). A Microsoft activation is
+    /// `MicrosoftManaged` (its message says what to do), unrecognised text
+    /// `InvalidLink`.
+    pub async fn enrol(
         &self,
-        code: String,
-        url: String,
+        input: EnrolInput,
+        choices: EnrolChoices,
         device_name: String,
-    ) -> Result<PushActivation, ApiError> {
+    ) -> Result<EnrolOutcome, ApiError> {
+        let device = DeviceIdentity::named(device_name, self.token());
         self.cancellable(async {
-            let a = self
-                .service
-                .enrol_typed(&code, &url, &device_name, self.token())
-                .await?;
-            Ok(a.into())
-        })
-        .await
-    }
-
-    /// Enrols the push account of a scanned or pasted link: a privacyIDEA
-    /// `otpauth://pipush/...` link (a new RSA device key, enrolment, one
-    /// poll) or a `watchword://activate?...` link. A Microsoft activation
-    /// is `MicrosoftManaged`, an OTP link `InvalidLink`.
-    pub async fn activate_link(
-        &self,
-        link: String,
-        device_name: String,
-    ) -> Result<PushActivation, ApiError> {
-        self.cancellable(async {
-            let a = self
-                .service
-                .enrol_link(&link, &device_name, self.token(), DEFAULT_KEY_BITS)
-                .await?;
-            Ok(a.into())
+            Ok(
+                enrol(&input, &choices, &self.vault.inner, &self.service, &device)
+                    .await?
+                    .into(),
+            )
         })
         .await
     }

@@ -6,7 +6,7 @@ use watchword_core::{
     ApiError,
     account::{Account, StoredAccount},
     clock_sync,
-    enrol::{into_vault, vault_export},
+    enrol::vault_export,
     otp::{OtpKind, SystemClock, TypedSettings},
     vault::{self, AccountCode, AccountUpdate, PresenceAction},
 };
@@ -354,17 +354,6 @@ impl Vault {
             )?,
             force,
         )
-    }
-
-    /// Adds whatever scanned or pasted text carries (a link, a Google
-    /// export batch); other kinds give their typed error
-    /// (`MicrosoftManaged`, ...).
-    pub fn add_from_text(&self, text: String, force: bool) -> Result<Vec<AccountInfo>, ApiError> {
-        Ok(infos(into_vault::add_text_to_vault(
-            &self.inner,
-            &text,
-            force,
-        )?))
     }
 
     /// Changes an account's metadata.

@@ -189,7 +189,7 @@ fn inspect_classifies_every_kind() {
             "google_migration",
         ),
         (
-            "watchword://activate?code=010911395&url=https%3A%2F%2Fpush.example.org",
+            "watchword://activate?code=010911395&url=https%3A%2F%2Fpush.example.org%2Fv1%2Factivate%2Fe1",
             "watchword_activation",
         ),
         (

@@ -170,6 +170,12 @@ fn respond_checks_its_arguments_before_anything_else() {
     );
     assert!(!ok);
     assert_eq!(v["error"]["kind"], "microsoft_managed");
+    let (ok, v, _) = run(&["activate", "--link", "hello there"], "");
+    assert!(!ok);
+    assert_eq!(v["error"]["kind"], "invalid_link");
+    // Every command enrols through core's one entry point: an OTP link
+    // given to `activate` is an account to add, so it gets as far as the
+    // vault (which this test has not created).
     let (ok, v, _) = run(
         &[
             "activate",
@@ -179,5 +185,5 @@ fn respond_checks_its_arguments_before_anything_else() {
         "",
     );
     assert!(!ok);
-    assert_eq!(v["error"]["kind"], "invalid_link");
+    assert_eq!(v["error"]["kind"], "vault_missing");
 }

@@ -11,13 +11,12 @@
 use url::Url;
 
 use crate::{
-    http::{HttpRequest, HttpTransport},
-    otp::Clock,
-    push::{
-        PushError,
-        activation::check_transport,
-        client::{ClientConfig, ServerClient},
+    http::{
+        HttpRequest, HttpTransport,
+        secure_url::{self, UrlRefusal},
     },
+    otp::Clock,
+    push::client::{ClientConfig, ServerClient},
     vault::{Vault, VaultError},
 };
 
@@ -59,8 +58,8 @@ pub async fn offset_from_server(
     clock: &dyn Clock,
 ) -> Result<ClockSync, ClockSyncError> {
     let url = Url::parse(url.trim()).map_err(|e| ClockSyncError::BadUrl(e.to_string()))?;
-    check_transport(&url).map_err(|e| match e {
-        PushError::InsecureUrl(u) => ClockSyncError::InsecureUrl(u),
+    secure_url::check(&url).map_err(|refusal| match refusal {
+        UrlRefusal::PlainHttp => ClockSyncError::InsecureUrl(url.to_string()),
         other => ClockSyncError::BadUrl(other.to_string()),
     })?;
     let sent = clock.now_unix_ms();

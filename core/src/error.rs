@@ -278,9 +278,7 @@ impl From<PushError> for ApiError {
     fn from(e: PushError) -> Self {
         let message = e.to_string();
         match e {
-            PushError::Field(_) | PushError::BadActivationCode | PushError::NumberRequired => {
-                ApiError::InvalidInput { message }
-            }
+            PushError::Field(_) | PushError::NumberRequired => ApiError::InvalidInput { message },
             PushError::BadActivation(_) | PushError::InsecureUrl(_) => {
                 ApiError::InvalidLink { message }
             }

@@ -67,7 +67,8 @@ fn human(e: &Enrolment) -> String {
             }
             out
         }
-        Enrolment::WatchwordActivation { url, .. } => {
+        Enrolment::WatchwordActivation(a) => {
+            let url = a.url();
             format!(
                 "Watchword push activation at {url}\n  activate with: watchword activate --code <code> --url {url}"
             )

@@ -26,5 +26,6 @@ mod push_common;
 mod push_store;
 pub mod respond;
 
-// privacyIDEA push (issue 7): `add` routes pipush links here.
-mod add_privacyidea;
+// What `add <text>`, `activate` and `scan --add` share: core's one
+// enrolment entry point.
+mod enrol;

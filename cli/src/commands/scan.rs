@@ -9,7 +9,11 @@
 use std::{io::Read, path::PathBuf, time::Instant};
 
 use serde_json::json;
-use watchword_core::{ApiError, account::Provenance, qr};
+use watchword_core::{
+    ApiError,
+    enrol::{EnrolChoices, EnrolInput},
+    qr,
+};
 
 use crate::{output::Output, unlock::UnlockArgs};
 
@@ -78,15 +82,15 @@ pub fn run(args: &Args, vault: Option<&std::path::Path>) -> Result<Output, ApiEr
     }
     let mut added = Vec::new();
     let mut lines = Vec::new();
+    let choices = EnrolChoices {
+        force: args.force,
+        ..EnrolChoices::default()
+    };
     for text in &texts {
-        let out = super::add::add_text(
-            vault,
-            text,
-            Provenance::Qr,
-            args.force,
-            &args.unlock,
-            &|a| a,
-        )?;
+        let input = EnrolInput::Scanned {
+            text: (*text).to_owned(),
+        };
+        let out = super::enrol::run(&input, &choices, "watchword-cli", vault, &args.unlock)?;
         added.push(out.json);
         lines.push(out.human);
     }

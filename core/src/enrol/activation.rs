@@ -1,19 +1,18 @@
 //! Activation codes and URLs, scanned (`watchword://activate?...`) or typed
-//! by hand when the scan fails (`010 911 395` and the URL beside it).
+//! by hand when the scan fails (`010 911 395` and the URL beside it): the
+//! one parser of both forms. What a Watchword activation must hold is
+//! checked once, by [`Activation`](crate::push::Activation).
 
 use std::fmt;
 
-use url::{Host, Url};
+use url::Url;
 
 use super::{
     EnrolError, Enrolment,
     microsoft::{MicrosoftKind, is_microsoft_host, microsoft},
     query::{get, parse_query, strip_scheme},
 };
-use crate::sensitive::Sensitive;
-
-/// Digits in a Watchword activation code.
-pub const WATCHWORD_CODE_DIGITS: usize = 9;
+use crate::{http::secure_url, push::Activation, sensitive::Sensitive};
 
 /// An activation code: digits only, redacted in `Debug` and logs (whoever
 /// has it within its ten minutes can enrol a device as the user).
@@ -90,20 +89,8 @@ pub fn parse_activation_url(typed: &str) -> Result<Url, EnrolError> {
         format!("https://{trimmed}")
     };
     let url = Url::parse(&with_scheme).map_err(|e| EnrolError::BadUrl(e.to_string()))?;
-    let loopback = match url.host() {
-        Some(Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        None => return Err(EnrolError::BadUrl("it has no host".into())),
-    };
-    match url.scheme() {
-        "https" => Ok(url),
-        "http" if loopback => Ok(url),
-        "http" => Err(EnrolError::BadUrl(
-            "it must start with https:// (plain http is only allowed on this device's own loopback address)".into(),
-        )),
-        other => Err(EnrolError::BadUrl(format!("{other}:// is not a web address"))),
-    }
+    secure_url::check(&url).map_err(|refusal| EnrolError::BadUrl(refusal.to_string()))?;
+    Ok(url)
 }
 
 /// The typed path: a code and the URL shown beside it, routed by what the
@@ -127,8 +114,9 @@ pub fn activation_from_typed(code: &str, url: &str) -> Result<Enrolment, EnrolEr
             "this is a privacyIDEA server, which enrols push tokens by QR code only: scan the QR code on its enrolment page (or paste its pipush link)".into(),
         ));
     }
-    let code = code.require_len(|n| n == WATCHWORD_CODE_DIGITS, "9")?;
-    Ok(Enrolment::WatchwordActivation { code, url })
+    Ok(Enrolment::WatchwordActivation(Box::new(Activation::new(
+        code, url,
+    )?)))
 }
 
 /// `watchword://activate?code=...&url=...`: the QR form of the same pair.
@@ -145,14 +133,23 @@ pub(crate) fn parse_watchword_link(text: &str) -> Result<Enrolment, EnrolError> 
     }
     let pairs = parse_query(query, true)
         .ok_or_else(|| EnrolError::BadUrl("bad percent-encoding".into()))?;
-    let code =
-        get(&pairs, "code").ok_or_else(|| EnrolError::BadUrl("the link has no code".into()))?;
-    let url = get(&pairs, "url").ok_or_else(|| EnrolError::BadUrl("the link has no url".into()))?;
-    let code = ActivationCode::parse(code)?.require_len(|n| n == WATCHWORD_CODE_DIGITS, "9")?;
-    Ok(Enrolment::WatchwordActivation {
-        code,
-        url: parse_activation_url(url)?,
-    })
+    let only = |key: &str| -> Result<&str, EnrolError> {
+        // A link with two codes or two URLs is ambiguous: refused, not guessed.
+        if pairs
+            .iter()
+            .filter(|(k, _)| k.eq_ignore_ascii_case(key))
+            .count()
+            > 1
+        {
+            return Err(EnrolError::BadUrl(format!("the link gives {key} twice")));
+        }
+        get(&pairs, key).ok_or_else(|| EnrolError::BadUrl(format!("the link has no {key}")))
+    };
+    let code = ActivationCode::parse(only("code")?)?;
+    let url = parse_activation_url(only("url")?)?;
+    Ok(Enrolment::WatchwordActivation(Box::new(Activation::new(
+        code, url,
+    )?)))
 }
 
 #[cfg(test)]
@@ -195,13 +192,14 @@ mod tests {
 
     #[test]
     fn typed_pairs_route_by_host() {
-        let e = activation_from_typed("010 911 395", "https://push.example.org/").unwrap();
+        let e = activation_from_typed("010 911 395", "https://push.example.org/v1/activate/e1")
+            .unwrap();
         assert!(matches!(e, Enrolment::WatchwordActivation { .. }));
         let e = activation_from_typed("010 911 395", "https://xx.phonefactor.net/pad/123456789")
             .unwrap();
         assert!(matches!(e, Enrolment::MicrosoftActivation { .. }));
         assert!(matches!(
-            activation_from_typed("12345", "https://push.example.org/"),
+            activation_from_typed("12345", "https://push.example.org/v1/activate/e1"),
             Err(EnrolError::BadCodeLength { got: 5, .. })
         ));
         assert!(matches!(

@@ -8,12 +8,13 @@
 //! - [`microsoft`]: Microsoft's closed activation forms, and what to do.
 //! - [`privacyidea`]: privacyIDEA push enrolment links.
 //! - [`qr_image`]: rendering links as QR images (PNG).
-//! - [`into_vault`]: storing what was classified (all accounts of an export).
+//! - [`intake`]: the one entry point that does what a text asks for
+//!   (stores accounts, activates a push account, or says what is missing).
 
 pub mod activation;
 mod error;
 pub mod google_migration;
-pub mod into_vault;
+pub mod intake;
 pub mod microsoft;
 pub mod migration_batches;
 pub mod privacyidea;
@@ -30,11 +31,17 @@ pub use error::EnrolError;
 pub use google_migration::{
     GoogleExport, GoogleMigration, export_google_migration, parse_migration,
 };
+pub use intake::{
+    DeviceIdentity, EnrolChoices, EnrolInput, EnrolOutcome, ExportPart, Prepared, enrol,
+};
 pub use microsoft::{Explanation, MicrosoftKind};
 pub use migration_batches::{BatchProgress, MigrationBatches};
 pub use privacyidea::PrivacyIdeaPush;
 
-use crate::otp::{OtpAuthUri, OtpParams, Secret};
+use crate::{
+    otp::{OtpAuthUri, OtpParams, Secret},
+    push::Activation,
+};
 
 /// Longest text classified. The largest QR code holds under 3 KiB of bytes
 /// (about 7 KiB of digits); anything longer is hostile or corrupt.
@@ -53,13 +60,8 @@ pub enum Enrolment {
     },
     /// One QR code of a Google Authenticator export.
     GoogleMigration(GoogleMigration),
-    /// Activation on a Watchword push server.
-    WatchwordActivation {
-        /// The one-time activation code.
-        code: ActivationCode,
-        /// The server's activation URL.
-        url: Url,
-    },
+    /// Activation on a Watchword push server, checked.
+    WatchwordActivation(Box<Activation>),
     /// A privacyIDEA push token enrolment.
     PrivacyIdeaPush(Box<PrivacyIdeaPush>),
     /// A Microsoft Authenticator activation, which only Microsoft's app can
@@ -169,7 +171,7 @@ impl Enrolment {
         match self {
             Enrolment::Otp { .. } => "otp",
             Enrolment::GoogleMigration(_) => "google_migration",
-            Enrolment::WatchwordActivation { .. } => "watchword_activation",
+            Enrolment::WatchwordActivation(_) => "watchword_activation",
             Enrolment::PrivacyIdeaPush(_) => "privacyidea_push",
             Enrolment::MicrosoftActivation { .. } => "microsoft_activation",
             Enrolment::Unknown { .. } => "unknown",
@@ -193,9 +195,9 @@ impl Enrolment {
                 "batch_size": m.batch_size,
                 "batch_id": m.batch_id,
             }),
-            Enrolment::WatchwordActivation { code, url } => json!({
-                "url": url.as_str(),
-                "code_digits": code.len(),
+            Enrolment::WatchwordActivation(a) => json!({
+                "url": a.url(),
+                "code_digits": a.code().len(),
             }),
             Enrolment::PrivacyIdeaPush(p) => json!({
                 "serial": p.serial,
@@ -247,7 +249,9 @@ mod tests {
             "google_migration"
         );
         assert_eq!(
-            kind("watchword://activate?code=010911395&url=https%3A%2F%2Fpush.example.org"),
+            kind(
+                "watchword://activate?code=010911395&url=https%3A%2F%2Fpush.example.org%2Fv1%2Factivate%2Fe1"
+            ),
             "watchword_activation"
         );
         assert_eq!(
@@ -351,7 +355,7 @@ mod tests {
     fn describe_holds_no_secret() {
         for text in [
             "otpauth://totp/A:b?secret=JBSWY3DPEHPK3PXP",
-            "watchword://activate?code=010911395&url=https%3A%2F%2Fpush.example.org",
+            "watchword://activate?code=010911395&url=https%3A%2F%2Fpush.example.org%2Fv1%2Factivate%2Fe1",
             "otpauth://pipush/PIPU0001?url=https%3A//pi.example.org/ttype/push&enrollment_credential=deadbeefcafe&v=1",
             "phonefactor://activate_account?code=123456789&url=https%3A%2F%2Fx.phonefactor.net%2Fpad%2F9",
         ] {

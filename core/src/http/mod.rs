@@ -16,13 +16,13 @@
 //!   out of the phone library (about 1.5 MB: bench/RESULTS.md).
 //!
 //! Whatever the transport, the core still decides what may be sent where
-//! (`push::activation::check_transport`: https, or http to this machine
-//! only), signs and verifies every message, and enforces the timeout.
+//! ([`secure_url`]: https, or http to this machine only), signs and verifies every message, and enforces the timeout.
 
 pub mod date;
 mod message;
 #[cfg(feature = "reqwest")]
 mod reqwest_transport;
+pub mod secure_url;
 mod transport;
 
 pub use message::{HttpRequest, HttpResponse, MAX_RESPONSE_BYTES, Method};

@@ -18,9 +18,6 @@ pub enum PushError {
     /// The activation link or URL is not usable.
     #[error("activation link: {0}")]
     BadActivation(String),
-    /// The activation code is not 9 digits.
-    #[error("the activation code must be 9 digits")]
-    BadActivationCode,
     /// A plain-http URL to a host that is not loopback.
     #[error("the server URL must use https (plain http only on loopback): {0}")]
     InsecureUrl(String),

@@ -6,9 +6,9 @@
 //! - [`keys`]: P-256 ECDSA keys in zeroizing memory, signatures.
 //! - [`provider`]: the protocols as a type ([`Provider`]): Watchword's own
 //!   or privacyIDEA's; strings only on the wire and in stored JSON.
-//! - [`activation`]: the `watchword://activate` link and typed code + URL.
-//! - [`enrolment`]: one way in from what was scanned, pasted or typed:
-//!   activate, enrol with privacyIDEA, or explain a Microsoft activation.
+//! - [`activation`]: a checked Watchword activation (code, URL, enrolment
+//!   id); what the user scans or types reaches it through
+//!   [`crate::enrol::intake`], the one entry point.
 //! - [`client`]: `ServerClient`, requests over the host's `HttpTransport`,
 //!   timeouts, retries on network errors (never on a refusal).
 //! - [`state`]: a verified challenge and its state machine.
@@ -25,7 +25,6 @@
 pub mod activation;
 pub mod answer;
 pub mod client;
-pub mod enrolment;
 mod error;
 pub mod keys;
 pub mod privacyidea;

@@ -24,8 +24,10 @@ use super::{
     store::{PushAccount, PushStore},
 };
 use crate::{
+    ApiError,
     http::{HttpRequest, HttpTransport},
     otp::Clock,
+    vault::{PresenceAction, Vault},
 };
 
 /// Longest time limit a device accepts on a challenge, seconds.
@@ -58,6 +60,26 @@ pub struct ActivatedAccount {
     pub server: String,
     /// Learned server-minus-device clock offset, seconds.
     pub clock_offset: i64,
+    /// The protocol the account speaks.
+    pub provider: Provider,
+}
+
+impl std::fmt::Display for ActivatedAccount {
+    /// The one sentence every front end shows after an activation.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.provider {
+            Provider::Watchword => write!(
+                f,
+                "Activated {} on {} (device {}).",
+                self.account, self.server, self.device_id
+            ),
+            Provider::PrivacyIdea => write!(
+                f,
+                "Enrolled privacyIDEA push token {} ({}) from {}.",
+                self.device_id, self.account, self.server
+            ),
+        }
+    }
 }
 
 impl<S: PushStore> PushService<S> {
@@ -109,7 +131,7 @@ impl<S: PushStore> PushService<S> {
         let public_key = key.public_key_b64();
         let body = ActivateRequest {
             // EXPOSE: the code goes to the server it was issued by, once.
-            code: activation.code().expose().clone(),
+            code: activation.code().expose().to_owned(),
             public_key: public_key.clone(),
             device_name: device_name.to_owned(),
             push_token,
@@ -141,6 +163,7 @@ impl<S: PushStore> PushService<S> {
             account: account.label(),
             server: account.base_url.clone(),
             clock_offset: offset,
+            provider: Provider::Watchword,
         })
     }
 
@@ -230,6 +253,24 @@ impl<S: PushStore> PushService<S> {
     /// The tracked state of a challenge this device has seen.
     pub fn tracked(&self, id: &str) -> Option<TrackedChallenge> {
         self.tracked.lock().ok().and_then(|m| m.get(id).cloned())
+    }
+
+    /// Answers challenge `id` as the person holding the device: refused
+    /// locally first (already answered, expired, number missing), so no
+    /// biometric prompt is wasted; then, when the decision needs it
+    /// (approving), `presence` confirms the person is there, failing
+    /// closed; then the answer is sent. What the shells call.
+    pub async fn respond_in_person(
+        &self,
+        id: &str,
+        answer: &Answer,
+        presence: &Vault,
+    ) -> Result<ChallengeState, ApiError> {
+        self.check_answer(id, answer)?;
+        if let Some(action) = PresenceAction::for_decision(answer.decision()) {
+            presence.confirm_presence(action).await?;
+        }
+        Ok(self.respond(id, answer).await?)
     }
 
     /// Answers challenge `id`, of either protocol. Approving needs what

@@ -3,9 +3,9 @@ import UIKit
 import WatchwordCore
 
 /// Activating push sign-in approvals with the code and URL an administrator
-/// gave (typed, or the URL from a scanned activation): `PushClient.activate`
-/// checks both, creates this device's key inside the core and registers
-/// the APNs token.
+/// gave (typed, or the URL from a scanned activation): the core's one
+/// enrolment entry (`PushClient.enrol` with `.typed`) checks both, creates
+/// this device's key inside the core and registers the APNs token.
 struct ActivationView: View {
     @EnvironmentObject private var core: CoreHolder
     @State private var code = ""
@@ -49,9 +49,12 @@ struct ActivationView: View {
         busy = true
         defer { busy = false }
         do {
-            let activation = try await push.activate(code: code, url: url, deviceName: deviceName)
-            message = "Activated \(activation.account) on \(activation.server)."
-            code = ""
+            let outcome = try await push.enrol(
+                input: .typed(code: code, url: url), choices: EnrolChoices(), deviceName: deviceName)
+            if case .activated(let activation) = outcome {
+                message = activation.summary
+                code = ""
+            }
         } catch {
             message = error.localizedDescription
         }

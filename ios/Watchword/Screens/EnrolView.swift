@@ -5,21 +5,22 @@ import WatchwordCore
 /// Adding an account or a sign-in activation, four ways: scan a QR code,
 /// pick a picture of one (`decodeImage`), paste a link, or type an
 /// activation code and URL. Whatever arrives goes to the core: `classify`
-/// says what it is (without its secret); `Vault.addFromText` adds accounts
-/// and `PushClient.activateLink` activates scanned push links.
-/// The view only routes by the kind the core returned.
+/// describes it (without its secret) so the user can confirm, and the
+/// core's one enrolment entry (`PushClient.enrol`) decides what it is and
+/// does it. The view shows the outcome and asks what the core needs to
+/// know (a name for a bare secret key, whether to keep a duplicate).
 struct EnrolView: View {
     @EnvironmentObject private var core: CoreHolder
     @State private var pasted = ""
     @State private var photo: PhotosPickerItem?
     @State private var scanning = false
-    /// Text scanned, picked or pasted, and what the core says it is.
-    @State private var found: (text: String, kind: EnrolmentKind)?
-    @State private var activationURL: String?
+    /// What arrived, and the core's description of it.
+    @State private var found: (input: EnrolInput, kind: EnrolmentKind)?
+    @State private var needsDetails = false
     @State private var draftIssuer = ""
     @State private var draftName = ""
-    @State private var message: String?
     @State private var duplicate = false
+    @State private var message: String?
 
     var body: some View {
         NavigationStack {
@@ -35,11 +36,23 @@ struct EnrolView: View {
                     TextField("otpauth://… or a secret key", text: $pasted, axis: .vertical)
                         .textInputAutocapitalization(.never)
                         .autocorrectionDisabled()
-                    Button("Add pasted text") { examine(pasted) }
+                    Button("Add pasted text") { examine(.pasted(text: pasted), pasted) }
                         .disabled(pasted.isEmpty)
                 }
                 if let found = found {
-                    foundSection(found.text, found.kind)
+                    Section(title(found.kind)) {
+                        if needsDetails {
+                            TextField("Issuer (e.g. ACME)", text: $draftIssuer)
+                            TextField("Account name", text: $draftName)
+                        }
+                        Button(needsDetails ? "Add" : "Continue") {
+                            Task { await enrol(found.input, force: false) }
+                        }
+                        .disabled(needsDetails && draftName.isEmpty)
+                        if duplicate {
+                            Button("Add it again anyway") { Task { await enrol(found.input, force: true) } }
+                        }
+                    }
                 }
                 if let message = message {
                     Section { Text(message) }
@@ -49,11 +62,8 @@ struct EnrolView: View {
             .sheet(isPresented: $scanning) {
                 ScanView { text in
                     scanning = false
-                    examine(text)
+                    examine(.scanned(text: text), text)
                 }
-            }
-            .navigationDestination(isPresented: activationShown) {
-                ActivationView(url: activationURL ?? "")
             }
             .onChange(of: photo) { item in
                 Task { await decodePicked(item) }
@@ -61,101 +71,64 @@ struct EnrolView: View {
         }
     }
 
-    /// What to do with text of each kind the core recognised.
-    @ViewBuilder
-    private func foundSection(_ text: String, _ kind: EnrolmentKind) -> some View {
+    /// The heading for what the core says the text is.
+    private func title(_ kind: EnrolmentKind) -> String {
         switch kind {
         case .otp(let issuer, let name, _, let draft):
-            if draft {
-                Section("A secret key: name the account") {
-                    TextField("Issuer (e.g. ACME)", text: $draftIssuer)
-                    TextField("Account name", text: $draftName)
-                    Button("Add") { addDraft(text, kind) }
-                        .disabled(draftName.isEmpty)
-                }
-            } else {
-                Section(issuer ?? "Account") {
-                    Button("Add \(name)") { add(text, force: false) }
-                    if duplicate {
-                        Button("Add it again anyway") { add(text, force: true) }
-                    }
-                }
-            }
+            return draft ? "A secret key: name the account" : "\(issuer ?? "Account"): \(name)"
         case .googleMigration(let accounts, let batchIndex, let batchSize):
-            Section("Google Authenticator export, code \(batchIndex + 1) of \(batchSize)") {
-                Button("Add \(accounts) accounts") { add(text, force: false) }
-            }
+            return "Google Authenticator export, code \(batchIndex + 1) of \(batchSize) (\(accounts) accounts)"
         case .watchwordActivation(let url):
-            Section("A sign-in activation for \(url)") {
-                Button("Activate this phone") { Task { await activateLink(text) } }
-            }
+            return "A sign-in activation for \(url)"
         case .privacyIdeaPush(let serial):
-            Section("privacyIDEA push token \(serial)") {
-                Button("Activate this phone") { Task { await activateLink(text) } }
-            }
+            return "privacyIDEA push token \(serial)"
         case .microsoftActivation(let explanation):
-            Section("Microsoft account") { Text(explanation) }
+            return explanation
         case .unknown(let reason):
-            Section("Not an account") { Text(reason) }
+            return reason
         }
     }
 
-    private var activationShown: Binding<Bool> {
-        Binding(
-            get: { activationURL != nil },
-            set: { shown in if !shown { activationURL = nil } })
-    }
-
-    /// Asks the core what `text` is; nothing is stored yet.
-    private func examine(_ text: String) {
+    /// Asks the core to describe `text`; nothing is stored yet.
+    private func examine(_ input: EnrolInput, _ text: String) {
         message = nil
         duplicate = false
+        needsDetails = false
         do {
-            let kind = try classify(text: text)
-            found = (text, kind)
+            found = (input, try classify(text: text))
         } catch {
             found = nil
             message = error.localizedDescription
         }
     }
 
-    private func add(_ text: String, force: Bool) {
-        guard let vault = core.vault else { return }
-        do {
-            let added = try vault.addFromText(text: text, force: force)
-            message = "Added \(added.count) account(s)."
-            clear()
-        } catch ApiError.Duplicate(let why) {
-            message = why
-            duplicate = true
-        } catch {
-            message = error.localizedDescription
-        }
-    }
-
-    /// A scanned or pasted push link (Watchword activation or privacyIDEA
-    /// `pipush`) carries everything the core needs to activate.
-    private func activateLink(_ text: String) async {
+    /// Hands the input to the core's one enrolment entry and shows the outcome.
+    private func enrol(_ input: EnrolInput, force: Bool) async {
         guard let push = core.push else { return }
+        let choices = EnrolChoices(
+            issuer: draftIssuer.isEmpty ? nil : draftIssuer,
+            name: draftName.isEmpty ? nil : draftName,
+            group: nil, icon: nil, notes: nil, force: force)
         do {
-            let activation = try await push.activateLink(link: text, deviceName: UIDevice.current.name)
-            message = "Activated \(activation.account) on \(activation.server)."
-            clear()
-        } catch {
-            message = error.localizedDescription
-        }
-    }
-
-    /// A bare secret key: the core checks it; the shell adds the names typed.
-    private func addDraft(_ secret: String, _ kind: EnrolmentKind) {
-        guard let vault = core.vault, case .otp(_, _, let otpType, _) = kind else { return }
-        let account = NewAccount(
-            secret: secret, issuer: draftIssuer.isEmpty ? nil : draftIssuer, name: draftName,
-            kind: otpType, digits: nil, period: nil, algorithm: nil, counter: nil)
-        do {
-            let added = try vault.addFields(account: account, force: false)
-            message = "Added \(added.name)."
-            clear()
+            let outcome = try await push.enrol(
+                input: input, choices: choices, deviceName: UIDevice.current.name)
+            switch outcome {
+            case .added(let account):
+                done("Added \(account.label).")
+            case .imported(let added, let alreadyPresent, let part):
+                var text = "Added \(added.count) account(s); \(alreadyPresent.count) already here."
+                if part.size > 1 {
+                    text += " This was code \(part.index + 1) of \(part.size): scan the others too."
+                }
+                done(text)
+            case .activated(let activation):
+                done(activation.summary)
+            case .alreadyPresent:
+                message = "This account is already in Watchword."
+                duplicate = true
+            case .needsDetails:
+                needsDetails = true
+            }
         } catch {
             message = error.localizedDescription
         }
@@ -168,7 +141,7 @@ struct EnrolView: View {
             guard let bytes = try await item.loadTransferable(type: Data.self) else { return }
             let codes = try decodeImage(bytes: bytes)
             if let first = codes.first {
-                examine(first.text)
+                examine(.scanned(text: first.text), first.text)
             } else {
                 message = "No QR code found in that picture."
             }
@@ -179,11 +152,13 @@ struct EnrolView: View {
     }
 
     /// Forgets the text (it may hold a secret) once it is stored.
-    private func clear() {
+    private func done(_ text: String) {
+        message = text
         found = nil
         pasted = ""
         draftIssuer = ""
         draftName = ""
         duplicate = false
+        needsDetails = false
     }
 }

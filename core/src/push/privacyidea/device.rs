@@ -115,6 +115,7 @@ impl<S: PushStore> PushService<S> {
             account: account.label(),
             server: account.base_url.clone(),
             clock_offset: offset,
+            provider: Provider::PrivacyIdea,
         })
     }
 
@@ -348,20 +349,10 @@ fn pi_key(account: &PushAccount) -> Result<DeviceKey, PushError> {
     Ok(DeviceKey::from_pkcs8(&account.device_key_der()?).map_err(PiError::from)?)
 }
 
-/// Plain http only to loopback, as for Watchword's own servers.
+/// The core's one transport rule ([`crate::http::secure_url`]).
 fn check_url(url: &str) -> Result<(), PushError> {
     let parsed = url::Url::parse(url).map_err(|e| PushError::BadActivation(e.to_string()))?;
-    let loopback = match parsed.host() {
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(url::Host::Domain(d)) => d == "localhost",
-        None => false,
-    };
-    match parsed.scheme() {
-        "https" => Ok(()),
-        "http" if loopback => Ok(()),
-        _ => Err(PushError::InsecureUrl(url.to_owned())),
-    }
+    crate::http::secure_url::check(&parsed).map_err(|_| PushError::InsecureUrl(url.to_owned()))
 }
 
 /// Verifies one polled challenge: well-formed, for this token, signed by

@@ -14,10 +14,10 @@ import android.view.TextureView
 import android.widget.EditText
 import android.widget.LinearLayout
 import android.widget.TextView
-import app.watchword.core.EnrolmentKind
+import app.watchword.core.EnrolChoices
+import app.watchword.core.EnrolInput
+import app.watchword.core.EnrolOutcome
 import app.watchword.core.QrPayload
-import app.watchword.core.ApiException
-import app.watchword.core.classify
 import app.watchword.core.decodeImage
 import kotlinx.coroutines.launch
 import java.io.ByteArrayOutputStream
@@ -26,9 +26,9 @@ import java.io.IOException
 /**
  * Adding an account, four ways: scan a QR code with the camera
  * ([CameraScanner]), pick an image of one (`decodeImage`), paste a link,
- * or type an activation code and URL (`PushClient.activate`). Whatever is
- * scanned or pasted goes to the core: `classify` says what it is, and
- * `Vault.addFromText` enrols it; the shell only shows what the core says.
+ * or type an activation code and URL. Whatever arrives goes to the core's
+ * one enrolment entry (`PushClient.enrol`), which decides what it is and
+ * does it; the shell shows the outcome and asks what the core needs to know.
  */
 class EnrolActivity : ScopedActivity() {
     private lateinit var preview: TextureView
@@ -54,11 +54,13 @@ class EnrolActivity : ScopedActivity() {
             addView(message)
             addView(Ui.button(this@EnrolActivity, "Pick an image") { pickImage() })
             addView(pasted)
-            addView(Ui.button(this@EnrolActivity, "Add pasted link") { enrol(pasted.text.toString()) })
+            addView(Ui.button(this@EnrolActivity, "Add pasted link") { enrol(EnrolInput.Pasted(pasted.text.toString())) })
             addView(Ui.text(this@EnrolActivity, "Push sign-in: type what your organisation gave you", 14f))
             addView(code)
             addView(url)
-            addView(Ui.button(this@EnrolActivity, "Activate") { activate() })
+            addView(Ui.button(this@EnrolActivity, "Activate") {
+                enrol(EnrolInput.Typed(code.text.toString(), url.text.toString()))
+            })
         }
         setContentView(Ui.scroll(root))
         camera = CameraScanner(this, ::scanned) { message.text = it }
@@ -95,7 +97,7 @@ class EnrolActivity : ScopedActivity() {
     }
 
     private fun scanned(codes: List<QrPayload>) {
-        codes.firstOrNull()?.let { enrol(it.text) }
+        codes.firstOrNull()?.let { enrol(EnrolInput.Scanned(it.text)) }
     }
 
     private fun pickImage() {
@@ -123,7 +125,7 @@ class EnrolActivity : ScopedActivity() {
         scope.launch {
             try {
                 val found = core { decodeImage(readPicked(uri)) }
-                if (found.isEmpty()) message.text = "No QR code in that image." else enrol(found.first().text)
+                if (found.isEmpty()) message.text = "No QR code in that image." else enrol(EnrolInput.Scanned(found.first().text))
             } catch (e: Exception) {
                 message.text = describe(e)
             }
@@ -146,51 +148,58 @@ class EnrolActivity : ScopedActivity() {
         }
     }
 
-    /** Asks the core what [text] is and enrols it; [force] adds a duplicate the user confirmed. */
-    private fun enrol(text: String, force: Boolean = false) {
+    /**
+     * Hands [input] to the core's one enrolment entry and shows what it did,
+     * or asks what the core needs to know: a name for a bare secret, or
+     * whether to keep a second copy of an account already added.
+     */
+    private fun enrol(input: EnrolInput, choices: EnrolChoices = EnrolChoices()) {
         scope.launch {
             try {
-                when (val kind = core { classify(text) }) {
-                    is EnrolmentKind.WatchwordActivation, is EnrolmentKind.PrivacyIdeaPush -> {
-                        // A scanned or pasted push link carries everything the
-                        // core needs (code and URL, or the privacyIDEA token).
-                        val activated = core { app.push().activateLink(text, deviceName()) }
-                        message.text = "Activated ${activated.account} on ${activated.server}."
-                        pasted.setText("")
-                    }
-                    is EnrolmentKind.MicrosoftActivation -> message.text = kind.explanation
-                    is EnrolmentKind.Unknown -> message.text = kind.reason
-                    is EnrolmentKind.Otp, is EnrolmentKind.GoogleMigration -> {
-                        val added = core { app.vault().addFromText(text, force) }
-                        message.text = "Added: " + added.joinToString(", ") { it.label }
-                        pasted.setText("")
-                    }
+                when (val outcome = core { app.push().enrol(input, choices, deviceName()) }) {
+                    is EnrolOutcome.Added -> done("Added ${outcome.account.label}.")
+                    is EnrolOutcome.Imported -> done(imported(outcome))
+                    is EnrolOutcome.Activated -> done(outcome.activation.summary)
+                    is EnrolOutcome.AlreadyPresent -> AlertDialog.Builder(this@EnrolActivity)
+                        .setTitle("Already added")
+                        .setMessage("This account is already in Watchword. Add a second copy?")
+                        .setPositiveButton("Add anyway") { _, _ -> enrol(input, choices.copy(force = true)) }
+                        .setNegativeButton("Cancel", null)
+                        .show()
+                    is EnrolOutcome.NeedsDetails -> askDetails(input, choices)
                 }
-            } catch (e: ApiException.Duplicate) {
-                AlertDialog.Builder(this@EnrolActivity)
-                    .setTitle("Already added")
-                    .setMessage(describe(e))
-                    .setPositiveButton("Add anyway") { _, _ -> enrol(text, force = true) }
-                    .setNegativeButton("Cancel", null)
-                    .show()
             } catch (e: Exception) {
                 message.text = describe(e)
             }
         }
     }
 
-    private fun activate() {
-        val typedCode = code.text.toString()
-        val typedUrl = url.text.toString()
-        scope.launch {
-            try {
-                val activated = core { app.push().activate(typedCode, typedUrl, deviceName()) }
-                message.text = "Activated ${activated.account} on ${activated.server}."
-                code.setText("")
-            } catch (e: Exception) {
-                message.text = describe(e)
+    private fun done(text: String) {
+        message.text = text
+        pasted.setText("")
+        code.setText("")
+    }
+
+    private fun imported(o: EnrolOutcome.Imported): String = buildString {
+        append("Added ${o.added.size} account(s)")
+        if (o.added.isNotEmpty()) append(": " + o.added.joinToString(", ") { it.label })
+        append(".")
+        if (o.alreadyPresent.isNotEmpty()) append(" ${o.alreadyPresent.size} already in Watchword.")
+        if (o.part.size > 1u) append(" This was QR ${o.part.index + 1u} of ${o.part.size}: scan the others too.")
+    }
+
+    /** A bare secret key: the user names it, then the core adds it. */
+    private fun askDetails(input: EnrolInput, choices: EnrolChoices) {
+        val issuer = Ui.field(this, "Issuer (e.g. GitHub)", InputType.TYPE_CLASS_TEXT)
+        val name = Ui.field(this, "Account name", InputType.TYPE_CLASS_TEXT)
+        AlertDialog.Builder(this)
+            .setTitle("Name this key")
+            .setView(Ui.column(this).apply { addView(issuer); addView(name) })
+            .setPositiveButton("Add") { _, _ ->
+                enrol(input, choices.copy(issuer = issuer.text.toString(), name = name.text.toString()))
             }
-        }
+            .setNegativeButton("Cancel", null)
+            .show()
     }
 
     private fun deviceName(): String = listOf(Build.MANUFACTURER, Build.MODEL).filter { it.isNotBlank() }.joinToString(" ")

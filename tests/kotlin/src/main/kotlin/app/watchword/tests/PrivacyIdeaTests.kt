@@ -100,16 +100,18 @@ fun privacyIdeaTests() {
         check(classify(link) is EnrolmentKind.PrivacyIdeaPush) { "classify: ${classify(link)}" }
         Vault.create(tempVaultPath(), AesKeyProvider(KEK_A)).use { v ->
             PushClient(v, null, PlatformHttp()).use { push ->
-                val a = push.activateLink(link, "kotlin")
+                val a = push.activateScanned(link, "kotlin")
                 assertEq(serial, a.deviceId, "device id is the serial")
+                assertEq(Provider.PRIVACY_IDEA, a.provider, "activation provider")
+                check(a.summary.startsWith("Enrolled privacyIDEA push token $serial")) { "summary ${a.summary}" }
                 check(a.server.startsWith("http://127.0.0.1")) { "server ${a.server}" }
                 // Step 2 works once per token: a second enrolment is a typed error.
-                assertThrows<ApiException> { push.activateLink(link, "kotlin") }
+                assertThrows<ApiException> { push.activateScanned(link, "kotlin") }
                 assertEq(emptyList<Challenge>(), push.pending(), "nothing yet")
 
                 val tid = PrivacyIdea.field(pi.check(USER), "transaction_id")
                 val c = push.pending().single()
-                assertEq("privacyidea", c.provider, "provider")
+                assertEq(Provider.PRIVACY_IDEA, c.provider, "provider")
                 assertEq("Do you want to confirm the login?", c.message, "message")
                 check(!c.needsNumber && c.options.isEmpty()) { "no options: $c" }
                 check(c.secondsLeft > 0) { "seconds left ${c.secondsLeft}" }

@@ -89,7 +89,7 @@ fun pushTests() {
                 PushClient(v, Tokens(), http).use { push ->
                     val listener = Listener()
                     push.setListener(listener)
-                    val a = push.activate(jsonField(enrolment, "code"), jsonField(enrolment, "url"), "kotlin")
+                    val a = push.activateTyped(jsonField(enrolment, "code"), jsonField(enrolment, "url"), "kotlin")
                     check(a.account.startsWith("alice")) { "account ${a.account}" }
                     check(a.server.contains("127.0.0.1:${server.port}")) { "server ${a.server}" }
 
@@ -113,7 +113,7 @@ fun pushTests() {
                     push.pending()
                     push.pending()
                     assertEq(1, listener.calls(id), "fetching again changes nothing, tells nothing")
-                    assertEq("watchword", c.provider, "provider")
+                    assertEq(Provider.WATCHWORD, c.provider, "provider")
                     assertEq(emptyList<String>(), c.options, "no options")
                     assertEq("Kotlin test", c.app, "app")
                     check(c.needsNumber) { "needs number" }
@@ -178,7 +178,7 @@ fun pushTests() {
             PushClient(v, Tokens(), PlatformHttp()).use { push ->
                 Server(bin, db, port).use { server ->
                     val e = server.admin("enrol", "--db", db, "--user", "bob", "--json")
-                    push.activate(jsonField(e, "code"), jsonField(e, "url"), "kotlin")
+                    push.activateTyped(jsonField(e, "code"), jsonField(e, "url"), "kotlin")
                 }
                 // Same address, but now nothing ever answers.
                 SilentServer(port).use { silent ->

@@ -2,6 +2,7 @@
 package app.watchword.tests
 
 import app.watchword.core.*
+import app.watchword.shell.PlatformHttp
 import java.io.File
 import java.util.zip.GZIPInputStream
 
@@ -46,7 +47,7 @@ fun qrAndEnrolmentTests() {
             assertEq(emptyList<String>(), decodeLuma(plane, w.toUInt(), h.toUInt(), w.toUInt()).map { it.text }, "wrong stride")
             // And the scanned link goes straight into a second vault.
             Vault.create(tempVaultPath(), AesKeyProvider(KEK_B)).use { second ->
-                assertEq("alice", second.addFromText(codes[0].text, false).single().name, "added")
+                assertEq("alice", scanInto(second, codes[0].text).single().name, "added")
             }
         }
     }
@@ -59,7 +60,7 @@ fun qrAndEnrolmentTests() {
         assertEq(listOf(AEGIS_LINK), codes.map { it.text }, "payloads")
         // And the scanned link goes straight into a vault.
         Vault.create(tempVaultPath(), AesKeyProvider(KEK_A)).use { v ->
-            val added = v.addFromText(codes[0].text, false)
+            val added = scanInto(v, codes[0].text)
             assertEq("Charlotte", added.single().name, "added")
             assertEq("neo4j", added.single().issuer, "issuer")
         }
@@ -74,10 +75,27 @@ fun qrAndEnrolmentTests() {
         check(kind is EnrolmentKind.MicrosoftActivation) { "got $kind" }
         check(!kind.toString().contains("123456789")) { "code leaked: $kind" }
         Vault.create(tempVaultPath(), AesKeyProvider(KEK_A)).use { v ->
-            val e = assertThrows<ApiException.MicrosoftManaged> { v.addFromText(ms, false) }
+            val e = assertThrows<ApiException.MicrosoftManaged> { scanInto(v, ms) }
             check((e.message ?: "").contains("Microsoft")) { "message: ${e.message}" }
             check(!(e.message ?: "").contains("123456789")) { "code in message" }
             assertEq(0, v.list(null).size, "nothing stored")
+            PushClient(v, null, PlatformHttp()).use { push ->
+                // A bare secret asks for its name; the same account twice asks
+                // before keeping both; a typed Microsoft code is explained.
+                val secret = EnrolInput.Pasted("JBSW Y3DP EHPK 3PXP")
+                assertEq(EnrolOutcome.NeedsDetails(OtpType.TOTP), push.enrol(secret, EnrolChoices(), "k"), "needs details")
+                assertEq(0, v.list(null).size, "nothing stored for a draft")
+                val named = EnrolChoices(issuer = "Site", name = "me")
+                val added = push.enrol(secret, named, "k") as EnrolOutcome.Added
+                assertEq("Site (me)", added.account.label, "label")
+                assertEq(EnrolOutcome.AlreadyPresent(added.account.id), push.enrol(secret, named, "k"), "present")
+                check(push.enrol(secret, named.copy(force = true), "k") is EnrolOutcome.Added) { "forced" }
+                assertThrows<ApiException.MicrosoftManaged> {
+                    push.enrol(EnrolInput.Typed("123 456 789", "https://x.phonefactor.net/pad/1"), EnrolChoices(), "k")
+                }
+                assertThrows<ApiException.InvalidLink> { push.enrol(EnrolInput.Scanned("hello world"), EnrolChoices(), "k") }
+                assertEq(2, v.list(null).size, "two copies, as asked")
+            }
         }
         check(classify("hello world") is EnrolmentKind.Unknown) { "unknown" }
         val act = classify("watchword://activate?code=123456789&url=http%3A%2F%2F127.0.0.1%3A1%2Fv1%2Factivate%2Fabc")

@@ -23,13 +23,13 @@ fun robustnessTests() {
             assertThrows<ApiException.Unsupported> { v.addFields(NewAccount(RFC_SHA1, null, "x", OtpType.TOTP, null, null, "MD5", null), false) }
             assertThrows<ApiException.NotFound> { v.nextHotp(12345L) }
             assertThrows<ApiException.NotFound> { v.update(999L, AccountChanges(name = "x")) }
-            assertThrows<ApiException.InvalidLink> { v.addFromText("otpauth-migration://offline?data=%%%", false) }
-            assertThrows<ApiException> { v.addFromText("x".repeat(100_000), false) }
+            assertThrows<ApiException.InvalidLink> { scanInto(v, "otpauth-migration://offline?data=%%%") }
+            assertThrows<ApiException> { scanInto(v, "x".repeat(100_000)) }
             assertEq(0, v.list(null).size, "nothing stored")
             PushClient(v, null, PlatformHttp()).use { push ->
                 assertEq(emptyList<Challenge>(), push.pending(), "no push accounts, nothing pending")
-                assertThrows<ApiException> { push.activate("12", "ftp://x", "k") }
-                assertThrows<ApiException> { push.activate("123456789", "http://127.0.0.1:1/v1/activate/x", "k") }
+                assertThrows<ApiException> { push.activateTyped("12", "ftp://x", "k") }
+                assertThrows<ApiException> { push.activateTyped("123456789", "http://127.0.0.1:1/v1/activate/x", "k") }
                 assertThrows<ApiException> { push.respond("nope", PushDecision.DENY, null) }
                 assertEq(null, push.state("nope"), "unknown state")
             }
@@ -64,13 +64,13 @@ fun robustnessTests() {
         }
         val url = "https://127.0.0.1:1/v1/activate/enr"
         Vault.create(tempVaultPath(), AesKeyProvider(KEK_A)).use { v ->
-            PushClient(v, null, throwing).use { assertThrows<ApiException.Network> { it.activate("123456789", url, "k") } }
-            PushClient(v, null, offline).use { assertThrows<ApiException.Network> { it.activate("123456789", url, "k") } }
-            PushClient(v, null, answering(200, "not json")).use { assertThrows<ApiException.Untrusted> { it.activate("123456789", url, "k") } }
-            PushClient(v, null, answering(200, "{\"device_id\":\"d\"}")).use { assertThrows<ApiException.Untrusted> { it.activate("123456789", url, "k") } }
-            PushClient(v, null, answering(502, "<html>bad gateway</html>")).use { assertThrows<ApiException.Untrusted> { it.activate("123456789", url, "k") } }
+            PushClient(v, null, throwing).use { assertThrows<ApiException.Network> { it.activateTyped("123456789", url, "k") } }
+            PushClient(v, null, offline).use { assertThrows<ApiException.Network> { it.activateTyped("123456789", url, "k") } }
+            PushClient(v, null, answering(200, "not json")).use { assertThrows<ApiException.Untrusted> { it.activateTyped("123456789", url, "k") } }
+            PushClient(v, null, answering(200, "{\"device_id\":\"d\"}")).use { assertThrows<ApiException.Untrusted> { it.activateTyped("123456789", url, "k") } }
+            PushClient(v, null, answering(502, "<html>bad gateway</html>")).use { assertThrows<ApiException.Untrusted> { it.activateTyped("123456789", url, "k") } }
             // A reply over the core's 1 MiB limit is refused, not parsed.
-            PushClient(v, null, answering(200, " ".repeat(2 shl 20))).use { assertThrows<ApiException.Network> { it.activate("123456789", url, "k") } }
+            PushClient(v, null, answering(200, " ".repeat(2 shl 20))).use { assertThrows<ApiException.Network> { it.activateTyped("123456789", url, "k") } }
             assertThrows<ApiException.Network> { v.syncClock("https://127.0.0.1:1/", throwing) }
             // A response without a Date header teaches no time.
             assertThrows<ApiException.Network> { v.syncClock("https://127.0.0.1:1/", answering(200, "")) }
@@ -99,7 +99,7 @@ fun robustnessTests() {
             Vault.create(tempVaultPath(), AesKeyProvider(KEK_A)).use { v ->
                 PushClient(v, null, PlatformHttp()).use { push ->
                     val e = assertThrows<ApiException.Network> {
-                        push.activate("123456789", "http://127.0.0.1:${server.localPort}/v1/activate/enr", "k")
+                        push.activateTyped("123456789", "http://127.0.0.1:${server.localPort}/v1/activate/enr", "k")
                     }
                     check((e.message ?: "").contains("larger than")) { "message: ${e.message}" }
                     assertEq(emptyList<Challenge>(), push.pending(), "nothing stored")
@@ -121,7 +121,7 @@ fun robustnessTests() {
             v.addLink("otpauth://totp/ACME:alice?secret=$RFC_SHA1&issuer=ACME", false)
             PushClient(v, null, PlatformHttp()).use { push ->
                 // An unreachable server logs a warning through the core.
-                assertThrows<ApiException> { push.activate("123456789", "http://127.0.0.1:1/v1/activate/x", "k") }
+                assertThrows<ApiException> { push.activateTyped("123456789", "http://127.0.0.1:1/v1/activate/x", "k") }
             }
         }
         setLogger(null, LogLevel.INFO)

@@ -54,6 +54,27 @@ class Gate(var answer: Boolean, private val delayMs: Long = 150) : BiometricGate
 
 fun tempVaultPath(): String = Files.createTempDirectory("ww-kt").resolve("vault.db").toString()
 
+/** Activates a typed code and URL through the core's one enrolment entry. */
+suspend fun PushClient.activateTyped(code: String, url: String, device: String): PushActivation =
+    activated(enrol(EnrolInput.Typed(code, url), EnrolChoices(), device))
+
+/** Activates a scanned push link through the core's one enrolment entry. */
+suspend fun PushClient.activateScanned(link: String, device: String): PushActivation =
+    activated(enrol(EnrolInput.Scanned(link), EnrolChoices(), device))
+
+fun activated(o: EnrolOutcome): PushActivation =
+    (o as? EnrolOutcome.Activated)?.activation ?: error("not an activation: $o")
+
+/** Enrols scanned text into [v] through the core's one entry: what it added. */
+suspend fun scanInto(v: Vault, text: String): List<AccountInfo> =
+    PushClient(v, null, app.watchword.shell.PlatformHttp()).use { push ->
+        when (val o = push.enrol(EnrolInput.Scanned(text), EnrolChoices(), "kotlin")) {
+            is EnrolOutcome.Added -> listOf(o.account)
+            is EnrolOutcome.Imported -> o.added
+            else -> error("nothing added: $o")
+        }
+    }
+
 val KEK_A = ByteArray(32) { it.toByte() }
 val KEK_B = ByteArray(32) { (it + 1).toByte() }
 
@@ -159,7 +180,7 @@ fun vaultTests() {
             val decoded = decodeImage(export.pngs[0])
             assertEq(export.links[0], decoded.single().text, "the PNG holds the link")
             Vault.create(tempVaultPath(), AesKeyProvider(KEK_B)).use { second ->
-                val added = second.addFromText(decoded.single().text, false)
+                val added = scanInto(second, decoded.single().text)
                 assertEq(2, added.size, "imported")
                 val t = 1_111_111_109_000L
                 val want = v.codesAt(t).filter { it.name != "dave" }.associate { it.name to it.code?.code }
