@@ -50,10 +50,15 @@ pub struct LogRecord {
 }
 
 /// Where the core's log lines go.
+///
+/// Declared throwing so that an exception in the shell's logger is caught
+/// and dropped: logging never changes the result of the operation that
+/// logged (and a failing logger is not told about its own failure, which
+/// would recurse).
 #[uniffi::export(foreign)]
 pub trait Logger: Send + Sync {
     /// Receives one line.
-    fn log(&self, record: LogRecord);
+    fn log(&self, record: LogRecord) -> Result<(), crate::ShellError>;
 }
 
 static SINK: RwLock<Option<Arc<dyn Logger>>> = RwLock::new(None);
@@ -113,7 +118,8 @@ impl<S: Subscriber> Layer<S> for Forward {
         };
         let mut fields = Fields(String::new());
         event.record(&mut fields);
-        sink.log(LogRecord {
+        // A logger that throws is ignored: see `Logger`.
+        let _ = sink.log(LogRecord {
             level,
             target: meta.target().to_owned(),
             message: fields.0,
@@ -131,8 +137,9 @@ mod tests {
     struct Collect(Mutex<Vec<LogRecord>>);
 
     impl Logger for Collect {
-        fn log(&self, record: LogRecord) {
+        fn log(&self, record: LogRecord) -> Result<(), crate::ShellError> {
             self.0.lock().unwrap().push(record);
+            Ok(())
         }
     }
 

@@ -27,7 +27,7 @@ use watchword_core::{
 use crate::{
     EnrolOutcome, Vault,
     http::{ForeignHttp, HttpTransport},
-    shell::PushTokenSource,
+    shell::{PushTokenSource, ShellError},
 };
 
 /// An answer to a sign-in request.
@@ -165,11 +165,24 @@ impl From<ActivatedAccount> for PushActivation {
 /// Told when a sign-in request this client has seen changes: first seen
 /// (pending), a wrong number (tries left), approved, denied, expired...
 /// Fetching the same unchanged request again does not call it.
+///
+/// Called after the new state is stored. Declared throwing so that an
+/// exception in the shell's listener is caught: it is logged and ignored,
+/// and never changes what the operation returns (an approval the server
+/// recorded is reported as approved).
 #[uniffi::export(foreign)]
 pub trait ChallengeListener: Send + Sync {
     /// `id` moved to `state`.
-    fn on_change(&self, id: String, state: ChallengeStatus, seconds_left: i64);
+    fn on_change(
+        &self,
+        id: String,
+        state: ChallengeStatus,
+        seconds_left: i64,
+    ) -> Result<(), ShellError>;
 }
+
+/// Longest wait for the shell's push token at activation.
+const TOKEN_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// The device side of push approvals, over the vault's push accounts.
 #[derive(uniffi::Object)]
@@ -191,7 +204,6 @@ impl std::fmt::Debug for PushClient {
 impl PushClient {
     fn challenge(&self, c: PendingChallenge) -> Challenge {
         let now = self.service.now_for_challenge(&c.id);
-        self.notify(&c.id);
         Challenge {
             seconds_left: c.seconds_left(now),
             id: c.id,
@@ -216,12 +228,38 @@ impl PushClient {
         };
         if self.changes.changed(&t) {
             let now = self.service.now_for_challenge(id);
-            l.on_change(id.to_owned(), t.state.into(), t.seconds_left(now));
+            if let Err(e) = l.on_change(id.to_owned(), t.state.into(), t.seconds_left(now)) {
+                tracing::warn!(error = %e, "the challenge listener failed; ignored");
+            }
         }
     }
 
-    fn token(&self) -> Option<String> {
-        self.tokens.as_ref().and_then(|t| t.token())
+    /// Tells the listener about each request just fetched (first seen,
+    /// or changed since).
+    fn notify_each(&self, list: &[PendingChallenge]) {
+        for c in list {
+            self.notify(&c.id);
+        }
+    }
+
+    /// The platform push token. The shell's call runs on a blocking thread
+    /// and is waited for at most [`TOKEN_WAIT`]: a token source that
+    /// throws or hangs means enrolling without a token (the app still
+    /// fetches requests itself), never a failed or stuck activation.
+    async fn token(&self) -> Option<String> {
+        let source = self.tokens.clone()?;
+        let call = tokio::task::spawn_blocking(move || source.token());
+        match tokio::time::timeout(TOKEN_WAIT, call).await {
+            Ok(Ok(Ok(token))) => token,
+            Ok(Ok(Err(e))) => {
+                tracing::warn!(error = %e, "the push token source failed; enrolling without a token");
+                None
+            }
+            Ok(Err(_)) | Err(_) => {
+                tracing::warn!("the push token source did not answer; enrolling without a token");
+                None
+            }
+        }
     }
 
     /// Runs `call` until it ends or `cancel_all` is called, whichever is
@@ -291,8 +329,8 @@ impl PushClient {
         choices: EnrolChoices,
         device_name: String,
     ) -> Result<EnrolOutcome, ApiError> {
-        let device = DeviceIdentity::named(device_name, self.token());
         self.cancellable(async {
+            let device = DeviceIdentity::named(device_name, self.token().await);
             Ok(
                 enrol(&input, &choices, &self.vault.inner, &self.service, &device)
                     .await?
@@ -308,6 +346,7 @@ impl PushClient {
         let list = self
             .cancellable(async { Ok(self.service.pending().await?) })
             .await?;
+        self.notify_each(&list);
         Ok(list.into_iter().map(|c| self.challenge(c)).collect())
     }
 
@@ -317,6 +356,7 @@ impl PushClient {
         let c = self
             .cancellable(async { Ok(self.service.handle_push(&payload).await?) })
             .await?;
+        self.notify_each(std::slice::from_ref(&c));
         Ok(self.challenge(c))
     }
 

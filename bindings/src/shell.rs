@@ -84,10 +84,15 @@ pub trait BiometricGate: Send + Sync {
 }
 
 /// The platform push token (FCM/APNs) sent to the server at activation.
+///
+/// Declared throwing so that an exception in the shell's code is caught:
+/// the activation then goes ahead without a token (the app still fetches
+/// requests itself) and the failure is logged, never reported as the
+/// activation's failure.
 #[uniffi::export(foreign)]
 pub trait PushTokenSource: Send + Sync {
     /// The current token, if the platform has one.
-    fn token(&self) -> Option<String>;
+    fn token(&self) -> Result<Option<String>, ShellError>;
 }
 
 /// Adapts a shell's [`BiometricGate`] to the core's presence check (the

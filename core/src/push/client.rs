@@ -24,7 +24,15 @@ pub struct ClientConfig {
     pub retries: u32,
     /// First backoff; doubles on each retry.
     pub backoff: Duration,
+    /// Longest one operation (`pending`, `handle_push`, `respond`, an
+    /// activation) spends on the network, all attempts and waits
+    /// included; then it fails with `Network`. An answer to a sign-in is
+    /// also cut when the sign-in expires, whichever is first.
+    pub budget: Duration,
 }
+
+/// The default [`ClientConfig::budget`]: what the API promises the shells.
+pub const DEFAULT_BUDGET: Duration = Duration::from_secs(20);
 
 impl Default for ClientConfig {
     fn default() -> Self {
@@ -33,6 +41,7 @@ impl Default for ClientConfig {
             request_timeout: Duration::from_secs(15),
             retries: 3,
             backoff: Duration::from_millis(250),
+            budget: DEFAULT_BUDGET,
         }
     }
 }
@@ -84,6 +93,11 @@ impl ServerClient {
         }
     }
 
+    /// When an operation that starts now must be over.
+    pub fn deadline(&self) -> tokio::time::Instant {
+        tokio::time::Instant::now() + self.config.budget
+    }
+
     /// Sends one request, once, within the configured request timeout.
     /// privacyIDEA push (its own envelope) and clock sync use this.
     pub async fn exchange(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
@@ -130,6 +144,21 @@ impl ServerClient {
             }
         }
     }
+}
+
+/// Runs `operation` until `deadline`; past it, the operation is dropped
+/// (with its HTTP request) and the result is `Network`.
+pub async fn within<T>(
+    deadline: tokio::time::Instant,
+    operation: impl std::future::Future<Output = Result<T, PushError>>,
+) -> Result<T, PushError> {
+    tokio::time::timeout_at(deadline, operation)
+        .await
+        .unwrap_or_else(|_| {
+            Err(PushError::Network(
+                "the server did not answer in time".into(),
+            ))
+        })
 }
 
 /// A JSON POST of `body` to `url`.

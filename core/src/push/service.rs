@@ -13,7 +13,7 @@ use std::{
 use super::{
     Answer, Provider, PushError, Shown,
     activation::Activation,
-    client::{Reply, ServerClient, post_json},
+    client::{Reply, ServerClient, post_json, within},
     keys::{self, SigningKey},
     protocol::{
         self, ActivateRequest, ActivateResponse, AnswerFields, AnswerRequest, AnswerResponse,
@@ -137,7 +137,10 @@ impl<S: PushStore> PushService<S> {
             push_token,
         };
         let url = activation.url().to_owned();
-        let reply: Reply<ActivateResponse> = self.client.send(|| post_json(&url, &body)).await;
+        let reply: Reply<ActivateResponse> = within(self.client.deadline(), async {
+            Ok(self.client.send(|| post_json(&url, &body)).await)
+        })
+        .await?;
         let response = reply.result?;
         keys::check_public_key(&response.server_public_key)
             .map_err(|_| PushError::Protocol("bad server public key".into()))?;
@@ -206,8 +209,11 @@ impl<S: PushStore> PushService<S> {
         let mut out = Vec::new();
         let mut first_error = None;
         let mut ok = 0usize;
+        // One budget for the whole call, however many servers: an account
+        // whose server does not answer leaves the others' requests shown.
+        let deadline = self.client.deadline();
         for account in &accounts {
-            match self.pending_for(account).await {
+            match within(deadline, self.pending_for(account)).await {
                 Ok(mut list) => {
                     ok += 1;
                     out.append(&mut list);
@@ -237,7 +243,7 @@ impl<S: PushStore> PushService<S> {
             )));
         }
         let account = self.account(&payload.device_id)?;
-        let list = self.pending_for(&account).await?;
+        let list = within(self.client.deadline(), self.pending_for(&account)).await?;
         if let Some(c) = list.into_iter().find(|c| c.id == payload.challenge_id) {
             return Ok(c);
         }
@@ -277,13 +283,18 @@ impl<S: PushStore> PushService<S> {
     /// the sign-in screen shows when the challenge asks for it (Watchword's
     /// number, privacyIDEA's option). A wrong number leaves the challenge
     /// pending (the error says how many tries are left).
+    ///
+    /// Answers within [`ClientConfig::budget`](super::client::ClientConfig)
+    /// and never after the sign-in expires, whichever is first: then
+    /// `Network`.
     pub async fn respond(&self, id: &str, answer: &Answer) -> Result<ChallengeState, PushError> {
+        let deadline = self.client.deadline();
         let tracked = match self.tracked(id) {
             Some(t) => t,
             None => {
                 // Not seen in this process (the CLI answers in a new one):
                 // fetch and verify first.
-                self.pending().await?;
+                within(deadline, self.pending()).await?;
                 self.tracked(id)
                     .ok_or_else(|| PushError::NotFound(format!("challenge {id}")))?
             }
@@ -291,10 +302,26 @@ impl<S: PushStore> PushService<S> {
         if tracked.state.is_final() {
             return Err(PushError::AlreadyFinal(tracked.state));
         }
+        let left = tracked
+            .challenge
+            .seconds_left(self.now_for_challenge(id))
+            .max(0);
+        let expiry = tokio::time::Instant::now()
+            + std::time::Duration::from_secs(u64::try_from(left).unwrap_or(0));
+        within(deadline.min(expiry), self.respond_to(&tracked, answer)).await
+    }
+
+    /// Sends the answer to a tracked, unanswered challenge.
+    async fn respond_to(
+        &self,
+        tracked: &TrackedChallenge,
+        answer: &Answer,
+    ) -> Result<ChallengeState, PushError> {
         if tracked.challenge.provider == Provider::PrivacyIdea {
-            return self.pi_respond(&tracked, answer).await;
+            return self.pi_respond(tracked, answer).await;
         }
         let c = &tracked.challenge;
+        let id = c.id.as_str();
         let decision = answer.decision();
         // Only approve carries a number.
         let number = answer.shown().map(Shown::number).transpose()?;
@@ -551,4 +578,66 @@ pub fn verify_challenge(
         nonce: wire.nonce.clone(),
         can_give_reason: false,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::{
+        http::{HttpResponse, TransportError},
+        otp::FixedClock,
+        push::{MemoryPushStore, client::DEFAULT_BUDGET},
+    };
+
+    /// A phone stack stuck on a dead connection: never answers.
+    struct Silent;
+
+    #[async_trait::async_trait]
+    impl HttpTransport for Silent {
+        async fn send(&self, _request: HttpRequest) -> Result<HttpResponse, TransportError> {
+            std::future::pending().await
+        }
+    }
+
+    /// A device with one Watchword account whose server never answers.
+    fn device_of_a_silent_server() -> PushService<MemoryPushStore> {
+        let store = MemoryPushStore::new();
+        let key = SigningKey::generate().unwrap();
+        let server_key = SigningKey::generate().unwrap().public_key_b64();
+        let account = PushAccount::new(
+            "d1".into(),
+            "https://push.example.org".into(),
+            "alice".into(),
+            "Example".into(),
+            "phone".into(),
+            server_key,
+            0,
+            &key,
+        );
+        store.put(&account).unwrap();
+        PushService::with_transport(store, Arc::new(Silent), Arc::new(FixedClock::new(0)))
+    }
+
+    // Paused tokio time is the injected clock: the request timeouts, the
+    // backoffs between retries and the budget all run on it, so the test
+    // measures the bound exactly without waiting for it.
+    #[tokio::test(start_paused = true)]
+    async fn pending_on_a_server_that_never_answers_ends_at_the_budget() {
+        let device = device_of_a_silent_server();
+        let started = tokio::time::Instant::now();
+        let result = device.pending().await;
+        assert!(matches!(result, Err(PushError::Network(_))), "{result:?}");
+        // Three retries of a 15 s request would take over 60 s: longer
+        // than a sign-in's default 60 s lifetime. The budget cuts it.
+        assert_eq!(started.elapsed(), DEFAULT_BUDGET);
+        let started = tokio::time::Instant::now();
+        let result = device
+            .handle_push(r#"{"v":1,"device_id":"d1","challenge_id":"c1"}"#)
+            .await;
+        assert!(matches!(result, Err(PushError::Network(_))), "{result:?}");
+        assert_eq!(started.elapsed(), DEFAULT_BUDGET);
+        assert!(DEFAULT_BUDGET < Duration::from_secs(60));
+    }
 }

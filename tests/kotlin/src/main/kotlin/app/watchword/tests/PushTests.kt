@@ -171,6 +171,97 @@ fun pushTests() {
         }
     }
 
+    Harness.test("push: a listener, logger or token source that throws never changes what a call returns") {
+        class Broken : IllegalStateException("app bug")
+        val throwingListener = object : ChallengeListener {
+            val calls = java.util.concurrent.atomic.AtomicInteger()
+            override fun onChange(id: String, state: ChallengeStatus, secondsLeft: Long) {
+                calls.incrementAndGet()
+                throw Broken()
+            }
+        }
+        val throwingTokens = object : PushTokenSource {
+            override fun token(): String? = throw Broken()
+        }
+        val throwingLogger = object : Logger {
+            val calls = java.util.concurrent.atomic.AtomicInteger()
+            override fun log(record: LogRecord) {
+                calls.incrementAndGet()
+                throw Broken()
+            }
+        }
+        Server(bin).use { server ->
+            Vault.create(tempVaultPath(), AesKeyProvider(KEK_A)).use { v ->
+                PushClient(v, throwingTokens, PlatformHttp()).use { push ->
+                    push.setListener(throwingListener)
+                    setLogger(throwingLogger, LogLevel.DEBUG)
+                    try {
+                        // The token source throws: activated without a token.
+                        val e = server.admin("enrol", "--db", server.db, "--user", "alice", "--json")
+                        push.activateTyped(jsonField(e, "code"), jsonField(e, "url"), "kotlin")
+                        val raised = server.admin("challenge", "--db", server.db, "--user", "alice", "--app", "Kotlin", "--json")
+                        val id = jsonField(raised, "id")
+                        val number = jsonField(raised, "number").toUByte()
+                        // The listener throws on first sight: the list still comes back.
+                        assertEq(listOf(id), push.pending().map { it.id }, "pending despite the listener")
+                        // ...and on the approval: reported as approved, as the server recorded.
+                        assertEq(ChallengeStatus.APPROVED, push.respond(id, PushDecision.APPROVE, number), "approved")
+                        assertEq("approved", jsonField(server.admin("status", "--db", server.db, id, "--json"), "status"), "server")
+                        assertEq(ChallengeStatus.APPROVED, push.state(id)?.status, "state")
+                        check(throwingListener.calls.get() >= 2) { "listener called ${throwingListener.calls.get()} times" }
+                        check(throwingLogger.calls.get() > 0) { "the logger was never called" }
+                    } finally {
+                        setLogger(null, LogLevel.INFO)
+                    }
+                }
+            }
+        }
+        // A token source that hangs: the activation goes ahead without a
+        // token after a short wait, and a transport that stops answering
+        // makes pending() throw Network within the documented 20 s.
+        Server(bin).use { server ->
+            val hangingTokens = object : PushTokenSource {
+                override fun token(): String? {
+                    Thread.sleep(120_000)
+                    return "too late"
+                }
+            }
+            val stalled = java.util.concurrent.atomic.AtomicBoolean(false)
+            val platform = PlatformHttp()
+            val stalling = object : HttpTransport {
+                override suspend fun send(request: HttpRequest): HttpResponse {
+                    if (stalled.get()) kotlinx.coroutines.awaitCancellation()
+                    return platform.send(request)
+                }
+            }
+            Vault.create(tempVaultPath(), AesKeyProvider(KEK_A)).use { v ->
+                PushClient(v, hangingTokens, stalling).use { push ->
+                    val e = server.admin("enrol", "--db", server.db, "--user", "alice", "--json")
+                    val t0 = System.nanoTime()
+                    push.activateTyped(jsonField(e, "code"), jsonField(e, "url"), "kotlin")
+                    val activateMs = (System.nanoTime() - t0) / 1_000_000
+                    check(activateMs < 10_000) { "activation waited $activateMs ms for a hanging token source" }
+                    stalled.set(true)
+                    val t1 = System.nanoTime()
+                    assertThrows<ApiException.Network> { push.pending() }
+                    val pendingMs = (System.nanoTime() - t1) / 1_000_000
+                    check(pendingMs in 19_000..25_000) { "pending() gave up after $pendingMs ms; the bound is 20 s" }
+                }
+            }
+        }
+        // A throwing logger while the server is unreachable: still Network.
+        setLogger(throwingLogger, LogLevel.DEBUG)
+        try {
+            Vault.create(tempVaultPath(), AesKeyProvider(KEK_A)).use { v ->
+                PushClient(v, null, PlatformHttp()).use { push ->
+                    assertThrows<ApiException.Network> { push.activateTyped("123456789", "http://127.0.0.1:1/v1/activate/x", "k") }
+                }
+            }
+        } finally {
+            setLogger(null, LogLevel.INFO)
+        }
+    }
+
     Harness.test("push: cancelAll ends a pending() on a server that never answers, and the client works after") {
         val db = Files.createTempDirectory("ww-server").resolve("server.db").toString()
         val port = ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()).use { it.localPort }
