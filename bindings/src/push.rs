@@ -166,10 +166,11 @@ impl From<ActivatedAccount> for PushActivation {
 /// (pending), a wrong number (tries left), approved, denied, expired...
 /// Fetching the same unchanged request again does not call it.
 ///
-/// Called after the new state is stored. Declared throwing so that an
-/// exception in the shell's listener is caught: it is logged and ignored,
-/// and never changes what the operation returns (an approval the server
-/// recorded is reported as approved).
+/// Called after the new state is stored, on a background thread, and
+/// waited for at most a second. Declared throwing so that an exception in
+/// the shell's listener is caught: it is logged and ignored, and never
+/// changes what the operation returns (an approval the server recorded is
+/// reported as approved); a listener that blocks longer is not waited for.
 #[uniffi::export(foreign)]
 pub trait ChallengeListener: Send + Sync {
     /// `id` moved to `state`.
@@ -180,6 +181,9 @@ pub trait ChallengeListener: Send + Sync {
         seconds_left: i64,
     ) -> Result<(), ShellError>;
 }
+
+/// Longest wait for one call of the shell's challenge listener.
+const LISTENER_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Longest wait for the shell's push token at activation.
 const TOKEN_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
@@ -221,24 +225,33 @@ impl PushClient {
 
     /// Tells the listener about `id` if its state changed since last told
     /// (a listener set later still hears each challenge's current state).
-    fn notify(&self, id: &str) {
+    async fn notify(&self, id: &str) {
         let listener = self.listener.lock().ok().and_then(|l| l.clone());
         let (Some(l), Some(t)) = (listener, self.service.tracked(id)) else {
             return;
         };
-        if self.changes.changed(&t) {
-            let now = self.service.now_for_challenge(id);
-            if let Err(e) = l.on_change(id.to_owned(), t.state.into(), t.seconds_left(now)) {
-                tracing::warn!(error = %e, "the challenge listener failed; ignored");
+        if !self.changes.changed(&t) {
+            return;
+        }
+        let now = self.service.now_for_challenge(id);
+        let (id, state, seconds_left) = (id.to_owned(), t.state.into(), t.seconds_left(now));
+        // On a blocking thread, waited for at most LISTENER_WAIT: a listener
+        // that throws or hangs cannot change or hold up the call's result.
+        let call = tokio::task::spawn_blocking(move || l.on_change(id, state, seconds_left));
+        match tokio::time::timeout(LISTENER_WAIT, call).await {
+            Ok(Ok(Ok(()))) => {}
+            Ok(Ok(Err(e))) => tracing::warn!(error = %e, "the challenge listener failed; ignored"),
+            Ok(Err(_)) | Err(_) => {
+                tracing::warn!("the challenge listener did not return; not waiting for it");
             }
         }
     }
 
     /// Tells the listener about each request just fetched (first seen,
     /// or changed since).
-    fn notify_each(&self, list: &[PendingChallenge]) {
+    async fn notify_each(&self, list: &[PendingChallenge]) {
         for c in list {
-            self.notify(&c.id);
+            self.notify(&c.id).await;
         }
     }
 
@@ -288,7 +301,7 @@ impl PushClient {
             .await;
         // The listener hears the new state whatever the outcome (a wrong
         // number, an expiry found while checking).
-        self.notify(&id);
+        self.notify(&id).await;
         Ok(result?.into())
     }
 }
@@ -346,7 +359,7 @@ impl PushClient {
         let list = self
             .cancellable(async { Ok(self.service.pending().await?) })
             .await?;
-        self.notify_each(&list);
+        self.notify_each(&list).await;
         Ok(list.into_iter().map(|c| self.challenge(c)).collect())
     }
 
@@ -356,7 +369,7 @@ impl PushClient {
         let c = self
             .cancellable(async { Ok(self.service.handle_push(&payload).await?) })
             .await?;
-        self.notify_each(std::slice::from_ref(&c));
+        self.notify_each(std::slice::from_ref(&c)).await;
         Ok(self.challenge(c))
     }
 

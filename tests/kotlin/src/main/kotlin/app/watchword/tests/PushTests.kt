@@ -171,7 +171,7 @@ fun pushTests() {
         }
     }
 
-    Harness.test("push: a listener, logger or token source that throws never changes what a call returns") {
+    Harness.test("push: a listener, logger or token source that throws or hangs never changes what a call returns") {
         class Broken : IllegalStateException("app bug")
         val throwingListener = object : ChallengeListener {
             val calls = java.util.concurrent.atomic.AtomicInteger()
@@ -241,6 +241,16 @@ fun pushTests() {
                     push.activateTyped(jsonField(e, "code"), jsonField(e, "url"), "kotlin")
                     val activateMs = (System.nanoTime() - t0) / 1_000_000
                     check(activateMs < 10_000) { "activation waited $activateMs ms for a hanging token source" }
+                    // A listener that blocks: pending() still returns promptly.
+                    push.setListener(object : ChallengeListener {
+                        override fun onChange(id: String, state: ChallengeStatus, secondsLeft: Long) = Thread.sleep(120_000)
+                    })
+                    val id = jsonField(server.admin("challenge", "--db", server.db, "--user", "alice", "--app", "Kotlin", "--json"), "id")
+                    val tl = System.nanoTime()
+                    assertEq(listOf(id), push.pending().map { it.id }, "pending despite a blocking listener")
+                    val listenedMs = (System.nanoTime() - tl) / 1_000_000
+                    check(listenedMs < 5_000) { "pending() waited $listenedMs ms for a blocking listener" }
+                    push.setListener(null)
                     stalled.set(true)
                     val t1 = System.nanoTime()
                     assertThrows<ApiException.Network> { push.pending() }
