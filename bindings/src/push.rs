@@ -60,34 +60,21 @@ pub enum Provider {
     PrivacyIdea,
 }
 
-/// Where a sign-in request stands on this device.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum ChallengeStatus {
+/// Where a sign-in request stands on this device (core's own type).
+#[uniffi::remote(Enum)]
+pub enum ChallengeState {
     /// Waiting for the user.
     Pending,
-    /// Approved.
+    /// The server took the approval.
     Approved,
-    /// Denied.
+    /// The server took the denial.
     Denied,
-    /// Reported as fraud.
+    /// The server took the fraud report.
     Reported,
     /// Time ran out.
     Expired,
-    /// Refused for good.
+    /// The server refused for good.
     Failed,
-}
-
-impl From<ChallengeState> for ChallengeStatus {
-    fn from(s: ChallengeState) -> Self {
-        match s {
-            ChallengeState::Pending => Self::Pending,
-            ChallengeState::Approved => Self::Approved,
-            ChallengeState::Denied => Self::Denied,
-            ChallengeState::Reported => Self::Reported,
-            ChallengeState::Expired => Self::Expired,
-            ChallengeState::Failed => Self::Failed,
-        }
-    }
 }
 
 /// A verified sign-in request, ready to show.
@@ -122,7 +109,7 @@ pub struct Challenge {
 #[derive(Debug, Clone, uniffi::Record)]
 pub struct ChallengeProgress {
     /// Where it stands.
-    pub status: ChallengeStatus,
+    pub status: ChallengeState,
     /// Seconds left (0 once final).
     pub seconds_left: i64,
     /// Wrong-number tries left, once the server said.
@@ -177,7 +164,7 @@ pub trait ChallengeListener: Send + Sync {
     fn on_change(
         &self,
         id: String,
-        state: ChallengeStatus,
+        state: ChallengeState,
         seconds_left: i64,
     ) -> Result<(), ShellError>;
 }
@@ -234,7 +221,7 @@ impl PushClient {
             return;
         }
         let now = self.service.now_for_challenge(id);
-        let (id, state, seconds_left) = (id.to_owned(), t.state.into(), t.seconds_left(now));
+        let (id, state, seconds_left) = (id.to_owned(), t.state, t.seconds_left(now));
         // On a blocking thread, waited for at most LISTENER_WAIT: a listener
         // that throws or hangs cannot change or hold up the call's result.
         let call = tokio::task::spawn_blocking(move || l.on_change(id, state, seconds_left));
@@ -292,7 +279,7 @@ impl PushClient {
         }
     }
 
-    async fn answer(&self, id: String, reply: Answer) -> Result<ChallengeStatus, ApiError> {
+    async fn answer(&self, id: String, reply: Answer) -> Result<ChallengeState, ApiError> {
         let result = self
             .cancellable(
                 self.service
@@ -302,7 +289,7 @@ impl PushClient {
         // The listener hears the new state whatever the outcome (a wrong
         // number, an expiry found while checking).
         self.notify(&id).await;
-        Ok(result?.into())
+        result
     }
 }
 
@@ -380,7 +367,7 @@ impl PushClient {
         id: String,
         decision: PushDecision,
         number: Option<u8>,
-    ) -> Result<ChallengeStatus, ApiError> {
+    ) -> Result<ChallengeState, ApiError> {
         self.answer(
             id,
             Answer::new(decision.into(), number.map(Shown::Number), None),
@@ -396,7 +383,7 @@ impl PushClient {
         id: String,
         decision: PushDecision,
         answer: Option<String>,
-    ) -> Result<ChallengeStatus, ApiError> {
+    ) -> Result<ChallengeState, ApiError> {
         self.answer(
             id,
             Answer::new(decision.into(), answer.map(Shown::Text), None),
@@ -416,7 +403,7 @@ impl PushClient {
         let t = self.service.tracked(&id)?;
         let now = self.service.now_for_challenge(&id);
         Some(ChallengeProgress {
-            status: t.state.into(),
+            status: t.state,
             seconds_left: t.seconds_left(now),
             tries_left: t.tries_left,
             display_code: t.display_code,

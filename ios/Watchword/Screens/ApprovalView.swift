@@ -11,7 +11,7 @@ struct ApprovalView: View {
     @EnvironmentObject private var core: CoreHolder
     @Environment(\.dismiss) private var dismiss
     @State private var number = ""
-    @State private var answered: ChallengeStatus?
+    @State private var answered: ChallengeState?
     @State private var failure: String?
     @State private var busy = false
 

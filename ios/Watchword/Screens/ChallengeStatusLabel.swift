@@ -1,7 +1,7 @@
 import WatchwordCore
 
 /// The words for a request's status.
-extension ChallengeStatus {
+extension ChallengeState {
     /// What the user reads.
     var label: String {
         switch self {

@@ -10,7 +10,7 @@ import android.widget.Button
 import android.widget.EditText
 import android.widget.TextView
 import app.watchword.core.Challenge
-import app.watchword.core.ChallengeStatus
+import app.watchword.core.ChallengeState
 import app.watchword.core.PushDecision
 import app.watchword.core.ApiException
 import kotlinx.coroutines.Job
@@ -104,7 +104,7 @@ class ApprovalActivity : ScopedActivity() {
                     outcome.text = describe(e)
                     null
                 } ?: return@launch
-                if (progress.status != ChallengeStatus.PENDING) {
+                if (progress.status != ChallengeState.PENDING) {
                     finished(progress.status)
                     return@launch
                 }
@@ -139,7 +139,7 @@ class ApprovalActivity : ScopedActivity() {
             buttons.forEach { it.isEnabled = false }
             try {
                 val status = core { app.push().respond(challengeId, decision, typedNumber) }
-                if (status == ChallengeStatus.PENDING) {
+                if (status == ChallengeState.PENDING) {
                     outcome.text = "The request is still open."
                     buttons.forEach { it.isEnabled = true }
                 } else {
@@ -158,18 +158,18 @@ class ApprovalActivity : ScopedActivity() {
         }
     }
 
-    private fun finished(status: ChallengeStatus) {
+    private fun finished(status: ChallengeState) {
         ticker?.cancel()
         buttons.forEach { it.isEnabled = false }
         number.isEnabled = false
         countdown.text = ""
         outcome.text = when (status) {
-            ChallengeStatus.APPROVED -> "Approved."
-            ChallengeStatus.DENIED -> "Denied."
-            ChallengeStatus.REPORTED -> "Denied and reported."
-            ChallengeStatus.EXPIRED -> "This request expired."
-            ChallengeStatus.FAILED -> "This request can no longer be answered."
-            ChallengeStatus.PENDING -> ""
+            ChallengeState.APPROVED -> "Approved."
+            ChallengeState.DENIED -> "Denied."
+            ChallengeState.REPORTED -> "Denied and reported."
+            ChallengeState.EXPIRED -> "This request expired."
+            ChallengeState.FAILED -> "This request can no longer be answered."
+            ChallengeState.PENDING -> ""
         }
         Notifications.cancel(this, challengeId)
     }

@@ -2,7 +2,7 @@ package app.watchword.shell
 
 import android.content.Context
 import app.watchword.core.ChallengeListener
-import app.watchword.core.ChallengeStatus
+import app.watchword.core.ChallengeState
 
 /**
  * The core's [ChallengeListener]: when the core says a request is no longer
@@ -12,7 +12,7 @@ import app.watchword.core.ChallengeStatus
 class ChallengeNotifier(context: Context) : ChallengeListener {
     private val context = context.applicationContext
 
-    override fun onChange(id: String, state: ChallengeStatus, secondsLeft: Long) {
-        if (state != ChallengeStatus.PENDING) Notifications.cancel(context, id)
+    override fun onChange(id: String, state: ChallengeState, secondsLeft: Long) {
+        if (state != ChallengeState.PENDING) Notifications.cancel(context, id)
     }
 }

@@ -4,7 +4,7 @@ import android.content.BroadcastReceiver
 import android.content.Context
 import android.content.Intent
 import android.util.Log
-import app.watchword.core.ChallengeStatus
+import app.watchword.core.ChallengeState
 import app.watchword.core.ApiException
 
 /**
@@ -40,7 +40,7 @@ class PushReceiver : BroadcastReceiver() {
         runAsync {
             try {
                 val challenge = app.push().handlePush(payload)
-                if (app.push().state(challenge.id)?.status == ChallengeStatus.PENDING) {
+                if (app.push().state(challenge.id)?.status == ChallengeState.PENDING) {
                     Notifications.showChallenge(context, challenge)
                 }
             } catch (e: ApiException.Untrusted) {

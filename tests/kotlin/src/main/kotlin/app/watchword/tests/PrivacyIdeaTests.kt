@@ -120,16 +120,16 @@ fun privacyIdeaTests() {
                 v.setBiometricGate(gate)
                 assertThrows<ApiException.Cancelled> { push.respond(c.id, PushDecision.APPROVE, null) }
                 check(!pi.accepted(tid)) { "a refused gate sent an answer" }
-                assertEq(ChallengeStatus.PENDING, push.state(c.id)?.status, "still pending")
+                assertEq(ChallengeState.PENDING, push.state(c.id)?.status, "still pending")
                 gate.answer = true
-                assertEq(ChallengeStatus.APPROVED, push.respond(c.id, PushDecision.APPROVE, null), "approved")
+                assertEq(ChallengeState.APPROVED, push.respond(c.id, PushDecision.APPROVE, null), "approved")
                 check(pi.accepted(tid)) { "the server did not see the approval" }
                 assertThrows<ApiException.Refused> { push.respond(c.id, PushDecision.DENY, null) }
 
                 // A second sign-in, denied: no gate for a no.
                 pi.check(USER)
                 val d = push.pending().single()
-                assertEq(ChallengeStatus.DENIED, push.respond(d.id, PushDecision.DENY, null), "denied")
+                assertEq(ChallengeState.DENIED, push.respond(d.id, PushDecision.DENY, null), "denied")
 
                 // Number matching: pick the option the sign-in screen shows.
                 pi.policy("presence-$USER", """{"scope":"authentication","user":"$USER","realm":"defrealm","action":{"push_require_presence":true,"push_presence_options":"ALPHABETIC","push_ssl_verify":"0"},"active":true}""")
@@ -141,8 +141,8 @@ fun privacyIdeaTests() {
                     assertThrows<ApiException.WrongNumber> { push.respondWithAnswer(p.id, PushDecision.APPROVE, "not-an-option") }
                     val wrong = p.options.first { it != shown }
                     assertThrows<ApiException.WrongNumber> { push.respondWithAnswer(p.id, PushDecision.APPROVE, wrong) }
-                    assertEq(ChallengeStatus.PENDING, push.state(p.id)?.status, "a wrong option leaves it open")
-                    assertEq(ChallengeStatus.APPROVED, push.respondWithAnswer(p.id, PushDecision.APPROVE, shown), "right option")
+                    assertEq(ChallengeState.PENDING, push.state(p.id)?.status, "a wrong option leaves it open")
+                    assertEq(ChallengeState.APPROVED, push.respondWithAnswer(p.id, PushDecision.APPROVE, shown), "right option")
                     check(pi.accepted(PrivacyIdea.field(r, "transaction_id"))) { "server did not take the option" }
                 } finally {
                     pi.deletePolicy("presence-$USER")

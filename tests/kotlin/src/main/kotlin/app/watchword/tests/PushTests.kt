@@ -53,8 +53,8 @@ class Tokens : PushTokenSource {
 }
 
 class Listener : ChallengeListener {
-    val seen = java.util.concurrent.CopyOnWriteArrayList<Pair<String, ChallengeStatus>>()
-    override fun onChange(id: String, state: ChallengeStatus, secondsLeft: Long) {
+    val seen = java.util.concurrent.CopyOnWriteArrayList<Pair<String, ChallengeState>>()
+    override fun onChange(id: String, state: ChallengeState, secondsLeft: Long) {
         seen += id to state
     }
     fun calls(id: String) = seen.count { it.first == id }
@@ -118,7 +118,7 @@ fun pushTests() {
                     assertEq("Kotlin test", c.app, "app")
                     check(c.needsNumber) { "needs number" }
                     check(c.secondsLeft in 1..60) { "seconds left ${c.secondsLeft}" }
-                    assertEq(ChallengeStatus.PENDING, push.state(id)?.status, "pending state")
+                    assertEq(ChallengeState.PENDING, push.state(id)?.status, "pending state")
 
                     // The vault requires presence and has no gate: the
                     // approval is refused in the core, nothing is sent.
@@ -134,7 +134,7 @@ fun pushTests() {
                     val gate = Gate(false, delayMs = 200)
                     v.setBiometricGate(gate)
                     assertThrows<ApiException.Cancelled> { push.respond(id, PushDecision.APPROVE, number.toUByte()) }
-                    assertEq(ChallengeStatus.PENDING, push.state(id)?.status, "still pending")
+                    assertEq(ChallengeState.PENDING, push.state(id)?.status, "still pending")
                     assertEq("pending", jsonField(server.admin("status", "--db", server.db, id, "--json"), "status"), "server saw nothing")
                     assertEq(1, listener.calls(id), "a refused gate changes nothing, tells nothing")
                     // Approve without the number: typed error, refused before
@@ -147,20 +147,20 @@ fun pushTests() {
                     assertThrows<ApiException.WrongNumber> { push.respond(id, PushDecision.APPROVE, wrong) }
                     assertEq(2, listener.calls(id), "a wrong number changes tries left")
                     check(push.state(id)?.triesLeft != null) { "tries left known" }
-                    assertEq(ChallengeStatus.APPROVED, push.respond(id, PushDecision.APPROVE, number.toUByte()), "approved")
+                    assertEq(ChallengeState.APPROVED, push.respond(id, PushDecision.APPROVE, number.toUByte()), "approved")
                     assertEq(3, listener.calls(id), "approved: told once more")
                     assertEq(listOf("approve the sign-in", "approve the sign-in", "approve the sign-in"), gate.reasons.toList(), "gate asked per approval that could be sent")
                     val st = push.state(id) ?: error("no state")
-                    assertEq(ChallengeStatus.APPROVED, st.status, "state")
+                    assertEq(ChallengeState.APPROVED, st.status, "state")
                     assertEq(0L, st.secondsLeft, "final has no time left")
-                    check(listener.seen.contains(id to ChallengeStatus.APPROVED)) { "listener saw ${listener.seen}" }
+                    check(listener.seen.contains(id to ChallengeState.APPROVED)) { "listener saw ${listener.seen}" }
                     val status = server.admin("status", "--db", server.db, id, "--json")
                     assertEq("approved", jsonField(status, "status"), "server status")
                     // A notification payload (ids only) brings a new request; deny it.
                     val second = jsonField(server.admin("challenge", "--db", server.db, "--user", "alice", "--app", "Second", "--json"), "id")
                     val viaPush = push.handlePush("{\"v\":1,\"device_id\":\"${a.deviceId}\",\"challenge_id\":\"$second\"}")
                     assertEq("Second", viaPush.app, "handle_push app")
-                    assertEq(ChallengeStatus.DENIED, push.respond(second, PushDecision.DENY, null), "denied")
+                    assertEq(ChallengeState.DENIED, push.respond(second, PushDecision.DENY, null), "denied")
                     // A push payload for a challenge that is gone is a typed error.
                     assertThrows<ApiException> {
                         push.handlePush("{\"v\":1,\"device_id\":\"${a.deviceId}\",\"challenge_id\":\"nope\"}")
@@ -175,7 +175,7 @@ fun pushTests() {
         class Broken : IllegalStateException("app bug")
         val throwingListener = object : ChallengeListener {
             val calls = java.util.concurrent.atomic.AtomicInteger()
-            override fun onChange(id: String, state: ChallengeStatus, secondsLeft: Long) {
+            override fun onChange(id: String, state: ChallengeState, secondsLeft: Long) {
                 calls.incrementAndGet()
                 throw Broken()
             }
@@ -205,9 +205,9 @@ fun pushTests() {
                         // The listener throws on first sight: the list still comes back.
                         assertEq(listOf(id), push.pending().map { it.id }, "pending despite the listener")
                         // ...and on the approval: reported as approved, as the server recorded.
-                        assertEq(ChallengeStatus.APPROVED, push.respond(id, PushDecision.APPROVE, number), "approved")
+                        assertEq(ChallengeState.APPROVED, push.respond(id, PushDecision.APPROVE, number), "approved")
                         assertEq("approved", jsonField(server.admin("status", "--db", server.db, id, "--json"), "status"), "server")
-                        assertEq(ChallengeStatus.APPROVED, push.state(id)?.status, "state")
+                        assertEq(ChallengeState.APPROVED, push.state(id)?.status, "state")
                         check(throwingListener.calls.get() >= 2) { "listener called ${throwingListener.calls.get()} times" }
                         check(throwingLogger.calls.get() > 0) { "the logger was never called" }
                     } finally {
@@ -243,7 +243,7 @@ fun pushTests() {
                     check(activateMs < 10_000) { "activation waited $activateMs ms for a hanging token source" }
                     // A listener that blocks: pending() still returns promptly.
                     push.setListener(object : ChallengeListener {
-                        override fun onChange(id: String, state: ChallengeStatus, secondsLeft: Long) = Thread.sleep(120_000)
+                        override fun onChange(id: String, state: ChallengeState, secondsLeft: Long) = Thread.sleep(120_000)
                     })
                     val id = jsonField(server.admin("challenge", "--db", server.db, "--user", "alice", "--app", "Kotlin", "--json"), "id")
                     val tl = System.nanoTime()
