@@ -27,7 +27,7 @@ use watchword_core::{
 use crate::{
     EnrolOutcome, Vault,
     http::{ForeignHttp, HttpTransport},
-    shell::{PushTokenSource, ShellError},
+    shell::{PushTokenSource, ShellError, observe},
 };
 
 /// An answer to a sign-in request.
@@ -222,16 +222,10 @@ impl PushClient {
         }
         let now = self.service.now_for_challenge(id);
         let (id, state, seconds_left) = (id.to_owned(), t.state, t.seconds_left(now));
-        // On a blocking thread, waited for at most LISTENER_WAIT: a listener
-        // that throws or hangs cannot change or hold up the call's result.
-        let call = tokio::task::spawn_blocking(move || l.on_change(id, state, seconds_left));
-        match tokio::time::timeout(LISTENER_WAIT, call).await {
-            Ok(Ok(Ok(()))) => {}
-            Ok(Ok(Err(e))) => tracing::warn!(error = %e, "the challenge listener failed; ignored"),
-            Ok(Err(_)) | Err(_) => {
-                tracing::warn!("the challenge listener did not return; not waiting for it");
-            }
-        }
+        observe("the challenge listener", LISTENER_WAIT, move || {
+            l.on_change(id, state, seconds_left)
+        })
+        .await;
     }
 
     /// Tells the listener about each request just fetched (first seen,
@@ -248,18 +242,9 @@ impl PushClient {
     /// fetches requests itself), never a failed or stuck activation.
     async fn token(&self) -> Option<String> {
         let source = self.tokens.clone()?;
-        let call = tokio::task::spawn_blocking(move || source.token());
-        match tokio::time::timeout(TOKEN_WAIT, call).await {
-            Ok(Ok(Ok(token))) => token,
-            Ok(Ok(Err(e))) => {
-                tracing::warn!(error = %e, "the push token source failed; enrolling without a token");
-                None
-            }
-            Ok(Err(_)) | Err(_) => {
-                tracing::warn!("the push token source did not answer; enrolling without a token");
-                None
-            }
-        }
+        observe("the push token source", TOKEN_WAIT, move || source.token())
+            .await
+            .flatten()
     }
 
     /// Runs `call` until it ends or `cancel_all` is called, whichever is

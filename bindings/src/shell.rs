@@ -95,6 +95,28 @@ pub trait PushTokenSource: Send + Sync {
     fn token(&self) -> Result<Option<String>, ShellError>;
 }
 
+/// Calls an observer the shell implements (the challenge listener, the
+/// push token source) on a blocking thread and waits at most `wait`: a
+/// throw or a hang is logged as `what` and gives `None`, so it can never
+/// change or hold up the operation around it.
+pub(crate) async fn observe<T: Send + 'static>(
+    what: &'static str,
+    wait: std::time::Duration,
+    call: impl FnOnce() -> Result<T, ShellError> + Send + 'static,
+) -> Option<T> {
+    match tokio::time::timeout(wait, tokio::task::spawn_blocking(call)).await {
+        Ok(Ok(Ok(value))) => Some(value),
+        Ok(Ok(Err(e))) => {
+            tracing::warn!(error = %e, "{what} failed; ignored");
+            None
+        }
+        Ok(Err(_)) | Err(_) => {
+            tracing::warn!("{what} did not return in time; not waiting for it");
+            None
+        }
+    }
+}
+
 /// Adapts a shell's [`BiometricGate`] to the core's presence check (the
 /// core decides when to ask, and refuses on anything but a yes).
 pub(crate) struct ForeignGate(pub(crate) Arc<dyn BiometricGate>);

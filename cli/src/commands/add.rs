@@ -16,7 +16,7 @@ use watchword_core::{
     otp::{OtpKind, TypedSettings},
 };
 
-use crate::{account_view, output::Output, unlock};
+use crate::{output::Output, unlock};
 
 /// Arguments of `add`.
 #[derive(Debug, clap::Args)]
@@ -70,40 +70,40 @@ pub struct Args {
 
 /// Builds the account from --secret and the other flags.
 fn account_from_flags(args: &Args) -> Result<Account, ApiError> {
-    let account = match &args.secret {
-        Some(secret) => {
-            let kind = if args.hotp {
-                OtpKind::Hotp
-            } else if args.steam {
-                OtpKind::Steam
-            } else {
-                OtpKind::Totp
-            };
-            let settings = TypedSettings {
-                digits: args.digits,
-                period: args.period,
-                algorithm: args.algorithm.clone(),
-                counter: args.counter,
-            };
-            Account::from_typed(None, String::new(), kind, secret, &settings)?
-        }
-        None => {
-            return Err(ApiError::invalid_input(
-                "give an otpauth:// link, or --secret with --name (and --issuer)",
-            ));
-        }
+    let Some(secret) = &args.secret else {
+        return Err(ApiError::invalid_input(
+            "give an otpauth:// link, or --secret with --name (and --issuer)",
+        ));
     };
-    Ok(with_details(account, args))
+    let kind = if args.hotp {
+        OtpKind::Hotp
+    } else if args.steam {
+        OtpKind::Steam
+    } else {
+        OtpKind::Totp
+    };
+    let settings = TypedSettings {
+        digits: args.digits,
+        period: args.period,
+        algorithm: args.algorithm.clone(),
+        counter: args.counter,
+    };
+    let mut account = Account::from_typed(None, String::new(), kind, secret, &settings)?;
+    choices(args).apply_to(&mut account);
+    Ok(account)
 }
 
-/// Applies --name, --issuer, --group, --icon and --notes.
-fn with_details(mut account: Account, args: &Args) -> Account {
-    account.name = args.name.clone().unwrap_or(account.name);
-    account.issuer = args.issuer.clone().filter(|i| !i.is_empty());
-    account.group = args.group.clone();
-    account.icon = args.icon.clone();
-    account.notes = args.notes.clone();
-    account
+/// --issuer, --name, --group, --icon, --notes and --force, as core's
+/// enrolment takes them (for a link and for --secret alike).
+fn choices(args: &Args) -> EnrolChoices {
+    EnrolChoices {
+        issuer: args.issuer.clone(),
+        name: args.name.clone(),
+        group: args.group.clone(),
+        icon: args.icon.clone(),
+        notes: args.notes.clone(),
+        force: args.force,
+    }
 }
 
 /// Adds what the text or flags describe and prints it with its ids.
@@ -111,20 +111,8 @@ pub fn run(vault: Option<&std::path::Path>, args: &Args) -> Result<Output, ApiEr
     let Some(text) = &args.link else {
         let account = account_from_flags(args)?;
         let v = unlock::open_vault(vault, &args.unlock)?;
-        let stored = v.add_account(account, args.force)?;
-        return Ok(Output {
-            human: format!("Added {}", account_view::line(&stored)),
-            json: account_view::json(&stored)?,
-        });
-    };
-    let choices = EnrolChoices {
-        issuer: args.issuer.clone(),
-        name: args.name.clone(),
-        group: args.group.clone(),
-        icon: args.icon.clone(),
-        notes: args.notes.clone(),
-        force: args.force,
+        return super::enrol::added(&v.add_account(account, args.force)?);
     };
     let input = EnrolInput::Pasted { text: text.clone() };
-    super::enrol::run(&input, &choices, "watchword-cli", vault, &args.unlock)
+    super::enrol::run(&input, &choices(args), "watchword-cli", vault, &args.unlock)
 }

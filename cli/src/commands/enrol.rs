@@ -12,6 +12,7 @@ use std::{path::Path, sync::Arc};
 use serde_json::json;
 use watchword_core::{
     ApiError,
+    account::StoredAccount,
     enrol::{DeviceIdentity, EnrolChoices, EnrolInput, EnrolOutcome, Prepared},
     otp::SystemClock,
     push::{PushService, VaultPushStore},
@@ -40,6 +41,15 @@ pub fn run(
     print(outcome)
 }
 
+/// "Added <account>" and its JSON: what `add` prints for one account,
+/// from a link or from --secret.
+pub fn added(stored: &StoredAccount) -> Result<Output, ApiError> {
+    Ok(Output {
+        human: format!("Added {}", account_view::line(stored)),
+        json: account_view::json(stored)?,
+    })
+}
+
 fn needs_name() -> ApiError {
     ApiError::invalid_input("this is a bare secret key: add it with --name (and --issuer)")
 }
@@ -48,10 +58,7 @@ fn needs_name() -> ApiError {
 /// command line (a duplicate, a missing name) is an error saying how.
 fn print(outcome: EnrolOutcome) -> Result<Output, ApiError> {
     match outcome {
-        EnrolOutcome::Added(stored) => Ok(Output {
-            human: format!("Added {}", account_view::line(&stored)),
-            json: account_view::json(&stored)?,
-        }),
+        EnrolOutcome::Added(stored) => added(&stored),
         EnrolOutcome::AlreadyPresent { existing } => Err(ApiError::Duplicate {
             message: format!(
                 "this account is already in the vault (id {existing}); add it with --force to keep both"

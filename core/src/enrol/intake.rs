@@ -15,12 +15,12 @@
 //! - A Microsoft activation: `MicrosoftManaged` with what to do instead.
 //! - Anything else: `InvalidLink` with what it looked like.
 
-use super::{Enrolment, activation_from_typed, classify};
+use super::{Enrolment, GoogleMigration, PrivacyIdeaPush, activation_from_typed, classify};
 use crate::{
     ApiError,
     account::{Account, Provenance, StoredAccount},
-    otp::OtpKind,
-    push::{ActivatedAccount, PushService, PushStore},
+    otp::{OtpAuthUri, OtpKind},
+    push::{ActivatedAccount, Activation, PushService, PushStore},
     vault::{Vault, VaultError},
 };
 
@@ -64,6 +64,22 @@ pub struct EnrolChoices {
     pub notes: Option<String>,
     /// Add even an account whose secret, issuer and name are already stored.
     pub force: bool,
+}
+
+impl EnrolChoices {
+    /// Puts the user's names, group, icon and notes on `account` (a name
+    /// or group not chosen leaves the account's own).
+    pub fn apply_to(&self, account: &mut Account) {
+        if let Some(name) = &self.name {
+            account.name = name.clone();
+        }
+        if let Some(issuer) = &self.issuer {
+            account.issuer = Some(issuer.clone()).filter(|i| !i.is_empty());
+        }
+        account.group = self.group.clone().or(account.group.take());
+        account.icon = self.icon.clone().or(account.icon.take());
+        account.notes = self.notes.clone().or(account.notes.take());
+    }
 }
 
 /// Who this device is to a push server.
@@ -133,8 +149,22 @@ pub enum EnrolOutcome {
 /// code) in zeroizing types until applied or dropped.
 #[derive(Debug)]
 pub struct Prepared {
-    enrolment: Enrolment,
+    plan: Plan,
     provenance: Provenance,
+}
+
+/// What [`Prepared::apply`] will do: only what can be enrolled (a
+/// Microsoft activation or unknown text never gets this far).
+#[derive(Debug)]
+enum Plan {
+    /// Store one account; `draft` when it still needs issuer and name.
+    Account { uri: Box<OtpAuthUri>, draft: bool },
+    /// Store the accounts of one QR code of an export.
+    Export(GoogleMigration),
+    /// Activate on a Watchword server.
+    Activate(Box<Activation>),
+    /// Enrol a privacyIDEA push token.
+    EnrolPrivacyIdea(Box<PrivacyIdeaPush>),
 }
 
 impl Prepared {
@@ -149,32 +179,45 @@ impl Prepared {
                 (activation_from_typed(code, url)?, Provenance::Manual)
             }
         };
-        match enrolment {
-            Enrolment::MicrosoftActivation { explanation, .. } => Err(ApiError::MicrosoftManaged {
-                message: explanation.text,
-            }),
-            Enrolment::Unknown { reason } => Err(ApiError::InvalidLink { message: reason }),
-            enrolment => Ok(Self {
-                enrolment,
-                provenance,
-            }),
-        }
+        let plan = match enrolment {
+            Enrolment::Otp { account, draft } => Plan::Account {
+                uri: account,
+                draft,
+            },
+            Enrolment::GoogleMigration(m) => Plan::Export(m),
+            Enrolment::WatchwordActivation(a) => Plan::Activate(a),
+            Enrolment::PrivacyIdeaPush(p) => Plan::EnrolPrivacyIdea(p),
+            Enrolment::MicrosoftActivation { explanation, .. } => {
+                return Err(ApiError::MicrosoftManaged {
+                    message: explanation.text,
+                });
+            }
+            Enrolment::Unknown { reason } => {
+                return Err(ApiError::InvalidLink { message: reason });
+            }
+        };
+        Ok(Self { plan, provenance })
     }
 
-    /// What was read.
-    pub fn enrolment(&self) -> &Enrolment {
-        &self.enrolment
+    /// The checked Watchword activation the input carries; anything else
+    /// is `InvalidLink`.
+    pub fn into_activation(self) -> Result<Activation, ApiError> {
+        match self.plan {
+            Plan::Activate(a) => Ok(*a),
+            _ => Err(ApiError::InvalidLink {
+                message: "this is not a Watchword activation (watchword://activate, or a code and its URL)".into(),
+            }),
+        }
     }
 
     /// The code type of a bare secret still missing its name under
     /// `choices`; `None` when nothing more is needed.
     pub fn missing_details(&self, choices: &EnrolChoices) -> Option<OtpKind> {
-        match &self.enrolment {
-            Enrolment::Otp {
-                account,
-                draft: true,
-            } if choices.name.as_deref().is_none_or(|n| n.trim().is_empty()) => {
-                Some(account.params.kind)
+        match &self.plan {
+            Plan::Account { uri, draft: true }
+                if choices.name.as_deref().is_none_or(|n| n.trim().is_empty()) =>
+            {
+                Some(uri.params.kind)
             }
             _ => None,
         }
@@ -192,59 +235,48 @@ impl Prepared {
         if let Some(kind) = self.missing_details(choices) {
             return Ok(EnrolOutcome::NeedsDetails { kind });
         }
-        let provenance = self.provenance;
-        let (uris, part) = match self.enrolment {
-            Enrolment::WatchwordActivation(activation) => {
-                let activated = push
-                    .activate(&activation, &device.name, device.push_token.clone())
-                    .await?;
-                return Ok(EnrolOutcome::Activated(activated));
-            }
-            Enrolment::PrivacyIdeaPush(link) => {
-                let activated = push
-                    .enrol_privacyidea_with_key_bits(
-                        &link,
-                        device.key_bits,
-                        device.push_token.as_deref(),
-                    )
-                    .await?;
-                return Ok(EnrolOutcome::Activated(activated));
-            }
-            Enrolment::Otp { account, .. } => {
-                let stored = store(vault, Account::from_uri(&account, provenance), choices)?;
-                return Ok(match stored {
+        match self.plan {
+            Plan::Activate(activation) => Ok(EnrolOutcome::Activated(
+                push.activate(&activation, &device.name, device.push_token.clone())
+                    .await?,
+            )),
+            Plan::EnrolPrivacyIdea(link) => Ok(EnrolOutcome::Activated(
+                push.enrol_privacyidea_with_key_bits(
+                    &link,
+                    device.key_bits,
+                    device.push_token.as_deref(),
+                )
+                .await?,
+            )),
+            Plan::Account { uri, .. } => {
+                let account = Account::from_uri(&uri, self.provenance);
+                Ok(match store(vault, account, choices)? {
                     Stored::Added(one) => EnrolOutcome::Added(one),
                     Stored::AlreadyPresent(existing) => EnrolOutcome::AlreadyPresent { existing },
-                });
+                })
             }
-            Enrolment::GoogleMigration(m) => {
-                let part = ExportPart {
-                    index: m.batch_index,
-                    size: m.batch_size,
-                    id: m.batch_id,
-                };
-                (m.accounts, part)
-            }
-            Enrolment::MicrosoftActivation { .. } | Enrolment::Unknown { .. } => {
-                return Err(ApiError::invalid_input(
-                    "this text cannot be enrolled (checked when it was read)",
-                ));
-            }
-        };
-        let mut added = Vec::with_capacity(uris.len());
-        let mut already_present = Vec::new();
-        for uri in &uris {
-            let account = Account::from_uri(uri, Provenance::Import("google_migration".into()));
-            match store(vault, account, choices)? {
-                Stored::Added(one) => added.push(*one),
-                Stored::AlreadyPresent(existing) => already_present.push(existing),
+            Plan::Export(m) => {
+                let mut added = Vec::with_capacity(m.accounts.len());
+                let mut already_present = Vec::new();
+                for uri in &m.accounts {
+                    let account =
+                        Account::from_uri(uri, Provenance::Import("google_migration".into()));
+                    match store(vault, account, choices)? {
+                        Stored::Added(one) => added.push(*one),
+                        Stored::AlreadyPresent(existing) => already_present.push(existing),
+                    }
+                }
+                Ok(EnrolOutcome::Imported {
+                    added,
+                    already_present,
+                    part: ExportPart {
+                        index: m.batch_index,
+                        size: m.batch_size,
+                        id: m.batch_id,
+                    },
+                })
             }
         }
-        Ok(EnrolOutcome::Imported {
-            added,
-            already_present,
-            part,
-        })
     }
 }
 
@@ -268,15 +300,7 @@ enum Stored {
 
 /// Stores one account with the user's choices applied.
 fn store(vault: &Vault, mut account: Account, choices: &EnrolChoices) -> Result<Stored, ApiError> {
-    if let Some(name) = &choices.name {
-        account.name = name.clone();
-    }
-    if let Some(issuer) = &choices.issuer {
-        account.issuer = Some(issuer.clone()).filter(|i| !i.is_empty());
-    }
-    account.group = choices.group.clone().or(account.group);
-    account.icon = choices.icon.clone().or(account.icon);
-    account.notes = choices.notes.clone().or(account.notes);
+    choices.apply_to(&mut account);
     match vault.add_account(account, choices.force) {
         Ok(stored) => Ok(Stored::Added(Box::new(stored))),
         Err(VaultError::Duplicate { existing }) => Ok(Stored::AlreadyPresent(existing)),

@@ -28,4 +28,6 @@ mod transport;
 pub use message::{HttpRequest, HttpResponse, MAX_RESPONSE_BYTES, Method};
 #[cfg(feature = "reqwest")]
 pub use reqwest_transport::{ReqwestTransport, install_ring_provider};
+#[cfg(test)]
+pub(crate) use transport::Silent;
 pub use transport::{HttpTransport, TransportError, send_with_timeout};

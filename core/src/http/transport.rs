@@ -56,19 +56,22 @@ pub async fn send_with_timeout(
     Ok(response)
 }
 
+/// A transport that never answers, like a phone stack stuck on a dead
+/// connection: for the core's tests of timeouts and budgets.
+#[cfg(test)]
+pub(crate) struct Silent;
+
+#[cfg(test)]
+#[async_trait::async_trait]
+impl HttpTransport for Silent {
+    async fn send(&self, _request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        std::future::pending().await
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Never answers, like a stack stuck on a dead connection.
-    struct Silent;
-
-    #[async_trait::async_trait]
-    impl HttpTransport for Silent {
-        async fn send(&self, _request: HttpRequest) -> Result<HttpResponse, TransportError> {
-            std::future::pending().await
-        }
-    }
 
     /// Answers every request with a body of `len` bytes.
     struct Sized(usize);

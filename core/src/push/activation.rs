@@ -9,7 +9,7 @@ use url::Url;
 use super::protocol::{ACTIVATE_PATH, ACTIVATION_CODE_DIGITS};
 use crate::{
     ApiError,
-    enrol::{self, ActivationCode, EnrolError, Enrolment},
+    enrol::{ActivationCode, EnrolError, EnrolInput, Prepared},
 };
 
 /// The scheme and host of an activation link.
@@ -69,26 +69,20 @@ impl Activation {
 
     /// Parses a scanned `watchword://activate?code=...&url=...` link.
     pub fn from_link(link: &str) -> Result<Self, ApiError> {
-        match enrol::classify(link)? {
-            Enrolment::WatchwordActivation(activation) => Ok(*activation),
-            other => Err(ApiError::InvalidLink {
-                message: format!("not a watchword://activate link ({})", other.kind()),
-            }),
-        }
+        Prepared::new(&EnrolInput::Pasted {
+            text: link.to_owned(),
+        })?
+        .into_activation()
     }
 
     /// Checks a code and URL typed by hand (`010 911 395`; spaces, dashes
     /// and dots are fine). A Microsoft URL is `MicrosoftManaged`.
     pub fn from_code_and_url(code: &str, url: &str) -> Result<Self, ApiError> {
-        match enrol::activation_from_typed(code, url)? {
-            Enrolment::WatchwordActivation(activation) => Ok(*activation),
-            Enrolment::MicrosoftActivation { explanation, .. } => Err(ApiError::MicrosoftManaged {
-                message: explanation.text,
-            }),
-            other => Err(ApiError::InvalidLink {
-                message: format!("not a Watchword activation ({})", other.kind()),
-            }),
-        }
+        Prepared::new(&EnrolInput::Typed {
+            code: code.to_owned(),
+            url: url.to_owned(),
+        })?
+        .into_activation()
     }
 
     /// The activation code (secret: send it, never print it).

@@ -586,20 +586,10 @@ mod tests {
 
     use super::*;
     use crate::{
-        http::{HttpResponse, TransportError},
+        http::Silent,
         otp::FixedClock,
         push::{MemoryPushStore, client::DEFAULT_BUDGET},
     };
-
-    /// A phone stack stuck on a dead connection: never answers.
-    struct Silent;
-
-    #[async_trait::async_trait]
-    impl HttpTransport for Silent {
-        async fn send(&self, _request: HttpRequest) -> Result<HttpResponse, TransportError> {
-            std::future::pending().await
-        }
-    }
 
     /// A device with one Watchword account whose server never answers.
     fn device_of_a_silent_server() -> PushService<MemoryPushStore> {
