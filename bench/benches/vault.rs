@@ -208,7 +208,7 @@ fn main() {
         .codes_at(AT_MS, None)
         .unwrap()
         .into_iter()
-        .map(|c| (c.issuer, c.name, c.code.unwrap().code().to_owned()))
+        .map(|c| (c.issuer, c.name, c.code.unwrap().code))
         .collect();
     drop(v);
     assert_eq!(ours, plain_codes(&read_plain(&plain)));

@@ -3,9 +3,13 @@
 //! user must decide; `classify` describes a text without its secrets, for
 //! showing before the user confirms.
 
-use watchword_core::enrol::{self, EnrolChoices, EnrolInput, ExportPart};
-
-use crate::{AccountInfo, OtpType, PushActivation};
+use watchword_core::{
+    ApiError,
+    account::AccountSummary,
+    enrol::{self, EnrolChoices, EnrolInput, EnrolOutcome, EnrolmentKind, ExportPart},
+    otp::OtpKind,
+    push::ActivatedAccount,
+};
 
 /// What the user gave, and how it arrived.
 #[uniffi::remote(Enum)]
@@ -45,142 +49,59 @@ pub struct ExportPart {
 }
 
 /// What an enrolment did, or what the user must decide before it can.
-#[derive(Debug, Clone, uniffi::Enum)]
+#[uniffi::remote(Enum)]
 pub enum EnrolOutcome {
-    /// The account of an OTP link was stored.
     Added {
-        /// The account.
-        account: AccountInfo,
+        account: AccountSummary,
     },
-    /// The accounts of one QR code of an export were stored.
     Imported {
-        /// Stored now.
-        added: Vec<AccountInfo>,
-        /// Ids of accounts already stored (not added again).
+        added: Vec<AccountSummary>,
         already_present: Vec<i64>,
-        /// Which QR code of the export this was.
         part: ExportPart,
     },
-    /// The account is already stored: ask, and enrol again with `force`
-    /// to keep both.
     AlreadyPresent {
-        /// Id of the stored account.
         existing: i64,
     },
-    /// A bare secret: ask for issuer and name, and enrol again with them.
     NeedsDetails {
-        /// The code type the secret was read as.
-        kind: OtpType,
+        kind: OtpKind,
     },
-    /// A push account was activated on this device.
     Activated {
-        /// The new push account.
-        activation: PushActivation,
+        activation: ActivatedAccount,
     },
-}
-
-impl From<enrol::EnrolOutcome> for EnrolOutcome {
-    fn from(o: enrol::EnrolOutcome) -> Self {
-        use enrol::EnrolOutcome as O;
-        match o {
-            O::Added(stored) => Self::Added {
-                account: (*stored).into(),
-            },
-            O::Imported {
-                added,
-                already_present,
-                part,
-            } => Self::Imported {
-                added: added.into_iter().map(Into::into).collect(),
-                already_present,
-                part,
-            },
-            O::AlreadyPresent { existing } => Self::AlreadyPresent { existing },
-            O::NeedsDetails { kind } => Self::NeedsDetails { kind: kind.into() },
-            O::Activated(a) => Self::Activated {
-                activation: a.into(),
-            },
-        }
-    }
 }
 
 /// The kind of an enrolment text; never carries a secret or an activation
 /// code.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+#[uniffi::remote(Enum)]
 pub enum EnrolmentKind {
-    /// An OTP account (`draft`: a bare secret that still needs issuer and
-    /// name).
     Otp {
-        /// Issuer.
         issuer: Option<String>,
-        /// Account name.
         name: String,
-        /// TOTP, HOTP or Steam.
-        kind: OtpType,
-        /// Issuer and name still to be asked for.
+        kind: OtpKind,
         draft: bool,
     },
-    /// One QR code of a Google Authenticator export.
     GoogleMigration {
-        /// Accounts in this QR code.
         accounts: u32,
-        /// 0-based position in the export.
         batch_index: u32,
-        /// QR codes in the export.
         batch_size: u32,
     },
-    /// A Watchword push activation.
     WatchwordActivation {
-        /// The activation URL.
         url: String,
     },
-    /// A privacyIDEA push enrolment.
     PrivacyIdeaPush {
-        /// Token serial.
         serial: String,
     },
-    /// A Microsoft activation only Microsoft's app can complete.
     MicrosoftActivation {
-        /// What to tell the user.
         explanation: String,
     },
-    /// Not enrollable; `reason` says what it looked like.
     Unknown {
-        /// What was recognised and what to do.
         reason: String,
     },
-}
-
-impl From<enrol::Enrolment> for EnrolmentKind {
-    fn from(e: enrol::Enrolment) -> Self {
-        use enrol::Enrolment as E;
-        match e {
-            E::Otp { account, draft } => Self::Otp {
-                issuer: account.issuer().map(str::to_owned),
-                name: account.name.clone(),
-                kind: account.params.kind.into(),
-                draft,
-            },
-            E::GoogleMigration(m) => Self::GoogleMigration {
-                accounts: u32::try_from(m.accounts.len()).unwrap_or(u32::MAX),
-                batch_index: m.batch_index,
-                batch_size: m.batch_size,
-            },
-            E::WatchwordActivation(a) => Self::WatchwordActivation {
-                url: a.url().to_owned(),
-            },
-            E::PrivacyIdeaPush(p) => Self::PrivacyIdeaPush { serial: p.serial },
-            E::MicrosoftActivation { explanation, .. } => Self::MicrosoftActivation {
-                explanation: explanation.text,
-            },
-            E::Unknown { reason } => Self::Unknown { reason },
-        }
-    }
 }
 
 /// Describes scanned or pasted text (without its secret), for showing
 /// before the user confirms `PushClient.enrol`.
 #[uniffi::export]
-pub fn classify(text: String) -> Result<EnrolmentKind, watchword_core::ApiError> {
-    Ok(enrol::classify(&text)?.into())
+pub fn classify(text: String) -> Result<EnrolmentKind, ApiError> {
+    enrol::describe(&text)
 }

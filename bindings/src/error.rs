@@ -6,7 +6,9 @@
 //! scaffolding can lower them; it is checked against the core's type when
 //! this crate compiles (a variant added or renamed in the core and not here
 //! is a build error), and it converts nothing: every exported method
-//! returns `ApiResult` and `?` does the rest. A flat error: each variant
+//! returns `ApiResult` and `?` does the rest. The records and enums in the
+//! other files are declared the same way; why remote declarations rather
+//! than derives in the core is in ARCHITECTURE.md, "Types across the FFI". A flat error: each variant
 //! arrives as an exception whose `message` is the core's Display text
 //! (never a secret: see `core/src/error.rs`).
 

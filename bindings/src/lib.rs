@@ -1,8 +1,11 @@
 //! `watchword-ffi`: the UniFFI surface of `watchword-core`.
 //!
-//! Every exported function or method is a one-line call into the core; the
-//! only code here converts types and errors. Logic that starts to grow in a
-//! wrapper belongs in `watchword-core`.
+//! Every exported function or method is a one-line call into the core. The
+//! records, enums and the error are the core's own types, named here in
+//! UniFFI remote declarations (no conversions); what is bindings-only is the
+//! platform contract: the traits a shell implements (`shell.rs`, `http.rs`,
+//! `logger.rs`) and their adapters to the core's traits. Logic that starts
+//! to grow in a wrapper belongs in `watchword-core`.
 
 uniffi::setup_scaffolding!();
 
@@ -16,6 +19,7 @@ mod otp;
 mod panic;
 mod push;
 mod qr;
+mod secret;
 mod shell;
 mod vault;
 
@@ -27,6 +31,7 @@ pub use otp::*;
 pub use panic::*;
 pub use push::*;
 pub use qr::*;
+pub use secret::{SecretBytes, SecretText};
 pub use shell::{BiometricGate, KeyProvider, PushTokenSource, ShellError};
 pub use vault::*;
 pub use watchword_core::ApiError;

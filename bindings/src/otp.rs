@@ -1,47 +1,37 @@
-//! Codes from `otpauth://` links, for shells that have no vault yet.
+//! Codes, as the core makes them: a time-based code with its countdown, or
+//! a counter-based one.
 
-use watchword_core::otp::Code;
+use watchword_core::otp::{Code, CounterCode, TimedCode};
 
 use crate::ApiError;
 
-/// A code and its validity, as a shell draws it.
-#[derive(Debug, Clone, uniffi::Record)]
-pub struct OtpCode {
-    /// The code to type.
+/// A code from a time-based account (TOTP or Steam), with what a shell
+/// needs to draw a countdown and pre-show the next code.
+#[uniffi::remote(Record)]
+pub struct TimedCode {
     pub code: String,
-    /// Seconds until it changes (None for HOTP).
-    pub valid_for: Option<u32>,
-    /// The period in seconds (None for HOTP).
-    pub period: Option<u32>,
-    /// The next period's code (None for HOTP).
-    pub next_code: Option<String>,
-    /// The HOTP counter used (None for TOTP/Steam).
-    pub counter: Option<u64>,
+    pub valid_for: u32,
+    pub valid_for_ms: u64,
+    pub period: u32,
+    pub next_code: String,
 }
 
-impl From<Code> for OtpCode {
-    fn from(c: Code) -> Self {
-        match c {
-            Code::Timed(t) => Self {
-                code: t.code,
-                valid_for: Some(t.valid_for),
-                period: Some(t.period),
-                next_code: Some(t.next_code),
-                counter: None,
-            },
-            Code::Counter(h) => Self {
-                code: h.code,
-                valid_for: None,
-                period: None,
-                next_code: None,
-                counter: Some(h.counter),
-            },
-        }
-    }
+/// A code from a counter-based account (HOTP).
+#[uniffi::remote(Record)]
+pub struct CounterCode {
+    pub code: String,
+    pub counter: u64,
+}
+
+/// Any generated code.
+#[uniffi::remote(Enum)]
+pub enum Code {
+    Timed(TimedCode),
+    Counter(CounterCode),
 }
 
 /// The code of an `otpauth://` link at `unix_ms`.
 #[uniffi::export]
-pub fn code_for_link(link: String, unix_ms: i64) -> Result<OtpCode, ApiError> {
-    Ok(watchword_core::otp::code_for_link(&link, unix_ms)?.into())
+pub fn code_for_link(link: String, unix_ms: i64) -> Result<Code, ApiError> {
+    watchword_core::otp::code_for_link(&link, unix_ms)
 }

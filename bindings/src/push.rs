@@ -16,39 +16,26 @@ use std::{
 use tokio::sync::Notify;
 use watchword_core::{
     ApiError,
-    enrol::{DeviceIdentity, EnrolChoices, EnrolInput, enrol},
+    enrol::{DeviceIdentity, EnrolChoices, EnrolInput, EnrolOutcome, enrol},
     otp::SystemClock,
     push::{
-        ActivatedAccount, Answer, ChallengeState, Decision, PendingChallenge, Provider,
-        PushService, Shown, StateChanges, VaultPushStore,
+        ActivatedAccount, Answer, Challenge, ChallengeProgress, ChallengeState, Decision,
+        PendingChallenge, Provider, PushService, Shown, StateChanges, VaultPushStore,
     },
 };
 
 use crate::{
-    EnrolOutcome, Vault,
+    Vault,
     http::{ForeignHttp, HttpTransport},
     shell::{PushTokenSource, ShellError, observe},
 };
 
-/// An answer to a sign-in request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum PushDecision {
-    /// It was me.
+/// An answer to a sign-in request (the core's type).
+#[uniffi::remote(Enum)]
+pub enum Decision {
     Approve,
-    /// It was not me.
     Deny,
-    /// It was not me, and report it.
     Fraud,
-}
-
-impl From<PushDecision> for Decision {
-    fn from(d: PushDecision) -> Self {
-        match d {
-            PushDecision::Approve => Decision::Approve,
-            PushDecision::Deny => Decision::Deny,
-            PushDecision::Fraud => Decision::Fraud,
-        }
-    }
 }
 
 /// A push-approval protocol: Watchword's own or privacyIDEA's.
@@ -77,76 +64,43 @@ pub enum ChallengeState {
     Failed,
 }
 
-/// A verified sign-in request, ready to show.
-#[derive(Debug, Clone, uniffi::Record)]
+/// A verified sign-in request, ready to show, with the seconds left on
+/// the server-corrected clock (the core's type).
+#[uniffi::remote(Record)]
 pub struct Challenge {
-    /// Challenge id.
     pub id: String,
-    /// "user @ organisation".
     pub account: String,
-    /// Application signed in to.
     pub app: String,
-    /// Where the sign-in comes from.
     pub location: String,
-    /// IP of the sign-in.
     pub ip: String,
-    /// Unix seconds (server time).
+    pub created_at: i64,
     pub expires_at: i64,
-    /// Seconds left on the server-corrected clock.
     pub seconds_left: i64,
-    /// Approving needs the number shown on the sign-in screen.
     pub needs_number: bool,
-    /// The protocol the request came by.
     pub provider: Provider,
-    /// privacyIDEA number matching: approve with the option the sign-in
-    /// screen shows (`respond_with_answer`). Empty otherwise.
     pub options: Vec<String>,
-    /// The server's question text (privacyIDEA), or empty.
     pub message: String,
 }
 
-/// A challenge's state on this device.
-#[derive(Debug, Clone, uniffi::Record)]
+/// Where a request this device has seen stands now (the core's type).
+#[uniffi::remote(Record)]
 pub struct ChallengeProgress {
-    /// Where it stands.
     pub status: ChallengeState,
-    /// Seconds left (0 once final).
     pub seconds_left: i64,
-    /// Wrong-number tries left, once the server said.
     pub tries_left: Option<u32>,
-    /// A code to type into the sign-in screen, when the server returned
-    /// one with the approval (privacyIDEA `code_to_phone`).
     pub display_code: Option<String>,
 }
 
-/// A push account activated on this device (no key material).
-#[derive(Debug, Clone, uniffi::Record)]
-pub struct PushActivation {
-    /// The device id the server gave.
+/// A push account activated on this device, no key material (the core's
+/// type); `summary` is the sentence to show.
+#[uniffi::remote(Record)]
+pub struct ActivatedAccount {
     pub device_id: String,
-    /// "user @ organisation".
     pub account: String,
-    /// The server's base URL.
     pub server: String,
-    /// Server-minus-device clock offset, seconds.
     pub clock_offset: i64,
-    /// The protocol the account speaks.
     pub provider: Provider,
-    /// What to tell the user: "Activated alice @ Example Corp on ...".
     pub summary: String,
-}
-
-impl From<ActivatedAccount> for PushActivation {
-    fn from(a: ActivatedAccount) -> Self {
-        Self {
-            summary: a.to_string(),
-            device_id: a.device_id,
-            account: a.account,
-            server: a.server,
-            clock_offset: a.clock_offset,
-            provider: a.provider,
-        }
-    }
 }
 
 /// Told when a sign-in request this client has seen changes: first seen
@@ -193,23 +147,6 @@ impl std::fmt::Debug for PushClient {
 }
 
 impl PushClient {
-    fn challenge(&self, c: PendingChallenge) -> Challenge {
-        let now = self.service.now_for_challenge(&c.id);
-        Challenge {
-            seconds_left: c.seconds_left(now),
-            id: c.id,
-            account: c.account,
-            app: c.app,
-            location: c.location,
-            ip: c.ip,
-            expires_at: c.expires_at,
-            needs_number: c.needs_number,
-            provider: c.provider,
-            options: c.options,
-            message: c.message,
-        }
-    }
-
     /// Tells the listener about `id` if its state changed since last told
     /// (a listener set later still hears each challenge's current state).
     async fn notify(&self, id: &str) {
@@ -316,11 +253,7 @@ impl PushClient {
     ) -> Result<EnrolOutcome, ApiError> {
         self.cancellable(async {
             let device = DeviceIdentity::named(device_name, self.token().await);
-            Ok(
-                enrol(&input, &choices, &self.vault.inner, &self.service, &device)
-                    .await?
-                    .into(),
-            )
+            enrol(&input, &choices, &self.vault.inner, &self.service, &device).await
         })
         .await
     }
@@ -332,7 +265,7 @@ impl PushClient {
             .cancellable(async { Ok(self.service.pending().await?) })
             .await?;
         self.notify_each(&list).await;
-        Ok(list.into_iter().map(|c| self.challenge(c)).collect())
+        Ok(list.iter().map(|c| self.service.shown(c)).collect())
     }
 
     /// Handles a push notification's payload (ids only): fetches and
@@ -342,7 +275,7 @@ impl PushClient {
             .cancellable(async { Ok(self.service.handle_push(&payload).await?) })
             .await?;
         self.notify_each(std::slice::from_ref(&c)).await;
-        Ok(self.challenge(c))
+        Ok(self.service.shown(&c))
     }
 
     /// Answers request `id`; approving awaits the vault's biometric gate
@@ -350,14 +283,11 @@ impl PushClient {
     pub async fn respond(
         &self,
         id: String,
-        decision: PushDecision,
+        decision: Decision,
         number: Option<u8>,
     ) -> Result<ChallengeState, ApiError> {
-        self.answer(
-            id,
-            Answer::new(decision.into(), number.map(Shown::Number), None),
-        )
-        .await
+        self.answer(id, Answer::new(decision, number.map(Shown::Number), None))
+            .await
     }
 
     /// Answers request `id` with the option picked from its `options`
@@ -366,14 +296,11 @@ impl PushClient {
     pub async fn respond_with_answer(
         &self,
         id: String,
-        decision: PushDecision,
+        decision: Decision,
         answer: Option<String>,
     ) -> Result<ChallengeState, ApiError> {
-        self.answer(
-            id,
-            Answer::new(decision.into(), answer.map(Shown::Text), None),
-        )
-        .await
+        self.answer(id, Answer::new(decision, answer.map(Shown::Text), None))
+            .await
     }
 
     /// Ends every network call of this client in flight (`activate`,
@@ -385,14 +312,7 @@ impl PushClient {
 
     /// The state of a request this device has seen, with `seconds_left`.
     pub fn state(&self, id: String) -> Option<ChallengeProgress> {
-        let t = self.service.tracked(&id)?;
-        let now = self.service.now_for_challenge(&id);
-        Some(ChallengeProgress {
-            status: t.state,
-            seconds_left: t.seconds_left(now),
-            tries_left: t.tries_left,
-            display_code: t.display_code,
-        })
+        self.service.progress(&id)
     }
 
     /// Sets (or clears) the listener told about state changes.

@@ -1,28 +1,16 @@
 //! QR decoding for the shells: a camera luma plane, an image file, or a live
 //! scanner session. Thin wrappers over `watchword_core::qr`.
 
-use watchword_core::{ApiError, qr};
+use watchword_core::{
+    ApiError,
+    qr::{self, QrPayload},
+};
 
-/// One decoded QR code.
-#[derive(Debug, Clone, uniffi::Record)]
+/// One decoded QR code (the core's type).
+#[uniffi::remote(Record)]
 pub struct QrPayload {
-    /// The content as text.
     pub text: String,
-    /// The content bytes exactly as the code holds them.
     pub bytes: Vec<u8>,
-}
-
-impl From<qr::Payload> for QrPayload {
-    fn from(p: qr::Payload) -> Self {
-        Self {
-            text: p.text,
-            bytes: p.bytes,
-        }
-    }
-}
-
-fn payloads(r: Result<Vec<qr::Payload>, qr::QrError>) -> Result<Vec<QrPayload>, ApiError> {
-    Ok(r?.into_iter().map(QrPayload::from).collect())
 }
 
 /// Every QR code in a camera's luma plane (Android `ImageProxy` plane 0 with
@@ -34,13 +22,13 @@ pub fn decode_luma(
     height: u32,
     row_stride: u32,
 ) -> Result<Vec<QrPayload>, ApiError> {
-    payloads(qr::decode_luma(&frame, width, height, row_stride))
+    Ok(qr::decode_luma(&frame, width, height, row_stride)?)
 }
 
 /// Every QR code in a PNG or JPEG file.
 #[uniffi::export]
 pub fn decode_image(bytes: Vec<u8>) -> Result<Vec<QrPayload>, ApiError> {
-    payloads(qr::decode_image(&bytes))
+    Ok(qr::decode_image(&bytes)?)
 }
 
 /// A live camera session: offer every frame; each code is reported once.
@@ -66,7 +54,7 @@ impl QrScanner {
         height: u32,
         row_stride: u32,
     ) -> Result<Vec<QrPayload>, ApiError> {
-        payloads(self.inner.offer(&frame, width, height, row_stride))
+        Ok(self.inner.offer(&frame, width, height, row_stride)?)
     }
 
     /// Forgets what was reported.

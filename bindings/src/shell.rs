@@ -21,6 +21,12 @@ pub enum ShellError {
     },
 }
 
+impl From<ShellError> for String {
+    fn from(e: ShellError) -> Self {
+        e.to_string()
+    }
+}
+
 impl From<uniffi::UnexpectedUniFFICallbackError> for ShellError {
     fn from(e: uniffi::UnexpectedUniFFICallbackError) -> Self {
         Self::Unavailable { reason: e.reason }
@@ -41,10 +47,12 @@ pub trait KeyProvider: Send + Sync {
 /// Adapts a shell's [`KeyProvider`] to the core's trait.
 pub(crate) struct ForeignKeys(pub(crate) Arc<dyn KeyProvider>);
 
-fn key_error(e: ShellError) -> KeyProviderError {
-    match e {
-        ShellError::WrongKey => KeyProviderError::WrongKey,
-        ShellError::Unavailable { reason } => KeyProviderError::Unavailable { message: reason },
+impl From<ShellError> for KeyProviderError {
+    fn from(e: ShellError) -> Self {
+        match e {
+            ShellError::WrongKey => KeyProviderError::WrongKey,
+            ShellError::Unavailable { reason } => KeyProviderError::Unavailable { message: reason },
+        }
     }
 }
 
@@ -53,14 +61,11 @@ impl vault::KeyProvider for ForeignKeys {
         // EXPOSE: the shell's key store wraps the data key; UniFFI copies
         // these bytes into the foreign call (the platform side cannot wipe
         // its copy: a JVM or Swift array), ours is wiped on drop.
-        self.0.wrap(data_key.to_vec()).map_err(key_error)
+        Ok(self.0.wrap(data_key.to_vec())?)
     }
 
     fn unwrap(&self, wrapped: Vec<u8>) -> Result<Zeroizing<Vec<u8>>, KeyProviderError> {
-        self.0
-            .unwrap(wrapped)
-            .map(Zeroizing::new)
-            .map_err(key_error)
+        Ok(Zeroizing::new(self.0.unwrap(wrapped)?))
     }
 }
 
@@ -124,10 +129,8 @@ pub(crate) struct ForeignGate(pub(crate) Arc<dyn BiometricGate>);
 #[async_trait::async_trait]
 impl vault::PresenceCheck for ForeignGate {
     async fn confirm(&self, reason: &str) -> Result<bool, String> {
-        self.0
-            .confirm(reason.to_owned())
-            .await
-            .map_err(|e| e.to_string())
+        // What the platform said becomes the refusal's reason.
+        Ok(self.0.confirm(reason.to_owned()).await?)
     }
 }
 

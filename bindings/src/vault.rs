@@ -2,270 +2,140 @@
 
 use std::{path::Path, sync::Arc};
 
-use watchword_core::{
-    ApiError,
-    account::{Account, StoredAccount},
-    clock_sync,
-    enrol::vault_export,
-    otp::{OtpKind, SystemClock, TypedSettings},
-    vault::{self, AccountCode, AccountUpdate, PresenceAction},
-};
-
 use crate::{
-    OtpCode,
     http::{ForeignHttp, HttpTransport},
+    secret::{SecretBytes, SecretText},
     shell::{BiometricGate, ForeignGate, ForeignKeys, KeyProvider},
 };
+use watchword_core::{
+    ApiError,
+    account::{AccountSummary, NewAccount, Provenance},
+    clock_sync::{self, ClockSync},
+    enrol::vault_export::{self, SkippedAccount, VaultGoogleExport},
+    otp::{Algorithm, CounterCode, OtpKind, SystemClock, TimedCode},
+    vault::{self, AccountChanges, AccountCode},
+};
+
+// The records and enums below are the core's own types, exported as they
+// are: each declaration names the core type's fields for UniFFI's
+// scaffolding, is checked against it when this crate compiles, and converts
+// nothing (see `error.rs` for why they are declared here).
 
 /// TOTP, HOTP or Steam Guard.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
-pub enum OtpType {
-    /// Time-based (RFC 6238).
+#[uniffi::remote(Enum)]
+pub enum OtpKind {
     Totp,
-    /// Counter-based (RFC 4226).
     Hotp,
-    /// Steam Guard (5 characters).
     Steam,
 }
 
-impl From<OtpKind> for OtpType {
-    fn from(k: OtpKind) -> Self {
-        match k {
-            OtpKind::Totp => Self::Totp,
-            OtpKind::Hotp => Self::Hotp,
-            OtpKind::Steam => Self::Steam,
-        }
-    }
+/// The HMAC hash an account uses.
+#[uniffi::remote(Enum)]
+pub enum Algorithm {
+    Sha1,
+    Sha256,
+    Sha512,
+}
+
+/// Where an account came from.
+#[uniffi::remote(Enum)]
+pub enum Provenance {
+    Qr,
+    Manual,
+    Import { format: String },
+    Server,
 }
 
 /// An account as a list shows it: everything but the secret.
-#[derive(Debug, Clone, uniffi::Record)]
-pub struct AccountInfo {
-    /// Vault id.
+#[uniffi::remote(Record)]
+pub struct AccountSummary {
     pub id: i64,
-    /// TOTP, HOTP or Steam.
-    pub kind: OtpType,
-    /// Issuer.
+    pub kind: OtpKind,
     pub issuer: Option<String>,
-    /// Account name.
     pub name: String,
-    /// The one-line name to show: `ACME (alice)`, or `alice`.
     pub label: String,
-    /// `SHA1`, `SHA256` or `SHA512`.
-    pub algorithm: String,
-    /// Code length.
+    pub algorithm: Algorithm,
     pub digits: u8,
-    /// Seconds per code (TOTP/Steam).
     pub period: Option<u32>,
-    /// Next HOTP counter.
     pub counter: Option<u64>,
-    /// Icon name or URL.
     pub icon: Option<String>,
-    /// Group.
     pub group: Option<String>,
-    /// Notes.
     pub notes: Option<String>,
-    /// Position in the list.
+    pub provenance: Provenance,
+    pub exportable: bool,
     pub sort_order: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
 }
 
-impl From<StoredAccount> for AccountInfo {
-    fn from(s: StoredAccount) -> Self {
-        let m = s.summary();
-        Self {
-            id: m.id,
-            kind: m.kind.into(),
-            label: s.account.label(),
-            issuer: m.issuer,
-            name: m.name,
-            algorithm: m.algorithm.to_string(),
-            digits: m.digits,
-            period: m.period,
-            counter: m.counter,
-            icon: m.icon,
-            group: m.group,
-            notes: m.notes,
-            sort_order: m.sort_order,
-        }
-    }
-}
-
-/// An account typed by hand. Debug leaves out the secret.
-#[derive(Clone, uniffi::Record)]
+/// An account typed into a form (`Debug` leaves out the secret; it is
+/// wiped on the Rust side when dropped).
+#[uniffi::remote(Record)]
 pub struct NewAccount {
-    /// The base32 secret.
-    pub secret: String,
-    /// Issuer.
+    pub secret: SecretText,
     pub issuer: Option<String>,
-    /// Account name.
     pub name: String,
-    /// TOTP, HOTP or Steam.
-    pub kind: OtpType,
-    /// Code length (default 6).
+    pub kind: OtpKind,
+    #[uniffi(default = None)]
     pub digits: Option<u8>,
-    /// Seconds per code (default 30).
+    #[uniffi(default = None)]
     pub period: Option<u32>,
-    /// `SHA1` (default), `SHA256` or `SHA512`.
-    pub algorithm: Option<String>,
-    /// First HOTP counter (default 0).
+    #[uniffi(default = None)]
+    pub algorithm: Option<Algorithm>,
+    #[uniffi(default = None)]
     pub counter: Option<u64>,
-}
-
-impl std::fmt::Debug for NewAccount {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("NewAccount")
-            .field("issuer", &self.issuer)
-            .field("name", &self.name)
-            .field("kind", &self.kind)
-            .finish_non_exhaustive()
-    }
-}
-
-impl From<OtpType> for OtpKind {
-    fn from(t: OtpType) -> Self {
-        match t {
-            OtpType::Totp => Self::Totp,
-            OtpType::Hotp => Self::Hotp,
-            OtpType::Steam => Self::Steam,
-        }
-    }
-}
-
-impl NewAccount {
-    fn settings(&self) -> TypedSettings {
-        TypedSettings {
-            digits: self.digits,
-            period: self.period,
-            algorithm: self.algorithm.clone(),
-            counter: self.counter,
-        }
-    }
 }
 
 /// Changes to an account; `None` keeps a field, an empty string clears an
 /// optional one.
-#[derive(Debug, Clone, Default, uniffi::Record)]
+#[uniffi::remote(Record)]
 pub struct AccountChanges {
-    /// New name.
     #[uniffi(default = None)]
     pub name: Option<String>,
-    /// New issuer.
     #[uniffi(default = None)]
     pub issuer: Option<String>,
-    /// New icon.
     #[uniffi(default = None)]
     pub icon: Option<String>,
-    /// New group.
     #[uniffi(default = None)]
     pub group: Option<String>,
-    /// New notes.
     #[uniffi(default = None)]
     pub notes: Option<String>,
-    /// New position in the list.
     #[uniffi(default = None)]
     pub sort_order: Option<i64>,
 }
 
-fn clearable(v: Option<String>) -> Option<Option<String>> {
-    v.map(|s| Some(s).filter(|s| !s.is_empty()))
-}
-
-impl From<AccountChanges> for AccountUpdate {
-    fn from(c: AccountChanges) -> Self {
-        Self {
-            name: c.name,
-            issuer: clearable(c.issuer),
-            icon: clearable(c.icon),
-            group: clearable(c.group),
-            notes: clearable(c.notes),
-            sort_order: c.sort_order,
-        }
-    }
-}
-
-/// One account's current code (no code for HOTP: use `next_hotp`).
-#[derive(Debug, Clone, uniffi::Record)]
-pub struct AccountCodeInfo {
-    /// Vault id.
+/// One account's current code (none for HOTP: use `next_hotp`).
+#[uniffi::remote(Record)]
+pub struct AccountCode {
     pub id: i64,
-    /// Issuer.
     pub issuer: Option<String>,
-    /// Account name.
     pub name: String,
-    /// The one-line name to show: `ACME (alice)`, or `alice`.
     pub label: String,
-    /// TOTP, HOTP or Steam.
-    pub kind: OtpType,
-    /// The code with `valid_for`, for time-based accounts.
-    pub code: Option<OtpCode>,
-}
-
-impl From<AccountCode> for AccountCodeInfo {
-    fn from(c: AccountCode) -> Self {
-        Self {
-            label: c.label(),
-            id: c.id,
-            issuer: c.issuer,
-            name: c.name,
-            kind: c.kind.into(),
-            code: c.code.map(OtpCode::from),
-        }
-    }
+    pub kind: OtpKind,
+    pub code: Option<TimedCode>,
 }
 
 /// An account left out of an export, and why.
-#[derive(Debug, Clone, uniffi::Record)]
+#[uniffi::remote(Record)]
 pub struct SkippedAccount {
-    /// Vault id.
     pub id: i64,
-    /// Why it was left out.
     pub reason: String,
 }
 
 /// The vault as Google Authenticator export links. Holds secrets: show
 /// it, then drop it.
-#[derive(Clone, uniffi::Record)]
-pub struct GoogleExport {
-    /// `otpauth-migration://offline?data=...` links.
-    pub links: Vec<String>,
-    /// One PNG QR image per link (empty unless asked for).
-    pub pngs: Vec<Vec<u8>>,
-    /// Accounts not exported.
+#[uniffi::remote(Record)]
+pub struct VaultGoogleExport {
+    pub links: Vec<SecretText>,
+    pub pngs: Vec<SecretBytes>,
     pub skipped: Vec<SkippedAccount>,
 }
 
-impl std::fmt::Debug for GoogleExport {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GoogleExport")
-            .field("links", &self.links.len())
-            .field("skipped", &self.skipped)
-            .finish_non_exhaustive()
-    }
-}
-
-impl From<vault_export::VaultGoogleExport> for GoogleExport {
-    fn from(e: vault_export::VaultGoogleExport) -> Self {
-        Self {
-            links: e.links.iter().map(|l| l.to_string()).collect(),
-            pngs: e.pngs.iter().map(|p| p.to_vec()).collect(),
-            skipped: e
-                .skipped
-                .into_iter()
-                .map(|s| SkippedAccount {
-                    id: s.id,
-                    reason: s.reason,
-                })
-                .collect(),
-        }
-    }
-}
-
-fn codes(list: Vec<AccountCode>) -> Vec<AccountCodeInfo> {
-    list.into_iter().map(AccountCodeInfo::from).collect()
-}
-
-fn infos(list: Vec<StoredAccount>) -> Vec<AccountInfo> {
-    list.into_iter().map(AccountInfo::from).collect()
+/// A clock correction learned from a server.
+#[uniffi::remote(Record)]
+pub struct ClockSync {
+    pub offset_ms: i64,
+    pub uncertainty_ms: i64,
 }
 
 /// An open vault: `Vault.create(path, keys)` or `Vault.open(path, keys)`.
@@ -332,33 +202,23 @@ impl Vault {
     }
 
     /// Every account, in list order; `filter` matches issuer or name.
-    pub fn list(&self, filter: Option<String>) -> Result<Vec<AccountInfo>, ApiError> {
-        Ok(infos(self.inner.list_accounts(filter.as_deref())?))
+    pub fn list(&self, filter: Option<String>) -> Result<Vec<AccountSummary>, ApiError> {
+        Ok(self.inner.account_summaries(filter.as_deref())?)
     }
 
     /// Adds the account of an `otpauth://` link.
-    pub fn add_link(&self, link: String, force: bool) -> Result<AccountInfo, ApiError> {
-        self.add(Account::from_link(&link)?, force)
+    pub fn add_link(&self, link: String, force: bool) -> Result<AccountSummary, ApiError> {
+        self.inner.add_link(&link, force)
     }
 
     /// Adds an account typed by hand.
-    pub fn add_fields(&self, account: NewAccount, force: bool) -> Result<AccountInfo, ApiError> {
-        let settings = account.settings();
-        self.add(
-            Account::from_typed(
-                account.issuer,
-                account.name,
-                account.kind.into(),
-                &account.secret,
-                &settings,
-            )?,
-            force,
-        )
+    pub fn add_fields(&self, account: NewAccount, force: bool) -> Result<AccountSummary, ApiError> {
+        self.inner.add_typed(&account, force)
     }
 
     /// Changes an account's metadata.
-    pub fn update(&self, id: i64, changes: AccountChanges) -> Result<AccountInfo, ApiError> {
-        Ok(self.inner.update_account(id, changes.into())?.into())
+    pub fn update(&self, id: i64, changes: AccountChanges) -> Result<AccountSummary, ApiError> {
+        Ok(self.inner.update_account(id, changes.into())?.summary())
     }
 
     /// Deletes an account.
@@ -368,26 +228,25 @@ impl Vault {
 
     /// Every account's code now (system clock plus the offset), in one
     /// call, with `valid_for`.
-    pub fn codes(&self) -> Result<Vec<AccountCodeInfo>, ApiError> {
-        Ok(codes(self.inner.codes_now(None)?))
+    pub fn codes(&self) -> Result<Vec<AccountCode>, ApiError> {
+        Ok(self.inner.codes_now(None)?)
     }
 
     /// Every account's code at `unix_ms`.
-    pub fn codes_at(&self, unix_ms: i64) -> Result<Vec<AccountCodeInfo>, ApiError> {
-        Ok(codes(self.inner.codes_at(unix_ms, None)?))
+    pub fn codes_at(&self, unix_ms: i64) -> Result<Vec<AccountCode>, ApiError> {
+        Ok(self.inner.codes_at(unix_ms, None)?)
     }
 
     /// Hands out the next HOTP code and advances the stored counter.
-    pub fn next_hotp(&self, id: i64) -> Result<OtpCode, ApiError> {
-        Ok(watchword_core::otp::Code::Counter(self.inner.next_hotp_code(id)?).into())
+    pub fn next_hotp(&self, id: i64) -> Result<CounterCode, ApiError> {
+        Ok(self.inner.next_hotp_code(id)?)
     }
 
     /// Sets the correction added to the system clock for codes, ms, and
     /// stores it in the vault (a wrong phone clock stays corrected after a
     /// restart; `watchword clock` reads the same value).
     pub fn set_clock_offset_ms(&self, offset_ms: i64) -> Result<(), ApiError> {
-        self.inner.set_clock_offset_ms(offset_ms)?;
-        Ok(())
+        Ok(self.inner.set_clock_offset_ms(offset_ms)?)
     }
 
     /// Re-wraps the vault's data key with `keys` (a new Keystore/Keychain
@@ -402,48 +261,26 @@ impl Vault {
     }
 }
 
-/// A clock correction learned from a server.
-#[derive(Debug, Clone, uniffi::Record)]
-pub struct ClockSyncInfo {
-    /// The correction now stored and used for codes, ms.
-    pub offset_ms: i64,
-    /// How far off the estimate may be, ms.
-    pub uncertainty_ms: i64,
-}
-
-impl From<clock_sync::ClockSync> for ClockSyncInfo {
-    fn from(s: clock_sync::ClockSync) -> Self {
-        Self {
-            offset_ms: s.offset_ms,
-            uncertainty_ms: s.uncertainty_ms,
-        }
-    }
-}
-
 // Network calls and the presence check need UniFFI's tokio runtime (their
 // timeouts run on it).
 #[uniffi::export(async_runtime = "tokio")]
 impl Vault {
     /// The account's `otpauth://` link, secret included: awaits the
     /// biometric gate first; a no is `Cancelled`.
-    pub async fn reveal_link(&self, id: i64) -> Result<String, ApiError> {
-        self.inner
-            .confirm_presence(PresenceAction::ShowSecret)
-            .await?;
-        // EXPOSE: the user confirmed; the link leaves for display.
-        Ok(self.inner.account_link(id)?.to_string())
+    pub async fn reveal_link(&self, id: i64) -> Result<SecretText, ApiError> {
+        // EXPOSE: the core asks for the user's confirmation first; the link
+        // leaves for display.
+        self.inner.reveal_link(id).await
     }
 
     /// Every account as Google Authenticator export links (ten accounts a
     /// link), with one PNG QR image per link when `with_png` (what
     /// `watchword export --google --png` writes). Awaits the biometric
     /// gate first; a no is `Cancelled`.
-    pub async fn export_google(&self, with_png: bool) -> Result<GoogleExport, ApiError> {
-        self.inner
-            .confirm_presence(PresenceAction::ExportSecrets)
-            .await?;
-        // EXPOSE: the user confirmed; the links and images leave to be shown.
-        Ok(vault_export::export_vault_google(&self.inner, with_png)?.into())
+    pub async fn export_google(&self, with_png: bool) -> Result<VaultGoogleExport, ApiError> {
+        // EXPOSE: the core asks for the user's confirmation first; the links
+        // and images leave to be shown.
+        vault_export::export_vault_google_confirmed(&self.inner, with_png).await
     }
 
     /// Learns the clock correction from `url`'s `Date` header (https, or
@@ -453,46 +290,13 @@ impl Vault {
         &self,
         url: String,
         http: Arc<dyn HttpTransport>,
-    ) -> Result<ClockSyncInfo, ApiError> {
-        let sync = clock_sync::sync_vault_clock_over(
+    ) -> Result<ClockSync, ApiError> {
+        Ok(clock_sync::sync_vault_clock_over(
             ForeignHttp::core(http),
             &self.inner,
             &url,
             &SystemClock,
         )
-        .await?;
-        Ok(sync.into())
-    }
-}
-
-impl Vault {
-    fn add(&self, account: Account, force: bool) -> Result<AccountInfo, ApiError> {
-        Ok(self.inner.add_account(account, force)?.into())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_typed_account_never_prints_its_secret() {
-        let n = NewAccount {
-            secret: "JBSWY3DPEHPK3PXP".into(),
-            issuer: Some("ACME".into()),
-            name: "alice".into(),
-            kind: OtpType::Totp,
-            digits: None,
-            period: None,
-            algorithm: None,
-            counter: None,
-        };
-        let shown = format!("{n:?}");
-        assert!(
-            shown.contains("alice") && !shown.contains("JBSWY3DP"),
-            "{shown}"
-        );
-        let settings = n.settings();
-        assert!(Account::from_typed(n.issuer, n.name, n.kind.into(), &n.secret, &settings).is_ok());
+        .await?)
     }
 }

@@ -11,6 +11,7 @@
 use std::{fmt, str::FromStr};
 
 use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
 
 use crate::otp::{Algorithm, OtpAuthUri, OtpKind, OtpParams};
 
@@ -25,9 +26,21 @@ pub enum Provenance {
     Manual,
     /// Imported from another app's export; the format name (`aegis`,
     /// `google-migration`, ...).
-    Import(String),
+    Import {
+        /// The format's name.
+        format: String,
+    },
     /// Provisioned by a server (push enrolment, privacyIDEA rollout).
     Server,
+}
+
+impl Provenance {
+    /// Imported from `format`.
+    pub fn import(format: impl Into<String>) -> Self {
+        Provenance::Import {
+            format: format.into(),
+        }
+    }
 }
 
 impl fmt::Display for Provenance {
@@ -35,7 +48,7 @@ impl fmt::Display for Provenance {
         match self {
             Provenance::Qr => f.write_str("qr"),
             Provenance::Manual => f.write_str("manual"),
-            Provenance::Import(format) => write!(f, "import:{format}"),
+            Provenance::Import { format } => write!(f, "import:{format}"),
             Provenance::Server => f.write_str("server"),
         }
     }
@@ -54,7 +67,9 @@ impl FromStr for Provenance {
             "manual" => Ok(Provenance::Manual),
             "server" => Ok(Provenance::Server),
             _ => match s.strip_prefix("import:") {
-                Some(format) if !format.is_empty() => Ok(Provenance::Import(format.to_owned())),
+                Some(format) if !format.is_empty() => Ok(Provenance::Import {
+                    format: format.to_owned(),
+                }),
                 _ => Err(UnknownProvenance(s.to_owned())),
             },
         }
@@ -197,6 +212,23 @@ impl Account {
         Ok(Self::new(issuer, name, otp, Provenance::Manual))
     }
 
+    /// The account a person typed into a form ([`NewAccount`]).
+    pub fn from_new(typed: &NewAccount) -> Result<Self, crate::otp::OtpError> {
+        let settings = crate::otp::TypedSettings {
+            digits: typed.digits,
+            period: typed.period,
+            algorithm: typed.algorithm.map(|a| a.as_str().to_owned()),
+            counter: typed.counter,
+        };
+        Self::from_typed(
+            typed.issuer.clone(),
+            typed.name.clone(),
+            typed.kind,
+            &typed.secret,
+            &settings,
+        )
+    }
+
     /// The link for this account. When the issuer is the one the link was
     /// enrolled with, the label and parameter are written as they were;
     /// after a rename both carry the new issuer. The link holds the secret.
@@ -261,6 +293,7 @@ impl StoredAccount {
         let p = &a.otp;
         AccountSummary {
             id: self.id,
+            label: a.label(),
             kind: p.kind,
             issuer: a.issuer.clone(),
             name: a.name.clone(),
@@ -284,6 +317,38 @@ impl StoredAccount {
     }
 }
 
+/// An account typed into an app's form. The secret is what the person
+/// typed (base32); `Debug` leaves it out, and it is wiped on drop.
+#[derive(Clone)]
+pub struct NewAccount {
+    /// The base32 secret.
+    pub secret: Zeroizing<String>,
+    /// Issuer.
+    pub issuer: Option<String>,
+    /// Account name.
+    pub name: String,
+    /// TOTP, HOTP or Steam.
+    pub kind: OtpKind,
+    /// Code length (default 6).
+    pub digits: Option<u8>,
+    /// Seconds per code (default 30).
+    pub period: Option<u32>,
+    /// HMAC hash (default SHA1).
+    pub algorithm: Option<Algorithm>,
+    /// First HOTP counter (default 0).
+    pub counter: Option<u64>,
+}
+
+impl fmt::Debug for NewAccount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("NewAccount")
+            .field("issuer", &self.issuer)
+            .field("name", &self.name)
+            .field("kind", &self.kind)
+            .finish_non_exhaustive()
+    }
+}
+
 /// What a list shows of an account: everything but the secret.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AccountSummary {
@@ -296,6 +361,8 @@ pub struct AccountSummary {
     pub issuer: Option<String>,
     /// Account name.
     pub name: String,
+    /// The one-line name to show: `ACME (alice)`, or `alice`.
+    pub label: String,
     /// HMAC hash.
     pub algorithm: Algorithm,
     /// Code length.
@@ -329,6 +396,30 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_typed_account_never_prints_its_secret() {
+        let n = NewAccount {
+            secret: Zeroizing::new("JBSWY3DPEHPK3PXP".into()),
+            issuer: Some("ACME".into()),
+            name: "alice".into(),
+            kind: OtpKind::Steam,
+            digits: None,
+            period: None,
+            algorithm: Some(Algorithm::Sha256),
+            counter: None,
+        };
+        let shown = format!("{n:?}");
+        assert!(
+            shown.contains("alice") && !shown.contains("JBSWY3DP"),
+            "{shown}"
+        );
+        let a = Account::from_new(&n).unwrap();
+        assert_eq!(
+            (a.otp.kind, a.otp.algorithm),
+            (OtpKind::Steam, Algorithm::Sha256)
+        );
+    }
+
+    #[test]
     fn the_one_line_label_names_the_issuer_when_there_is_one() {
         assert_eq!(label(Some("ACME"), "alice"), "ACME (alice)");
         assert_eq!(label(None, "alice"), "alice");
@@ -340,7 +431,7 @@ mod tests {
             (Provenance::Qr, "qr"),
             (Provenance::Manual, "manual"),
             (Provenance::Server, "server"),
-            (Provenance::Import("aegis".into()), "import:aegis"),
+            (Provenance::import("aegis"), "import:aegis"),
         ] {
             assert_eq!(p.to_string(), s);
             assert_eq!(s.parse::<Provenance>().unwrap(), p);

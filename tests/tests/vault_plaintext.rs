@@ -98,7 +98,7 @@ fn no_secret_or_metadata_is_stored_in_clear() {
             } else {
                 OtpParams::hotp(Secret::from_bytes(secret.clone()).unwrap(), 0)
             },
-            Provenance::Import("scanformat".into()),
+            Provenance::import("scanformat"),
         );
         a.notes = Some(notes.clone());
         a.group = Some(format!("ScanGroup{i}"));

@@ -111,7 +111,7 @@ pub fn run(vault: Option<&std::path::Path>, args: &Args) -> Result<Output, ApiEr
     let Some(text) = &args.link else {
         let account = account_from_flags(args)?;
         let v = unlock::open_vault(vault, &args.unlock)?;
-        return super::enrol::added(&v.add_account(account, args.force)?);
+        return super::enrol::added(&v.add_account(account, args.force)?.summary());
     };
     let input = EnrolInput::Pasted { text: text.clone() };
     super::enrol::run(&input, &choices(args), "watchword-cli", vault, &args.unlock)

@@ -2,7 +2,7 @@
 //! time-based account in the vault.
 
 use serde_json::{Value, json};
-use watchword_core::{ApiError, otp::Code};
+use watchword_core::ApiError;
 
 use crate::{output::Output, unlock};
 
@@ -35,19 +35,19 @@ pub fn run(vault: Option<&std::path::Path>, args: &Args) -> Result<Output, ApiEr
     let mut json_rows = Vec::with_capacity(codes.len());
     let mut lines = Vec::with_capacity(codes.len());
     for c in &codes {
-        let label = c.label();
+        let label = &c.label;
         let (code, valid_for, next_code, period) = match &c.code {
-            Some(Code::Timed(t)) => (
+            Some(t) => (
                 Value::from(t.code.as_str()),
                 Value::from(t.valid_for),
                 Value::from(t.next_code.as_str()),
                 Value::from(t.period),
             ),
-            _ => (Value::Null, Value::Null, Value::Null, Value::Null),
+            None => (Value::Null, Value::Null, Value::Null, Value::Null),
         };
         lines.push(match &c.code {
-            Some(Code::Timed(t)) => format!("#{}  {}  {label}  ({} s)", c.id, t.code, t.valid_for),
-            _ => format!(
+            Some(t) => format!("#{}  {}  {label}  ({} s)", c.id, t.code, t.valid_for),
+            None => format!(
                 "#{}  ------  {label}  (hotp: watchword next {})",
                 c.id, c.id
             ),

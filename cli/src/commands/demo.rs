@@ -257,7 +257,7 @@ async fn demo(args: &Args, json: bool) -> Result<Output, ApiError> {
             "server": base,
             "account": account.account,
             "device_id": account.device_id,
-            "challenge": challenge_json(&challenge, now()),
+            "challenge": challenge_json(&phone.shown(&challenge))?,
             "sign_in_number": number,
             "answer": answer.map(Decision::as_str),
             "device_state": state.as_str(),

@@ -12,7 +12,7 @@ use std::{path::Path, sync::Arc};
 use serde_json::json;
 use watchword_core::{
     ApiError,
-    account::StoredAccount,
+    account::AccountSummary,
     enrol::{DeviceIdentity, EnrolChoices, EnrolInput, EnrolOutcome, Prepared},
     otp::SystemClock,
     push::{PushService, VaultPushStore},
@@ -43,10 +43,10 @@ pub fn run(
 
 /// "Added <account>" and its JSON: what `add` prints for one account,
 /// from a link or from --secret.
-pub fn added(stored: &StoredAccount) -> Result<Output, ApiError> {
+pub fn added(account: &AccountSummary) -> Result<Output, ApiError> {
     Ok(Output {
-        human: format!("Added {}", account_view::line(stored)),
-        json: account_view::json(stored)?,
+        human: format!("Added {}", account_view::line(account)),
+        json: account_view::json(account)?,
     })
 }
 
@@ -58,7 +58,7 @@ fn needs_name() -> ApiError {
 /// command line (a duplicate, a missing name) is an error saying how.
 fn print(outcome: EnrolOutcome) -> Result<Output, ApiError> {
     match outcome {
-        EnrolOutcome::Added(stored) => added(&stored),
+        EnrolOutcome::Added { account } => added(&account),
         EnrolOutcome::AlreadyPresent { existing } => Err(ApiError::Duplicate {
             message: format!(
                 "this account is already in the vault (id {existing}); add it with --force to keep both"
@@ -71,8 +71,8 @@ fn print(outcome: EnrolOutcome) -> Result<Output, ApiError> {
             part,
         } => {
             let mut human = String::new();
-            for stored in &added {
-                human.push_str(&format!("Added {}\n", account_view::line(stored)));
+            for account in &added {
+                human.push_str(&format!("Added {}\n", account_view::line(account)));
             }
             for id in &already_present {
                 human.push_str(&format!("Already in the vault: #{id}\n"));
@@ -93,7 +93,7 @@ fn print(outcome: EnrolOutcome) -> Result<Output, ApiError> {
                 }),
             })
         }
-        EnrolOutcome::Activated(a) => Ok(Output {
+        EnrolOutcome::Activated { activation: a } => Ok(Output {
             human: a.to_string(),
             json: json!({
                 "device_id": a.device_id,

@@ -17,7 +17,7 @@ pub struct Args {
 /// Lists the accounts in list order.
 pub fn run(vault: Option<&std::path::Path>, args: &Args) -> Result<Output, ApiError> {
     let v = unlock::open_vault(vault, &args.unlock)?;
-    let accounts = v.list_accounts(args.filter.as_deref())?;
+    let accounts = v.account_summaries(args.filter.as_deref())?;
     let json = accounts
         .iter()
         .map(account_view::json)

@@ -29,8 +29,8 @@ pub fn run(args: &Args, vault: Option<&Path>) -> Result<Output, ApiError> {
     let mut human = Vec::new();
     let mut json = Vec::new();
     for c in &list {
-        let now = service.now_for_challenge(&c.id);
-        json.push(challenge_json(c, now));
+        let shown = service.shown(c);
+        json.push(challenge_json(&shown)?);
         human.push(format!(
             "{}  {}  {}{}  {}  {} s left{}",
             c.id,
@@ -42,7 +42,7 @@ pub fn run(args: &Args, vault: Option<&Path>) -> Result<Output, ApiError> {
                 format!(" from {}", c.location)
             },
             utc(c.created_at),
-            c.seconds_left(now),
+            shown.seconds_left,
             if !c.options.is_empty() {
                 format!(
                     "  (pick the one on the sign-in screen: {})",

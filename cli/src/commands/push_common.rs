@@ -3,10 +3,10 @@
 
 use std::io::Write;
 
-use serde_json::{Value, json};
+use serde_json::Value;
 use watchword_core::{
     ApiError,
-    push::{Decision, PendingChallenge},
+    push::{Challenge, Decision},
 };
 
 /// A small tokio runtime for one command.
@@ -20,21 +20,11 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, ApiError> {
         })
 }
 
-/// A pending sign-in as `--json` shows it.
-pub fn challenge_json(c: &PendingChallenge, now: i64) -> Value {
-    json!({
-        "id": c.id,
-        "account": c.account,
-        "app": c.app,
-        "location": c.location,
-        "ip": c.ip,
-        "created_at": c.created_at,
-        "expires_at": c.expires_at,
-        "seconds_left": c.seconds_left(now),
-        "needs_number": c.needs_number,
-        "provider": c.provider,
-        "options": c.options,
-        "message": c.message,
+/// A pending sign-in as `--json` shows it: the core's view of it, with
+/// the seconds left.
+pub fn challenge_json(c: &Challenge) -> Result<Value, ApiError> {
+    serde_json::to_value(c).map_err(|e| ApiError::Internal {
+        message: format!("cannot describe the sign-in request: {e}"),
     })
 }
 

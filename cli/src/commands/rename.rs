@@ -55,9 +55,9 @@ pub fn run(vault: Option<&std::path::Path>, args: &Args) -> Result<Output, ApiEr
         return Err(ApiError::invalid_input("the account name cannot be empty"));
     }
     let v = unlock::open_vault(vault, &args.unlock)?;
-    let stored = v.update_account(args.id, update)?;
+    let updated = v.update_account(args.id, update)?.summary();
     Ok(Output {
-        human: format!("Updated {}", account_view::line(&stored)),
-        json: account_view::json(&stored)?,
+        human: format!("Updated {}", account_view::line(&updated)),
+        json: account_view::json(&updated)?,
     })
 }

@@ -18,7 +18,7 @@
 use super::{Enrolment, GoogleMigration, PrivacyIdeaPush, activation_from_typed, classify};
 use crate::{
     ApiError,
-    account::{Account, Provenance, StoredAccount},
+    account::{Account, AccountSummary, Provenance, StoredAccount},
     otp::{OtpAuthUri, OtpKind},
     push::{ActivatedAccount, Activation, PushService, PushStore},
     vault::{Vault, VaultError},
@@ -119,12 +119,15 @@ pub struct ExportPart {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EnrolOutcome {
     /// The account of an OTP link was stored.
-    Added(Box<StoredAccount>),
+    Added {
+        /// The account as stored (no secret).
+        account: AccountSummary,
+    },
     /// The accounts of one QR code of an export were stored; those already
     /// stored were not added again.
     Imported {
-        /// The accounts stored now, with their ids.
-        added: Vec<StoredAccount>,
+        /// The accounts stored now, with their ids (no secrets).
+        added: Vec<AccountSummary>,
         /// Ids of accounts that were already stored.
         already_present: Vec<i64>,
         /// Which QR code of the export this was (scan the rest).
@@ -142,7 +145,10 @@ pub enum EnrolOutcome {
         kind: OtpKind,
     },
     /// A push account was activated on this device.
-    Activated(ActivatedAccount),
+    Activated {
+        /// The new push account (no key material).
+        activation: ActivatedAccount,
+    },
 }
 
 /// Checked input, ready to apply. Holds secrets (a seed, an activation
@@ -236,22 +242,26 @@ impl Prepared {
             return Ok(EnrolOutcome::NeedsDetails { kind });
         }
         match self.plan {
-            Plan::Activate(activation) => Ok(EnrolOutcome::Activated(
-                push.activate(&activation, &device.name, device.push_token.clone())
+            Plan::Activate(activation) => Ok(EnrolOutcome::Activated {
+                activation: push
+                    .activate(&activation, &device.name, device.push_token.clone())
                     .await?,
-            )),
-            Plan::EnrolPrivacyIdea(link) => Ok(EnrolOutcome::Activated(
-                push.enrol_privacyidea_with_key_bits(
-                    &link,
-                    device.key_bits,
-                    device.push_token.as_deref(),
-                )
-                .await?,
-            )),
+            }),
+            Plan::EnrolPrivacyIdea(link) => Ok(EnrolOutcome::Activated {
+                activation: push
+                    .enrol_privacyidea_with_key_bits(
+                        &link,
+                        device.key_bits,
+                        device.push_token.as_deref(),
+                    )
+                    .await?,
+            }),
             Plan::Account { uri, .. } => {
                 let account = Account::from_uri(&uri, self.provenance);
                 Ok(match store(vault, account, choices)? {
-                    Stored::Added(one) => EnrolOutcome::Added(one),
+                    Stored::Added(one) => EnrolOutcome::Added {
+                        account: one.summary(),
+                    },
                     Stored::AlreadyPresent(existing) => EnrolOutcome::AlreadyPresent { existing },
                 })
             }
@@ -259,10 +269,9 @@ impl Prepared {
                 let mut added = Vec::with_capacity(m.accounts.len());
                 let mut already_present = Vec::new();
                 for uri in &m.accounts {
-                    let account =
-                        Account::from_uri(uri, Provenance::Import("google_migration".into()));
+                    let account = Account::from_uri(uri, Provenance::import("google_migration"));
                     match store(vault, account, choices)? {
-                        Stored::Added(one) => added.push(*one),
+                        Stored::Added(one) => added.push(one.summary()),
                         Stored::AlreadyPresent(existing) => already_present.push(existing),
                     }
                 }
@@ -372,15 +381,15 @@ mod tests {
     async fn a_link_is_added_once_then_reported_present() {
         let p = phone();
         let scanned = EnrolInput::Scanned { text: LINK.into() };
-        let EnrolOutcome::Added(added) = p
+        let EnrolOutcome::Added { account: added } = p
             .enrol(scanned.clone(), &EnrolChoices::default())
             .await
             .unwrap()
         else {
             panic!()
         };
-        assert_eq!(added.account.name, "alice");
-        assert_eq!(added.account.provenance, Provenance::Qr);
+        assert_eq!(added.name, "alice");
+        assert_eq!(added.provenance, Provenance::Qr);
         assert_eq!(
             p.enrol(scanned.clone(), &EnrolChoices::default())
                 .await
@@ -393,7 +402,7 @@ mod tests {
         };
         assert!(matches!(
             p.enrol(scanned, &force).await.unwrap(),
-            EnrolOutcome::Added(_)
+            EnrolOutcome::Added { .. }
         ));
         assert_eq!(p.vault.list_accounts(None).unwrap().len(), 2);
     }
@@ -416,11 +425,11 @@ mod tests {
             name: Some("me".into()),
             ..Default::default()
         };
-        let EnrolOutcome::Added(added) = p.enrol(secret, &named).await.unwrap() else {
+        let EnrolOutcome::Added { account: added } = p.enrol(secret, &named).await.unwrap() else {
             panic!()
         };
-        assert_eq!(added.account.issuer.as_deref(), Some("Site"));
-        assert_eq!(added.account.provenance, Provenance::Manual);
+        assert_eq!(added.issuer.as_deref(), Some("Site"));
+        assert_eq!(added.provenance, Provenance::Manual);
     }
 
     #[tokio::test]

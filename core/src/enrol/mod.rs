@@ -8,6 +8,7 @@
 //! - [`microsoft`]: Microsoft's closed activation forms, and what to do.
 //! - [`privacyidea`]: privacyIDEA push enrolment links.
 //! - [`qr_image`]: rendering links as QR images (PNG).
+//! - [`kind`]: what a text is, without its secrets ([`EnrolmentKind`]).
 //! - [`intake`]: the one entry point that does what a text asks for
 //!   (stores accounts, activates a push account, or says what is missing).
 
@@ -15,6 +16,7 @@ pub mod activation;
 mod error;
 pub mod google_migration;
 pub mod intake;
+pub mod kind;
 pub mod microsoft;
 pub mod migration_batches;
 pub mod privacyidea;
@@ -34,6 +36,7 @@ pub use google_migration::{
 pub use intake::{
     DeviceIdentity, EnrolChoices, EnrolInput, EnrolOutcome, ExportPart, Prepared, enrol,
 };
+pub use kind::{EnrolmentKind, describe};
 pub use microsoft::{Explanation, MicrosoftKind};
 pub use migration_batches::{BatchProgress, MigrationBatches};
 pub use privacyidea::PrivacyIdeaPush;

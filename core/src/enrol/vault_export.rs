@@ -8,7 +8,10 @@
 use zeroize::Zeroizing;
 
 use super::{export_google_migration, qr_image::render_png};
-use crate::{ApiError, vault::Vault};
+use crate::{
+    ApiError,
+    vault::{PresenceAction, Vault},
+};
 
 /// Why an account of the vault is not in the export.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,6 +32,19 @@ pub struct VaultGoogleExport {
     /// Accounts left out: may not leave the device (`exportable = false`)
     /// or Google cannot express them (Steam, a period other than 30 s, ...).
     pub skipped: Vec<SkippedAccount>,
+}
+
+/// [`export_vault_google`] once the person confirmed
+/// ([`PresenceAction::ExportSecrets`]): what a phone's "move to another
+/// phone" screen calls.
+pub async fn export_vault_google_confirmed(
+    vault: &Vault,
+    with_png: bool,
+) -> Result<VaultGoogleExport, ApiError> {
+    vault
+        .confirm_presence(PresenceAction::ExportSecrets)
+        .await?;
+    export_vault_google(vault, with_png)
 }
 
 /// Exports every account of `vault` as Google export links, with one PNG

@@ -5,6 +5,7 @@
 //! [`PushService::respond`]: super::PushService::respond
 
 use super::{Decision, PushError, privacyidea::DeclineReason};
+use crate::vault::PresenceAction;
 
 /// What the sign-in screen shows, as the person typed or picked it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,6 +75,16 @@ impl Answer {
         }
     }
 
+    /// The confirmation this answer needs from the person holding the
+    /// device: approving does; denying and reporting fraud never do (a
+    /// thief may refuse a sign-in, never approve one).
+    pub fn presence_needed(&self) -> Option<PresenceAction> {
+        match self.decision() {
+            Decision::Approve => Some(PresenceAction::ApproveSignIn),
+            Decision::Deny | Decision::Fraud => None,
+        }
+    }
+
     /// Approve, deny or fraud.
     pub fn decision(&self) -> Decision {
         match self {
@@ -113,5 +124,15 @@ mod tests {
             Answer::deny()
         );
         assert_eq!(Answer::Fraud.decision(), Decision::Fraud);
+    }
+
+    #[test]
+    fn approving_needs_presence_denying_and_fraud_do_not() {
+        assert_eq!(
+            Answer::approve(Some(3)).presence_needed(),
+            Some(PresenceAction::ApproveSignIn)
+        );
+        assert_eq!(Answer::deny().presence_needed(), None);
+        assert_eq!(Answer::Fraud.presence_needed(), None);
     }
 }

@@ -12,6 +12,8 @@
 //! - [`client`]: `ServerClient`, requests over the host's `HttpTransport`,
 //!   timeouts, retries on network errors (never on a refusal).
 //! - [`state`]: a verified challenge and its state machine.
+//! - [`shown`]: a request as the person sees it ([`Challenge`], with its
+//!   seconds left) and where it stands ([`ChallengeProgress`]).
 //! - [`state_changes`]: which challenge states a listener was already told.
 //! - [`store`]: where push accounts live (a trait; memory for tests).
 //! - [`vault_store`]: push accounts sealed in the encrypted vault.
@@ -31,6 +33,7 @@ pub mod privacyidea;
 pub mod protocol;
 pub mod provider;
 pub mod service;
+pub mod shown;
 pub mod state;
 pub mod state_changes;
 pub mod store;
@@ -42,6 +45,7 @@ pub use error::PushError;
 pub use protocol::{ChallengeStatus, Decision, ErrorCode};
 pub use provider::Provider;
 pub use service::{ActivatedAccount, PushService};
+pub use shown::{Challenge, ChallengeProgress};
 pub use state::{ChallengeState, PendingChallenge, TrackedChallenge};
 pub use state_changes::StateChanges;
 pub use store::{MemoryPushStore, PushAccount, PushStore};

@@ -20,6 +20,7 @@ use super::{
         ChallengeStatus, Decision, ErrorCode, HEADER_DEVICE, HEADER_NONCE, HEADER_SIGNATURE,
         HEADER_TIMESTAMP, PENDING_PATH, PendingResponse, PushPayload, WireChallenge,
     },
+    shown::{Challenge, ChallengeProgress},
     state::{ChallengeEvent, ChallengeState, PendingChallenge, TrackedChallenge},
     store::{PushAccount, PushStore},
 };
@@ -27,7 +28,7 @@ use crate::{
     ApiError,
     http::{HttpRequest, HttpTransport},
     otp::Clock,
-    vault::{PresenceAction, Vault},
+    vault::Vault,
 };
 
 /// Longest time limit a device accepts on a challenge, seconds.
@@ -62,23 +63,38 @@ pub struct ActivatedAccount {
     pub clock_offset: i64,
     /// The protocol the account speaks.
     pub provider: Provider,
+    /// The one sentence every front end shows after an activation
+    /// ("Activated alice @ Example Corp on ...").
+    #[serde(skip)]
+    pub summary: String,
+}
+
+impl ActivatedAccount {
+    /// What activating `account` produced, with its sentence.
+    pub fn new(account: &PushAccount, clock_offset: i64) -> Self {
+        let (device_id, label, server) = (&account.device_id, account.label(), &account.base_url);
+        let summary = match account.provider {
+            Provider::Watchword => {
+                format!("Activated {label} on {server} (device {device_id}).")
+            }
+            Provider::PrivacyIdea => {
+                format!("Enrolled privacyIDEA push token {device_id} ({label}) from {server}.")
+            }
+        };
+        ActivatedAccount {
+            device_id: device_id.clone(),
+            account: label,
+            server: server.clone(),
+            clock_offset,
+            provider: account.provider,
+            summary,
+        }
+    }
 }
 
 impl std::fmt::Display for ActivatedAccount {
-    /// The one sentence every front end shows after an activation.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.provider {
-            Provider::Watchword => write!(
-                f,
-                "Activated {} on {} (device {}).",
-                self.account, self.server, self.device_id
-            ),
-            Provider::PrivacyIdea => write!(
-                f,
-                "Enrolled privacyIDEA push token {} ({}) from {}.",
-                self.device_id, self.account, self.server
-            ),
-        }
+        f.write_str(&self.summary)
     }
 }
 
@@ -161,13 +177,7 @@ impl<S: PushStore> PushService<S> {
         self.store.put(&account)?;
         self.lock_offsets()?
             .insert(account.device_id.clone(), offset);
-        Ok(ActivatedAccount {
-            device_id: account.device_id.clone(),
-            account: account.label(),
-            server: account.base_url.clone(),
-            clock_offset: offset,
-            provider: Provider::Watchword,
-        })
+        Ok(ActivatedAccount::new(&account, offset))
     }
 
     /// Every stored account.
@@ -261,6 +271,24 @@ impl<S: PushStore> PushService<S> {
         self.tracked.lock().ok().and_then(|m| m.get(id).cloned())
     }
 
+    /// `c` as the person sees it, with the seconds left now on its
+    /// account's server-corrected clock.
+    pub fn shown(&self, c: &PendingChallenge) -> Challenge {
+        Challenge::at(c, self.now_for_challenge(&c.id))
+    }
+
+    /// Where request `id` stands now, if this device has seen it.
+    pub fn progress(&self, id: &str) -> Option<ChallengeProgress> {
+        let t = self.tracked(id)?;
+        let seconds_left = t.seconds_left(self.now_for_challenge(id));
+        Some(ChallengeProgress {
+            status: t.state,
+            seconds_left,
+            tries_left: t.tries_left,
+            display_code: t.display_code,
+        })
+    }
+
     /// Answers challenge `id` as the person holding the device: refused
     /// locally first (already answered, expired, number missing), so no
     /// biometric prompt is wasted; then, when the decision needs it
@@ -273,7 +301,7 @@ impl<S: PushStore> PushService<S> {
         presence: &Vault,
     ) -> Result<ChallengeState, ApiError> {
         self.check_answer(id, answer)?;
-        if let Some(action) = PresenceAction::for_decision(answer.decision()) {
+        if let Some(action) = answer.presence_needed() {
             presence.confirm_presence(action).await?;
         }
         Ok(self.respond(id, answer).await?)

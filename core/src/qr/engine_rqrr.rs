@@ -2,13 +2,13 @@
 //! and flood-fill detector, which finds codes ZXing's scanline search misses
 //! (strong tilt, low contrast after our own binarisation).
 
-use super::Payload;
+use super::QrPayload;
 
 /// What one rqrr pass found.
 #[derive(Debug, Default)]
 pub(crate) struct RqrrOutcome {
     /// Decoded codes.
-    pub payloads: Vec<Payload>,
+    pub payloads: Vec<QrPayload>,
     /// Grids that were detected but did not decode: a sign that another
     /// strategy may still read them.
     pub failed_grids: usize,
@@ -33,7 +33,7 @@ fn collect<S: rqrr::ImageBuffer + Clone>(img: &mut rqrr::PreparedImage<S>) -> Rq
     for grid in img.detect_grids() {
         let mut bytes = Vec::new();
         match grid.decode_to(&mut bytes) {
-            Ok(_) => out.payloads.push(Payload::from_bytes(bytes)),
+            Ok(_) => out.payloads.push(QrPayload::from_bytes(bytes)),
             Err(_) => out.failed_grids += 1,
         }
     }

@@ -10,7 +10,7 @@ use rxing::{
     RXingResultMetadataValue, multi::MultipleBarcodeReader, qrcode::cpp_port::QrReader,
 };
 
-use super::{Payload, binarizer::FastHybridBinarizer};
+use super::{QrPayload, binarizer::FastHybridBinarizer};
 
 /// Every QR code rxing finds in a packed `width` x `height` luma buffer.
 /// With `also_inverted`, a frame with no dark-on-light code is tried again
@@ -22,7 +22,7 @@ pub(crate) fn decode(
     height: usize,
     try_harder: bool,
     also_inverted: bool,
-) -> Vec<Payload> {
+) -> Vec<QrPayload> {
     let Ok(source) = Luma8LuminanceSource::new(luma.to_vec(), width as u32, height as u32) else {
         return Vec::new();
     };
@@ -59,11 +59,11 @@ pub(crate) fn decode(
                 _ => None,
             };
             match segments {
-                Some(bytes) if String::from_utf8_lossy(&bytes) == r.getText() => Payload {
+                Some(bytes) if String::from_utf8_lossy(&bytes) == r.getText() => QrPayload {
                     text: r.getText().to_owned(),
                     bytes,
                 },
-                _ => Payload::from_text(r.getText().to_owned()),
+                _ => QrPayload::from_text(r.getText().to_owned()),
             }
         })
         .collect()

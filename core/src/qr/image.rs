@@ -1,9 +1,9 @@
 //! Decoding QR codes from image files (PNG, JPEG: screenshots, saved photos).
 
-use super::{Payload, QrError, frame::check_dimensions};
+use super::{QrError, QrPayload, frame::check_dimensions};
 
 /// Every QR code in a PNG or JPEG image.
-pub fn decode_image(bytes: &[u8]) -> Result<Vec<Payload>, QrError> {
+pub fn decode_image(bytes: &[u8]) -> Result<Vec<QrPayload>, QrError> {
     let luma = load_luma(bytes)?;
     let (w, h) = luma.dimensions();
     super::decode_luma(luma.as_raw(), w, h, w)

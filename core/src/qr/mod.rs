@@ -24,7 +24,7 @@ pub use self::{
     error::QrError,
     frame::LumaFrame,
     image::{decode_image, load_luma},
-    payload::Payload,
+    payload::QrPayload,
     scanner::{ScannerSession, ScannerStats},
 };
 
@@ -36,7 +36,7 @@ pub fn decode_luma(
     width: u32,
     height: u32,
     row_stride: u32,
-) -> Result<Vec<Payload>, QrError> {
+) -> Result<Vec<QrPayload>, QrError> {
     let frame = LumaFrame::new(frame, width, height, row_stride)?;
     Ok(pipeline::decode_with(&frame, pipeline::DEFAULT_CHAIN))
 }

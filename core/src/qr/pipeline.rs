@@ -3,7 +3,7 @@
 //! variant of the frame; the chain stops at the first strategy that decodes
 //! something (every code it saw comes back), so a clear frame costs one pass.
 
-use super::{Payload, engine_rqrr, engine_rxing, frame::LumaFrame, preprocess};
+use super::{QrPayload, engine_rqrr, engine_rxing, frame::LumaFrame, preprocess};
 
 /// One way to look at a frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,7 +75,7 @@ impl Strategy {
     }
 
     /// Runs this strategy on a packed luma buffer.
-    pub(crate) fn run(self, luma: &[u8], w: usize, h: usize) -> Vec<Payload> {
+    pub(crate) fn run(self, luma: &[u8], w: usize, h: usize) -> Vec<QrPayload> {
         match self {
             Strategy::Rxing => engine_rxing::decode(luma, w, h, false, false),
             Strategy::RxingHarder => engine_rxing::decode(luma, w, h, true, false),
@@ -135,7 +135,7 @@ pub const DEFAULT_CHAIN: &[Strategy] = &[
 ];
 
 /// Runs `chain` over `frame` until a strategy decodes something.
-pub fn decode_with(frame: &LumaFrame<'_>, chain: &[Strategy]) -> Vec<Payload> {
+pub fn decode_with(frame: &LumaFrame<'_>, chain: &[Strategy]) -> Vec<QrPayload> {
     let luma = frame.to_packed();
     let (w, h) = (frame.width(), frame.height());
     for strategy in chain {
@@ -157,8 +157,8 @@ fn local_window(w: usize, h: usize) -> usize {
 }
 
 /// The same code seen twice (two finder triples, two passes) is one payload.
-fn dedupe(found: Vec<Payload>) -> Vec<Payload> {
-    let mut out: Vec<Payload> = Vec::with_capacity(found.len());
+fn dedupe(found: Vec<QrPayload>) -> Vec<QrPayload> {
+    let mut out: Vec<QrPayload> = Vec::with_capacity(found.len());
     for p in found {
         if !out.iter().any(|q| q.bytes == p.bytes) {
             out.push(p);

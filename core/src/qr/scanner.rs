@@ -10,7 +10,7 @@ use std::{
     sync::Mutex,
 };
 
-use super::{Payload, QrError, decode_luma, frame::LumaFrame};
+use super::{QrError, QrPayload, decode_luma, frame::LumaFrame};
 
 /// Counters for a session (for tuning and for tests).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -40,7 +40,7 @@ struct State {
     pending: Option<PendingFrame>,
     /// Fingerprint of the last frame decoded.
     last_hash: Option<u64>,
-    /// Payload bytes already reported.
+    /// QrPayload bytes already reported.
     seen: HashSet<Vec<u8>>,
     stats: ScannerStats,
 }
@@ -71,7 +71,7 @@ impl ScannerSession {
         width: u32,
         height: u32,
         row_stride: u32,
-    ) -> Result<Vec<Payload>, QrError> {
+    ) -> Result<Vec<QrPayload>, QrError> {
         let packed = LumaFrame::new(frame, width, height, row_stride)?.to_packed();
         {
             let mut st = self.lock();

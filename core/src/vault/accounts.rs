@@ -13,8 +13,9 @@ use super::{
     rows::{ACCOUNTS, SealedRow},
 };
 use crate::{
-    account::{Account, StoredAccount},
-    otp::{Clock, Code, CounterCode, OtpKind, SystemClock},
+    ApiError,
+    account::{Account, AccountSummary, NewAccount, StoredAccount},
+    otp::{Clock, Code, CounterCode, OtpKind, SystemClock, TimedCode},
 };
 
 const TABLE: &str = ACCOUNTS.name;
@@ -37,6 +38,38 @@ pub struct AccountUpdate {
     pub sort_order: Option<i64>,
 }
 
+/// Changes to an account as an app's form sends them: `None` keeps a
+/// field, an empty string clears an optional one (a text field emptied).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AccountChanges {
+    /// New name.
+    pub name: Option<String>,
+    /// New issuer.
+    pub issuer: Option<String>,
+    /// New icon.
+    pub icon: Option<String>,
+    /// New group.
+    pub group: Option<String>,
+    /// New notes.
+    pub notes: Option<String>,
+    /// New position in the list.
+    pub sort_order: Option<i64>,
+}
+
+impl From<AccountChanges> for AccountUpdate {
+    fn from(c: AccountChanges) -> Self {
+        let clearable = |v: Option<String>| v.map(|s| Some(s).filter(|s| !s.is_empty()));
+        AccountUpdate {
+            name: c.name,
+            issuer: clearable(c.issuer),
+            icon: clearable(c.icon),
+            group: clearable(c.group),
+            notes: clearable(c.notes),
+            sort_order: c.sort_order,
+        }
+    }
+}
+
 /// One account's code at a moment: what `codes` lists.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccountCode {
@@ -46,18 +79,13 @@ pub struct AccountCode {
     pub issuer: Option<String>,
     /// Account name.
     pub name: String,
+    /// The one-line name to show ([`crate::account::label`]).
+    pub label: String,
     /// TOTP, HOTP or Steam.
     pub kind: OtpKind,
     /// The code for time-based accounts; `None` for HOTP, whose codes are
     /// only handed out by [`Vault::next_hotp_code`].
-    pub code: Option<Code>,
-}
-
-impl AccountCode {
-    /// The account's one-line name ([`crate::account::label`]).
-    pub fn label(&self) -> String {
-        crate::account::label(self.issuer.as_deref(), &self.name)
-    }
+    pub code: Option<TimedCode>,
 }
 
 impl Vault {
@@ -117,6 +145,39 @@ impl Vault {
     /// first).
     pub fn account_link(&self, id: i64) -> VaultResult<zeroize::Zeroizing<String>> {
         Ok(self.get_account(id)?.account.to_uri().format())
+    }
+
+    /// What a list shows of every account (no secrets), in list order,
+    /// filtered as [`Vault::list_accounts`].
+    pub fn account_summaries(&self, filter: Option<&str>) -> VaultResult<Vec<AccountSummary>> {
+        Ok(self
+            .list_accounts(filter)?
+            .iter()
+            .map(StoredAccount::summary)
+            .collect())
+    }
+
+    /// Adds the account of an `otpauth://` link (see [`Vault::add_account`]
+    /// for `force`).
+    pub fn add_link(&self, link: &str, force: bool) -> Result<AccountSummary, ApiError> {
+        Ok(self
+            .add_account(Account::from_link(link)?, force)?
+            .summary())
+    }
+
+    /// Adds an account typed into a form.
+    pub fn add_typed(&self, typed: &NewAccount, force: bool) -> Result<AccountSummary, ApiError> {
+        Ok(self
+            .add_account(Account::from_new(typed)?, force)?
+            .summary())
+    }
+
+    /// The account's link, secret included, once the person confirmed
+    /// ([`PresenceAction::ShowSecret`](super::PresenceAction)).
+    pub async fn reveal_link(&self, id: i64) -> Result<zeroize::Zeroizing<String>, ApiError> {
+        self.confirm_presence(super::PresenceAction::ShowSecret)
+            .await?;
+        Ok(self.account_link(id)?)
     }
 
     /// Every account in list order (sort order, then id), keeping only
@@ -214,12 +275,13 @@ impl Vault {
             .into_iter()
             .map(|s| {
                 let a = s.account;
-                let code = match a.otp.kind {
-                    OtpKind::Hotp => None,
-                    OtpKind::Totp | OtpKind::Steam => Some(a.otp.code_at(unix_ms)?),
+                let code = match a.otp.code_at(unix_ms)? {
+                    Code::Timed(t) => Some(t),
+                    Code::Counter(_) => None,
                 };
                 Ok(AccountCode {
                     id: s.id,
+                    label: a.label(),
                     issuer: a.issuer,
                     name: a.name,
                     kind: a.otp.kind,

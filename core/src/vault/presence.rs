@@ -1,10 +1,11 @@
 //! User presence: when a person must confirm (a biometric or the device
 //! credential) and the check that fails closed.
 //!
-//! The rule lives here, not in the shells or the bindings: showing a secret,
-//! exporting secrets and approving a sign-in need a confirmation; denying
-//! or reporting fraud never does (a thief holding the phone may refuse a
-//! sign-in, never approve one). The platform prompt is a [`PresenceCheck`]
+//! The rule lives in the core, not in the shells or the bindings: showing
+//! a secret, exporting secrets and approving a sign-in need a confirmation
+//! (which answers to a sign-in do is `push::Answer::presence_needed`);
+//! denying or reporting fraud never does (a thief holding the phone may
+//! refuse a sign-in, never approve one). The platform prompt is a [`PresenceCheck`]
 //! the shell sets on the vault. Whether a check is *required* is a sealed
 //! vault setting ([`Vault::set_presence_required`]): the phone shells turn
 //! it on, so a vault whose check went missing refuses instead of letting an
@@ -21,7 +22,7 @@ use std::{
 };
 
 use super::Vault;
-use crate::{error::ApiError, push::Decision};
+use crate::error::ApiError;
 
 /// How long a prompt may stay up before the operation is refused: long
 /// enough for a person to find their glasses, short enough that a stuck
@@ -46,15 +47,6 @@ impl PresenceAction {
             PresenceAction::ShowSecret => "show the secret",
             PresenceAction::ExportSecrets => "export the secrets",
             PresenceAction::ApproveSignIn => "approve the sign-in",
-        }
-    }
-
-    /// The confirmation an answer to a sign-in needs: approving does,
-    /// denying and reporting fraud do not.
-    pub fn for_decision(decision: Decision) -> Option<PresenceAction> {
-        match decision {
-            Decision::Approve => Some(PresenceAction::ApproveSignIn),
-            Decision::Deny | Decision::Fraud => None,
         }
     }
 }
@@ -191,16 +183,6 @@ mod tests {
             Err(ApiError::Cancelled { message }) => message,
             other => panic!("expected Cancelled, got {other:?}"),
         }
-    }
-
-    #[test]
-    fn approving_needs_presence_denying_and_fraud_do_not() {
-        assert_eq!(
-            PresenceAction::for_decision(Decision::Approve),
-            Some(PresenceAction::ApproveSignIn)
-        );
-        assert_eq!(PresenceAction::for_decision(Decision::Deny), None);
-        assert_eq!(PresenceAction::for_decision(Decision::Fraud), None);
     }
 
     #[tokio::test]

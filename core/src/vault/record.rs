@@ -249,7 +249,7 @@ mod tests {
             Some("ACME".into()),
             "alice".into(),
             OtpParams::totp(Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap()),
-            Provenance::Import("aegis".into()),
+            Provenance::import("aegis"),
         );
         let plain = encode_account(&a).unwrap();
         assert_eq!(decode_account(&plain).unwrap(), a);

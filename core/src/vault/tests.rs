@@ -5,7 +5,7 @@ use std::{path::Path, sync::Arc};
 use super::*;
 use crate::{
     account::{Account, Provenance},
-    otp::{Code, OtpAuthUri, OtpParams, Secret},
+    otp::{OtpAuthUri, OtpParams, Secret},
     sensitive::Sensitive,
 };
 
@@ -198,7 +198,7 @@ fn hotp_counter_is_committed_before_the_code() {
         Err(VaultError::NotFound { .. })
     ));
     let codes = v.codes_at(59_000, Some("t")).unwrap();
-    let Some(Code::Timed(c)) = &codes.iter().find(|c| c.id == totp.id).unwrap().code else {
+    let Some(c) = &codes.iter().find(|c| c.id == totp.id).unwrap().code else {
         panic!("timed")
     };
     // Same as `watchword code ... --at 59` in the README.
@@ -498,7 +498,7 @@ fn codes_now_applies_the_stored_offset() {
     let offset = 3_600_000 + 15_000;
     v.set_clock_offset_ms(offset).unwrap();
     let code = |c: &[AccountCode]| match &c[0].code {
-        Some(Code::Timed(t)) => t.code.clone(),
+        Some(t) => t.code.clone(),
         other => panic!("{other:?}"),
     };
     // Retried when the 30 s period turns between the two readings.

@@ -74,7 +74,7 @@ final class Notifications: NSObject, ObservableObject, UNUserNotificationCenterD
     }
 
     /// Sends Deny or Report fraud for `id` (no number, no biometric prompt).
-    private func answer(_ id: String, _ decision: PushDecision) async {
+    private func answer(_ id: String, _ decision: Decision) async {
         CoreHolder.shared.start()
         guard let push = CoreHolder.shared.push else { return }
         do {

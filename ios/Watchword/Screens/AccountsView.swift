@@ -9,7 +9,7 @@ import WatchwordCore
 struct AccountsView: View {
     @EnvironmentObject private var core: CoreHolder
     /// HOTP codes the user asked for, by account id.
-    @State private var hotpCodes: [Int64: OtpCode] = [:]
+    @State private var hotpCodes: [Int64: CounterCode] = [:]
     @State private var failure: String?
 
     var body: some View {
@@ -39,7 +39,7 @@ struct AccountsView: View {
     }
 
     /// This second's codes from the core.
-    private func codes() -> [AccountCodeInfo] {
+    private func codes() -> [AccountCode] {
         guard let vault = core.vault else { return [] }
         do {
             return try vault.codes()
@@ -62,8 +62,8 @@ struct AccountsView: View {
 /// One account: issuer and name, the code (tap to copy), and for time-based
 /// codes the seconds left and the next code, as the core gave them.
 private struct AccountRow: View {
-    let account: AccountCodeInfo
-    let hotp: OtpCode?
+    let account: AccountCode
+    let hotp: CounterCode?
     let nextHotp: () -> Void
 
     var body: some View {
@@ -73,21 +73,19 @@ private struct AccountRow: View {
                 if account.issuer != nil {
                     Text(account.name).font(.subheadline).foregroundStyle(.secondary)
                 }
-                if let code = account.code ?? hotp {
-                    Text(code.code)
+                if let code = account.code?.code ?? hotp?.code {
+                    Text(code)
                         .font(.system(.title, design: .monospaced))
-                        .onTapGesture { copy(code.code) }
+                        .onTapGesture { copy(code) }
                 } else {
                     Button("Show next code", action: nextHotp)
                 }
             }
             Spacer()
-            if let code = account.code, let validFor = code.validFor {
+            if let code = account.code {
                 VStack(alignment: .trailing) {
-                    Text("\(validFor) s").monospacedDigit()
-                    if let next = code.nextCode {
-                        Text("next \(next)").font(.caption).foregroundStyle(.secondary)
-                    }
+                    Text("\(code.validFor) s").monospacedDigit()
+                    Text("next \(code.nextCode)").font(.caption).foregroundStyle(.secondary)
                 }
             }
         }

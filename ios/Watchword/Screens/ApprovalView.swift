@@ -72,7 +72,7 @@ struct ApprovalView: View {
 
     /// Sends the answer; the typed number goes to the core as typed (nil
     /// when it is not a number) and the core decides whether it fits.
-    private func answer(_ decision: PushDecision) async {
+    private func answer(_ decision: Decision) async {
         guard let push = core.push else { return }
         busy = true
         defer { busy = false }

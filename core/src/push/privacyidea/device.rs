@@ -110,13 +110,7 @@ impl<S: PushStore> PushService<S> {
             .insert(account.device_id.clone(), offset);
         self.pi_pending_for(&account).await?;
         self.store.put(&account)?;
-        Ok(ActivatedAccount {
-            device_id: account.device_id.clone(),
-            account: account.label(),
-            server: account.base_url.clone(),
-            clock_offset: offset,
-            provider: Provider::PrivacyIdea,
-        })
+        Ok(ActivatedAccount::new(&account, offset))
     }
 
     /// Polls one privacyIDEA account (`GET {url}?serial&timestamp&signature`)

@@ -9,9 +9,9 @@ import android.text.InputType
 import android.widget.EditText
 import android.widget.LinearLayout
 import android.widget.TextView
-import app.watchword.core.AccountCodeInfo
+import app.watchword.core.AccountCode
 import app.watchword.core.Challenge
-import app.watchword.core.OtpType
+import app.watchword.core.OtpKind
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.isActive
@@ -75,7 +75,7 @@ class AccountsActivity : ScopedActivity() {
         super.onPause()
     }
 
-    private fun render(codes: List<AccountCodeInfo>) {
+    private fun render(codes: List<AccountCode>) {
         status.text = if (codes.isEmpty()) "No accounts yet. Add one to see its codes here." else ""
         if (codes.map { it.id } != rows.keys.toList()) {
             accounts.removeAllViews()
@@ -156,7 +156,7 @@ class AccountsActivity : ScopedActivity() {
     }
 
     /** One account's views; texts change every second, the views stay. */
-    private inner class AccountRow(info: AccountCodeInfo) {
+    private inner class AccountRow(info: AccountCode) {
         private val heading = Ui.text(this@AccountsActivity, sizeSp = 14f)
         private val codeText = Ui.text(this@AccountsActivity, sizeSp = 28f)
         private val remaining = Ui.text(this@AccountsActivity, sizeSp = 14f)
@@ -164,15 +164,15 @@ class AccountsActivity : ScopedActivity() {
             addView(heading)
             addView(codeText)
             addView(remaining)
-            if (info.kind == OtpType.HOTP) addView(Ui.button(this@AccountsActivity, "Next code") { nextHotp(info.id) })
+            if (info.kind == OtpKind.HOTP) addView(Ui.button(this@AccountsActivity, "Next code") { nextHotp(info.id) })
         }
 
-        fun update(info: AccountCodeInfo) {
+        fun update(info: AccountCode) {
             heading.text = info.label
             val current = info.code
             if (current != null) {
                 codeText.text = current.code
-                remaining.text = current.validFor?.let { "$it s left" } ?: ""
+                remaining.text = "${current.validFor} s left"
             } else {
                 codeText.text = hotpCodes[info.id] ?: "––––––"
                 remaining.text = "counter-based: press Next code"

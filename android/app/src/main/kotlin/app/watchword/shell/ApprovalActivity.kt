@@ -11,7 +11,7 @@ import android.widget.EditText
 import android.widget.TextView
 import app.watchword.core.Challenge
 import app.watchword.core.ChallengeState
-import app.watchword.core.PushDecision
+import app.watchword.core.Decision
 import app.watchword.core.ApiException
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.delay
@@ -45,7 +45,7 @@ class ApprovalActivity : ScopedActivity() {
         outcome = Ui.text(this)
         buttons = listOf(
             Ui.button(this, "Approve") { approve() },
-            Ui.button(this, "Deny") { answer(PushDecision.DENY, null) },
+            Ui.button(this, "Deny") { answer(Decision.DENY, null) },
             Ui.button(this, "Report fraud") { confirmFraud() },
         )
         buttons.forEach { it.isEnabled = false }
@@ -122,19 +122,19 @@ class ApprovalActivity : ScopedActivity() {
         } else {
             null
         }
-        answer(PushDecision.APPROVE, value)
+        answer(Decision.APPROVE, value)
     }
 
     private fun confirmFraud() {
         AlertDialog.Builder(this)
             .setTitle("Report fraud?")
             .setMessage("Deny this sign-in and tell your organisation it was not you.")
-            .setPositiveButton("Report") { _, _ -> answer(PushDecision.FRAUD, null) }
+            .setPositiveButton("Report") { _, _ -> answer(Decision.FRAUD, null) }
             .setNegativeButton("Cancel", null)
             .show()
     }
 
-    private fun answer(decision: PushDecision, typedNumber: UByte?) {
+    private fun answer(decision: Decision, typedNumber: UByte?) {
         scope.launch {
             buttons.forEach { it.isEnabled = false }
             try {

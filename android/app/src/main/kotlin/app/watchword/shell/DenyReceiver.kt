@@ -4,7 +4,7 @@ import android.content.BroadcastReceiver
 import android.content.Context
 import android.content.Intent
 import android.util.Log
-import app.watchword.core.PushDecision
+import app.watchword.core.Decision
 
 /**
  * The notification's Deny action: answers the request through the core
@@ -17,7 +17,7 @@ class DenyReceiver : BroadcastReceiver() {
         val app = WatchwordApp.of(context)
         runAsync {
             try {
-                val status = app.push().respond(id, PushDecision.DENY, null)
+                val status = app.push().respond(id, Decision.DENY, null)
                 Log.i(TAG, "sign-in request denied from the notification: $status")
                 Notifications.cancel(context, id)
             } catch (e: Exception) {

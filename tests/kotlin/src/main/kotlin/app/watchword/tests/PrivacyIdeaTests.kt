@@ -118,18 +118,18 @@ fun privacyIdeaTests() {
 
                 val gate = Gate(false)
                 v.setBiometricGate(gate)
-                assertThrows<ApiException.Cancelled> { push.respond(c.id, PushDecision.APPROVE, null) }
+                assertThrows<ApiException.Cancelled> { push.respond(c.id, Decision.APPROVE, null) }
                 check(!pi.accepted(tid)) { "a refused gate sent an answer" }
                 assertEq(ChallengeState.PENDING, push.state(c.id)?.status, "still pending")
                 gate.answer = true
-                assertEq(ChallengeState.APPROVED, push.respond(c.id, PushDecision.APPROVE, null), "approved")
+                assertEq(ChallengeState.APPROVED, push.respond(c.id, Decision.APPROVE, null), "approved")
                 check(pi.accepted(tid)) { "the server did not see the approval" }
-                assertThrows<ApiException.Refused> { push.respond(c.id, PushDecision.DENY, null) }
+                assertThrows<ApiException.Refused> { push.respond(c.id, Decision.DENY, null) }
 
                 // A second sign-in, denied: no gate for a no.
                 pi.check(USER)
                 val d = push.pending().single()
-                assertEq(ChallengeState.DENIED, push.respond(d.id, PushDecision.DENY, null), "denied")
+                assertEq(ChallengeState.DENIED, push.respond(d.id, Decision.DENY, null), "denied")
 
                 // Number matching: pick the option the sign-in screen shows.
                 pi.policy("presence-$USER", """{"scope":"authentication","user":"$USER","realm":"defrealm","action":{"push_require_presence":true,"push_presence_options":"ALPHABETIC","push_ssl_verify":"0"},"active":true}""")
@@ -138,11 +138,11 @@ fun privacyIdeaTests() {
                     val shown = PrivacyIdea.field(r, "presence_answer")
                     val p = push.pending().single()
                     check(p.needsNumber && p.options.contains(shown)) { "options ${p.options} / $shown" }
-                    assertThrows<ApiException.WrongNumber> { push.respondWithAnswer(p.id, PushDecision.APPROVE, "not-an-option") }
+                    assertThrows<ApiException.WrongNumber> { push.respondWithAnswer(p.id, Decision.APPROVE, "not-an-option") }
                     val wrong = p.options.first { it != shown }
-                    assertThrows<ApiException.WrongNumber> { push.respondWithAnswer(p.id, PushDecision.APPROVE, wrong) }
+                    assertThrows<ApiException.WrongNumber> { push.respondWithAnswer(p.id, Decision.APPROVE, wrong) }
                     assertEq(ChallengeState.PENDING, push.state(p.id)?.status, "a wrong option leaves it open")
-                    assertEq(ChallengeState.APPROVED, push.respondWithAnswer(p.id, PushDecision.APPROVE, shown), "right option")
+                    assertEq(ChallengeState.APPROVED, push.respondWithAnswer(p.id, Decision.APPROVE, shown), "right option")
                     check(pi.accepted(PrivacyIdea.field(r, "transaction_id"))) { "server did not take the option" }
                 } finally {
                     pi.deletePolicy("presence-$USER")

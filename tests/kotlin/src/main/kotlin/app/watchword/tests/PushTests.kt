@@ -123,31 +123,31 @@ fun pushTests() {
                     // The vault requires presence and has no gate: the
                     // approval is refused in the core, nothing is sent.
                     v.setPresenceRequired(true)
-                    assertThrows<ApiException.Cancelled> { push.respond(id, PushDecision.APPROVE, number.toUByte()) }
+                    assertThrows<ApiException.Cancelled> { push.respond(id, Decision.APPROVE, number.toUByte()) }
                     // A gate whose platform call throws refuses as well.
                     v.setBiometricGate(object : BiometricGate {
                         override suspend fun confirm(reason: String): Boolean = throw IllegalStateException("sensor gone")
                     })
-                    assertThrows<ApiException.Cancelled> { push.respond(id, PushDecision.APPROVE, number.toUByte()) }
+                    assertThrows<ApiException.Cancelled> { push.respond(id, Decision.APPROVE, number.toUByte()) }
                     assertEq("pending", jsonField(server.admin("status", "--db", server.db, id, "--json"), "status"), "no gate, a throwing gate: server saw nothing")
                     // The gate suspends, then says no: nothing is sent.
                     val gate = Gate(false, delayMs = 200)
                     v.setBiometricGate(gate)
-                    assertThrows<ApiException.Cancelled> { push.respond(id, PushDecision.APPROVE, number.toUByte()) }
+                    assertThrows<ApiException.Cancelled> { push.respond(id, Decision.APPROVE, number.toUByte()) }
                     assertEq(ChallengeState.PENDING, push.state(id)?.status, "still pending")
                     assertEq("pending", jsonField(server.admin("status", "--db", server.db, id, "--json"), "status"), "server saw nothing")
                     assertEq(1, listener.calls(id), "a refused gate changes nothing, tells nothing")
                     // Approve without the number: typed error, refused before
                     // the gate is asked (no wasted biometric prompt).
                     gate.answer = true
-                    assertThrows<ApiException.InvalidInput> { push.respond(id, PushDecision.APPROVE, null) }
+                    assertThrows<ApiException.InvalidInput> { push.respond(id, Decision.APPROVE, null) }
                     assertEq(1, listener.calls(id), "no number: nothing changed")
                     assertEq(1, gate.reasons.size, "no number: the gate was not asked")
                     val wrong = ((number % 99) + 1).toUByte()
-                    assertThrows<ApiException.WrongNumber> { push.respond(id, PushDecision.APPROVE, wrong) }
+                    assertThrows<ApiException.WrongNumber> { push.respond(id, Decision.APPROVE, wrong) }
                     assertEq(2, listener.calls(id), "a wrong number changes tries left")
                     check(push.state(id)?.triesLeft != null) { "tries left known" }
-                    assertEq(ChallengeState.APPROVED, push.respond(id, PushDecision.APPROVE, number.toUByte()), "approved")
+                    assertEq(ChallengeState.APPROVED, push.respond(id, Decision.APPROVE, number.toUByte()), "approved")
                     assertEq(3, listener.calls(id), "approved: told once more")
                     assertEq(listOf("approve the sign-in", "approve the sign-in", "approve the sign-in"), gate.reasons.toList(), "gate asked per approval that could be sent")
                     val st = push.state(id) ?: error("no state")
@@ -160,7 +160,7 @@ fun pushTests() {
                     val second = jsonField(server.admin("challenge", "--db", server.db, "--user", "alice", "--app", "Second", "--json"), "id")
                     val viaPush = push.handlePush("{\"v\":1,\"device_id\":\"${a.deviceId}\",\"challenge_id\":\"$second\"}")
                     assertEq("Second", viaPush.app, "handle_push app")
-                    assertEq(ChallengeState.DENIED, push.respond(second, PushDecision.DENY, null), "denied")
+                    assertEq(ChallengeState.DENIED, push.respond(second, Decision.DENY, null), "denied")
                     // A push payload for a challenge that is gone is a typed error.
                     assertThrows<ApiException> {
                         push.handlePush("{\"v\":1,\"device_id\":\"${a.deviceId}\",\"challenge_id\":\"nope\"}")
@@ -205,7 +205,7 @@ fun pushTests() {
                         // The listener throws on first sight: the list still comes back.
                         assertEq(listOf(id), push.pending().map { it.id }, "pending despite the listener")
                         // ...and on the approval: reported as approved, as the server recorded.
-                        assertEq(ChallengeState.APPROVED, push.respond(id, PushDecision.APPROVE, number), "approved")
+                        assertEq(ChallengeState.APPROVED, push.respond(id, Decision.APPROVE, number), "approved")
                         assertEq("approved", jsonField(server.admin("status", "--db", server.db, id, "--json"), "status"), "server")
                         assertEq(ChallengeState.APPROVED, push.state(id)?.status, "state")
                         check(throwingListener.calls.get() >= 2) { "listener called ${throwingListener.calls.get()} times" }

@@ -69,7 +69,7 @@ fun qrAndEnrolmentTests() {
 
     Harness.test("enrolment: classify describes without secrets; Microsoft is MicrosoftManaged") {
         val otp = classify("otpauth://totp/ACME:alice?secret=$RFC_SHA1&issuer=ACME")
-        assertEq(EnrolmentKind.Otp("ACME", "alice", OtpType.TOTP, false), otp, "otp")
+        assertEq(EnrolmentKind.Otp("ACME", "alice", OtpKind.TOTP, false), otp, "otp")
         val ms = "phonefactor://activate_account?code=123456789&url=https://mobileappcommunicator.auth.microsoft.com/activate/123"
         val kind = classify(ms)
         check(kind is EnrolmentKind.MicrosoftActivation) { "got $kind" }
@@ -83,7 +83,7 @@ fun qrAndEnrolmentTests() {
                 // A bare secret asks for its name; the same account twice asks
                 // before keeping both; a typed Microsoft code is explained.
                 val secret = EnrolInput.Pasted("JBSW Y3DP EHPK 3PXP")
-                assertEq(EnrolOutcome.NeedsDetails(OtpType.TOTP), push.enrol(secret, EnrolChoices(), "k"), "needs details")
+                assertEq(EnrolOutcome.NeedsDetails(OtpKind.TOTP), push.enrol(secret, EnrolChoices(), "k"), "needs details")
                 assertEq(0, v.list(null).size, "nothing stored for a draft")
                 val named = EnrolChoices(issuer = "Site", name = "me")
                 val added = push.enrol(secret, named, "k") as EnrolOutcome.Added

@@ -18,9 +18,9 @@ fun robustnessTests() {
         Vault.create(tempVaultPath(), AesKeyProvider(KEK_A)).use { v ->
             assertThrows<ApiException.InvalidLink> { v.addLink("https://example.org", false) }
             assertThrows<ApiException.InvalidSecret> { v.addLink("otpauth://totp/x?secret=0189", false) }
-            assertThrows<ApiException.InvalidSecret> { v.addFields(NewAccount("!!", null, "x", OtpType.TOTP, null, null, null, null), false) }
-            assertThrows<ApiException.InvalidInput> { v.addFields(NewAccount(RFC_SHA1, null, "x", OtpType.TOTP, 42u, null, null, null), false) }
-            assertThrows<ApiException.Unsupported> { v.addFields(NewAccount(RFC_SHA1, null, "x", OtpType.TOTP, null, null, "MD5", null), false) }
+            assertThrows<ApiException.InvalidSecret> { v.addFields(NewAccount("!!", null, "x", OtpKind.TOTP, null, null, null, null), false) }
+            assertThrows<ApiException.InvalidInput> { v.addFields(NewAccount(RFC_SHA1, null, "x", OtpKind.TOTP, 42u, null, null, null), false) }
+            assertThrows<ApiException.InvalidInput> { v.addFields(NewAccount(RFC_SHA1, null, "x", OtpKind.TOTP, null, 0u, Algorithm.SHA256, null), false) }
             assertThrows<ApiException.NotFound> { v.nextHotp(12345L) }
             assertThrows<ApiException.NotFound> { v.update(999L, AccountChanges(name = "x")) }
             assertThrows<ApiException.InvalidLink> { scanInto(v, "otpauth-migration://offline?data=%%%") }
@@ -30,7 +30,7 @@ fun robustnessTests() {
                 assertEq(emptyList<Challenge>(), push.pending(), "no push accounts, nothing pending")
                 assertThrows<ApiException> { push.activateTyped("12", "ftp://x", "k") }
                 assertThrows<ApiException> { push.activateTyped("123456789", "http://127.0.0.1:1/v1/activate/x", "k") }
-                assertThrows<ApiException> { push.respond("nope", PushDecision.DENY, null) }
+                assertThrows<ApiException> { push.respond("nope", Decision.DENY, null) }
                 assertEq(null, push.state("nope"), "unknown state")
             }
         }
@@ -111,7 +111,7 @@ fun robustnessTests() {
     Harness.test("a panic in the core is an exception, and the library keeps working") {
         val e = assertThrows<InternalException> { selfTestPanic("from Kotlin") }
         check((e.message ?: "").contains("from Kotlin")) { "message: ${e.message}" }
-        assertEq("755224", codeForLink("otpauth://hotp/x?secret=$RFC_SHA1&counter=0", 0L).code, "still works")
+        assertEq("755224", codeForLink("otpauth://hotp/x?secret=$RFC_SHA1&counter=0", 0L).text(), "still works")
     }
 
     Harness.test("logger: core log lines reach a Kotlin Logger, without secrets") {

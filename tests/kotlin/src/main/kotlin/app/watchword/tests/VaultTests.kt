@@ -55,18 +55,27 @@ class Gate(var answer: Boolean, private val delayMs: Long = 150) : BiometricGate
 fun tempVaultPath(): String = Files.createTempDirectory("ww-kt").resolve("vault.db").toString()
 
 /** Activates a typed code and URL through the core's one enrolment entry. */
-suspend fun PushClient.activateTyped(code: String, url: String, device: String): PushActivation =
+suspend fun PushClient.activateTyped(code: String, url: String, device: String): ActivatedAccount =
     activated(enrol(EnrolInput.Typed(code, url), EnrolChoices(), device))
 
 /** Activates a scanned push link through the core's one enrolment entry. */
-suspend fun PushClient.activateScanned(link: String, device: String): PushActivation =
+suspend fun PushClient.activateScanned(link: String, device: String): ActivatedAccount =
     activated(enrol(EnrolInput.Scanned(link), EnrolChoices(), device))
 
-fun activated(o: EnrolOutcome): PushActivation =
+/** The code to type, whatever its kind. */
+fun Code.text(): String = when (this) {
+    is Code.Timed -> v1.code
+    is Code.Counter -> v1.code
+}
+
+/** The time-based code [c] is (fails the test otherwise). */
+fun timed(c: Code): TimedCode = (c as? Code.Timed)?.v1 ?: error("not a time-based code: $c")
+
+fun activated(o: EnrolOutcome): ActivatedAccount =
     (o as? EnrolOutcome.Activated)?.activation ?: error("not an activation: $o")
 
 /** Enrols scanned text into [v] through the core's one entry: what it added. */
-suspend fun scanInto(v: Vault, text: String): List<AccountInfo> =
+suspend fun scanInto(v: Vault, text: String): List<AccountSummary> =
     PushClient(v, null, app.watchword.shell.PlatformHttp()).use { push ->
         when (val o = push.enrol(EnrolInput.Scanned(text), EnrolChoices(), "kotlin")) {
             is EnrolOutcome.Added -> listOf(o.account)
@@ -87,7 +96,7 @@ fun vaultTests() {
             val a = v.addLink("otpauth://totp/ACME:alice?secret=$RFC_SHA1&issuer=ACME&digits=8", false)
             assertEq("alice", a.name, "name")
             assertEq("ACME", a.issuer, "issuer")
-            assertEq(OtpType.TOTP, a.kind, "kind")
+            assertEq(OtpKind.TOTP, a.kind, "kind")
             v.addLink("otpauth://totp/SHA256:bob?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZA&algorithm=SHA256&digits=8", false)
             v.addLink("otpauth://hotp/H:carol?secret=$RFC_SHA1&counter=0", false)
             val codes = v.codesAt(59_000L).associateBy { it.name }
@@ -104,8 +113,8 @@ fun vaultTests() {
             val renamed = v.update(a.id, AccountChanges(name = "alice2", group = "work"))
             assertEq("alice2", renamed.name, "renamed")
             assertEq("work", renamed.group, "group")
-            val typed = v.addFields(NewAccount(RFC_SHA1, "Typed", "dave", OtpType.STEAM, null, null, null, null), false)
-            assertEq(OtpType.STEAM, typed.kind, "steam")
+            val typed = v.addFields(NewAccount(RFC_SHA1, "Typed", "dave", OtpKind.STEAM, null, null, null, null), false)
+            assertEq(OtpKind.STEAM, typed.kind, "steam")
             v.delete(typed.id)
             assertThrows<ApiException.NotFound> { v.delete(typed.id) }
             v.setClockOffsetMs(-30_000L)
@@ -168,7 +177,7 @@ fun vaultTests() {
         Vault.create(tempVaultPath(), AesKeyProvider(KEK_A)).use { v ->
             v.addLink("otpauth://totp/ACME:alice?secret=$RFC_SHA1&issuer=ACME&digits=8", false)
             v.addLink("otpauth://hotp/H:carol?secret=JBSWY3DPEHPK3PXP&counter=5", false)
-            val steam = v.addFields(NewAccount(RFC_SHA1, "Steam", "dave", OtpType.STEAM, null, null, null, null), false)
+            val steam = v.addFields(NewAccount(RFC_SHA1, "Steam", "dave", OtpKind.STEAM, null, null, null, null), false)
             val gate = Gate(false)
             v.setBiometricGate(gate)
             assertThrows<ApiException.Cancelled> { v.exportGoogle(true) }
