@@ -8,10 +8,7 @@
 //! `Cancelled`. A cancelled Kotlin coroutine (or Swift task) also ends the
 //! call: the generated code frees the Rust future, which drops the request.
 
-use std::{
-    future::Future,
-    sync::{Arc, Mutex},
-};
+use std::{future::Future, sync::Arc};
 
 use tokio::sync::Notify;
 use watchword_core::{
@@ -19,15 +16,15 @@ use watchword_core::{
     enrol::{DeviceIdentity, EnrolChoices, EnrolInput, EnrolOutcome, enrol},
     otp::SystemClock,
     push::{
-        ActivatedAccount, Answer, Challenge, ChallengeProgress, ChallengeState, Decision,
-        PendingChallenge, Provider, PushService, Shown, StateChanges, VaultPushStore,
+        ActivatedAccount, Answer, Challenge, ChallengeObserver, ChallengeProgress, ChallengeState,
+        Decision, Provider, PushService, Shown, TokenSource, VaultPushStore,
     },
 };
 
 use crate::{
     Vault,
     http::{ForeignHttp, HttpTransport},
-    shell::{PushTokenSource, ShellError, observe},
+    shell::{ForeignTokens, PushTokenSource, ShellError},
 };
 
 /// An answer to a sign-in request (the core's type).
@@ -123,20 +120,27 @@ pub trait ChallengeListener: Send + Sync {
     ) -> Result<(), ShellError>;
 }
 
-/// Longest wait for one call of the shell's challenge listener.
-const LISTENER_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
+/// Adapts a shell's [`ChallengeListener`] to the core's observer (the core
+/// decides when to tell it, and bounds each call).
+struct ForeignListener(Arc<dyn ChallengeListener>);
 
-/// Longest wait for the shell's push token at activation.
-const TOKEN_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+impl ChallengeObserver for ForeignListener {
+    fn on_change(
+        &self,
+        id: String,
+        state: ChallengeState,
+        seconds_left: i64,
+    ) -> Result<(), String> {
+        Ok(self.0.on_change(id, state, seconds_left)?)
+    }
+}
 
 /// The device side of push approvals, over the vault's push accounts.
 #[derive(uniffi::Object)]
 pub struct PushClient {
     service: PushService<VaultPushStore>,
     vault: Arc<Vault>,
-    tokens: Option<Arc<dyn PushTokenSource>>,
-    listener: Mutex<Option<Arc<dyn ChallengeListener>>>,
-    changes: StateChanges,
+    tokens: Option<Arc<dyn TokenSource>>,
     cancel: Notify,
 }
 
@@ -147,43 +151,6 @@ impl std::fmt::Debug for PushClient {
 }
 
 impl PushClient {
-    /// Tells the listener about `id` if its state changed since last told
-    /// (a listener set later still hears each challenge's current state).
-    async fn notify(&self, id: &str) {
-        let listener = self.listener.lock().ok().and_then(|l| l.clone());
-        let (Some(l), Some(t)) = (listener, self.service.tracked(id)) else {
-            return;
-        };
-        if !self.changes.changed(&t) {
-            return;
-        }
-        let now = self.service.now_for_challenge(id);
-        let (id, state, seconds_left) = (id.to_owned(), t.state, t.seconds_left(now));
-        observe("the challenge listener", LISTENER_WAIT, move || {
-            l.on_change(id, state, seconds_left)
-        })
-        .await;
-    }
-
-    /// Tells the listener about each request just fetched (first seen,
-    /// or changed since).
-    async fn notify_each(&self, list: &[PendingChallenge]) {
-        for c in list {
-            self.notify(&c.id).await;
-        }
-    }
-
-    /// The platform push token. The shell's call runs on a blocking thread
-    /// and is waited for at most [`TOKEN_WAIT`]: a token source that
-    /// throws or hangs means enrolling without a token (the app still
-    /// fetches requests itself), never a failed or stuck activation.
-    async fn token(&self) -> Option<String> {
-        let source = self.tokens.clone()?;
-        observe("the push token source", TOKEN_WAIT, move || source.token())
-            .await
-            .flatten()
-    }
-
     /// Runs `call` until it ends or `cancel_all` is called, whichever is
     /// first; cancelling drops the call (and its HTTP request).
     async fn cancellable<T>(
@@ -200,19 +167,6 @@ impl PushClient {
             }),
         }
     }
-
-    async fn answer(&self, id: String, reply: Answer) -> Result<ChallengeState, ApiError> {
-        let result = self
-            .cancellable(
-                self.service
-                    .respond_in_person(&id, &reply, &self.vault.inner),
-            )
-            .await;
-        // The listener hears the new state whatever the outcome (a wrong
-        // number, an expiry found while checking).
-        self.notify(&id).await;
-        result
-    }
 }
 
 #[uniffi::export(async_runtime = "tokio")]
@@ -226,15 +180,14 @@ impl PushClient {
         tokens: Option<Arc<dyn PushTokenSource>>,
         http: Arc<dyn HttpTransport>,
     ) -> Arc<Self> {
-        let store = VaultPushStore::new(vault.inner.clone());
-        let service =
-            PushService::with_transport(store, ForeignHttp::core(http), Arc::new(SystemClock));
         Arc::new(Self {
-            service,
+            service: PushService::with_transport(
+                VaultPushStore::new(vault.inner.clone()),
+                ForeignHttp::core(http),
+                Arc::new(SystemClock),
+            ),
             vault,
-            tokens,
-            listener: Mutex::new(None),
-            changes: StateChanges::new(),
+            tokens: tokens.map(|t| Arc::new(ForeignTokens(t)) as _),
             cancel: Notify::new(),
         })
     }
@@ -251,31 +204,35 @@ impl PushClient {
         choices: EnrolChoices,
         device_name: String,
     ) -> Result<EnrolOutcome, ApiError> {
-        self.cancellable(async {
-            let device = DeviceIdentity::named(device_name, self.token().await);
-            enrol(&input, &choices, &self.vault.inner, &self.service, &device).await
-        })
+        self.cancellable(enrol(
+            &input,
+            &choices,
+            &self.vault.inner,
+            &self.service,
+            &DeviceIdentity::named(device_name, self.tokens.clone()),
+        ))
         .await
     }
 
     /// The verified, unexpired sign-in requests of every push account
     /// (both protocols).
     pub async fn pending(&self) -> Result<Vec<Challenge>, ApiError> {
-        let list = self
+        Ok(self
             .cancellable(async { Ok(self.service.pending().await?) })
-            .await?;
-        self.notify_each(&list).await;
-        Ok(list.iter().map(|c| self.service.shown(c)).collect())
+            .await?
+            .iter()
+            .map(|c| self.service.shown(c))
+            .collect())
     }
 
     /// Handles a push notification's payload (ids only): fetches and
     /// verifies the request it announces.
     pub async fn handle_push(&self, payload: String) -> Result<Challenge, ApiError> {
-        let c = self
-            .cancellable(async { Ok(self.service.handle_push(&payload).await?) })
-            .await?;
-        self.notify_each(std::slice::from_ref(&c)).await;
-        Ok(self.service.shown(&c))
+        Ok(self.service.shown(
+            &self
+                .cancellable(async { Ok(self.service.handle_push(&payload).await?) })
+                .await?,
+        ))
     }
 
     /// Answers request `id`; approving awaits the vault's biometric gate
@@ -286,7 +243,7 @@ impl PushClient {
         decision: Decision,
         number: Option<u8>,
     ) -> Result<ChallengeState, ApiError> {
-        self.answer(id, Answer::new(decision, number.map(Shown::Number), None))
+        self.answer(&id, Answer::new(decision, number.map(Shown::Number), None))
             .await
     }
 
@@ -299,7 +256,7 @@ impl PushClient {
         decision: Decision,
         answer: Option<String>,
     ) -> Result<ChallengeState, ApiError> {
-        self.answer(id, Answer::new(decision, answer.map(Shown::Text), None))
+        self.answer(&id, Answer::new(decision, answer.map(Shown::Text), None))
             .await
     }
 
@@ -317,8 +274,19 @@ impl PushClient {
 
     /// Sets (or clears) the listener told about state changes.
     pub fn set_listener(&self, listener: Option<Arc<dyn ChallengeListener>>) {
-        if let Ok(mut l) = self.listener.lock() {
-            *l = listener;
-        }
+        self.service
+            .set_observer(listener.map(|l| Arc::new(ForeignListener(l)) as _));
+    }
+}
+
+impl PushClient {
+    /// Answers `id` as the person holding the device (the core asks the
+    /// biometric gate when the answer needs it), cancellable.
+    async fn answer(&self, id: &str, reply: Answer) -> Result<ChallengeState, ApiError> {
+        self.cancellable(
+            self.service
+                .respond_in_person(id, &reply, &self.vault.inner),
+        )
+        .await
     }
 }

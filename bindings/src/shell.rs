@@ -3,7 +3,10 @@
 
 use std::sync::Arc;
 
-use watchword_core::vault::{self, KeyProviderError};
+use watchword_core::{
+    push::TokenSource,
+    vault::{self, KeyProviderError},
+};
 use zeroize::Zeroizing;
 
 /// What a shell callback throws: `ShellException` in Kotlin.
@@ -100,25 +103,13 @@ pub trait PushTokenSource: Send + Sync {
     fn token(&self) -> Result<Option<String>, ShellError>;
 }
 
-/// Calls an observer the shell implements (the challenge listener, the
-/// push token source) on a blocking thread and waits at most `wait`: a
-/// throw or a hang is logged as `what` and gives `None`, so it can never
-/// change or hold up the operation around it.
-pub(crate) async fn observe<T: Send + 'static>(
-    what: &'static str,
-    wait: std::time::Duration,
-    call: impl FnOnce() -> Result<T, ShellError> + Send + 'static,
-) -> Option<T> {
-    match tokio::time::timeout(wait, tokio::task::spawn_blocking(call)).await {
-        Ok(Ok(Ok(value))) => Some(value),
-        Ok(Ok(Err(e))) => {
-            tracing::warn!(error = %e, "{what} failed; ignored");
-            None
-        }
-        Ok(Err(_)) | Err(_) => {
-            tracing::warn!("{what} did not return in time; not waiting for it");
-            None
-        }
+/// Adapts a shell's [`PushTokenSource`] to the core's (the core asks it
+/// only when activating a push account, and bounds the call).
+pub(crate) struct ForeignTokens(pub(crate) Arc<dyn PushTokenSource>);
+
+impl TokenSource for ForeignTokens {
+    fn token(&self) -> Result<Option<String>, String> {
+        Ok(self.0.token()?)
     }
 }
 

@@ -15,12 +15,16 @@
 //! - A Microsoft activation: `MicrosoftManaged` with what to do instead.
 //! - Anything else: `InvalidLink` with what it looked like.
 
+use std::sync::Arc;
+
 use super::{Enrolment, GoogleMigration, PrivacyIdeaPush, activation_from_typed, classify};
 use crate::{
     ApiError,
     account::{Account, AccountSummary, Provenance, StoredAccount},
     otp::{OtpAuthUri, OtpKind},
-    push::{ActivatedAccount, Activation, PushService, PushStore},
+    push::{
+        ActivatedAccount, Activation, PushService, PushStore, TokenSource, observers::ask_token,
+    },
     vault::{Vault, VaultError},
 };
 
@@ -83,24 +87,40 @@ impl EnrolChoices {
 }
 
 /// Who this device is to a push server.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct DeviceIdentity {
     /// The name the administrator sees.
     pub name: String,
-    /// The platform push token, when there is one.
-    pub push_token: Option<String>,
+    /// Where the platform push token comes from, when there is one; asked
+    /// only when a push account is activated, never for an OTP link.
+    pub tokens: Option<Arc<dyn TokenSource>>,
     /// Size of a privacyIDEA device key (2048 to 4096 bits).
     pub key_bits: usize,
 }
 
+impl std::fmt::Debug for DeviceIdentity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DeviceIdentity")
+            .field("name", &self.name)
+            .field("tokens", &self.tokens.is_some())
+            .field("key_bits", &self.key_bits)
+            .finish()
+    }
+}
+
 impl DeviceIdentity {
     /// A device called `name` with the default key size.
-    pub fn named(name: impl Into<String>, push_token: Option<String>) -> Self {
+    pub fn named(name: impl Into<String>, tokens: Option<Arc<dyn TokenSource>>) -> Self {
         Self {
             name: name.into(),
-            push_token,
+            tokens,
             key_bits: crate::push::privacyidea::DEFAULT_KEY_BITS,
         }
+    }
+
+    /// The push token now (bounded: see [`ask_token`]).
+    async fn push_token(&self) -> Option<String> {
+        ask_token(self.tokens.as_ref()).await
     }
 }
 
@@ -244,7 +264,7 @@ impl Prepared {
         match self.plan {
             Plan::Activate(activation) => Ok(EnrolOutcome::Activated {
                 activation: push
-                    .activate(&activation, &device.name, device.push_token.clone())
+                    .activate(&activation, &device.name, device.push_token().await)
                     .await?,
             }),
             Plan::EnrolPrivacyIdea(link) => Ok(EnrolOutcome::Activated {
@@ -252,7 +272,7 @@ impl Prepared {
                     .enrol_privacyidea_with_key_bits(
                         &link,
                         device.key_bits,
-                        device.push_token.as_deref(),
+                        device.push_token().await.as_deref(),
                     )
                     .await?,
             }),
@@ -376,6 +396,40 @@ mod tests {
 
     const LINK: &str =
         "otpauth://totp/ACME:alice?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=ACME";
+
+    /// Counts how often the token was asked for.
+    #[derive(Default)]
+    struct CountingTokens(std::sync::atomic::AtomicUsize);
+
+    impl TokenSource for CountingTokens {
+        fn token(&self) -> Result<Option<String>, String> {
+            self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            Ok(Some("t".into()))
+        }
+    }
+
+    #[tokio::test]
+    async fn the_push_token_is_asked_for_only_when_a_push_account_is_activated() {
+        let p = phone();
+        let tokens = Arc::new(CountingTokens::default());
+        let device = DeviceIdentity::named("t", Some(tokens.clone() as Arc<dyn TokenSource>));
+        let link = EnrolInput::Scanned { text: LINK.into() };
+        enrol(&link, &EnrolChoices::default(), &p.vault, &p.push, &device)
+            .await
+            .unwrap();
+        assert_eq!(tokens.0.load(std::sync::atomic::Ordering::SeqCst), 0);
+        // An activation asks (and then fails: nothing listens there).
+        let typed = EnrolInput::Typed {
+            code: "010 911 395".into(),
+            url: "http://127.0.0.1:9/v1/activate/e1".into(),
+        };
+        assert!(
+            enrol(&typed, &EnrolChoices::default(), &p.vault, &p.push, &device)
+                .await
+                .is_err()
+        );
+        assert_eq!(tokens.0.load(std::sync::atomic::Ordering::SeqCst), 1);
+    }
 
     #[tokio::test]
     async fn a_link_is_added_once_then_reported_present() {

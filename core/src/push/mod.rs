@@ -20,6 +20,8 @@
 //! - [`answer`]: what a person answers ([`Answer`]: approve, with what the
 //!   sign-in screen shows; deny; fraud), for either protocol.
 //! - [`service`]: `activate`, `pending`, `handle_push`, `respond`.
+//! - [`observers`]: the app's listener told of state changes and the
+//!   push-token source, each bounded so app code never holds a call up.
 //! - [`privacyidea`]: the privacyIDEA `pipush` protocol behind the same
 //!   `pending` / `respond` (`device`, `http`, `keys`, `messages`, `time`).
 //! - `error`: [`PushError`], mapped to `ApiError` only in `crate::error`.
@@ -29,6 +31,7 @@ pub mod answer;
 pub mod client;
 mod error;
 pub mod keys;
+pub mod observers;
 pub mod privacyidea;
 pub mod protocol;
 pub mod provider;
@@ -42,6 +45,7 @@ pub mod vault_store;
 pub use activation::Activation;
 pub use answer::{Answer, Shown};
 pub use error::PushError;
+pub use observers::{ChallengeObserver, TokenSource};
 pub use protocol::{ChallengeStatus, Decision, ErrorCode};
 pub use provider::Provider;
 pub use service::{ActivatedAccount, PushService};

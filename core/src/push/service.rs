@@ -15,6 +15,7 @@ use super::{
     activation::Activation,
     client::{Reply, ServerClient, post_json, within},
     keys::{self, SigningKey},
+    observers::{ChallengeObserver, Observers},
     protocol::{
         self, ActivateRequest, ActivateResponse, AnswerFields, AnswerRequest, AnswerResponse,
         ChallengeStatus, Decision, ErrorCode, HEADER_DEVICE, HEADER_NONCE, HEADER_SIGNATURE,
@@ -42,6 +43,7 @@ pub struct PushService<S> {
     pub(crate) offsets: Mutex<HashMap<String, i64>>,
     pub(crate) tracked: Mutex<HashMap<String, TrackedChallenge>>,
     pub(crate) rejected: Mutex<HashMap<String, PushError>>,
+    observers: Observers,
 }
 
 impl<S> std::fmt::Debug for PushService<S> {
@@ -126,6 +128,20 @@ impl<S: PushStore> PushService<S> {
             offsets: Mutex::new(HashMap::new()),
             tracked: Mutex::new(HashMap::new()),
             rejected: Mutex::new(HashMap::new()),
+            observers: Observers::default(),
+        }
+    }
+
+    /// Sets (or clears) the observer told when a request this device has
+    /// seen changes state (see [`ChallengeObserver`]).
+    pub fn set_observer(&self, observer: Option<Arc<dyn ChallengeObserver>>) {
+        self.observers.set(observer);
+    }
+
+    /// Tells the observer about request `id`, if it changed.
+    async fn tell(&self, id: &str) {
+        if let Some(t) = self.tracked(id) {
+            self.observers.tell(&t, self.now_for_challenge(id)).await;
         }
     }
 
@@ -238,6 +254,9 @@ impl<S: PushStore> PushService<S> {
             return Err(e);
         }
         out.sort_by(|a, b| a.expires_at.cmp(&b.expires_at).then(a.id.cmp(&b.id)));
+        for c in &out {
+            self.tell(&c.id).await;
+        }
         Ok(out)
     }
 
@@ -255,6 +274,7 @@ impl<S: PushStore> PushService<S> {
         let account = self.account(&payload.device_id)?;
         let list = within(self.client.deadline(), self.pending_for(&account)).await?;
         if let Some(c) = list.into_iter().find(|c| c.id == payload.challenge_id) {
+            self.tell(&c.id).await;
             return Ok(c);
         }
         if let Some(e) = self.lock_rejected()?.get(&payload.challenge_id) {
@@ -300,11 +320,18 @@ impl<S: PushStore> PushService<S> {
         answer: &Answer,
         presence: &Vault,
     ) -> Result<ChallengeState, ApiError> {
-        self.check_answer(id, answer)?;
-        if let Some(action) = answer.presence_needed() {
-            presence.confirm_presence(action).await?;
+        let result = async {
+            self.check_answer(id, answer)?;
+            if let Some(action) = answer.presence_needed() {
+                presence.confirm_presence(action).await?;
+            }
+            Ok(self.respond(id, answer).await?)
         }
-        Ok(self.respond(id, answer).await?)
+        .await;
+        // The observer hears the new state whatever the outcome (an expiry
+        // found while checking, a wrong number).
+        self.tell(id).await;
+        result
     }
 
     /// Answers challenge `id`, of either protocol. Approving needs what
@@ -316,6 +343,13 @@ impl<S: PushStore> PushService<S> {
     /// and never after the sign-in expires, whichever is first: then
     /// `Network`.
     pub async fn respond(&self, id: &str, answer: &Answer) -> Result<ChallengeState, PushError> {
+        let result = self.send_answer(id, answer).await;
+        self.tell(id).await;
+        result
+    }
+
+    /// [`PushService::respond`] without telling the observer.
+    async fn send_answer(&self, id: &str, answer: &Answer) -> Result<ChallengeState, PushError> {
         let deadline = self.client.deadline();
         let tracked = match self.tracked(id) {
             Some(t) => t,

@@ -168,27 +168,34 @@ impl TrackedChallenge {
     }
 }
 
+/// A verified Watchword request `id` for tests: created at 1000, expires at
+/// 1060 (server seconds), needs the number.
+#[cfg(test)]
+pub(crate) fn sample(id: &str) -> PendingChallenge {
+    PendingChallenge {
+        id: id.into(),
+        account_id: "d_1".into(),
+        account: "alice @ Example".into(),
+        app: "Outlook".into(),
+        location: "Utrecht, NL".into(),
+        ip: "203.0.113.7".into(),
+        created_at: 1000,
+        expires_at: 1060,
+        needs_number: true,
+        provider: crate::push::Provider::Watchword,
+        options: Vec::new(),
+        message: String::new(),
+        nonce: "n".into(),
+        can_give_reason: false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn challenge() -> PendingChallenge {
-        PendingChallenge {
-            id: "c_1".into(),
-            account_id: "d_1".into(),
-            account: "alice @ Example".into(),
-            app: "Outlook".into(),
-            location: "Utrecht, NL".into(),
-            ip: "203.0.113.7".into(),
-            created_at: 1000,
-            expires_at: 1060,
-            needs_number: true,
-            provider: crate::push::Provider::Watchword,
-            options: Vec::new(),
-            message: String::new(),
-            nonce: "n".into(),
-            can_give_reason: false,
-        }
+        sample("c_1")
     }
 
     #[test]

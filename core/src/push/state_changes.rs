@@ -33,25 +33,13 @@ impl StateChanges {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::push::{Decision, PendingChallenge, state::ChallengeEvent};
+    use crate::push::{
+        Decision,
+        state::{ChallengeEvent, sample},
+    };
 
     fn tracked(id: &str) -> TrackedChallenge {
-        TrackedChallenge::new(PendingChallenge {
-            id: id.into(),
-            account_id: "d".into(),
-            account: "alice".into(),
-            app: "App".into(),
-            location: String::new(),
-            ip: String::new(),
-            created_at: 0,
-            expires_at: 60,
-            needs_number: true,
-            provider: crate::push::Provider::Watchword,
-            options: Vec::new(),
-            message: String::new(),
-            nonce: String::new(),
-            can_give_reason: false,
-        })
+        TrackedChallenge::new(sample(id))
     }
 
     #[test]
