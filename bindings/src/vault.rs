@@ -12,7 +12,9 @@ use watchword_core::{
     account::{AccountSummary, NewAccount, Provenance},
     clock_sync::{self, ClockSync},
     enrol::vault_export::{self, SkippedAccount, VaultGoogleExport},
+    listing::{self, ListedAccount},
     otp::{Algorithm, CounterCode, OtpKind, SystemClock, TimedCode},
+    push::{self, Provider, PushAccountSummary, PushRemoval},
     vault::{self, AccountChanges, AccountCode},
 };
 
@@ -115,6 +117,35 @@ pub struct AccountCode {
     pub code: Option<TimedCode>,
 }
 
+/// A push account as a list shows it: no keys.
+#[uniffi::remote(Record)]
+pub struct PushAccountSummary {
+    pub id: i64,
+    pub provider: Provider,
+    pub issuer: Option<String>,
+    pub name: String,
+    pub label: String,
+    pub server: String,
+    pub device_id: String,
+    pub sort_order: i64,
+    pub created_at: i64,
+}
+
+/// One entry of the one account list: a code account or a push account.
+#[uniffi::remote(Enum)]
+pub enum ListedAccount {
+    Otp { account: AccountSummary },
+    Push { account: PushAccountSummary },
+}
+
+/// What removing a push account did, and what is left to do (`note`).
+#[uniffi::remote(Record)]
+pub struct PushRemoval {
+    pub account: PushAccountSummary,
+    pub server_told: bool,
+    pub note: String,
+}
+
 /// An account left out of an export, and why.
 #[uniffi::remote(Record)]
 pub struct SkippedAccount {
@@ -204,6 +235,28 @@ impl Vault {
     /// Every account, in list order; `filter` matches issuer or name.
     pub fn list(&self, filter: Option<String>) -> Result<Vec<AccountSummary>, ApiError> {
         Ok(self.inner.account_summaries(filter.as_deref())?)
+    }
+
+    /// Every account, code or push, in one list (code accounts first);
+    /// `filter` matches their names.
+    pub fn list_all(&self, filter: Option<String>) -> Result<Vec<ListedAccount>, ApiError> {
+        listing::list_all(&self.inner, filter.as_deref())
+    }
+
+    /// Renames push account `id` (`issuer` "" removes it).
+    pub fn rename_push(
+        &self,
+        id: i64,
+        name: Option<String>,
+        issuer: Option<String>,
+    ) -> Result<PushAccountSummary, ApiError> {
+        push::rename_push_account(&self.inner, id, name, issuer)
+    }
+
+    /// Removes push account `id` from this device; `note` says who can
+    /// remove the device on the server.
+    pub fn remove_push(&self, id: i64) -> Result<PushRemoval, ApiError> {
+        push::remove_push_account(&self.inner, id)
     }
 
     /// Adds the account of an `otpauth://` link.

@@ -196,3 +196,78 @@ async fn approve_counts_a_skipped_request_apart() {
     );
     handle.stop().await;
 }
+
+/// A push account is in `list` right after activating, next to the code
+/// accounts, and can be renamed and removed like them (`p<id>`); removing
+/// it says the server still lists the device, and its requests are no
+/// longer fetched.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn push_accounts_are_listed_renamed_and_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = new_vault(dir.path());
+    let (server, handle) = start_real_time_server(&dir.path().join("server.db")).await;
+    let e = server.enrol("alice", &handle.base_url()).unwrap();
+    let (ok, v) = watchword(&vault, &["activate", "--link", &e.link], "");
+    assert!(ok, "{v}");
+    let device_id = v["device_id"].as_str().unwrap().to_owned();
+    let (ok, v) = watchword(
+        &vault,
+        &[
+            "add",
+            "otpauth://totp/ACME:bob?secret=JBSWY3DPEHPK3PXP&issuer=ACME",
+        ],
+        "",
+    );
+    assert!(ok, "{v}");
+
+    let (ok, list) = watchword(&vault, &["list"], "");
+    assert!(ok, "{list}");
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 2, "{list:?}");
+    assert_eq!(list[0]["type"], "totp");
+    let push = &list[1];
+    assert_eq!(push["type"], "push");
+    assert_eq!(push["provider"], "watchword");
+    assert_eq!(push["label"], "Watchword (alice)");
+    assert_eq!(push["device_id"], device_id.as_str());
+    assert_eq!(push["server"], handle.base_url().as_str());
+    let pid = format!("p{}", push["id"]);
+    let (ok, human) = watchword_human(&vault, &["list", "alice"], "");
+    assert!(ok);
+    assert!(
+        human.contains(&format!("#{pid}  Watchword (alice)  push (watchword) at ")),
+        "{human}"
+    );
+
+    let (ok, v) = watchword(
+        &vault,
+        &["rename", &pid, "alice (work)", "--issuer", "Example Corp"],
+        "",
+    );
+    assert!(ok, "{v}");
+    assert_eq!(v["label"], "Example Corp (alice (work))");
+    let (ok, v) = watchword(&vault, &["rename", &pid, "--group", "Work"], "");
+    assert!(!ok);
+    assert_eq!(v["error"]["kind"], "invalid_input");
+    let (ok, v) = watchword(&vault, &["rename", "p999", "x"], "");
+    assert!(!ok);
+    assert_eq!(v["error"]["kind"], "not_found");
+
+    let (ok, v) = watchword(&vault, &["rm", &pid], "");
+    assert!(ok, "{v}");
+    assert_eq!(v["push"]["server_told"], false);
+    let note = v["push"]["note"].as_str().unwrap();
+    assert!(
+        note.contains(&device_id) && note.contains("administrator"),
+        "{note}"
+    );
+    let (ok, list) = watchword(&vault, &["list"], "");
+    assert!(ok);
+    assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
+    // Its requests are no longer fetched.
+    challenge(&server, "alice");
+    let (ok, v) = watchword(&vault, &["pending"], "");
+    assert!(ok, "{v}");
+    assert_eq!(v, Value::Array(vec![]));
+    handle.stop().await;
+}

@@ -17,6 +17,7 @@
 //! - [`account`]: the account model shared by the vault, enrolment and
 //!   export.
 //! - [`vault`]: the encrypted SQLite store of every account.
+//! - [`listing`]: every account, code or push, in one list.
 //! - [`clock_sync`]: the device clock's offset learned from a server's `Date`.
 
 pub mod account;
@@ -25,6 +26,7 @@ pub mod clock_sync;
 pub mod enrol;
 pub mod error;
 pub mod http;
+pub mod listing;
 pub mod otp;
 mod percent;
 pub mod push;

@@ -1,7 +1,8 @@
-//! `watchword list [FILTER]`: the accounts in the vault, without secrets.
+//! `watchword list [FILTER]`: every account in the vault, code or push,
+//! without secrets.
 
 use serde_json::Value;
-use watchword_core::ApiError;
+use watchword_core::{ApiError, listing::list_all};
 
 use crate::{account_view, output::Output, unlock};
 
@@ -17,7 +18,7 @@ pub struct Args {
 /// Lists the accounts in list order.
 pub fn run(vault: Option<&std::path::Path>, args: &Args) -> Result<Output, ApiError> {
     let v = unlock::open_vault(vault, &args.unlock)?;
-    let accounts = v.account_summaries(args.filter.as_deref())?;
+    let accounts = list_all(&v, args.filter.as_deref())?;
     let json = accounts
         .iter()
         .map(account_view::json)
@@ -27,7 +28,7 @@ pub fn run(vault: Option<&std::path::Path>, args: &Args) -> Result<Output, ApiEr
     } else {
         accounts
             .iter()
-            .map(account_view::line)
+            .map(account_view::listed_line)
             .collect::<Vec<_>>()
             .join("\n")
     };

@@ -1,15 +1,18 @@
 //! `watchword rename <id> [NAME] [--issuer I] [--group G] [--icon I]
-//! [--notes N] [--sort-order N]`: change how an account is shown.
+//! [--notes N] [--sort-order N]`: change how an account is shown. A push
+//! account (`p<id>`) has a name and an issuer only.
 
-use watchword_core::{ApiError, vault::AccountUpdate};
+use watchword_core::{
+    ApiError, listing::AccountRef, push::rename_push_account, vault::AccountUpdate,
+};
 
 use crate::{account_view, output::Output, unlock};
 
 /// Arguments of `rename`. An empty value clears an optional field.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The account id (from `list`).
-    id: i64,
+    /// The account id from `list`: `3`, or `p3` for a push account.
+    id: AccountRef,
     /// New account name.
     name: Option<String>,
     /// New issuer ("" removes it).
@@ -55,9 +58,29 @@ pub fn run(vault: Option<&std::path::Path>, args: &Args) -> Result<Output, ApiEr
         return Err(ApiError::invalid_input("the account name cannot be empty"));
     }
     let v = unlock::open_vault(vault, &args.unlock)?;
-    let updated = v.update_account(args.id, update)?.summary();
-    Ok(Output {
-        human: format!("Updated {}", account_view::line(&updated)),
-        json: account_view::json(&updated)?,
-    })
+    match args.id {
+        AccountRef::Otp(id) => {
+            let updated = v.update_account(id, update)?.summary();
+            Ok(Output {
+                human: format!("Updated {}", account_view::line(&updated)),
+                json: account_view::json(&updated)?,
+            })
+        }
+        AccountRef::Push(id) => {
+            if update.group.is_some()
+                || update.icon.is_some()
+                || update.notes.is_some()
+                || update.sort_order.is_some()
+            {
+                return Err(ApiError::invalid_input(
+                    "a push account has a name and an issuer only",
+                ));
+            }
+            let updated = rename_push_account(&v, id, args.name.clone(), args.issuer.clone())?;
+            Ok(Output {
+                human: format!("Updated {}", account_view::push_line(&updated)),
+                json: account_view::json(&updated)?,
+            })
+        }
+    }
 }

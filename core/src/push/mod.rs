@@ -53,4 +53,7 @@ pub use shown::{Challenge, ChallengeProgress};
 pub use state::{ChallengeState, PendingChallenge, TrackedChallenge};
 pub use state_changes::StateChanges;
 pub use store::{MemoryPushStore, PushAccount, PushStore};
-pub use vault_store::VaultPushStore;
+pub use vault_store::{
+    PushAccountSummary, PushRemoval, VaultPushStore, push_account_summaries, remove_push_account,
+    rename_push_account,
+};

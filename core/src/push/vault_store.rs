@@ -1,15 +1,20 @@
 //! Push accounts in the encrypted vault: the vault's generic push-account
 //! table holds each account's display fields in the clear-to-the-user
 //! columns and everything else (device key, server key, URL, clock offset)
-//! as the sealed JSON state blob.
+//! as the sealed JSON state blob. Also how a person sees, renames and
+//! removes them ([`push_account_summaries`], [`rename_push_account`],
+//! [`remove_push_account`]).
 
 use std::sync::Arc;
 
+use serde::Serialize;
+
 use super::{
-    PushError,
+    Provider, PushError,
     store::{PushAccount, PushStore},
 };
 use crate::{
+    ApiError,
     sensitive::Sensitive,
     vault::{
         self, Vault,
@@ -41,18 +46,151 @@ impl VaultPushStore {
     }
 
     fn stored(&self) -> Result<Vec<(StoredPushAccount, PushAccount)>, PushError> {
-        let rows = self
-            .vault
-            .list_push_accounts(Some(VAULT_ROW_KIND))
-            .map_err(store_error)?;
-        rows.into_iter()
-            .map(|row| {
-                // EXPOSE: the sealed state is parsed into an account whose key is Sensitive again.
-                let account = PushAccount::from_secret_json(row.account.state.expose())?;
-                Ok((row, account))
-            })
-            .collect()
+        stored(&self.vault)
     }
+}
+
+/// Every push account of `vault`, its row and its decoded state.
+fn stored(vault: &Vault) -> Result<Vec<(StoredPushAccount, PushAccount)>, PushError> {
+    let rows = vault
+        .list_push_accounts(Some(VAULT_ROW_KIND))
+        .map_err(store_error)?;
+    rows.into_iter()
+        .map(|row| {
+            // EXPOSE: the sealed state is parsed into an account whose key is Sensitive again.
+            let account = PushAccount::from_secret_json(row.account.state.expose())?;
+            Ok((row, account))
+        })
+        .collect()
+}
+
+/// A push account as a list shows it: no keys.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PushAccountSummary {
+    /// Id in the vault's push-account sequence (`p<id>` on the command line).
+    pub id: i64,
+    /// The protocol it speaks.
+    pub provider: Provider,
+    /// The organisation shown (renamable).
+    pub issuer: Option<String>,
+    /// The user name shown (renamable).
+    pub name: String,
+    /// The one-line name to show: `Example Corp (alice)`.
+    pub label: String,
+    /// The server's base URL.
+    pub server: String,
+    /// The device id (Watchword) or token serial (privacyIDEA).
+    pub device_id: String,
+    /// Position in the list.
+    pub sort_order: i64,
+    /// Added (Unix seconds).
+    pub created_at: i64,
+}
+
+impl PushAccountSummary {
+    fn of(row: &StoredPushAccount, account: &PushAccount) -> Self {
+        let a = &row.account;
+        PushAccountSummary {
+            id: row.id,
+            provider: account.provider,
+            issuer: a.issuer.clone(),
+            name: a.name.clone(),
+            label: crate::account::label(a.issuer.as_deref(), &a.name),
+            server: account.base_url.clone(),
+            device_id: account.device_id.clone(),
+            sort_order: row.sort_order,
+            created_at: row.created_at,
+        }
+    }
+
+    fn matches(&self, needle: &str) -> bool {
+        let needle = needle.to_lowercase();
+        [Some(&self.name), self.issuer.as_ref(), Some(&self.server)]
+            .into_iter()
+            .flatten()
+            .any(|f| f.to_lowercase().contains(&needle))
+    }
+}
+
+/// What removing a push account did, and what is left to do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PushRemoval {
+    /// The account removed.
+    pub account: PushAccountSummary,
+    /// Whether its server was told (neither protocol lets a device remove
+    /// itself today).
+    pub server_told: bool,
+    /// What the person should do next, in one sentence.
+    pub note: String,
+}
+
+/// Every push account of `vault` whose name, issuer or server contains
+/// `filter` (any case), in list order.
+pub fn push_account_summaries(
+    vault: &Vault,
+    filter: Option<&str>,
+) -> Result<Vec<PushAccountSummary>, PushError> {
+    let filter = filter.map(str::trim).filter(|f| !f.is_empty());
+    Ok(stored(vault)?
+        .iter()
+        .map(|(row, account)| PushAccountSummary::of(row, account))
+        .filter(|s| filter.is_none_or(|f| s.matches(f)))
+        .collect())
+}
+
+fn find(vault: &Vault, id: i64) -> Result<(StoredPushAccount, PushAccount), PushError> {
+    stored(vault)?
+        .into_iter()
+        .find(|(row, _)| row.id == id)
+        .ok_or_else(|| PushError::NotFound(format!("push account p{id}")))
+}
+
+/// Changes how push account `id` is shown: `name`, and `issuer` (`Some("")`
+/// removes it). What the server calls the user is not changed.
+pub fn rename_push_account(
+    vault: &Vault,
+    id: i64,
+    name: Option<String>,
+    issuer: Option<String>,
+) -> Result<PushAccountSummary, ApiError> {
+    let (_, account) = find(vault, id)?;
+    if name.as_deref().is_some_and(|n| n.trim().is_empty()) {
+        return Err(ApiError::invalid_input("the account name cannot be empty"));
+    }
+    let row = vault.update_push_account(
+        id,
+        PushAccountUpdate {
+            name,
+            issuer: issuer.map(|i| Some(i).filter(|i| !i.is_empty())),
+            ..PushAccountUpdate::default()
+        },
+    )?;
+    Ok(PushAccountSummary::of(&row, &account))
+}
+
+/// Removes push account `id` from this device: its key is gone, its
+/// requests are no longer fetched. The server is not told (neither
+/// protocol has a request for it), and the note says who can remove it
+/// there.
+pub fn remove_push_account(vault: &Vault, id: i64) -> Result<PushRemoval, ApiError> {
+    let (row, account) = find(vault, id)?;
+    let summary = PushAccountSummary::of(&row, &account);
+    vault.delete_push_account(id)?;
+    let note = match account.provider {
+        Provider::Watchword => format!(
+            "Removed from this device. The server at {} still lists device {}: ask your administrator to revoke it.",
+            account.base_url, account.device_id
+        ),
+        Provider::PrivacyIdea => format!(
+            "Removed from this device. privacyIDEA at {} still has token {}: ask your administrator to delete it.",
+            account.base_url, account.device_id
+        ),
+    };
+    Ok(PushRemoval {
+        account: summary,
+        server_told: false,
+        note,
+    })
 }
 
 fn store_error(e: vault::VaultError) -> PushError {

@@ -25,6 +25,7 @@ struct AccountsView: View {
                     if let failure = failure {
                         Text(failure).foregroundStyle(.red)
                     }
+                    PushAccountsSection()
                     ClockSection()
                 }
                 .overlay {
@@ -102,6 +103,64 @@ private struct AccountRow: View {
 /// Codes are wrong when the phone's clock is: the core learns a correction
 /// from the `Date` of a server the user trusts (https) and keeps it in the
 /// vault; codes follow it from then on.
+/// The accounts that approve sign-ins, from the core's one account list
+/// (`Vault.listAll`); swipe to remove (asks first). The core's note says
+/// who can remove the phone on the server.
+private struct PushAccountsSection: View {
+    @EnvironmentObject private var core: CoreHolder
+    @State private var accounts: [PushAccountSummary] = []
+    @State private var removing: PushAccountSummary?
+    @State private var message: String?
+
+    var body: some View {
+        Section("Sign-in approvals") {
+            ForEach(accounts, id: \.id) { account in
+                VStack(alignment: .leading) {
+                    Text(account.label)
+                    Text(account.server).font(.caption).foregroundStyle(.secondary)
+                }
+                .swipeActions {
+                    Button("Remove", role: .destructive) { removing = account }
+                }
+            }
+            if let message = message {
+                Text(message).font(.footnote).foregroundStyle(.secondary)
+            }
+        }
+        .onAppear { load() }
+        .confirmationDialog(
+            "Remove this account? This phone will no longer approve its sign-ins.",
+            isPresented: Binding(get: { removing != nil }, set: { if !$0 { removing = nil } })
+        ) {
+            Button("Remove", role: .destructive) {
+                if let account = removing { remove(account) }
+            }
+        }
+    }
+
+    private func load() {
+        guard let vault = core.vault else { return }
+        do {
+            accounts = try vault.listAll(filter: nil).compactMap {
+                if case .push(let account) = $0 { return account }
+                return nil
+            }
+        } catch {
+            message = error.localizedDescription
+        }
+    }
+
+    private func remove(_ account: PushAccountSummary) {
+        guard let vault = core.vault else { return }
+        do {
+            message = try vault.removePush(id: account.id).note
+        } catch {
+            message = error.localizedDescription
+        }
+        load()
+    }
+}
+
 private struct ClockSection: View {
     @EnvironmentObject private var core: CoreHolder
     @State private var url = ""

@@ -11,6 +11,8 @@ import android.widget.LinearLayout
 import android.widget.TextView
 import app.watchword.core.AccountCode
 import app.watchword.core.Challenge
+import app.watchword.core.ListedAccount
+import app.watchword.core.PushAccountSummary
 import app.watchword.core.OtpKind
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.delay
@@ -27,6 +29,7 @@ class AccountsActivity : ScopedActivity() {
     private lateinit var status: TextView
     private lateinit var accounts: LinearLayout
     private lateinit var requests: LinearLayout
+    private lateinit var pushAccounts: LinearLayout
     private lateinit var clockUrl: EditText
     private lateinit var clockStatus: TextView
     private val rows = mutableMapOf<Long, AccountRow>()
@@ -39,6 +42,7 @@ class AccountsActivity : ScopedActivity() {
         status = Ui.text(this)
         accounts = Ui.column(this, padded = false)
         requests = Ui.column(this, padded = false)
+        pushAccounts = Ui.column(this, padded = false)
         val actions = Ui.row(this).apply {
             addView(Ui.button(this@AccountsActivity, "Add account") { startActivity(Intent(this@AccountsActivity, EnrolActivity::class.java)) })
             addView(Ui.button(this@AccountsActivity, "Sign-in requests") { showRequests() })
@@ -48,6 +52,7 @@ class AccountsActivity : ScopedActivity() {
             addView(status)
             addView(requests)
             addView(accounts)
+            addView(pushAccounts)
             addView(clockSection())
         }
         setContentView(Ui.scroll(root))
@@ -57,6 +62,7 @@ class AccountsActivity : ScopedActivity() {
 
     override fun onResume() {
         super.onResume()
+        showPushAccounts()
         ticker = scope.launch {
             while (isActive) {
                 try {
@@ -68,6 +74,46 @@ class AccountsActivity : ScopedActivity() {
                 delay(1_000)
             }
         }
+    }
+
+    /**
+     * The accounts that approve sign-ins, from the core's one account list
+     * (`Vault.listAll`), each with Remove. Removing asks first; the core's
+     * note says who can remove the phone on the server.
+     */
+    private fun showPushAccounts() {
+        scope.launch {
+            pushAccounts.removeAllViews()
+            val listed = try {
+                core { app.vault().listAll(null) }.filterIsInstance<ListedAccount.Push>().map { it.account }
+            } catch (e: Exception) {
+                toast(describe(e))
+                return@launch
+            }
+            if (listed.isNotEmpty()) pushAccounts.addView(Ui.text(this@AccountsActivity, "Sign-in approvals", 16f))
+            for (account in listed) {
+                pushAccounts.addView(Ui.text(this@AccountsActivity, "${account.label} — ${account.server}", 14f))
+                pushAccounts.addView(Ui.button(this@AccountsActivity, "Remove ${account.label}") { confirmRemove(account) })
+            }
+        }
+    }
+
+    private fun confirmRemove(account: PushAccountSummary) {
+        android.app.AlertDialog.Builder(this)
+            .setTitle("Remove ${account.label}?")
+            .setMessage("This phone will no longer approve sign-ins for this account.")
+            .setPositiveButton("Remove") { _, _ ->
+                scope.launch {
+                    try {
+                        toast(core { app.vault().removePush(account.id) }.note)
+                    } catch (e: Exception) {
+                        toast(describe(e))
+                    }
+                    showPushAccounts()
+                }
+            }
+            .setNegativeButton("Keep", null)
+            .show()
     }
 
     override fun onPause() {

@@ -119,6 +119,13 @@ fun pushTests() {
                     check(c.needsNumber) { "needs number" }
                     check(c.secondsLeft in 1..60) { "seconds left ${c.secondsLeft}" }
                     assertEq(ChallengeState.PENDING, push.state(id)?.status, "pending state")
+                    // The push account is in the one account list, and can
+                    // be renamed (removal is checked at the end).
+                    val listed = v.listAll(null).filterIsInstance<ListedAccount.Push>().single().account
+                    assertEq(Provider.WATCHWORD, listed.provider, "listed provider")
+                    check(listed.label.contains("alice")) { "label ${listed.label}" }
+                    assertEq("Work (alice)", v.renamePush(listed.id, null, "Work").label, "renamed")
+                    check(c.createdAt in (c.expiresAt - 120)..c.expiresAt) { "sign-in time ${c.createdAt}" }
 
                     // The vault requires presence and has no gate: the
                     // approval is refused in the core, nothing is sent.
@@ -166,6 +173,16 @@ fun pushTests() {
                         push.handlePush("{\"v\":1,\"device_id\":\"${a.deviceId}\",\"challenge_id\":\"nope\"}")
                     }
                     assertThrows<ApiException> { push.handlePush("not json") }
+                    // Removing the push account: gone from the list, its
+                    // requests no longer fetched, and the note says the
+                    // server still lists the device.
+                    val pushId = v.listAll(null).filterIsInstance<ListedAccount.Push>().single().account.id
+                    val removed = v.removePush(pushId)
+                    check(!removed.serverTold && removed.note.contains(a.deviceId)) { "note ${removed.note}" }
+                    assertEq(emptyList<ListedAccount>(), v.listAll(null).filterIsInstance<ListedAccount.Push>(), "removed")
+                    server.admin("challenge", "--db", server.db, "--user", "alice", "--app", "After", "--json")
+                    assertEq(emptyList<Challenge>(), push.pending(), "nothing fetched for a removed account")
+                    assertThrows<ApiException.NotFound> { v.removePush(pushId) }
                 }
             }
         }
