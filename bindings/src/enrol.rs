@@ -93,6 +93,7 @@ pub enum EnrolmentKind {
     },
     MicrosoftActivation {
         explanation: String,
+        message_id: String,
     },
     Unknown {
         reason: String,

@@ -65,6 +65,18 @@ async fn activate_pending_respond_approve_over_the_vault() {
     let (server, handle) = start_real_time_server(&dir.path().join("server.db")).await;
     let e = server.enrol("alice", &handle.base_url()).unwrap();
 
+    // A wrong code says how many tries are left, every time.
+    let digits: String = e.code.chars().filter(char::is_ascii_digit).collect();
+    let wrong = format!("{}{}", &digits[..8], (digits.as_bytes()[8] - b'0' + 1) % 10);
+    for left in [4, 3] {
+        let (ok, v) = watchword(&vault, &["activate", "--code", &wrong, "--url", &e.url], "");
+        assert!(!ok);
+        assert_eq!(
+            v["error"]["message"],
+            format!("wrong activation code; {left} tries left"),
+            "{v}"
+        );
+    }
     let (ok, v) = watchword(
         &vault,
         &["activate", "--code", &e.code, "--url", &e.url],
@@ -119,6 +131,14 @@ async fn activate_pending_respond_approve_over_the_vault() {
     assert_eq!(
         server.challenge_status(&id).unwrap().status.as_str(),
         "approved"
+    );
+    // Denying it later, from a new process: "already approved", not "not found".
+    let (ok, v) = watchword(&vault, &["respond", &id, "deny"], "");
+    assert!(!ok);
+    assert_eq!(v["error"]["kind"], "refused");
+    assert_eq!(
+        v["error"]["message"],
+        "this sign-in request was already approved"
     );
 
     // The interactive prompt: "d" denies.

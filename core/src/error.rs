@@ -301,6 +301,7 @@ impl From<PushError> for ApiError {
                 code,
                 tries_left,
                 retry_after,
+                status,
                 ..
             } => match code {
                 ErrorCode::WrongNumber => ApiError::WrongNumber {
@@ -312,6 +313,25 @@ impl From<PushError> for ApiError {
                 ErrorCode::CoolDown => ApiError::CoolDown {
                     message: match retry_after {
                         Some(s) => format!("{message}; try again in {s} s"),
+                        None => message,
+                    },
+                },
+                ErrorCode::ActivationWrongCode => ApiError::Refused {
+                    message: match tries_left {
+                        Some(0) => {
+                            "wrong activation code; no tries left: ask for a new activation code"
+                                .to_owned()
+                        }
+                        Some(1) => "wrong activation code; 1 try left".to_owned(),
+                        Some(n) => format!("wrong activation code; {n} tries left"),
+                        None => message,
+                    },
+                },
+                ErrorCode::AlreadyAnswered => ApiError::Refused {
+                    message: match status {
+                        Some(s) => {
+                            format!("this sign-in request was already answered: {}", s.as_str())
+                        }
                         None => message,
                     },
                 },

@@ -269,6 +269,44 @@ async fn expiry_with_an_injected_clock() {
     assert_eq!(lb.rp_status(&c.id).await.status, ChallengeStatus::Expired);
 }
 
+/// A device that answers in a new process (the CLI does; a phone app is
+/// restarted) still says what became of a request the server no longer
+/// lists: "expired", "already approved", not "not found".
+#[tokio::test]
+async fn a_later_answer_says_what_happened_not_not_found() {
+    let lb = Loopback::start().await;
+    let phone = lb.device("alice").await;
+    let later =
+        || watchword_core::push::PushService::new(phone.store().clone(), lb.clock.clone()).unwrap();
+    // Approved, then denied from a new process: already approved.
+    let c = lb.rp_challenge("alice", true).await.unwrap();
+    assert_eq!(phone.pending().await.unwrap().len(), 1);
+    assert_eq!(
+        later().respond(&c.id, &Answer::approve(c.number)).await,
+        Ok(ChallengeState::Approved)
+    );
+    let e = later().respond(&c.id, &Answer::deny()).await.unwrap_err();
+    assert_eq!(e, PushError::AlreadyFinal(ChallengeState::Approved));
+    assert_eq!(
+        watchword_core::ApiError::from(e).to_string(),
+        "this sign-in request was already approved"
+    );
+    // Seen, then the time ran out: a new process says expired.
+    let c = lb.rp_challenge("alice", true).await.unwrap();
+    assert_eq!(phone.pending().await.unwrap().len(), 1);
+    lb.clock.advance(61_000);
+    let e = later()
+        .respond(&c.id, &Answer::approve(c.number))
+        .await
+        .unwrap_err();
+    assert_eq!(e, PushError::Expired(c.id.clone()));
+    // Never seen at all: not found, as before.
+    assert!(matches!(
+        later().respond("c_never", &Answer::deny()).await,
+        Err(PushError::NotFound(_))
+    ));
+}
+
 #[tokio::test]
 async fn custom_ttl_and_bounds() {
     let lb = Loopback::start().await;

@@ -42,8 +42,11 @@ pub enum EnrolmentKind {
     },
     /// A Microsoft activation only Microsoft's app can complete.
     MicrosoftActivation {
-        /// What to tell the user.
+        /// What to tell the user (English).
         explanation: String,
+        /// A stable id of that text (`microsoft_managed`, ...), for a shell
+        /// to show it in the user's language.
+        message_id: String,
     },
     /// Not enrollable; `reason` says what it looked like.
     Unknown {
@@ -73,6 +76,7 @@ impl From<Enrolment> for EnrolmentKind {
             Enrolment::MicrosoftActivation { explanation, .. } => {
                 EnrolmentKind::MicrosoftActivation {
                     explanation: explanation.text,
+                    message_id: explanation.id.to_owned(),
                 }
             }
             Enrolment::Unknown { reason } => EnrolmentKind::Unknown { reason },
@@ -100,6 +104,11 @@ mod tests {
                 kind: OtpKind::Totp,
                 draft: false,
             }
+        );
+        let ms = describe("phonefactor://activate_account?code=123456789&url=https%3A%2F%2Fx.phonefactor.net%2Fpad%2F9").unwrap();
+        assert!(
+            matches!(&ms, EnrolmentKind::MicrosoftActivation { message_id, .. } if !message_id.is_empty()),
+            "{ms:?}"
         );
         let link = "watchword://activate?code=010911395&url=https%3A%2F%2Fpush.example.org%2Fv1%2Factivate%2Fe1";
         let shown = format!("{:?}", describe(link).unwrap());

@@ -45,7 +45,7 @@ pub enum PushError {
     #[error("challenge {0} is not signed by the account's server; it was not shown")]
     BadServerSignature(String),
     /// The challenge expired (by the device's corrected clock).
-    #[error("challenge {0} has expired")]
+    #[error("sign-in request {0} has expired")]
     Expired(String),
     /// No such challenge or account.
     #[error("{0} not found")]
@@ -54,7 +54,7 @@ pub enum PushError {
     #[error("this sign-in needs the number shown on the sign-in screen")]
     NumberRequired,
     /// The challenge already reached a final state on this device.
-    #[error("challenge is already {}", .0.as_str())]
+    #[error("this sign-in request was already {}", .0.as_str())]
     AlreadyFinal(ChallengeState),
     /// The device store failed.
     #[error("device store: {0}")]

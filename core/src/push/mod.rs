@@ -15,6 +15,8 @@
 //! - [`shown`]: a request as the person sees it ([`Challenge`], with its
 //!   seconds left) and where it stands ([`ChallengeProgress`]).
 //! - [`state_changes`]: which challenge states a listener was already told.
+//! - [`history`]: what the device saw of each request, kept after the
+//!   server stops listing it ("expired", "already approved").
 //! - [`store`]: where push accounts live (a trait; memory for tests).
 //! - [`vault_store`]: push accounts sealed in the encrypted vault.
 //! - [`answer`]: what a person answers ([`Answer`]: approve, with what the
@@ -30,6 +32,7 @@ pub mod activation;
 pub mod answer;
 pub mod client;
 mod error;
+pub mod history;
 pub mod keys;
 pub mod observers;
 pub mod privacyidea;

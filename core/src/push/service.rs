@@ -14,6 +14,7 @@ use super::{
     Answer, Provider, PushError, Shown,
     activation::Activation,
     client::{Reply, ServerClient, post_json, within},
+    history::{self, Seen},
     keys::{self, SigningKey},
     observers::{ChallengeObserver, Observers},
     protocol::{
@@ -357,8 +358,7 @@ impl<S: PushStore> PushService<S> {
                 // Not seen in this process (the CLI answers in a new one):
                 // fetch and verify first.
                 within(deadline, self.pending()).await?;
-                self.tracked(id)
-                    .ok_or_else(|| PushError::NotFound(format!("challenge {id}")))?
+                self.tracked(id).ok_or_else(|| self.gone(id))?
             }
         };
         if tracked.state.is_final() {
@@ -473,9 +473,60 @@ impl<S: PushStore> PushService<S> {
     }
 
     async fn pending_for(&self, account: &PushAccount) -> Result<Vec<PendingChallenge>, PushError> {
-        if account.provider == Provider::PrivacyIdea {
-            return self.pi_pending_for(account).await;
+        let list = if account.provider == Provider::PrivacyIdea {
+            self.pi_pending_for(account).await?
+        } else {
+            self.watchword_pending_for(account).await?
+        };
+        let ids: Vec<&str> = list.iter().map(|c| c.id.as_str()).collect();
+        self.remember(&ids);
+        Ok(list)
+    }
+
+    /// Records what the device knows of `ids` in the store's [`History`],
+    /// so that answering them after the server stops listing them says what
+    /// happened. A failure here is logged: it loses a better message, never
+    /// a request.
+    fn remember(&self, ids: &[&str]) {
+        let seen: Vec<(String, Seen)> = ids
+            .iter()
+            .filter_map(|id| self.tracked(id))
+            .map(|t| {
+                let seen = Seen {
+                    state: t.state,
+                    expires_at: t.challenge.expires_at,
+                };
+                (t.challenge.id, seen)
+            })
+            .collect();
+        if seen.is_empty() {
+            return;
         }
+        let result = self.store.history().and_then(|mut history| {
+            let mut changed = false;
+            for (id, s) in &seen {
+                changed |= history.record(id, *s);
+            }
+            if changed {
+                self.store.set_history(&history)?;
+            }
+            Ok(())
+        });
+        if let Err(e) = result {
+            tracing::warn!(error = %e, "cannot record the requests seen");
+        }
+    }
+
+    /// What became of request `id`, which the server no longer lists.
+    fn gone(&self, id: &str) -> PushError {
+        let seen = self.store.history().ok().and_then(|h| h.get(id));
+        history::gone(id, seen, self.local_now())
+    }
+
+    async fn watchword_pending_for(
+        &self,
+        account: &PushAccount,
+    ) -> Result<Vec<PendingChallenge>, PushError> {
         let key = account.signing_key()?;
         let url = format!("{}{}", account.base_url, PENDING_PATH);
         let reply: Reply<PendingResponse> = self
@@ -555,11 +606,15 @@ impl<S: PushStore> PushService<S> {
         id: &str,
         event: ChallengeEvent,
     ) -> Result<ChallengeState, PushError> {
-        let mut tracked = self.lock_tracked()?;
-        let t = tracked
-            .get_mut(id)
-            .ok_or_else(|| PushError::NotFound(format!("challenge {id}")))?;
-        t.apply(event)
+        let state = {
+            let mut tracked = self.lock_tracked()?;
+            let t = tracked
+                .get_mut(id)
+                .ok_or_else(|| PushError::NotFound(format!("challenge {id}")))?;
+            t.apply(event)?
+        };
+        self.remember(&[id]);
+        Ok(state)
     }
 
     pub(crate) fn local_now(&self) -> i64 {

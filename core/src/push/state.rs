@@ -5,12 +5,12 @@
 //! signature and expiry were checked, so anything a shell shows has passed
 //! those checks.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{PushError, protocol::Decision};
 
 /// Where a challenge stands on this device.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ChallengeState {
     /// Waiting for the user.

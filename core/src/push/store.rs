@@ -11,7 +11,7 @@ use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
-use super::{Provider, PushError, keys::SigningKey};
+use super::{Provider, PushError, history::History, keys::SigningKey};
 use crate::sensitive::Sensitive;
 
 /// One activated push account on this device.
@@ -165,11 +165,15 @@ pub trait PushStore: Send + Sync {
     fn put(&self, account: &PushAccount) -> Result<(), PushError>;
     /// Removes an account; `false` if there was none.
     fn remove(&self, device_id: &str) -> Result<bool, PushError>;
+    /// What the device saw of the requests it fetched ([`History`]).
+    fn history(&self) -> Result<History, PushError>;
+    /// Replaces that record.
+    fn set_history(&self, history: &History) -> Result<(), PushError>;
 }
 
 /// Accounts in memory (tests, the CLI demo).
 #[derive(Debug, Default)]
-pub struct MemoryPushStore(Mutex<BTreeMap<String, PushAccount>>);
+pub struct MemoryPushStore(Mutex<BTreeMap<String, PushAccount>>, Mutex<History>);
 
 impl MemoryPushStore {
     /// An empty store.
@@ -198,6 +202,22 @@ impl PushStore for MemoryPushStore {
     fn remove(&self, device_id: &str) -> Result<bool, PushError> {
         Ok(self.map()?.remove(device_id).is_some())
     }
+
+    fn history(&self) -> Result<History, PushError> {
+        Ok(self
+            .1
+            .lock()
+            .map_err(|_| PushError::Store("store lock poisoned".into()))?
+            .clone())
+    }
+
+    fn set_history(&self, history: &History) -> Result<(), PushError> {
+        *self
+            .1
+            .lock()
+            .map_err(|_| PushError::Store("store lock poisoned".into()))? = history.clone();
+        Ok(())
+    }
 }
 
 impl<S: PushStore + ?Sized> PushStore for std::sync::Arc<S> {
@@ -209,6 +229,12 @@ impl<S: PushStore + ?Sized> PushStore for std::sync::Arc<S> {
     }
     fn remove(&self, device_id: &str) -> Result<bool, PushError> {
         (**self).remove(device_id)
+    }
+    fn history(&self) -> Result<History, PushError> {
+        (**self).history()
+    }
+    fn set_history(&self, history: &History) -> Result<(), PushError> {
+        (**self).set_history(history)
     }
 }
 

@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use super::{
     Provider, PushError,
+    history::History,
     store::{PushAccount, PushStore},
 };
 use crate::{
@@ -248,6 +249,17 @@ impl PushStore for VaultPushStore {
             }
             None => Ok(false),
         }
+    }
+
+    fn history(&self) -> Result<History, PushError> {
+        let bytes = self.vault.push_history().map_err(store_error)?;
+        Ok(History::from_bytes(bytes.as_deref().map(Vec::as_slice)))
+    }
+
+    fn set_history(&self, history: &History) -> Result<(), PushError> {
+        self.vault
+            .set_push_history(&history.to_bytes()?)
+            .map_err(store_error)
     }
 }
 

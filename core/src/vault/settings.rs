@@ -1,8 +1,9 @@
 //! Vault-wide settings, each value sealed and bound to its name.
 //!
-//! Two today: the clock offset in milliseconds added to the system clock
-//! (learned from a server's time, or set by hand), and whether a presence
-//! confirmation is required (`presence.rs`).
+//! The clock offset in milliseconds added to the system clock (learned
+//! from a server's time, or set by hand), whether a presence confirmation
+//! is required (`presence.rs`), and the push module's record of the sign-in
+//! requests this device saw (opaque bytes to the vault).
 
 use rusqlite::{OptionalExtension, params};
 use zeroize::Zeroizing;
@@ -11,6 +12,7 @@ use super::{Vault, VaultError, VaultResult, crypto::Aad};
 
 const CLOCK_OFFSET: &str = "clock_offset_ms";
 const PRESENCE_REQUIRED: &str = "presence_required";
+const PUSH_HISTORY: &str = "push_history";
 
 impl Vault {
     fn setting_aad(name: &str) -> Aad<'_> {
@@ -83,5 +85,16 @@ impl Vault {
     /// it off: a row moved from elsewhere does not open.
     pub fn set_presence_required(&self, required: bool) -> VaultResult<()> {
         self.write_setting(PRESENCE_REQUIRED, &[u8::from(required)])
+    }
+
+    /// The push module's record of the requests this device saw (its own
+    /// format), `None` when never written.
+    pub fn push_history(&self) -> VaultResult<Option<Zeroizing<Vec<u8>>>> {
+        self.read_setting(PUSH_HISTORY)
+    }
+
+    /// Replaces the push module's record of the requests this device saw.
+    pub fn set_push_history(&self, history: &[u8]) -> VaultResult<()> {
+        self.write_setting(PUSH_HISTORY, history)
     }
 }

@@ -1,10 +1,13 @@
 import SwiftUI
 import WatchwordCore
 
-/// One sign-in request: what, where and for which account; the seconds
-/// left, asked from the core every second (`PushClient.state`); the number
-/// from the sign-in screen when the request needs one; and Approve (the
-/// core asks Face ID first), Deny and Report fraud.
+/// One sign-in request: what, where, when (in the user's locale) and for
+/// which account; the seconds left, asked from the core every second
+/// (`PushClient.state`); the number from the sign-in screen when the
+/// request needs one, or one button per offered answer (privacyIDEA number
+/// matching, `respondWithAnswer`); and Approve (the core asks Face ID
+/// first), Deny and Report fraud. A code the server returns for the
+/// sign-in screen (`displayCode`) is shown after the approval.
 struct ApprovalView: View {
     /// The verified request, as the core returned it.
     let challenge: Challenge
@@ -18,8 +21,14 @@ struct ApprovalView: View {
     var body: some View {
         Form {
             Section("Approve sign-in?") {
+                if !challenge.message.isEmpty {
+                    Text(challenge.message)
+                }
                 LabeledContent("Account", value: challenge.account)
                 LabeledContent("App", value: challenge.app)
+                LabeledContent("Time") {
+                    Text(Date(timeIntervalSince1970: TimeInterval(challenge.createdAt)), style: .time)
+                }
                 if !challenge.location.isEmpty {
                     LabeledContent("Location", value: challenge.location)
                 }
@@ -30,7 +39,7 @@ struct ApprovalView: View {
                     progressText(core.push?.state(id: challenge.id))
                 }
             }
-            if challenge.needsNumber && answered == nil {
+            if challenge.needsNumber && challenge.options.isEmpty && answered == nil {
                 Section("Type the number shown on the sign-in screen") {
                     TextField("Number", text: $number)
                         .keyboardType(.numberPad)
@@ -38,10 +47,20 @@ struct ApprovalView: View {
                 }
             }
             if let answered = answered {
-                Section { Text(answered.label).font(.headline) }
+                Section {
+                    Text(answered.label).font(.headline)
+                    if let code = core.push?.state(id: challenge.id)?.displayCode {
+                        LabeledContent("Type this code on the sign-in screen", value: code)
+                    }
+                }
             } else {
                 Section {
-                    Button("Approve") { Task { await answer(.approve) } }
+                    ForEach(challenge.options, id: \.self) { option in
+                        Button("Approve: \(option)") { Task { await answer(.approve, option: option) } }
+                    }
+                    if challenge.options.isEmpty {
+                        Button("Approve") { Task { await answer(.approve) } }
+                    }
                     Button("Deny") { Task { await answer(.deny) } }
                     Button("Not me: report fraud", role: .destructive) {
                         Task { await answer(.fraud) }
@@ -71,14 +90,20 @@ struct ApprovalView: View {
     }
 
     /// Sends the answer; the typed number goes to the core as typed (nil
-    /// when it is not a number) and the core decides whether it fits.
-    private func answer(_ decision: Decision) async {
+    /// when it is not a number) and the core decides whether it fits. An
+    /// offered answer (privacyIDEA) goes as it is.
+    private func answer(_ decision: Decision, option: String? = nil) async {
         guard let push = core.push else { return }
         busy = true
         defer { busy = false }
         do {
-            answered = try await push.respond(
-                id: challenge.id, decision: decision, number: UInt8(number))
+            if let option = option {
+                answered = try await push.respondWithAnswer(
+                    id: challenge.id, decision: decision, answer: option)
+            } else {
+                answered = try await push.respond(
+                    id: challenge.id, decision: decision, number: UInt8(number))
+            }
             failure = nil
             Notifications.withdraw(challenge.id)
         } catch {

@@ -20,10 +20,13 @@ import kotlinx.coroutines.launch
 
 /**
  * One sign-in request: what the core verified (app, place, IP, account),
- * the seconds left (re-asked from the core, `PushClient.state`, every
- * second), the number from the sign-in screen when the request needs one,
- * and Approve / Deny / Report fraud, each answered by the core
- * (`PushClient.respond`). Approving goes through the core's biometric gate.
+ * when the sign-in happened (in the phone's locale), the seconds left
+ * (re-asked from the core, `PushClient.state`, every second), the number
+ * from the sign-in screen when the request needs one, or one button per
+ * offered answer (privacyIDEA number matching, `respondWithAnswer`), and
+ * Approve / Deny / Report fraud, each answered by the core. Approving goes
+ * through the core's biometric gate; a code the server returns for the
+ * sign-in screen (`displayCode`) is shown after.
  */
 class ApprovalActivity : ScopedActivity() {
     private lateinit var challengeId: String
@@ -32,6 +35,7 @@ class ApprovalActivity : ScopedActivity() {
     private lateinit var number: EditText
     private lateinit var outcome: TextView
     private lateinit var buttons: List<Button>
+    private lateinit var options: android.widget.LinearLayout
     private var challenge: Challenge? = null
     private var ticker: Job? = null
 
@@ -45,15 +49,17 @@ class ApprovalActivity : ScopedActivity() {
         outcome = Ui.text(this)
         buttons = listOf(
             Ui.button(this, "Approve") { approve() },
-            Ui.button(this, "Deny") { answer(Decision.DENY, null) },
+            Ui.button(this, "Deny") { answer { respond(challengeId, Decision.DENY, null) } },
             Ui.button(this, "Report fraud") { confirmFraud() },
         )
         buttons.forEach { it.isEnabled = false }
+        options = Ui.column(this, padded = false)
         val root = Ui.column(this).apply {
             addView(Ui.text(this@ApprovalActivity, "Approve sign-in?", 24f))
             addView(details)
             addView(countdown)
             addView(number)
+            addView(options)
             buttons.forEach { addView(it) }
             addView(outcome)
         }
@@ -84,11 +90,26 @@ class ApprovalActivity : ScopedActivity() {
                 return@launch
             }
             challenge = found
-            details.text = listOf("App" to found.app, "Account" to found.account, "Location" to found.location, "IP" to found.ip)
+            val time = java.text.DateFormat.getDateTimeInstance(java.text.DateFormat.SHORT, java.text.DateFormat.MEDIUM)
+                .format(java.util.Date(found.createdAt * 1000))
+            details.text = listOf(
+                "" to found.message,
+                "App" to found.app,
+                "Account" to found.account,
+                "Time" to time,
+                "Location" to found.location,
+                "IP" to found.ip,
+            )
                 .filter { it.second.isNotBlank() }
-                .joinToString("\n") { "${it.first}: ${it.second}" }
-            number.visibility = if (found.needsNumber) View.VISIBLE else View.GONE
+                .joinToString("\n") { if (it.first.isEmpty()) it.second else "${it.first}: ${it.second}" }
+            number.visibility = if (found.needsNumber && found.options.isEmpty()) View.VISIBLE else View.GONE
+            // privacyIDEA number matching: one button per offered answer,
+            // instead of a typed number.
+            for (option in found.options) {
+                options.addView(Ui.button(this@ApprovalActivity, "Approve: $option") { answer { respondWithAnswer(challengeId, Decision.APPROVE, option) } })
+            }
             buttons.forEach { it.isEnabled = true }
+            if (found.options.isNotEmpty()) buttons[0].visibility = View.GONE
             tick()
         }
     }
@@ -122,23 +143,24 @@ class ApprovalActivity : ScopedActivity() {
         } else {
             null
         }
-        answer(Decision.APPROVE, value)
+        answer { respond(challengeId, Decision.APPROVE, value) }
     }
 
     private fun confirmFraud() {
         AlertDialog.Builder(this)
             .setTitle("Report fraud?")
             .setMessage("Deny this sign-in and tell your organisation it was not you.")
-            .setPositiveButton("Report") { _, _ -> answer(Decision.FRAUD, null) }
+            .setPositiveButton("Report") { _, _ -> answer { respond(challengeId, Decision.FRAUD, null) } }
             .setNegativeButton("Cancel", null)
             .show()
     }
 
-    private fun answer(decision: Decision, typedNumber: UByte?) {
+    /** Sends the answer with [send] (respond or respondWithAnswer). */
+    private fun answer(send: suspend app.watchword.core.PushClient.() -> ChallengeState) {
         scope.launch {
             buttons.forEach { it.isEnabled = false }
             try {
-                val status = core { app.push().respond(challengeId, decision, typedNumber) }
+                val status = core { app.push().send() }
                 if (status == ChallengeState.PENDING) {
                     outcome.text = "The request is still open."
                     buttons.forEach { it.isEnabled = true }
@@ -163,8 +185,13 @@ class ApprovalActivity : ScopedActivity() {
         buttons.forEach { it.isEnabled = false }
         number.isEnabled = false
         countdown.text = ""
+        val code = try {
+            app.push().state(challengeId)?.displayCode
+        } catch (e: Exception) {
+            null
+        }
         outcome.text = when (status) {
-            ChallengeState.APPROVED -> "Approved."
+            ChallengeState.APPROVED -> if (code != null) "Approved. Type this code on the sign-in screen: $code" else "Approved."
             ChallengeState.DENIED -> "Denied."
             ChallengeState.REPORTED -> "Denied and reported."
             ChallengeState.EXPIRED -> "This request expired."

@@ -73,6 +73,7 @@ fun qrAndEnrolmentTests() {
         val ms = "phonefactor://activate_account?code=123456789&url=https://mobileappcommunicator.auth.microsoft.com/activate/123"
         val kind = classify(ms)
         check(kind is EnrolmentKind.MicrosoftActivation) { "got $kind" }
+        check((kind as EnrolmentKind.MicrosoftActivation).messageId.startsWith("microsoft_")) { "message id ${kind.messageId}" }
         check(!kind.toString().contains("123456789")) { "code leaked: $kind" }
         Vault.create(tempVaultPath(), AesKeyProvider(KEK_A)).use { v ->
             val e = assertThrows<ApiException.MicrosoftManaged> { scanInto(v, ms) }
