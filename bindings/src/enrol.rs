@@ -46,6 +46,8 @@ pub struct ExportPart {
     pub index: u32,
     pub size: u32,
     pub id: i32,
+    pub scanned: u32,
+    pub missing: Vec<u32>,
 }
 
 /// What an enrolment did, or what the user must decide before it can.

@@ -262,3 +262,50 @@ fn a_qr_without_an_enrolment_adds_nothing() {
     assert_eq!(e["error"]["kind"], "invalid_link", "{e}");
     assert_eq!(std::fs::read(&v).unwrap(), before, "the vault file changed");
 }
+
+/// The QR codes of a three-part export added out of order, each in its own
+/// run of the CLI: each says what is still to scan, the last "all 3
+/// scanned", and a part added again adds nothing.
+#[test]
+fn a_multi_qr_export_scanned_out_of_order_ends_all_scanned() {
+    let dir = tempfile::tempdir().unwrap();
+    let links: Vec<String> = (0..25)
+        .map(|i| {
+            format!(
+                "otpauth://totp/Acme:user{i}?secret=JBSWY3DPEHPK3PX{}&issuer=Acme",
+                (b'A' + (i % 26) as u8) as char
+            )
+        })
+        .collect();
+    let links: Vec<&str> = links.iter().map(String::as_str).collect();
+    let export = google_export(dir.path(), &links);
+    assert_eq!(export.len(), 3);
+    let vault = new_vault(dir.path(), "phone.db");
+    let batch = |i: usize| {
+        let (ok, v) = run(&vault, &["add", &export[i]]);
+        assert!(ok, "{v}");
+        v["batch"].clone()
+    };
+    let second = batch(1);
+    assert_eq!(
+        (second["scanned"].as_u64(), second["missing"].clone()),
+        (Some(1), serde_json::json!([0, 2]))
+    );
+    assert_eq!(batch(0)["missing"], serde_json::json!([2]));
+    let last = batch(2);
+    assert_eq!(
+        (last["scanned"].as_u64(), last["missing"].clone()),
+        (Some(3), serde_json::json!([]))
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_watchword"))
+        .args(["--vault", vault.to_str().unwrap(), "add", &export[2]])
+        .env("WATCHWORD_PASSPHRASE", PASS)
+        .output()
+        .unwrap();
+    let human = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        human.contains("This was QR 3 of 3 of a Google Authenticator export: all 3 scanned."),
+        "{human}"
+    );
+    assert!(!human.contains("Added #"), "nothing added twice: {human}");
+}

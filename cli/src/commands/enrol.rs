@@ -13,7 +13,7 @@ use serde_json::json;
 use watchword_core::{
     ApiError,
     account::AccountSummary,
-    enrol::{DeviceIdentity, EnrolChoices, EnrolInput, EnrolOutcome, Prepared},
+    enrol::{DeviceIdentity, EnrolChoices, EnrolInput, EnrolOutcome, ExportPart, Prepared},
     otp::SystemClock,
     push::{PushService, VaultPushStore},
 };
@@ -50,6 +50,24 @@ pub fn added(account: &AccountSummary) -> Result<Output, ApiError> {
     })
 }
 
+/// "all 3 scanned." or "2 of 3 scanned; still to scan: QR 3."
+fn export_progress(part: &ExportPart) -> String {
+    if part.missing.is_empty() {
+        return format!("all {} scanned.", part.size);
+    }
+    let missing: Vec<String> = part
+        .missing
+        .iter()
+        .map(|i| format!("QR {}", i + 1))
+        .collect();
+    format!(
+        "{} of {} scanned; still to scan: {}.",
+        part.scanned,
+        part.size,
+        missing.join(", ")
+    )
+}
+
 fn needs_name() -> ApiError {
     ApiError::invalid_input("this is a bare secret key: add it with --name (and --issuer)")
 }
@@ -79,9 +97,10 @@ fn print(outcome: EnrolOutcome) -> Result<Output, ApiError> {
             }
             if part.size > 1 {
                 human.push_str(&format!(
-                    "This was QR {} of {} of a Google Authenticator export: scan the others too.\n",
+                    "This was QR {} of {} of a Google Authenticator export: {}\n",
                     part.index + 1,
-                    part.size
+                    part.size,
+                    export_progress(&part)
                 ));
             }
             Ok(Output {
@@ -89,7 +108,13 @@ fn print(outcome: EnrolOutcome) -> Result<Output, ApiError> {
                 json: json!({
                     "added": added.iter().map(account_view::json).collect::<Result<Vec<_>, _>>()?,
                     "already_present": already_present,
-                    "batch": {"index": part.index, "size": part.size, "id": part.id},
+                    "batch": {
+                        "index": part.index,
+                        "size": part.size,
+                        "id": part.id,
+                        "scanned": part.scanned,
+                        "missing": part.missing,
+                    },
                 }),
             })
         }

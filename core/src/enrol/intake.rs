@@ -17,7 +17,10 @@
 
 use std::sync::Arc;
 
-use super::{Enrolment, GoogleMigration, PrivacyIdeaPush, activation_from_typed, classify};
+use super::{
+    BatchProgress, Enrolment, GoogleMigration, MigrationBatches, PrivacyIdeaPush,
+    activation_from_typed, classify,
+};
 use crate::{
     ApiError,
     account::{Account, AccountSummary, Provenance, StoredAccount},
@@ -25,7 +28,7 @@ use crate::{
     push::{
         ActivatedAccount, Activation, PushService, PushStore, TokenSource, observers::ask_token,
     },
-    vault::{Vault, VaultError},
+    vault::{Record, Vault, VaultError},
 };
 
 /// What the user gave, and how it arrived.
@@ -124,8 +127,10 @@ impl DeviceIdentity {
     }
 }
 
-/// Where one QR code sits in a multi-QR export.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Where one QR code sits in a multi-QR export, and how much of the
+/// export has been scanned so far (also in earlier runs: the vault keeps
+/// the count).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExportPart {
     /// 0-based position of this QR code.
     pub index: u32,
@@ -133,6 +138,10 @@ pub struct ExportPart {
     pub size: u32,
     /// The export's id (the same on each of its QR codes).
     pub id: i32,
+    /// How many different QR codes of the export have been scanned.
+    pub scanned: u32,
+    /// 0-based positions not scanned yet (empty: all scanned).
+    pub missing: Vec<u32>,
 }
 
 /// What an enrolment did, or what the user must decide before it can.
@@ -295,6 +304,7 @@ impl Prepared {
                         Stored::AlreadyPresent(existing) => already_present.push(existing),
                     }
                 }
+                let progress = scanned_part(vault, &m)?;
                 Ok(EnrolOutcome::Imported {
                     added,
                     already_present,
@@ -302,11 +312,23 @@ impl Prepared {
                         index: m.batch_index,
                         size: m.batch_size,
                         id: m.batch_id,
+                        scanned: progress.scanned,
+                        missing: progress.missing,
                     },
                 })
             }
         }
     }
+}
+
+/// Records in `vault` that this QR of an export was scanned, and says how
+/// much of the export has been.
+fn scanned_part(vault: &Vault, m: &GoogleMigration) -> Result<BatchProgress, ApiError> {
+    let stored = vault.record(Record::MigrationBatches)?;
+    let mut batches = MigrationBatches::from_bytes(stored.as_deref().map(Vec::as_slice));
+    let progress = batches.record(m);
+    vault.set_record(Record::MigrationBatches, &batches.to_bytes())?;
+    Ok(progress)
 }
 
 /// Reads and applies `input` in one call: what the bindings export.

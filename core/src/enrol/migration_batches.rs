@@ -1,9 +1,16 @@
 //! Tracking a multi-QR Google export across scans, so the user sees
-//! "2 of 3 scanned" and no part is added twice.
+//! "2 of 3 scanned" and no part is added twice. Kept in the vault between
+//! scans ([`MigrationBatches::from_bytes`]), so scanning the parts in any
+//! order, in separate runs of the CLI or the app, ends with "all scanned".
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
 
 use super::GoogleMigration;
+
+/// Exports remembered at most; the oldest goes first.
+const EXPORTS_KEPT: usize = 20;
 
 /// What a scan of one export QR changed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,10 +39,19 @@ impl BatchProgress {
     }
 }
 
-/// Remembers which parts of which exports were scanned in this session.
-#[derive(Debug, Default)]
+/// One export: its id, its size, the parts scanned.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Export {
+    id: i32,
+    total: u32,
+    scanned: BTreeSet<u32>,
+}
+
+/// Remembers which parts of which exports were scanned.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MigrationBatches {
-    seen: HashMap<i32, (u32, BTreeSet<u32>)>,
+    /// Newest last.
+    seen: Vec<Export>,
 }
 
 impl MigrationBatches {
@@ -44,12 +60,41 @@ impl MigrationBatches {
         Self::default()
     }
 
+    /// A stored tracker; an unreadable one starts empty (it only counts
+    /// parts: the vault's duplicate check still keeps accounts single).
+    pub fn from_bytes(bytes: Option<&[u8]>) -> Self {
+        bytes
+            .and_then(|b| serde_json::from_slice(b).ok())
+            .unwrap_or_default()
+    }
+
+    /// The tracker as stored.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        // A Vec of plain structs always serializes.
+        serde_json::to_vec(self).unwrap_or_default()
+    }
+
     /// Records a scanned export QR and says whether its accounts are new.
     pub fn record(&mut self, m: &GoogleMigration) -> BatchProgress {
-        let (total, indexes) = self
-            .seen
-            .entry(m.batch_id)
-            .or_insert_with(|| (m.batch_size, BTreeSet::new()));
+        let at = match self.seen.iter().position(|e| e.id == m.batch_id) {
+            Some(i) => i,
+            None => {
+                self.seen.push(Export {
+                    id: m.batch_id,
+                    total: m.batch_size,
+                    scanned: BTreeSet::new(),
+                });
+                if self.seen.len() > EXPORTS_KEPT {
+                    self.seen.remove(0);
+                }
+                self.seen.len() - 1
+            }
+        };
+        let Export {
+            total,
+            scanned: indexes,
+            ..
+        } = &mut self.seen[at];
         // A later QR may claim another size; the larger one is the safer
         // count (never report "complete" too early).
         *total = (*total).max(m.batch_size);
@@ -90,5 +135,25 @@ mod tests {
         let last = t.record(&part(2, 3));
         assert!(last.complete());
         assert_eq!(last.summary(), "3 of 3 scanned");
+    }
+
+    #[test]
+    fn the_tracker_survives_storage_and_stays_bounded() {
+        let mut t = MigrationBatches::new();
+        t.record(&part(2, 3));
+        let mut again = MigrationBatches::from_bytes(Some(&t.to_bytes()));
+        assert_eq!(again, t);
+        assert_eq!(again.record(&part(0, 3)).missing, vec![1]);
+        for id in 0..30 {
+            again.record(&GoogleMigration {
+                batch_id: id,
+                ..part(0, 2)
+            });
+        }
+        assert_eq!(again.seen.len(), EXPORTS_KEPT);
+        assert_eq!(
+            MigrationBatches::from_bytes(Some(b"{")),
+            MigrationBatches::new()
+        );
     }
 }

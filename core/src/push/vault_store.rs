@@ -18,7 +18,7 @@ use crate::{
     ApiError,
     sensitive::Sensitive,
     vault::{
-        self, Vault,
+        self, Record, Vault,
         push::{PushAccountUpdate, StoredPushAccount},
     },
 };
@@ -252,13 +252,16 @@ impl PushStore for VaultPushStore {
     }
 
     fn history(&self) -> Result<History, PushError> {
-        let bytes = self.vault.push_history().map_err(store_error)?;
+        let bytes = self
+            .vault
+            .record(Record::PushHistory)
+            .map_err(store_error)?;
         Ok(History::from_bytes(bytes.as_deref().map(Vec::as_slice)))
     }
 
     fn set_history(&self, history: &History) -> Result<(), PushError> {
         self.vault
-            .set_push_history(&history.to_bytes()?)
+            .set_record(Record::PushHistory, &history.to_bytes()?)
             .map_err(store_error)
     }
 }

@@ -51,6 +51,7 @@ pub use key_provider::{
 };
 pub use presence::{PRESENCE_TIMEOUT, PresenceAction, PresenceCheck};
 pub use push::{PushAccountRecord, PushAccountUpdate, StoredPushAccount};
+pub use settings::Record;
 
 use crypto::Aad;
 

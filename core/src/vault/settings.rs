@@ -2,8 +2,8 @@
 //!
 //! The clock offset in milliseconds added to the system clock (learned
 //! from a server's time, or set by hand), whether a presence confirmation
-//! is required (`presence.rs`), and the push module's record of the sign-in
-//! requests this device saw (opaque bytes to the vault).
+//! is required (`presence.rs`), and the records other modules keep between
+//! runs ([`Record`]: opaque bytes to the vault, sealed like the rest).
 
 use rusqlite::{OptionalExtension, params};
 use zeroize::Zeroizing;
@@ -12,7 +12,25 @@ use super::{Vault, VaultError, VaultResult, crypto::Aad};
 
 const CLOCK_OFFSET: &str = "clock_offset_ms";
 const PRESENCE_REQUIRED: &str = "presence_required";
-const PUSH_HISTORY: &str = "push_history";
+
+/// A record another module keeps in the vault between runs; the vault
+/// seals it and does not read it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Record {
+    /// The push module's record of the sign-in requests this device saw.
+    PushHistory,
+    /// Which QR codes of multi-QR Google exports were scanned.
+    MigrationBatches,
+}
+
+impl Record {
+    fn name(self) -> &'static str {
+        match self {
+            Record::PushHistory => "push_history",
+            Record::MigrationBatches => "migration_batches",
+        }
+    }
+}
 
 impl Vault {
     fn setting_aad(name: &str) -> Aad<'_> {
@@ -87,14 +105,13 @@ impl Vault {
         self.write_setting(PRESENCE_REQUIRED, &[u8::from(required)])
     }
 
-    /// The push module's record of the requests this device saw (its own
-    /// format), `None` when never written.
-    pub fn push_history(&self) -> VaultResult<Option<Zeroizing<Vec<u8>>>> {
-        self.read_setting(PUSH_HISTORY)
+    /// Record `which` (its module's format), `None` when never written.
+    pub fn record(&self, which: Record) -> VaultResult<Option<Zeroizing<Vec<u8>>>> {
+        self.read_setting(which.name())
     }
 
-    /// Replaces the push module's record of the requests this device saw.
-    pub fn set_push_history(&self, history: &[u8]) -> VaultResult<()> {
-        self.write_setting(PUSH_HISTORY, history)
+    /// Replaces record `which`.
+    pub fn set_record(&self, which: Record, bytes: &[u8]) -> VaultResult<()> {
+        self.write_setting(which.name(), bytes)
     }
 }

@@ -118,7 +118,13 @@ struct EnrolView: View {
             case .imported(let added, let alreadyPresent, let part):
                 var text = "Added \(added.count) account(s); \(alreadyPresent.count) already here."
                 if part.size > 1 {
-                    text += " This was code \(part.index + 1) of \(part.size): scan the others too."
+                    text += " This was code \(part.index + 1) of \(part.size): "
+                    if part.missing.isEmpty {
+                        text += "all \(part.size) scanned."
+                    } else {
+                        let rest = part.missing.map { "code \($0 + 1)" }.joined(separator: ", ")
+                        text += "\(part.scanned) of \(part.size) scanned; still to scan: \(rest)."
+                    }
                 }
                 done(text)
             case .activated(let activation):

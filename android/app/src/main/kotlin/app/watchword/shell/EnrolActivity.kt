@@ -185,7 +185,14 @@ class EnrolActivity : ScopedActivity() {
         if (o.added.isNotEmpty()) append(": " + o.added.joinToString(", ") { it.label })
         append(".")
         if (o.alreadyPresent.isNotEmpty()) append(" ${o.alreadyPresent.size} already in Watchword.")
-        if (o.part.size > 1u) append(" This was QR ${o.part.index + 1u} of ${o.part.size}: scan the others too.")
+        if (o.part.size > 1u) {
+            append(" This was QR ${o.part.index + 1u} of ${o.part.size}: ")
+            if (o.part.missing.isEmpty()) {
+                append("all ${o.part.size} scanned.")
+            } else {
+                append("${o.part.scanned} of ${o.part.size} scanned; still to scan: " + o.part.missing.joinToString(", ") { "QR ${it + 1u}" } + ".")
+            }
+        }
     }
 
     /** A bare secret key: the user names it, then the core adds it. */
