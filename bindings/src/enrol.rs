@@ -56,6 +56,10 @@ pub enum EnrolOutcome {
     Added {
         account: AccountSummary,
     },
+    AddedList {
+        added: Vec<AccountSummary>,
+        already_present: Vec<i64>,
+    },
     Imported {
         added: Vec<AccountSummary>,
         already_present: Vec<i64>,
@@ -81,6 +85,9 @@ pub enum EnrolmentKind {
         name: String,
         kind: OtpKind,
         draft: bool,
+    },
+    OtpList {
+        accounts: u32,
     },
     GoogleMigration {
         accounts: u32,

@@ -104,6 +104,8 @@ pub struct AccountChanges {
     pub notes: Option<String>,
     #[uniffi(default = None)]
     pub sort_order: Option<i64>,
+    #[uniffi(default = None)]
+    pub counter: Option<u64>,
 }
 
 /// One account's current code (none for HOTP: use `next_hotp`).
@@ -288,6 +290,13 @@ impl Vault {
     /// Every account's code at `unix_ms`.
     pub fn codes_at(&self, unix_ms: i64) -> Result<Vec<AccountCode>, ApiError> {
         Ok(self.inner.codes_at(unix_ms, None)?)
+    }
+
+    /// Puts an HOTP account's counter back in step from two consecutive
+    /// codes its token shows (searched from 100 behind to 10,000 ahead);
+    /// returns the new counter.
+    pub fn resync_hotp(&self, id: i64, first: String, second: String) -> Result<u64, ApiError> {
+        Ok(self.inner.resync_hotp(id, &first, &second)?)
     }
 
     /// Hands out the next HOTP code and advances the stored counter.

@@ -76,8 +76,11 @@ enum Command {
     Codes(commands::codes::Args),
     /// Next code of an HOTP account (steps its counter).
     Next(commands::next::Args),
-    /// Rename an account or change its issuer, group, icon, notes, order.
+    /// Rename an account or change its issuer, group, icon, notes, order
+    /// (or an HOTP account's counter).
     Rename(commands::rename::Args),
+    /// Put an HOTP account's counter back in step from two consecutive codes.
+    Resync(commands::resync::Args),
     /// Delete an account.
     Rm(commands::rm::Args),
     /// Show or set the clock correction used for codes.
@@ -122,6 +125,7 @@ fn main() -> ExitCode {
         Command::Codes(args) => commands::codes::run(vault, args),
         Command::Next(args) => commands::next::run(vault, args),
         Command::Rename(args) => commands::rename::run(vault, args),
+        Command::Resync(args) => commands::resync::run(vault, args),
         Command::Rm(args) => commands::rm::run(vault, args),
         Command::Clock(args) => commands::clock::run(vault, args),
         Command::Passphrase(args) => commands::passphrase::run(vault, args),

@@ -309,3 +309,40 @@ fn a_multi_qr_export_scanned_out_of_order_ends_all_scanned() {
     );
     assert!(!human.contains("Added #"), "nothing added twice: {human}");
 }
+
+/// A pasted list of links (an Ente or text-file export) adds each line,
+/// skipping blank lines and comments; a bad line refuses the whole list and
+/// names it; nothing was stored then.
+#[test]
+fn a_pasted_list_of_links_adds_each_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = new_vault(dir.path(), "v.db");
+    let list = format!("# exported\n{}\n\n{}\n", VARIED[0], VARIED[1]);
+    let (ok, v) = run(&vault, &["inspect", &list]);
+    assert!(ok, "{v}");
+    assert_eq!(v["kind"], "otp_list");
+    assert_eq!(v["accounts"].as_array().unwrap().len(), 2);
+    let bad = format!("{}\notpauth://totp/x?issuer=a\n", VARIED[2]);
+    let (ok, v) = run(&vault, &["add", &bad]);
+    assert!(!ok);
+    assert_eq!(v["error"]["kind"], "invalid_link");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("line 2 of the list"),
+        "{v}"
+    );
+    let (_, listed) = run(&vault, &["list"]);
+    assert_eq!(
+        listed,
+        serde_json::json!([]),
+        "nothing stored from a refused list"
+    );
+    let (ok, v) = run(&vault, &["add", &list]);
+    assert!(ok, "{v}");
+    assert_eq!(v["added"].as_array().unwrap().len(), 2);
+    let (ok, v) = run(&vault, &["add", &list]);
+    assert!(ok, "{v}");
+    assert_eq!(v["already_present"].as_array().unwrap().len(), 2);
+}

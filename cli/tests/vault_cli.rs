@@ -135,6 +135,26 @@ fn add_list_codes_next_rename_rm() {
     }
     let (_, n) = f.run(&["next", &id.to_string()]);
     assert_eq!(kind(&n), "invalid_input", "next on a totp account");
+    // Out of step: two consecutive codes (counters 5 and 6) bring it back.
+    let (ok, r) = f.run(&["resync", &hid.to_string(), "254676", "287922"]);
+    assert!(ok, "{r}");
+    assert_eq!(r["counter"], 7);
+    let (_, n) = f.run(&["next", &hid.to_string()]);
+    assert_eq!(n["code"], "162583");
+    let (ok, r) = f.run(&["resync", &hid.to_string(), "287922", "254676"]);
+    assert!(!ok);
+    assert_eq!(kind(&r), "invalid_input", "{r}");
+    // Or set by hand.
+    let (ok, r) = f.run(&["rename", &hid.to_string(), "--counter", "1"]);
+    assert!(ok, "{r}");
+    assert_eq!(r["counter"], 1);
+    let (_, n) = f.run(&["next", &hid.to_string()]);
+    assert_eq!(n["code"], "287082");
+    let (ok, r) = f.run(&["rename", &id.to_string(), "--counter", "1"]);
+    assert!(!ok, "a totp account has no counter");
+    assert_eq!(kind(&r), "invalid_input");
+    let (_, n) = f.run(&["rename", &hid.to_string(), "--counter", "2"]);
+    assert_eq!(n["counter"], 2);
 
     let (ok, r) = f.run(&[
         "rename",

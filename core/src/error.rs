@@ -372,6 +372,7 @@ impl From<EnrolError> for ApiError {
         match e {
             EnrolError::Otp(e) => e.into(),
             EnrolError::TooLong(_)
+            | EnrolError::ListLine { .. }
             | EnrolError::BadMigration(_)
             | EnrolError::BadPrivacyIdeaLink(_) => ApiError::InvalidLink { message },
             EnrolError::BadCodeLength { .. }

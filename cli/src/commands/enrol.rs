@@ -50,6 +50,18 @@ pub fn added(account: &AccountSummary) -> Result<Output, ApiError> {
     })
 }
 
+/// "Added #3 ..." and "Already in the vault: #1" lines.
+fn added_lines(added: &[AccountSummary], already_present: &[i64]) -> String {
+    let mut human = String::new();
+    for account in added {
+        human.push_str(&format!("Added {}\n", account_view::line(account)));
+    }
+    for id in already_present {
+        human.push_str(&format!("Already in the vault: #{id}\n"));
+    }
+    human
+}
+
 /// "all 3 scanned." or "2 of 3 scanned; still to scan: QR 3."
 fn export_progress(part: &ExportPart) -> String {
     if part.missing.is_empty() {
@@ -83,18 +95,22 @@ fn print(outcome: EnrolOutcome) -> Result<Output, ApiError> {
             ),
         }),
         EnrolOutcome::NeedsDetails { .. } => Err(needs_name()),
+        EnrolOutcome::AddedList {
+            added,
+            already_present,
+        } => Ok(Output {
+            human: added_lines(&added, &already_present).trim_end().to_owned(),
+            json: json!({
+                "added": added.iter().map(account_view::json).collect::<Result<Vec<_>, _>>()?,
+                "already_present": already_present,
+            }),
+        }),
         EnrolOutcome::Imported {
             added,
             already_present,
             part,
         } => {
-            let mut human = String::new();
-            for account in &added {
-                human.push_str(&format!("Added {}\n", account_view::line(account)));
-            }
-            for id in &already_present {
-                human.push_str(&format!("Already in the vault: #{id}\n"));
-            }
+            let mut human = added_lines(&added, &already_present);
             if part.size > 1 {
                 human.push_str(&format!(
                     "This was QR {} of {} of a Google Authenticator export: {}\n",

@@ -24,6 +24,16 @@ pub fn run(args: &Args) -> Result<Output, ApiError> {
     })
 }
 
+/// `TOTP ACME: alice`.
+fn account_line(a: &watchword_core::otp::OtpAuthUri) -> String {
+    format!(
+        "{} {}{}",
+        a.params.kind.as_str().to_uppercase(),
+        a.issuer().map(|i| format!("{i}: ")).unwrap_or_default(),
+        a.name
+    )
+}
+
 fn human(e: &Enrolment) -> String {
     match e {
         Enrolment::Otp { account, draft } => {
@@ -50,6 +60,14 @@ fn human(e: &Enrolment) -> String {
             }
             out
         }
+        Enrolment::OtpList(links) => {
+            let mut out = format!("A list of {} otpauth:// links:", links.len());
+            for a in links {
+                out.push_str(&format!("\n  {}", account_line(a)));
+            }
+            out.push_str("\n  add them all with: watchword add \"$(cat FILE)\"");
+            out
+        }
         Enrolment::GoogleMigration(m) => {
             let mut out = format!(
                 "Google Authenticator export, QR {} of {}, {} account(s):",
@@ -58,12 +76,7 @@ fn human(e: &Enrolment) -> String {
                 m.accounts.len()
             );
             for a in &m.accounts {
-                out.push_str(&format!(
-                    "\n  {} {}{}",
-                    a.params.kind.as_str().to_uppercase(),
-                    a.issuer().map(|i| format!("{i}: ")).unwrap_or_default(),
-                    a.name
-                ));
+                out.push_str(&format!("\n  {}", account_line(a)));
             }
             out
         }

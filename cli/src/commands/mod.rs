@@ -13,6 +13,7 @@ pub mod list;
 pub mod next;
 pub mod passphrase;
 pub mod rename;
+pub mod resync;
 pub mod rm;
 pub mod scan;
 

@@ -1,5 +1,6 @@
 //! `watchword rename <id> [NAME] [--issuer I] [--group G] [--icon I]
-//! [--notes N] [--sort-order N]`: change how an account is shown. A push
+//! [--notes N] [--sort-order N] [--counter N]`: change how an account is
+//! shown, or an HOTP account's counter. A push
 //! account (`p<id>`) has a name and an issuer only.
 
 use watchword_core::{
@@ -30,6 +31,9 @@ pub struct Args {
     /// New position in the list.
     #[arg(long, allow_negative_numbers = true)]
     sort_order: Option<i64>,
+    /// New HOTP counter: the counter of the next code (see also `resync`).
+    #[arg(long)]
+    counter: Option<u64>,
     #[command(flatten)]
     unlock: unlock::UnlockArgs,
 }
@@ -48,10 +52,11 @@ pub fn run(vault: Option<&std::path::Path>, args: &Args) -> Result<Output, ApiEr
         group: clearable(&args.group),
         notes: clearable(&args.notes),
         sort_order: args.sort_order,
+        counter: args.counter,
     };
     if update == AccountUpdate::default() {
         return Err(ApiError::invalid_input(
-            "nothing to change: give a new name or --issuer/--group/--icon/--notes/--sort-order",
+            "nothing to change: give a new name or --issuer/--group/--icon/--notes/--sort-order/--counter",
         ));
     }
     if update.name.as_deref() == Some("") {
@@ -71,6 +76,7 @@ pub fn run(vault: Option<&std::path::Path>, args: &Args) -> Result<Output, ApiEr
                 || update.icon.is_some()
                 || update.notes.is_some()
                 || update.sort_order.is_some()
+                || update.counter.is_some()
             {
                 return Err(ApiError::invalid_input(
                     "a push account has a name and an issuer only",

@@ -41,6 +41,14 @@ pub enum EnrolError {
     /// A typed code and URL that point at a server that enrols by QR only.
     #[error("{0}")]
     QrOnly(String),
+    /// A line of a pasted list of links that is not a usable link.
+    #[error("line {line} of the list: {error}")]
+    ListLine {
+        /// 1-based line number.
+        line: usize,
+        /// What is wrong with it.
+        error: OtpError,
+    },
     /// Rendering an export QR image failed.
     #[error("cannot render the QR image: {0}")]
     Render(String),

@@ -152,6 +152,14 @@ pub enum EnrolOutcome {
         /// The account as stored (no secret).
         account: AccountSummary,
     },
+    /// The accounts of a pasted list were stored; those already stored were
+    /// not added again.
+    AddedList {
+        /// The accounts stored now (no secrets).
+        added: Vec<AccountSummary>,
+        /// Ids of accounts that were already stored.
+        already_present: Vec<i64>,
+    },
     /// The accounts of one QR code of an export were stored; those already
     /// stored were not added again.
     Imported {
@@ -196,6 +204,8 @@ enum Plan {
     Account { uri: Box<OtpAuthUri>, draft: bool },
     /// Store the accounts of one QR code of an export.
     Export(GoogleMigration),
+    /// Store each account of a pasted list.
+    List(Vec<OtpAuthUri>),
     /// Activate on a Watchword server.
     Activate(Box<Activation>),
     /// Enrol a privacyIDEA push token.
@@ -220,6 +230,7 @@ impl Prepared {
                 draft,
             },
             Enrolment::GoogleMigration(m) => Plan::Export(m),
+            Enrolment::OtpList(links) => Plan::List(links),
             Enrolment::WatchwordActivation(a) => Plan::Activate(a),
             Enrolment::PrivacyIdeaPush(p) => Plan::EnrolPrivacyIdea(p),
             Enrolment::MicrosoftActivation { explanation, .. } => {
@@ -294,16 +305,21 @@ impl Prepared {
                     Stored::AlreadyPresent(existing) => EnrolOutcome::AlreadyPresent { existing },
                 })
             }
+            Plan::List(links) => {
+                let (added, already_present) =
+                    store_each(vault, &links, &self.provenance, choices)?;
+                Ok(EnrolOutcome::AddedList {
+                    added,
+                    already_present,
+                })
+            }
             Plan::Export(m) => {
-                let mut added = Vec::with_capacity(m.accounts.len());
-                let mut already_present = Vec::new();
-                for uri in &m.accounts {
-                    let account = Account::from_uri(uri, Provenance::import("google_migration"));
-                    match store(vault, account, choices)? {
-                        Stored::Added(one) => added.push(one.summary()),
-                        Stored::AlreadyPresent(existing) => already_present.push(existing),
-                    }
-                }
+                let (added, already_present) = store_each(
+                    vault,
+                    &m.accounts,
+                    &Provenance::import("google_migration"),
+                    choices,
+                )?;
                 let progress = scanned_part(vault, &m)?;
                 Ok(EnrolOutcome::Imported {
                     added,
@@ -319,6 +335,31 @@ impl Prepared {
             }
         }
     }
+}
+
+/// Stores each of `links` (with `provenance`), keeping those already
+/// stored out: (added, ids already present). A name or issuer chosen for
+/// one account does not apply to many; a group, icon, notes and `force` do.
+fn store_each(
+    vault: &Vault,
+    links: &[OtpAuthUri],
+    provenance: &Provenance,
+    choices: &EnrolChoices,
+) -> Result<(Vec<AccountSummary>, Vec<i64>), ApiError> {
+    let each = EnrolChoices {
+        name: None,
+        issuer: None,
+        ..choices.clone()
+    };
+    let mut added = Vec::with_capacity(links.len());
+    let mut already_present = Vec::new();
+    for uri in links {
+        match store(vault, Account::from_uri(uri, provenance.clone()), &each)? {
+            Stored::Added(one) => added.push(one.summary()),
+            Stored::AlreadyPresent(existing) => already_present.push(existing),
+        }
+    }
+    Ok((added, already_present))
 }
 
 /// Records in `vault` that this QR of an export was scanned, and says how

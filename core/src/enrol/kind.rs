@@ -21,6 +21,11 @@ pub enum EnrolmentKind {
         /// Issuer and name still to be asked for.
         draft: bool,
     },
+    /// Several OTP accounts, one link a line.
+    OtpList {
+        /// How many.
+        accounts: u32,
+    },
     /// One QR code of a Google Authenticator export.
     GoogleMigration {
         /// Accounts in this QR code.
@@ -63,6 +68,9 @@ impl From<Enrolment> for EnrolmentKind {
                 name: account.name.clone(),
                 kind: account.params.kind,
                 draft,
+            },
+            Enrolment::OtpList(links) => EnrolmentKind::OtpList {
+                accounts: u32::try_from(links.len()).unwrap_or(u32::MAX),
             },
             Enrolment::GoogleMigration(m) => EnrolmentKind::GoogleMigration {
                 accounts: u32::try_from(m.accounts.len()).unwrap_or(u32::MAX),

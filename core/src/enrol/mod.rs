@@ -61,6 +61,9 @@ pub enum Enrolment {
         /// True when issuer and name are still to be asked for.
         draft: bool,
     },
+    /// Several `otpauth://` links, one a line (pasted from an export of
+    /// Ente or a text file).
+    OtpList(Vec<OtpAuthUri>),
     /// One QR code of a Google Authenticator export.
     GoogleMigration(GoogleMigration),
     /// Activation on a Watchword push server, checked.
@@ -87,6 +90,39 @@ pub enum Enrolment {
     },
 }
 
+/// The first line that is not blank or a `#` comment, lower-cased (its
+/// first 32 bytes: enough to see a scheme).
+fn first_line(text: &str) -> String {
+    let line = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#'))
+        .unwrap_or("");
+    line.get(..32).unwrap_or(line).to_ascii_lowercase()
+}
+
+/// Several links, one a line; blank lines and `#` comments are skipped. A
+/// line that is not a usable link refuses the whole list, naming the line.
+fn otp_list(text: &str) -> Result<Enrolment, EnrolError> {
+    let mut links = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        links.push(
+            OtpAuthUri::parse(line).map_err(|error| EnrolError::ListLine { line: i + 1, error })?,
+        );
+    }
+    Ok(match links.len() {
+        1 => Enrolment::Otp {
+            account: Box::new(links.remove(0)),
+            draft: false,
+        },
+        _ => Enrolment::OtpList(links),
+    })
+}
+
 /// Classifies scanned or pasted text. `Err` is for text that was recognised
 /// but is broken (a damaged export, an otpauth link without secret);
 /// unrecognised text is `Ok(Enrolment::Unknown { reason })`.
@@ -100,6 +136,9 @@ pub fn classify(text: &str) -> Result<Enrolment, EnrolError> {
         return Ok(Enrolment::PrivacyIdeaPush(Box::new(
             privacyidea::parse_pipush(text)?,
         )));
+    }
+    if text.contains('\n') && first_line(text).starts_with("otpauth://") {
+        return otp_list(text);
     }
     if lower.starts_with("otpauth://") {
         return Ok(Enrolment::Otp {
@@ -173,6 +212,7 @@ impl Enrolment {
     pub fn kind(&self) -> &'static str {
         match self {
             Enrolment::Otp { .. } => "otp",
+            Enrolment::OtpList(_) => "otp_list",
             Enrolment::GoogleMigration(_) => "google_migration",
             Enrolment::WatchwordActivation(_) => "watchword_activation",
             Enrolment::PrivacyIdeaPush(_) => "privacyidea_push",
@@ -192,6 +232,9 @@ impl Enrolment {
                 }
                 v
             }
+            Enrolment::OtpList(links) => json!({
+                "accounts": links.iter().map(OtpAuthUri::summary).collect::<Vec<_>>(),
+            }),
             Enrolment::GoogleMigration(m) => json!({
                 "accounts": m.accounts.iter().map(OtpAuthUri::summary).collect::<Vec<_>>(),
                 "batch_index": m.batch_index,

@@ -36,7 +36,17 @@ pub struct AccountUpdate {
     pub notes: Option<Option<String>>,
     /// New position in the list.
     pub sort_order: Option<i64>,
+    /// New HOTP counter (the next code's): refused for a time-based
+    /// account. See also [`Vault::resync_hotp`].
+    pub counter: Option<u64>,
 }
+
+/// How far a resync looks for two typed codes: this many counters behind
+/// the stored one (codes handed out but refused) and ahead of it (codes
+/// made on another device, or button presses).
+pub const RESYNC_BEHIND: u64 = 100;
+/// See [`RESYNC_BEHIND`].
+pub const RESYNC_AHEAD: u64 = 10_000;
 
 /// Changes to an account as an app's form sends them: `None` keeps a
 /// field, an empty string clears an optional one (a text field emptied).
@@ -54,6 +64,8 @@ pub struct AccountChanges {
     pub notes: Option<String>,
     /// New position in the list.
     pub sort_order: Option<i64>,
+    /// New HOTP counter.
+    pub counter: Option<u64>,
 }
 
 impl From<AccountChanges> for AccountUpdate {
@@ -66,6 +78,7 @@ impl From<AccountChanges> for AccountUpdate {
             group: clearable(c.group),
             notes: clearable(c.notes),
             sort_order: c.sort_order,
+            counter: c.counter,
         }
     }
 }
@@ -216,6 +229,15 @@ impl Vault {
         if let Some(notes) = update.notes {
             a.notes = notes;
         }
+        if let Some(counter) = update.counter {
+            if a.otp.kind != OtpKind::Hotp {
+                return Err(VaultError::Invalid(format!(
+                    "account {id} is {}: only an HOTP account has a counter",
+                    a.otp.kind.as_str()
+                )));
+            }
+            a.otp.counter = counter;
+        }
         self.write_account(&tx, id, &stored.account)?;
         if let Some(order) = update.sort_order {
             ACCOUNTS.set_sort_order(&tx, id, order)?;
@@ -255,6 +277,43 @@ impl Vault {
             code: stored.account.otp.code_for_counter(counter),
             counter,
         })
+    }
+
+    /// Finds two consecutive codes the person read from the account's
+    /// token (or the server accepted) within [`RESYNC_BEHIND`] counters
+    /// behind and [`RESYNC_AHEAD`] ahead of the stored one, and sets the
+    /// counter just past them: what Aegis and 2FAS call "resync". Returns
+    /// the new counter. Two codes, not one, so a chance match (one in a
+    /// million for six digits, a hundred times in the window) is not taken.
+    pub fn resync_hotp(&self, id: i64, first: &str, second: &str) -> VaultResult<u64> {
+        let (first, second) = (first.trim(), second.trim());
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut stored = self.read_in(&tx, id)?;
+        let otp = &mut stored.account.otp;
+        if otp.kind != OtpKind::Hotp {
+            return Err(VaultError::Invalid(format!(
+                "account {id} is {}: only an HOTP account has a counter",
+                otp.kind.as_str()
+            )));
+        }
+        let start = otp.counter.saturating_sub(RESYNC_BEHIND);
+        let end = otp.counter.saturating_add(RESYNC_AHEAD);
+        let generator = otp.generator();
+        let found = (start..end).find(|&c| {
+            generator.code_for_counter(c) == first
+                && generator.code_for_counter(c.saturating_add(1)) == second
+        });
+        let Some(at) = found else {
+            return Err(VaultError::Invalid(format!(
+                "these two codes do not follow each other within {RESYNC_BEHIND} counters behind and {RESYNC_AHEAD} ahead of account {id}'s counter: check them and type two consecutive codes"
+            )));
+        };
+        otp.counter = at.saturating_add(2);
+        let counter = otp.counter;
+        self.write_account(&tx, id, &stored.account)?;
+        tx.commit()?;
+        Ok(counter)
     }
 
     /// Codes of every account now: the system clock corrected by the

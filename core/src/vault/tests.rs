@@ -107,6 +107,7 @@ fn update_delete_and_not_found() {
                 group: Some(Some("Work".into())),
                 notes: Some(Some("recovery codes in the safe".into())),
                 sort_order: Some(b.sort_order + 1),
+                counter: None,
             },
         )
         .unwrap();
@@ -585,4 +586,39 @@ fn two_connections_write_concurrently_without_losing_anything() {
     let v = Vault::open(&p, &pass("pw")).unwrap();
     assert_eq!(v.list_accounts(None).unwrap().len(), 51);
     assert_eq!(v.get_account(hotp).unwrap().account.otp.counter, 50);
+}
+
+#[test]
+fn an_hotp_counter_can_be_set_and_resynced_from_two_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let v = new_vault(dir.path());
+    // RFC 4226 Appendix D: counter 5 = 254676, 6 = 287922, 7 = 162583.
+    let id = v
+        .add_link(
+            "otpauth://hotp/H:carol?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&counter=0",
+            false,
+        )
+        .unwrap()
+        .id;
+    assert_eq!(v.resync_hotp(id, "254676", " 287922 ").unwrap(), 7);
+    assert_eq!(v.next_hotp_code(id).unwrap().code, "162583");
+    // Out of order, or not consecutive: refused, nothing changed.
+    assert!(v.resync_hotp(id, "287922", "254676").is_err());
+    assert!(v.resync_hotp(id, "254676", "162583").is_err());
+    assert_eq!(v.get_account(id).unwrap().account.otp.counter, 8);
+    let set = AccountUpdate {
+        counter: Some(5),
+        ..AccountUpdate::default()
+    };
+    v.update_account(id, set.clone()).unwrap();
+    assert_eq!(v.next_hotp_code(id).unwrap().code, "254676");
+    let totp = v
+        .add_link(
+            "otpauth://totp/T:x?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ",
+            false,
+        )
+        .unwrap()
+        .id;
+    assert!(v.update_account(totp, set).is_err());
+    assert!(v.resync_hotp(totp, "254676", "287922").is_err());
 }

@@ -115,6 +115,8 @@ struct EnrolView: View {
             switch outcome {
             case .added(let account):
                 done("Added \(account.label).")
+            case .addedList(let added, let alreadyPresent):
+                done("Added \(added.count) account(s); \(alreadyPresent.count) already here.")
             case .imported(let added, let alreadyPresent, let part):
                 var text = "Added \(added.count) account(s); \(alreadyPresent.count) already here."
                 if part.size > 1 {

@@ -159,6 +159,11 @@ class EnrolActivity : ScopedActivity() {
                 when (val outcome = core { app.push().enrol(input, choices, deviceName()) }) {
                     is EnrolOutcome.Added -> done("Added ${outcome.account.label}.")
                     is EnrolOutcome.Imported -> done(imported(outcome))
+                    is EnrolOutcome.AddedList -> done(
+                        "Added ${outcome.added.size} account(s)" +
+                            (if (outcome.added.isNotEmpty()) ": " + outcome.added.joinToString(", ") { it.label } else "") +
+                            "." + (if (outcome.alreadyPresent.isNotEmpty()) " ${outcome.alreadyPresent.size} already in Watchword." else ""),
+                    )
                     is EnrolOutcome.Activated -> done(outcome.activation.summary)
                     is EnrolOutcome.AlreadyPresent -> AlertDialog.Builder(this@EnrolActivity)
                         .setTitle("Already added")

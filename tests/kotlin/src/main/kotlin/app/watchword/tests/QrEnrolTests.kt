@@ -91,11 +91,17 @@ fun qrAndEnrolmentTests() {
                 assertEq("Site (me)", added.account.label, "label")
                 assertEq(EnrolOutcome.AlreadyPresent(added.account.id), push.enrol(secret, named, "k"), "present")
                 check(push.enrol(secret, named.copy(force = true), "k") is EnrolOutcome.Added) { "forced" }
+                // A pasted list of links adds each line.
+                val list = "otpauth://totp/L:one?secret=$RFC_SHA1\n\notpauth://totp/L:two?secret=JBSWY3DPEHPK3PXP\n"
+                assertEq(EnrolmentKind.OtpList(2u), classify(list), "a list")
+                val many = push.enrol(EnrolInput.Pasted(list), EnrolChoices(group = "L"), "k") as EnrolOutcome.AddedList
+                assertEq(listOf("L (one)", "L (two)"), many.added.map { it.label }, "each line")
+                assertEq(listOf("L", "L"), many.added.map { it.group }, "the group applies to each")
                 assertThrows<ApiException.MicrosoftManaged> {
                     push.enrol(EnrolInput.Typed("123 456 789", "https://x.phonefactor.net/pad/1"), EnrolChoices(), "k")
                 }
                 assertThrows<ApiException.InvalidLink> { push.enrol(EnrolInput.Scanned("hello world"), EnrolChoices(), "k") }
-                assertEq(2, v.list(null).size, "two copies, as asked")
+                assertEq(2, v.list("Site").size, "two copies, as asked")
             }
         }
         check(classify("hello world") is EnrolmentKind.Unknown) { "unknown" }

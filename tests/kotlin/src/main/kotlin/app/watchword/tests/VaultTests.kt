@@ -108,6 +108,11 @@ fun vaultTests() {
             val carol = v.list("carol").single()
             assertEq("755224", v.nextHotp(carol.id).code, "HOTP 0")
             assertEq("287082", v.nextHotp(carol.id).code, "HOTP 1")
+            // Out of step: two consecutive codes (counters 5 and 6) resync it.
+            assertEq(7uL, v.resyncHotp(carol.id, "254676", "287922"), "resynced")
+            assertEq("162583", v.nextHotp(carol.id).code, "HOTP 7")
+            assertThrows<ApiException.InvalidInput> { v.resyncHotp(carol.id, "287922", "254676") }
+            assertEq(2uL, v.update(carol.id, AccountChanges(counter = 2uL)).counter, "counter set")
             assertEq(3, v.codes().size, "codes() lists all")
             assertThrows<ApiException.Duplicate> { v.addLink("otpauth://totp/ACME:alice?secret=$RFC_SHA1&issuer=ACME&digits=8", false) }
             val renamed = v.update(a.id, AccountChanges(name = "alice2", group = "work"))
