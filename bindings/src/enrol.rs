@@ -56,6 +56,10 @@ pub enum EnrolOutcome {
     Added {
         account: AccountSummary,
     },
+    AddedTwoStep {
+        account: AccountSummary,
+        client_part: String,
+    },
     AddedList {
         added: Vec<AccountSummary>,
         already_present: Vec<i64>,

@@ -373,6 +373,7 @@ impl From<EnrolError> for ApiError {
             EnrolError::Otp(e) => e.into(),
             EnrolError::TooLong(_)
             | EnrolError::ListLine { .. }
+            | EnrolError::BadTwoStep(_)
             | EnrolError::BadMigration(_)
             | EnrolError::BadPrivacyIdeaLink(_) => ApiError::InvalidLink { message },
             EnrolError::BadCodeLength { .. }

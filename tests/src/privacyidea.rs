@@ -19,6 +19,36 @@ pub struct PiServer {
     token: String,
 }
 
+/// Removes a policy when dropped (see [`PiServer::removes_policy_on_drop`]).
+#[derive(Debug)]
+pub struct PolicyGuard {
+    url: String,
+    token: String,
+}
+
+impl Drop for PolicyGuard {
+    fn drop(&mut self) {
+        let (url, token) = (self.url.clone(), self.token.clone());
+        // Drop is not async: a thread with its own runtime.
+        let _ = std::thread::spawn(move || {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
+            rt.block_on(async {
+                let _ = reqwest::Client::new()
+                    .delete(url)
+                    .header("PI-Authorization", token)
+                    .send()
+                    .await;
+            });
+        })
+        .join();
+    }
+}
+
 /// A push token enrolled by the administrator, waiting for the phone.
 #[derive(Debug, Clone)]
 pub struct PushQr {
@@ -116,6 +146,16 @@ impl PiServer {
             .admin(reqwest::Method::POST, &format!("/policy/{name}"), body)
             .await;
         assert_eq!(r["result"]["status"], true, "policy {name}: {r}");
+    }
+
+    /// A guard that removes policy `name` when dropped, also when the
+    /// test panics (for a policy that must not outlive its test, such as
+    /// an admin-scope one, which restricts the administrator).
+    pub fn removes_policy_on_drop(&self, name: &str) -> PolicyGuard {
+        PolicyGuard {
+            url: format!("{}/policy/{name}", self.url),
+            token: self.token.clone(),
+        }
     }
 
     /// Removes every token of `user` (a clean start for a scenario).

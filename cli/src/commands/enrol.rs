@@ -89,6 +89,20 @@ fn needs_name() -> ApiError {
 fn print(outcome: EnrolOutcome) -> Result<Output, ApiError> {
     match outcome {
         EnrolOutcome::Added { account } => added(&account),
+        EnrolOutcome::AddedTwoStep {
+            account,
+            client_part,
+        } => {
+            let mut json = account_view::json(&account)?;
+            json["client_part"] = json!(client_part);
+            Ok(Output {
+                human: format!(
+                    "Added {}\nTo finish this privacyIDEA 2-step enrolment, type this on the enrolment page (or give it to your administrator): {client_part}",
+                    account_view::line(&account)
+                ),
+                json,
+            })
+        }
         EnrolOutcome::AlreadyPresent { existing } => Err(ApiError::Duplicate {
             message: format!(
                 "this account is already in the vault (id {existing}); add it with --force to keep both"

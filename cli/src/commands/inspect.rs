@@ -58,6 +58,9 @@ fn human(e: &Enrolment) -> String {
             if *draft {
                 out.push_str("\n  a bare secret: add it with --issuer and --name");
             }
+            if watchword_core::enrol::two_step::is_two_step(account) {
+                out.push_str("\n  privacyIDEA 2-step enrolment: `add` makes this phone's half of the seed and shows what to type back");
+            }
             out
         }
         Enrolment::OtpList(links) => {

@@ -49,6 +49,10 @@ pub enum EnrolError {
         /// What is wrong with it.
         error: OtpError,
     },
+    /// A privacyIDEA 2-step link whose parameters are missing or out of
+    /// range.
+    #[error("this privacyIDEA 2-step enrolment link is not usable: {0}")]
+    BadTwoStep(String),
     /// Rendering an export QR image failed.
     #[error("cannot render the QR image: {0}")]
     Render(String),

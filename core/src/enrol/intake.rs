@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 use super::{
     BatchProgress, Enrolment, GoogleMigration, MigrationBatches, PrivacyIdeaPush,
-    activation_from_typed, classify,
+    activation_from_typed, classify, two_step,
 };
 use crate::{
     ApiError,
@@ -151,6 +151,16 @@ pub enum EnrolOutcome {
     Added {
         /// The account as stored (no secret).
         account: AccountSummary,
+    },
+    /// The account of a privacyIDEA 2-step link was stored with the seed
+    /// derived from the server's half and this phone's; the person types
+    /// `client_part` back into privacyIDEA (or gives it to the
+    /// administrator) to finish.
+    AddedTwoStep {
+        /// The account as stored (no secret).
+        account: AccountSummary,
+        /// The phone's half, as privacyIDEA reads it ("base32check").
+        client_part: String,
     },
     /// The accounts of a pasted list were stored; those already stored were
     /// not added again.
@@ -296,11 +306,18 @@ impl Prepared {
                     )
                     .await?,
             }),
-            Plan::Account { uri, .. } => {
+            Plan::Account { mut uri, .. } => {
+                let client_part = two_step::complete(&mut uri)?;
                 let account = Account::from_uri(&uri, self.provenance);
                 Ok(match store(vault, account, choices)? {
-                    Stored::Added(one) => EnrolOutcome::Added {
-                        account: one.summary(),
+                    Stored::Added(one) => match client_part {
+                        Some(client_part) => EnrolOutcome::AddedTwoStep {
+                            account: one.summary(),
+                            client_part,
+                        },
+                        None => EnrolOutcome::Added {
+                            account: one.summary(),
+                        },
                     },
                     Stored::AlreadyPresent(existing) => EnrolOutcome::AlreadyPresent { existing },
                 })

@@ -7,6 +7,8 @@
 //! - [`migration_batches`]: "2 of 3 scanned" across a multi-QR export.
 //! - [`microsoft`]: Microsoft's closed activation forms, and what to do.
 //! - [`privacyidea`]: privacyIDEA push enrolment links.
+//! - [`two_step`]: privacyIDEA 2-step enrolment (the phone's half of the
+//!   seed, and what the person types back).
 //! - [`qr_image`]: rendering links as QR images (PNG).
 //! - [`kind`]: what a text is, without its secrets ([`EnrolmentKind`]).
 //! - [`intake`]: the one entry point that does what a text asks for
@@ -22,6 +24,7 @@ pub mod migration_batches;
 pub mod privacyidea;
 pub mod qr_image;
 mod query;
+pub mod two_step;
 mod unknown;
 pub mod vault_export;
 
@@ -226,7 +229,11 @@ impl Enrolment {
     pub fn describe(&self) -> Value {
         let mut v = match self {
             Enrolment::Otp { account, draft } => {
-                let mut v = json!({ "account": account.summary(), "draft": draft });
+                let mut v = json!({
+                    "account": account.summary(),
+                    "draft": draft,
+                    "two_step": two_step::is_two_step(account),
+                });
                 if *draft {
                     v["missing"] = json!(["issuer", "name"]);
                 }

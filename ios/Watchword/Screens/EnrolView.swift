@@ -115,6 +115,8 @@ struct EnrolView: View {
             switch outcome {
             case .added(let account):
                 done("Added \(account.label).")
+            case .addedTwoStep(let account, let clientPart):
+                done("Added \(account.label). To finish, type this on the enrolment page: \(clientPart)")
             case .addedList(let added, let alreadyPresent):
                 done("Added \(added.count) account(s); \(alreadyPresent.count) already here.")
             case .imported(let added, let alreadyPresent, let part):

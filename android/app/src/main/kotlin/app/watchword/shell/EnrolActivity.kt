@@ -159,6 +159,9 @@ class EnrolActivity : ScopedActivity() {
                 when (val outcome = core { app.push().enrol(input, choices, deviceName()) }) {
                     is EnrolOutcome.Added -> done("Added ${outcome.account.label}.")
                     is EnrolOutcome.Imported -> done(imported(outcome))
+                    is EnrolOutcome.AddedTwoStep -> done(
+                        "Added ${outcome.account.label}. To finish, type this on the enrolment page: ${outcome.clientPart}",
+                    )
                     is EnrolOutcome.AddedList -> done(
                         "Added ${outcome.added.size} account(s)" +
                             (if (outcome.added.isNotEmpty()) ": " + outcome.added.joinToString(", ") { it.label } else "") +
