@@ -15,7 +15,7 @@ use watchword_core::{
     listing::{self, ListedAccount},
     otp::{Algorithm, CounterCode, OtpKind, SystemClock, TimedCode},
     push::{self, Provider, PushAccountSummary, PushRemoval},
-    vault::{self, AccountChanges, AccountCode},
+    vault::{self, AccountChanges, AccountCode, TrashedAccount},
 };
 
 // The records and enums below are the core's own types, exported as they
@@ -148,6 +148,15 @@ pub struct PushRemoval {
     pub note: String,
 }
 
+/// A deleted account that can still be restored (no secret).
+#[uniffi::remote(Record)]
+pub struct TrashedAccount {
+    pub id: i64,
+    pub label: String,
+    pub kind: OtpKind,
+    pub deleted_at: i64,
+}
+
 /// An account left out of an export, and why.
 #[uniffi::remote(Record)]
 pub struct SkippedAccount {
@@ -276,15 +285,33 @@ impl Vault {
         Ok(self.inner.update_account(id, changes.into())?.summary())
     }
 
-    /// Deletes an account.
-    pub fn delete(&self, id: i64) -> Result<(), ApiError> {
-        Ok(self.inner.delete_account(id)?)
+    /// The deleted accounts that can still be restored (7 days), newest
+    /// first.
+    pub fn trash(&self) -> Result<Vec<TrashedAccount>, ApiError> {
+        Ok(self.inner.trash()?)
+    }
+
+    /// Brings deleted account `id` back (a new id, at the end of the list):
+    /// the "Undo" after a delete.
+    pub fn restore(&self, id: i64) -> Result<AccountSummary, ApiError> {
+        Ok(self.inner.restore_account(id)?)
+    }
+
+    /// Deletes every account in the trash for good.
+    pub fn empty_trash(&self) -> Result<(), ApiError> {
+        Ok(self.inner.empty_trash()?)
     }
 
     /// Every account's code now (system clock plus the offset), in one
     /// call, with `valid_for`.
     pub fn codes(&self) -> Result<Vec<AccountCode>, ApiError> {
         Ok(self.inner.codes_now(None)?)
+    }
+
+    /// The codes now of the accounts whose issuer, name or group contains
+    /// `filter` (any case): the search field of a code list.
+    pub fn codes_matching(&self, filter: Option<String>) -> Result<Vec<AccountCode>, ApiError> {
+        Ok(self.inner.codes_now(filter.as_deref())?)
     }
 
     /// Every account's code at `unix_ms`.
@@ -333,6 +360,12 @@ impl Vault {
         // EXPOSE: the core asks for the user's confirmation first; the link
         // leaves for display.
         self.inner.reveal_link(id).await
+    }
+
+    /// Deletes an account (to the trash: `restore` undoes it), after the
+    /// biometric gate; a no is `Cancelled`.
+    pub async fn delete(&self, id: i64) -> Result<(), ApiError> {
+        self.inner.delete_in_person(id).await
     }
 
     /// Every account as Google Authenticator export links (ten accounts a

@@ -81,7 +81,11 @@ enum Command {
     Rename(commands::rename::Args),
     /// Put an HOTP account's counter back in step from two consecutive codes.
     Resync(commands::resync::Args),
-    /// Delete an account.
+    /// Deleted accounts that can be restored (7 days).
+    Trash(commands::trash::Args),
+    /// Bring a deleted account back.
+    Restore(commands::restore::Args),
+    /// Delete an account (to the trash for 7 days; a push account for good).
     Rm(commands::rm::Args),
     /// Show or set the clock correction used for codes.
     Clock(commands::clock::Args),
@@ -127,6 +131,8 @@ fn main() -> ExitCode {
         Command::Rename(args) => commands::rename::run(vault, args),
         Command::Resync(args) => commands::resync::run(vault, args),
         Command::Rm(args) => commands::rm::run(vault, args),
+        Command::Trash(args) => commands::trash::run(vault, args),
+        Command::Restore(args) => commands::restore::run(vault, args),
         Command::Clock(args) => commands::clock::run(vault, args),
         Command::Passphrase(args) => commands::passphrase::run(vault, args),
         Command::Export(args) => commands::export::run(vault, args),

@@ -193,6 +193,32 @@ fn add_list_codes_next_rename_rm() {
     }
     let (_, list) = f.run(&["list"]);
     assert_eq!(list.as_array().unwrap().len(), 1);
+    // The deleted account waits in the trash; restore brings it back with
+    // the same secret (the same code).
+    let (ok, t) = f.run(&["trash"]);
+    assert!(ok, "{t}");
+    assert_eq!(t[0]["id"], id);
+    assert_eq!(t[0]["label"], "ACME Corp (alice)");
+    let (ok, r) = f.run(&["restore", &gone]);
+    assert!(ok, "{r}");
+    let (_, codes) = f.run(&["codes", "--at", "59"]);
+    assert!(
+        codes
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["code"] == "996554"),
+        "{codes}"
+    );
+    let (ok, e) = f.run(&["restore", &gone]);
+    assert!(!ok);
+    assert_eq!(kind(&e), "not_found");
+    let (ok, _) = f.run(&["rm", &r["id"].to_string()]);
+    assert!(ok);
+    let (ok, _) = f.run(&["trash", "--empty"]);
+    assert!(ok);
+    let (_, t) = f.run(&["trash"]);
+    assert_eq!(t, serde_json::json!([]));
 }
 
 #[test]

@@ -13,9 +13,11 @@ pub mod list;
 pub mod next;
 pub mod passphrase;
 pub mod rename;
+pub mod restore;
 pub mod resync;
 pub mod rm;
 pub mod scan;
+pub mod trash;
 
 // Push approvals (issue 6).
 pub mod activate;

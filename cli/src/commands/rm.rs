@@ -1,9 +1,9 @@
 //! `watchword rm <id>`: delete an account from the vault: `3` a code
-//! account, `p3` a push account (its key is deleted; the note says who can
+//! account (to the trash, for `restore`), `p3` a push account (its key is deleted; the note says who can
 //! remove the device on the server).
 
 use serde_json::json;
-use watchword_core::{ApiError, listing::AccountRef, push::remove_push_account};
+use watchword_core::{ApiError, listing::AccountRef, push::remove_push_account, vault::TRASH_DAYS};
 
 use crate::{output::Output, unlock};
 
@@ -23,7 +23,9 @@ pub fn run(vault: Option<&std::path::Path>, args: &Args) -> Result<Output, ApiEr
         AccountRef::Otp(id) => {
             v.delete_account(id)?;
             Ok(Output {
-                human: format!("Deleted account #{id}"),
+                human: format!(
+                    "Deleted account #{id} (restore it within {TRASH_DAYS} days: watchword restore {id})"
+                ),
                 json: json!({"deleted": id}),
             })
         }

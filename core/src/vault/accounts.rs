@@ -102,7 +102,7 @@ pub struct AccountCode {
 }
 
 impl Vault {
-    fn decrypt_account(&self, mut row: SealedRow) -> VaultResult<StoredAccount> {
+    pub(super) fn decrypt_account(&self, mut row: SealedRow) -> VaultResult<StoredAccount> {
         let plain = self.open_field(TABLE, "sealed", row.id, row.take(0))?;
         Ok(StoredAccount {
             id: row.id,
@@ -246,11 +246,6 @@ impl Vault {
         stored.updated_at = now();
         tx.commit()?;
         Ok(stored)
-    }
-
-    /// Removes an account for good.
-    pub fn delete_account(&self, id: i64) -> VaultResult<()> {
-        ACCOUNTS.delete(&self.conn(), id)
     }
 
     /// The next HOTP code. The incremented counter is committed (and

@@ -31,6 +31,7 @@ pub mod record;
 mod rows;
 pub mod schema;
 pub mod settings;
+mod trash;
 
 use std::{
     fs::File,
@@ -52,6 +53,7 @@ pub use key_provider::{
 pub use presence::{PRESENCE_TIMEOUT, PresenceAction, PresenceCheck};
 pub use push::{PushAccountRecord, PushAccountUpdate, StoredPushAccount};
 pub use settings::Record;
+pub use trash::{TRASH_DAYS, TrashedAccount};
 
 use crypto::Aad;
 

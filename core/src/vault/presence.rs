@@ -38,6 +38,9 @@ pub enum PresenceAction {
     ExportSecrets,
     /// Approve a sign-in request.
     ApproveSignIn,
+    /// Delete an account (it goes to the trash, but a thief could empty
+    /// a phone of its accounts).
+    DeleteAccount,
 }
 
 impl PresenceAction {
@@ -47,6 +50,7 @@ impl PresenceAction {
             PresenceAction::ShowSecret => "show the secret",
             PresenceAction::ExportSecrets => "export the secrets",
             PresenceAction::ApproveSignIn => "approve the sign-in",
+            PresenceAction::DeleteAccount => "delete the account",
         }
     }
 }

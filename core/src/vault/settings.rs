@@ -5,7 +5,7 @@
 //! is required (`presence.rs`), and the records other modules keep between
 //! runs ([`Record`]: opaque bytes to the vault, sealed like the rest).
 
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use zeroize::Zeroizing;
 
 use super::{Vault, VaultError, VaultResult, crypto::Aad};
@@ -21,13 +21,17 @@ pub enum Record {
     PushHistory,
     /// Which QR codes of multi-QR Google exports were scanned.
     MigrationBatches,
+    /// Deleted accounts, kept for a while so a delete can be undone (the
+    /// vault's own: `trash.rs`).
+    Trash,
 }
 
 impl Record {
-    fn name(self) -> &'static str {
+    pub(super) fn name(self) -> &'static str {
         match self {
             Record::PushHistory => "push_history",
             Record::MigrationBatches => "migration_batches",
+            Record::Trash => "trash",
         }
     }
 }
@@ -43,8 +47,16 @@ impl Vault {
 
     /// The opened value of setting `name`, `None` when never set.
     fn read_setting(&self, name: &str) -> VaultResult<Option<Zeroizing<Vec<u8>>>> {
-        let sealed: Option<Vec<u8>> = self
-            .conn()
+        self.read_setting_in(&self.conn(), name)
+    }
+
+    /// [`Vault::read_setting`] on a connection already held (a transaction).
+    pub(super) fn read_setting_in(
+        &self,
+        conn: &Connection,
+        name: &str,
+    ) -> VaultResult<Option<Zeroizing<Vec<u8>>>> {
+        let sealed: Option<Vec<u8>> = conn
             .query_row("SELECT value FROM settings WHERE name = ?1", [name], |r| {
                 r.get(0)
             })
@@ -56,8 +68,18 @@ impl Vault {
 
     /// Seals `value` as setting `name`, replacing what was there.
     fn write_setting(&self, name: &str, value: &[u8]) -> VaultResult<()> {
+        self.write_setting_in(&self.conn(), name, value)
+    }
+
+    /// [`Vault::write_setting`] on a connection already held (a transaction).
+    pub(super) fn write_setting_in(
+        &self,
+        conn: &Connection,
+        name: &str,
+        value: &[u8],
+    ) -> VaultResult<()> {
         let sealed = self.key.seal(Self::setting_aad(name), value)?;
-        self.conn().execute(
+        conn.execute(
             "INSERT INTO settings (name, value) VALUES (?1, ?2)
              ON CONFLICT (name) DO UPDATE SET value = excluded.value",
             params![name, sealed],

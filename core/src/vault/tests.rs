@@ -622,3 +622,45 @@ fn an_hotp_counter_can_be_set_and_resynced_from_two_codes() {
     assert!(v.update_account(totp, set).is_err());
     assert!(v.resync_hotp(totp, "254676", "287922").is_err());
 }
+
+#[test]
+fn a_deleted_account_can_be_restored_from_the_trash() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v.db");
+    let v = Vault::create(&path, &pass("pw")).unwrap();
+    let link = "otpauth://totp/ACME:alice?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=ACME";
+    let a = v.add_link(link, false).unwrap();
+    let code_before = v.codes_at(59_000, None).unwrap()[0].code.clone();
+    v.delete_account(a.id).unwrap();
+    assert!(v.list_accounts(None).unwrap().is_empty());
+    assert!(matches!(
+        v.delete_account(a.id),
+        Err(VaultError::NotFound { .. })
+    ));
+    drop(v);
+    // The trash survives a restart, sealed: the secret is not in the file.
+    let bytes = std::fs::read(&path).unwrap();
+    assert!(!bytes.windows(8).any(|w| w == b"12345678"));
+    let v = Vault::open(&path, &pass("pw")).unwrap();
+    let trash = v.trash().unwrap();
+    assert_eq!(trash.len(), 1);
+    assert_eq!(
+        (trash[0].id, trash[0].label.as_str()),
+        (a.id, "ACME (alice)")
+    );
+    let back = v.restore_account(a.id).unwrap();
+    assert_eq!(back.label, "ACME (alice)");
+    assert_eq!(
+        v.codes_at(59_000, None).unwrap()[0].code,
+        code_before,
+        "the same secret"
+    );
+    assert!(v.trash().unwrap().is_empty());
+    assert!(matches!(
+        v.restore_account(a.id),
+        Err(VaultError::NotFound { .. })
+    ));
+    v.delete_account(back.id).unwrap();
+    v.empty_trash().unwrap();
+    assert!(v.trash().unwrap().is_empty());
+}

@@ -11,6 +11,13 @@ struct AccountsView: View {
     /// HOTP codes the user asked for, by account id.
     @State private var hotpCodes: [Int64: CounterCode] = [:]
     @State private var failure: String?
+    /// The search field; the core decides what matches.
+    @State private var search = ""
+    /// The account being renamed, and the new name.
+    @State private var renaming: AccountCode?
+    @State private var newName = ""
+    /// The account just deleted, for Undo.
+    @State private var deleted: AccountCode?
 
     var body: some View {
         NavigationStack {
@@ -21,6 +28,13 @@ struct AccountsView: View {
                             account: account,
                             hotp: hotpCodes[account.id],
                             nextHotp: { nextHotp(account.id) })
+                        .swipeActions {
+                            Button("Delete", role: .destructive) { Task { await delete(account) } }
+                        }
+                        .contextMenu {
+                            Button("Rename") { newName = account.name; renaming = account }
+                            Button("Delete", role: .destructive) { Task { await delete(account) } }
+                        }
                     }
                     if let failure = failure {
                         Text(failure).foregroundStyle(.red)
@@ -36,6 +50,50 @@ struct AccountsView: View {
                 }
             }
             .navigationTitle("Codes")
+            .searchable(text: $search)
+            .alert("Rename", isPresented: Binding(get: { renaming != nil }, set: { if !$0 { renaming = nil } })) {
+                TextField("Name", text: $newName)
+                Button("Save") { rename() }
+                Button("Cancel", role: .cancel) {}
+            }
+            .alert(
+                "Deleted \(deleted?.label ?? "")",
+                isPresented: Binding(get: { deleted != nil }, set: { if !$0 { deleted = nil } })
+            ) {
+                Button("Undo") { undo() }
+                Button("OK", role: .cancel) {}
+            }
+        }
+    }
+
+    private func rename() {
+        guard let vault = core.vault, let account = renaming else { return }
+        do {
+            _ = try vault.update(id: account.id, changes: AccountChanges(name: newName))
+            failure = nil
+        } catch {
+            failure = error.localizedDescription
+        }
+    }
+
+    /// Deletes after the core's Face ID check; Undo restores it.
+    private func delete(_ account: AccountCode) async {
+        guard let vault = core.vault else { return }
+        do {
+            try await vault.delete(id: account.id)
+            deleted = account
+            failure = nil
+        } catch {
+            failure = error.localizedDescription
+        }
+    }
+
+    private func undo() {
+        guard let vault = core.vault, let account = deleted else { return }
+        do {
+            _ = try vault.restore(id: account.id)
+        } catch {
+            failure = error.localizedDescription
         }
     }
 
@@ -43,7 +101,7 @@ struct AccountsView: View {
     private func codes() -> [AccountCode] {
         guard let vault = core.vault else { return [] }
         do {
-            return try vault.codes()
+            return try vault.codesMatching(filter: search.isEmpty ? nil : search)
         } catch {
             return []
         }

@@ -9,6 +9,7 @@ import android.text.InputType
 import android.widget.EditText
 import android.widget.LinearLayout
 import android.widget.TextView
+import app.watchword.core.AccountChanges
 import app.watchword.core.AccountCode
 import app.watchword.core.Challenge
 import app.watchword.core.ListedAccount
@@ -31,6 +32,7 @@ class AccountsActivity : ScopedActivity() {
     private lateinit var requests: LinearLayout
     private lateinit var pushAccounts: LinearLayout
     private lateinit var clockUrl: EditText
+    private lateinit var search: EditText
     private lateinit var clockStatus: TextView
     private val rows = mutableMapOf<Long, AccountRow>()
     private val hotpCodes = mutableMapOf<Long, String>()
@@ -41,6 +43,7 @@ class AccountsActivity : ScopedActivity() {
         title = "Watchword"
         status = Ui.text(this)
         accounts = Ui.column(this, padded = false)
+        search = Ui.field(this, "Search", InputType.TYPE_CLASS_TEXT)
         requests = Ui.column(this, padded = false)
         pushAccounts = Ui.column(this, padded = false)
         val actions = Ui.row(this).apply {
@@ -51,6 +54,7 @@ class AccountsActivity : ScopedActivity() {
             addView(actions)
             addView(status)
             addView(requests)
+            addView(search)
             addView(accounts)
             addView(pushAccounts)
             addView(clockSection())
@@ -66,7 +70,8 @@ class AccountsActivity : ScopedActivity() {
         ticker = scope.launch {
             while (isActive) {
                 try {
-                    render(core { app.vault().codes() })
+                    val filter = search.text.toString().trim().ifEmpty { null }
+                    render(core { app.vault().codesMatching(filter) })
                 } catch (e: Exception) {
                     status.text = describe(e)
                     return@launch
@@ -211,6 +216,10 @@ class AccountsActivity : ScopedActivity() {
             addView(codeText)
             addView(remaining)
             if (info.kind == OtpKind.HOTP) addView(Ui.button(this@AccountsActivity, "Next code") { nextHotp(info.id) })
+            // Long press: manage the account.
+            isLongClickable = true
+            setOnLongClickListener { manage(info.id, heading.text.toString()); true }
+            contentDescription = "${info.label}: long press to rename, move or delete"
         }
 
         fun update(info: AccountCode) {
@@ -232,6 +241,91 @@ class AccountsActivity : ScopedActivity() {
                 } catch (e: Exception) {
                     toast(describe(e))
                 }
+            }
+        }
+    }
+
+    /** Rename (name and group), move up or down, or delete (with Undo). */
+    private fun manage(id: Long, label: String) {
+        android.app.AlertDialog.Builder(this)
+            .setTitle(label)
+            .setItems(arrayOf("Rename", "Move up", "Move down", "Delete")) { _, which ->
+                when (which) {
+                    0 -> rename(id)
+                    1 -> move(id, -1)
+                    2 -> move(id, +1)
+                    else -> delete(id, label)
+                }
+            }
+            .show()
+    }
+
+    private fun rename(id: Long) {
+        val name = Ui.field(this, "Name", InputType.TYPE_CLASS_TEXT)
+        val group = Ui.field(this, "Group (empty: none)", InputType.TYPE_CLASS_TEXT)
+        android.app.AlertDialog.Builder(this)
+            .setTitle("Rename")
+            .setView(Ui.column(this).apply { addView(name); addView(group) })
+            .setPositiveButton("Save") { _, _ ->
+                scope.launch {
+                    try {
+                        val changes = AccountChanges(
+                            name = name.text.toString().trim().ifEmpty { null },
+                            group = group.text.toString().trim(),
+                        )
+                        core { app.vault().update(id, changes) }
+                        rows.clear()
+                    } catch (e: Exception) {
+                        toast(describe(e))
+                    }
+                }
+            }
+            .setNegativeButton("Cancel", null)
+            .show()
+    }
+
+    /** Swaps the account's place with its neighbour's (the core keeps the order). */
+    private fun move(id: Long, step: Int) {
+        scope.launch {
+            try {
+                core {
+                    val list = app.vault().list(null)
+                    val at = list.indexOfFirst { it.id == id }
+                    val other = list.getOrNull(at + step) ?: return@core
+                    app.vault().update(id, AccountChanges(sortOrder = other.sortOrder))
+                    app.vault().update(other.id, AccountChanges(sortOrder = list[at].sortOrder))
+                }
+                rows.clear()
+            } catch (e: Exception) {
+                toast(describe(e))
+            }
+        }
+    }
+
+    /** Deletes after the core's biometric check; Undo restores it from the trash. */
+    private fun delete(id: Long, label: String) {
+        scope.launch {
+            try {
+                core { app.vault().delete(id) }
+                rows.clear()
+                android.app.AlertDialog.Builder(this@AccountsActivity)
+                    .setMessage("Deleted $label.")
+                    .setPositiveButton("Undo") { _, _ ->
+                        scope.launch {
+                            try {
+                                core { app.vault().restore(id) }
+                                rows.clear()
+                            } catch (e: Exception) {
+                                toast(describe(e))
+                            }
+                        }
+                    }
+                    .setNegativeButton("OK", null)
+                    .show()
+            } catch (e: app.watchword.core.ApiException.Cancelled) {
+                toast("Not confirmed: nothing was deleted.")
+            } catch (e: Exception) {
+                toast(describe(e))
             }
         }
     }

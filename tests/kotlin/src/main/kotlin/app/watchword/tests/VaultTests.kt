@@ -122,6 +122,11 @@ fun vaultTests() {
             assertEq(OtpKind.STEAM, typed.kind, "steam")
             v.delete(typed.id)
             assertThrows<ApiException.NotFound> { v.delete(typed.id) }
+            // Undo: the trash gives it back, with its secret.
+            assertEq(listOf(typed.id), v.trash().map { it.id }, "in the trash")
+            val back = v.restore(typed.id)
+            assertEq("Typed (dave)", back.label, "restored")
+            v.delete(back.id)
             v.setClockOffsetMs(-30_000L)
             assertEq(-30_000L, v.clockOffsetMs(), "offset")
         }
@@ -175,6 +180,16 @@ fun vaultTests() {
                 override suspend fun confirm(reason: String): Boolean = throw IllegalStateException("no sensor")
             })
             assertThrows<ApiException.Cancelled> { v.revealLink(a.id) }
+            // Deleting asks the gate too: a no (or a throw) deletes nothing.
+            assertThrows<ApiException.Cancelled> { v.delete(a.id) }
+            assertEq(1, v.list(null).size, "not deleted")
+            v.setBiometricGate(gate)
+            gate.answer = false
+            assertThrows<ApiException.Cancelled> { v.delete(a.id) }
+            assertEq("delete the account", gate.reasons.last(), "the delete reason")
+            gate.answer = true
+            v.delete(a.id)
+            assertEq(0, v.list(null).size, "deleted after a yes")
         }
     }
 
