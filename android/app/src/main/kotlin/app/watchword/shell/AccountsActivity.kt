@@ -245,7 +245,7 @@ class AccountsActivity : ScopedActivity() {
         }
     }
 
-    /** Rename (name and group), move up or down, or delete (with Undo). */
+    /** Rename (name, group, icon), move up or down, or delete (with Undo). */
     private fun manage(id: Long, label: String) {
         android.app.AlertDialog.Builder(this)
             .setTitle(label)
@@ -263,15 +263,17 @@ class AccountsActivity : ScopedActivity() {
     private fun rename(id: Long) {
         val name = Ui.field(this, "Name", InputType.TYPE_CLASS_TEXT)
         val group = Ui.field(this, "Group (empty: none)", InputType.TYPE_CLASS_TEXT)
+        val icon = Ui.field(this, "Icon name or URL (empty: none)", InputType.TYPE_CLASS_TEXT)
         android.app.AlertDialog.Builder(this)
             .setTitle("Rename")
-            .setView(Ui.column(this).apply { addView(name); addView(group) })
+            .setView(Ui.column(this).apply { addView(name); addView(group); addView(icon) })
             .setPositiveButton("Save") { _, _ ->
                 scope.launch {
                     try {
                         val changes = AccountChanges(
                             name = name.text.toString().trim().ifEmpty { null },
                             group = group.text.toString().trim(),
+                            icon = icon.text.toString().trim(),
                         )
                         core { app.vault().update(id, changes) }
                         rows.clear()
