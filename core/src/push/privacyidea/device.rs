@@ -127,7 +127,9 @@ impl<S: PushStore> PushService<S> {
         let mut retried = false;
         let reply = loop {
             let timestamp = iso_utc(self.now_ms_for(account));
-            let signature = key.sign(&messages::poll_input(&account.device_id, &timestamp));
+            let signature = key
+                .sign(&messages::poll_input(&account.device_id, &timestamp))
+                .map_err(PiError::from)?;
             let request = HttpRequest::get_with_query(
                 &account.base_url,
                 &[
@@ -264,7 +266,8 @@ impl<S: PushStore> PushService<S> {
                 messages::decline_input(&c.nonce, serial, reason)
             }
         };
-        form.push(("signature", key.sign(&input)));
+        let signature = key.sign(&input).map_err(PiError::from)?;
+        form.push(("signature", signature));
         let (reply, server_time) = http::send(
             &self.client,
             HttpRequest::post_form(&account.base_url, &form),
@@ -305,11 +308,13 @@ impl<S: PushStore> PushService<S> {
         }
         let key = pi_key(&account)?;
         let timestamp = iso_utc(self.now_ms_for(&account));
-        let signature = key.sign(&messages::token_update_input(
-            new_token,
-            &account.device_id,
-            &timestamp,
-        ));
+        let signature = key
+            .sign(&messages::token_update_input(
+                new_token,
+                &account.device_id,
+                &timestamp,
+            ))
+            .map_err(PiError::from)?;
         let form = [
             ("new_fb_token", new_token),
             ("serial", account.device_id.as_str()),

@@ -1,16 +1,27 @@
-//! RSA keys for privacyIDEA push: the device's own key pair (generated
-//! here: ring cannot generate RSA keys) and the server's per-token public
-//! key. Both directions sign with RSASSA-PKCS1-v1_5 over SHA-256, and
-//! signatures travel as upper-case base32 with `=` padding.
+//! RSA keys for privacyIDEA push: the device's own key pair and the
+//! server's per-token public key. Both directions sign with
+//! RSASSA-PKCS1-v1_5 over SHA-256, and signatures travel as upper-case
+//! base32 with `=` padding.
+//!
+//! Signing uses ring's `RsaKeyPair` (constant-time private-key operations).
+//! The `rsa` crate only generates the key pair, which ring cannot, and
+//! encodes public keys: its private-key operations are not constant time
+//! (RUSTSEC-2023-0071, "Marvin"), so none of them runs on a stored key.
+
+use std::sync::Arc;
 
 use base64::{Engine, engine::general_purpose::STANDARD};
+use ring::{
+    rand::SystemRandom,
+    signature::{KeyPair, RSA_PKCS1_SHA256, RsaKeyPair},
+};
 use rsa::{
     RsaPrivateKey, RsaPublicKey,
     pkcs1::DecodeRsaPublicKey,
-    pkcs1v15::{Signature, SigningKey, VerifyingKey},
-    pkcs8::{DecodePrivateKey, EncodePrivateKey, EncodePublicKey},
+    pkcs1v15::{Signature, VerifyingKey},
+    pkcs8::{EncodePrivateKey, EncodePublicKey},
     sha2::Sha256,
-    signature::{SignatureEncoding, Signer, Verifier},
+    signature::Verifier,
 };
 use zeroize::Zeroizing;
 
@@ -37,7 +48,11 @@ pub enum PiKeyError {
 /// The device's RSA key pair. `Debug` shows no key material.
 #[derive(Clone)]
 pub struct DeviceKey {
-    signing: SigningKey<Sha256>,
+    /// ring's key pair: what signs.
+    signing: Arc<RsaKeyPair>,
+    /// The same key as PKCS#8 DER, for the vault.
+    pkcs8: Zeroizing<Vec<u8>>,
+    /// The public key, for the server (SPKI) and the key size.
     public: RsaPublicKey,
 }
 
@@ -58,7 +73,10 @@ impl DeviceKey {
         }
         let private = RsaPrivateKey::new(&mut rsa::rand_core::OsRng, bits)
             .map_err(|e| PiKeyError::Generate(e.to_string()))?;
-        Ok(Self::from_private(private))
+        let der = private
+            .to_pkcs8_der()
+            .map_err(|_| PiKeyError::Generate("cannot encode the new key".into()))?;
+        Self::from_pkcs8(der.as_bytes())
     }
 
     /// [`Self::generate`] on tokio's blocking pool, so neither the async
@@ -69,28 +87,24 @@ impl DeviceKey {
             .map_err(|e| PiKeyError::Generate(e.to_string()))?
     }
 
-    fn from_private(private: RsaPrivateKey) -> Self {
-        let public = private.to_public_key();
-        Self {
-            signing: SigningKey::<Sha256>::new(private),
-            public,
-        }
-    }
-
-    /// Reads a key from PKCS#8 DER.
+    /// Reads a key from PKCS#8 DER (2048 to 4096 bits, what ring signs
+    /// with).
     pub fn from_pkcs8(der: &[u8]) -> Result<Self, PiKeyError> {
-        RsaPrivateKey::from_pkcs8_der(der)
-            .map(Self::from_private)
-            .map_err(|_| PiKeyError::BadKey("device key is not PKCS#8 RSA"))
+        let signing = RsaKeyPair::from_pkcs8(der)
+            .map_err(|_| PiKeyError::BadKey("device key is not PKCS#8 RSA"))?;
+        // The public half, as PKCS#1 (what ring gives), for encoding.
+        let public = RsaPublicKey::from_pkcs1_der(signing.public_key().as_ref())
+            .map_err(|_| PiKeyError::BadKey("device key has an unreadable public half"))?;
+        Ok(Self {
+            signing: Arc::new(signing),
+            pkcs8: Zeroizing::new(der.to_vec()),
+            public,
+        })
     }
 
     /// The private key as PKCS#8 DER, in zeroizing memory.
     pub fn pkcs8(&self) -> Result<Zeroizing<Vec<u8>>, PiKeyError> {
-        let private: &RsaPrivateKey = self.signing.as_ref();
-        private
-            .to_pkcs8_der()
-            .map(|d| Zeroizing::new(d.as_bytes().to_vec()))
-            .map_err(|_| PiKeyError::BadKey("cannot encode the device key"))
+        Ok(self.pkcs8.clone())
     }
 
     /// The public key as the server wants it in enrolment step 2: base64
@@ -111,10 +125,18 @@ impl DeviceKey {
     }
 
     /// Signs UTF-8 `message`: base32 (upper case, `=` padded) of the
-    /// PKCS#1 v1.5 SHA-256 signature.
-    pub fn sign(&self, message: &str) -> String {
-        let sig: Signature = self.signing.sign(message.as_bytes());
-        b32(&sig.to_bytes())
+    /// PKCS#1 v1.5 SHA-256 signature, made by ring.
+    pub fn sign(&self, message: &str) -> Result<String, PiKeyError> {
+        let mut sig = vec![0u8; self.signing.public().modulus_len()];
+        self.signing
+            .sign(
+                &RSA_PKCS1_SHA256,
+                &SystemRandom::new(),
+                message.as_bytes(),
+                &mut sig,
+            )
+            .map_err(|_| PiKeyError::Generate("signing failed".into()))?;
+        Ok(b32(&sig))
     }
 }
 
@@ -189,7 +211,7 @@ mod tests {
         let k = key();
         let pkcs1 = k.public.to_pkcs1_der().unwrap();
         let server = ServerKey::from_pkcs1_b64(&STANDARD.encode(pkcs1.as_bytes())).unwrap();
-        let sig = k.sign("nonce|serial");
+        let sig = k.sign("nonce|serial").unwrap();
         // 256 bytes: 51 full 5-byte groups and one byte (2 chars + 6 pad).
         assert_eq!(sig.len(), 416);
         assert!(sig.ends_with("======"));
@@ -207,6 +229,33 @@ mod tests {
             server.verify("nonce|serial", "not base32!"),
             Err(PiKeyError::BadSignature)
         );
+    }
+
+    /// PKCS#1 v1.5 is deterministic: ring's signature (what the device
+    /// sends) is byte for byte the one the `rsa` crate's reference
+    /// implementation makes from the same key, and verifies with it.
+    #[test]
+    fn ring_signs_exactly_as_the_reference_implementation() {
+        use rsa::{
+            pkcs1v15::SigningKey,
+            pkcs8::DecodePrivateKey,
+            signature::{SignatureEncoding, Signer},
+        };
+        let k = key();
+        let reference =
+            SigningKey::<Sha256>::new(RsaPrivateKey::from_pkcs8_der(&k.pkcs8().unwrap()).unwrap());
+        for message in [
+            "nonce|serial",
+            "",
+            "2026-12-06T21:00:00+00:00|PIPU0001|\u{e9}",
+        ] {
+            let expected: Signature = reference.sign(message.as_bytes());
+            assert_eq!(
+                k.sign(message).unwrap(),
+                b32(&expected.to_bytes()),
+                "{message:?}"
+            );
+        }
     }
 
     #[test]
@@ -235,7 +284,7 @@ mod tests {
             .join("\n");
         ServerKey::from_pkcs1_b64(&wrapped)
             .unwrap()
-            .verify("x", &k.sign("x"))
+            .verify("x", &k.sign("x").unwrap())
             .unwrap();
     }
 }
