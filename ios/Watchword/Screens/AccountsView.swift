@@ -16,6 +16,8 @@ struct AccountsView: View {
     /// The account being renamed, and the new name.
     @State private var renaming: AccountCode?
     @State private var newName = ""
+    @State private var newGroup = ""
+    @State private var newIcon = ""
     /// The account just deleted, for Undo.
     @State private var deleted: AccountCode?
 
@@ -32,7 +34,9 @@ struct AccountsView: View {
                             Button("Delete", role: .destructive) { Task { await delete(account) } }
                         }
                         .contextMenu {
-                            Button("Rename") { newName = account.name; renaming = account }
+                            Button("Rename") { newName = account.name; newGroup = ""; newIcon = ""; renaming = account }
+                            Button("Move up") { move(account, by: -1) }
+                            Button("Move down") { move(account, by: 1) }
                             Button("Delete", role: .destructive) { Task { await delete(account) } }
                         }
                     }
@@ -53,6 +57,8 @@ struct AccountsView: View {
             .searchable(text: $search)
             .alert("Rename", isPresented: Binding(get: { renaming != nil }, set: { if !$0 { renaming = nil } })) {
                 TextField("Name", text: $newName)
+                TextField("Group (empty: none)", text: $newGroup)
+                TextField("Icon name or URL (empty: none)", text: $newIcon)
                 Button("Save") { rename() }
                 Button("Cancel", role: .cancel) {}
             }
@@ -69,8 +75,26 @@ struct AccountsView: View {
     private func rename() {
         guard let vault = core.vault, let account = renaming else { return }
         do {
-            _ = try vault.update(id: account.id, changes: AccountChanges(name: newName))
+            _ = try vault.update(
+                id: account.id,
+                changes: AccountChanges(name: newName, icon: newIcon, group: newGroup))
             failure = nil
+        } catch {
+            failure = error.localizedDescription
+        }
+    }
+
+    /// Swaps the account's place with its neighbour's; the core keeps the
+    /// order (`sortOrder`).
+    private func move(_ account: AccountCode, by step: Int) {
+        guard let vault = core.vault else { return }
+        do {
+            let list = try vault.list(filter: nil)
+            guard let at = list.firstIndex(where: { $0.id == account.id }),
+                  list.indices.contains(at + step) else { return }
+            let other = list[at + step]
+            _ = try vault.update(id: account.id, changes: AccountChanges(sortOrder: other.sortOrder))
+            _ = try vault.update(id: other.id, changes: AccountChanges(sortOrder: list[at].sortOrder))
         } catch {
             failure = error.localizedDescription
         }
