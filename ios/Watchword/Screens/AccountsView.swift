@@ -34,7 +34,7 @@ struct AccountsView: View {
                             Button("Delete", role: .destructive) { Task { await delete(account) } }
                         }
                         .contextMenu {
-                            Button("Rename") { newName = account.name; newGroup = ""; newIcon = ""; renaming = account }
+                            Button("Rename") { startRename(account) }
                             Button("Move up") { move(account, by: -1) }
                             Button("Move down") { move(account, by: 1) }
                             Button("Delete", role: .destructive) { Task { await delete(account) } }
@@ -70,6 +70,15 @@ struct AccountsView: View {
                 Button("OK", role: .cancel) {}
             }
         }
+    }
+
+    /// Fills the rename fields with what the core has, then asks.
+    private func startRename(_ account: AccountCode) {
+        let current = (try? core.vault?.list(filter: nil))?.first { $0.id == account.id }
+        newName = current?.name ?? account.name
+        newGroup = current?.group ?? ""
+        newIcon = current?.icon ?? ""
+        renaming = account
     }
 
     private func rename() {

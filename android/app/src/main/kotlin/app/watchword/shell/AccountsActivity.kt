@@ -260,30 +260,39 @@ class AccountsActivity : ScopedActivity() {
             .show()
     }
 
+    /** The name, group and icon dialog, filled with what the core has. */
     private fun rename(id: Long) {
-        val name = Ui.field(this, "Name", InputType.TYPE_CLASS_TEXT)
-        val group = Ui.field(this, "Group (empty: none)", InputType.TYPE_CLASS_TEXT)
-        val icon = Ui.field(this, "Icon name or URL (empty: none)", InputType.TYPE_CLASS_TEXT)
-        android.app.AlertDialog.Builder(this)
-            .setTitle("Rename")
-            .setView(Ui.column(this).apply { addView(name); addView(group); addView(icon) })
-            .setPositiveButton("Save") { _, _ ->
-                scope.launch {
-                    try {
-                        val changes = AccountChanges(
-                            name = name.text.toString().trim().ifEmpty { null },
-                            group = group.text.toString().trim(),
-                            icon = icon.text.toString().trim(),
-                        )
-                        core { app.vault().update(id, changes) }
-                        rows.clear()
-                    } catch (e: Exception) {
-                        toast(describe(e))
+        scope.launch {
+            val current = try {
+                core { app.vault().list(null) }.firstOrNull { it.id == id } ?: return@launch
+            } catch (e: Exception) {
+                toast(describe(e))
+                return@launch
+            }
+            val name = Ui.field(this@AccountsActivity, "Name", InputType.TYPE_CLASS_TEXT).apply { setText(current.name) }
+            val group = Ui.field(this@AccountsActivity, "Group (empty: none)", InputType.TYPE_CLASS_TEXT).apply { setText(current.group ?: "") }
+            val icon = Ui.field(this@AccountsActivity, "Icon name or URL (empty: none)", InputType.TYPE_CLASS_TEXT).apply { setText(current.icon ?: "") }
+            android.app.AlertDialog.Builder(this@AccountsActivity)
+                .setTitle("Rename")
+                .setView(Ui.column(this@AccountsActivity).apply { addView(name); addView(group); addView(icon) })
+                .setPositiveButton("Save") { _, _ ->
+                    scope.launch {
+                        try {
+                            val changes = AccountChanges(
+                                name = name.text.toString().trim().ifEmpty { null },
+                                group = group.text.toString().trim(),
+                                icon = icon.text.toString().trim(),
+                            )
+                            core { app.vault().update(id, changes) }
+                            rows.clear()
+                        } catch (e: Exception) {
+                            toast(describe(e))
+                        }
                     }
                 }
-            }
-            .setNegativeButton("Cancel", null)
-            .show()
+                .setNegativeButton("Cancel", null)
+                .show()
+        }
     }
 
     /** Swaps the account's place with its neighbour's (the core keeps the order). */
