@@ -101,6 +101,18 @@ pub struct AccountCode {
     pub code: Option<TimedCode>,
 }
 
+/// Refuses a counter operation (next code, set, resync) on account `id`
+/// unless it is HOTP.
+fn require_counter(id: i64, kind: OtpKind) -> VaultResult<()> {
+    if kind == OtpKind::Hotp {
+        return Ok(());
+    }
+    Err(VaultError::Invalid(format!(
+        "account {id} is {}, not hotp: its codes come from the clock, it has no counter",
+        kind.as_str()
+    )))
+}
+
 impl Vault {
     pub(super) fn decrypt_account(&self, mut row: SealedRow) -> VaultResult<StoredAccount> {
         let plain = self.open_field(TABLE, "sealed", row.id, row.take(0))?;
@@ -230,12 +242,7 @@ impl Vault {
             a.notes = notes;
         }
         if let Some(counter) = update.counter {
-            if a.otp.kind != OtpKind::Hotp {
-                return Err(VaultError::Invalid(format!(
-                    "account {id} is {}: only an HOTP account has a counter",
-                    a.otp.kind.as_str()
-                )));
-            }
+            require_counter(id, a.otp.kind)?;
             a.otp.counter = counter;
         }
         self.write_account(&tx, id, &stored.account)?;
@@ -256,12 +263,7 @@ impl Vault {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut stored = self.read_in(&tx, id)?;
         let otp = &mut stored.account.otp;
-        if otp.kind != OtpKind::Hotp {
-            return Err(VaultError::Invalid(format!(
-                "account {id} is {}, not hotp: its codes come from the clock",
-                otp.kind.as_str()
-            )));
-        }
+        require_counter(id, otp.kind)?;
         let counter = otp.counter;
         otp.counter = counter.checked_add(1).ok_or_else(|| {
             VaultError::Invalid(format!("the counter of account {id} is exhausted"))
@@ -286,12 +288,7 @@ impl Vault {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut stored = self.read_in(&tx, id)?;
         let otp = &mut stored.account.otp;
-        if otp.kind != OtpKind::Hotp {
-            return Err(VaultError::Invalid(format!(
-                "account {id} is {}: only an HOTP account has a counter",
-                otp.kind.as_str()
-            )));
-        }
+        require_counter(id, otp.kind)?;
         let start = otp.counter.saturating_sub(RESYNC_BEHIND);
         let end = otp.counter.saturating_add(RESYNC_AHEAD);
         let generator = otp.generator();
