@@ -9,6 +9,7 @@
 
 use crate::{
     enrol::EnrolError,
+    import::ImportError,
     otp::OtpError,
     push::{ErrorCode, PushError, privacyidea::PiError},
     qr::QrError,
@@ -128,6 +129,25 @@ pub enum ApiError {
         /// What happened and what to do.
         message: String,
     },
+    /// An encrypted file (an export, a backup) and no password was given.
+    #[error("{message}")]
+    PasswordNeeded {
+        /// Which file and what to do.
+        message: String,
+    },
+    /// The password does not open the file; nothing was changed.
+    #[error("{message}")]
+    WrongPassword {
+        /// What happened and what to do.
+        message: String,
+    },
+    /// A file (an export, a backup) that is recognised but damaged; the
+    /// message names the entry when one is at fault. Nothing was changed.
+    #[error("{message}")]
+    DamagedFile {
+        /// What is damaged and where.
+        message: String,
+    },
     /// No account with the given id.
     #[error("{message}")]
     NotFound {
@@ -191,6 +211,9 @@ impl ApiError {
             ApiError::VaultMissing { .. } => "vault_missing",
             ApiError::VaultExists { .. } => "vault_exists",
             ApiError::Duplicate { .. } => "duplicate",
+            ApiError::PasswordNeeded { .. } => "password_needed",
+            ApiError::WrongPassword { .. } => "wrong_password",
+            ApiError::DamagedFile { .. } => "damaged_file",
             ApiError::NotFound { .. } => "not_found",
             ApiError::KeyUnavailable { .. } => "key_unavailable",
             ApiError::Storage { .. } => "storage",
@@ -220,6 +243,9 @@ impl ApiError {
             | ApiError::VaultMissing { message }
             | ApiError::VaultExists { message }
             | ApiError::Duplicate { message }
+            | ApiError::PasswordNeeded { message }
+            | ApiError::WrongPassword { message }
+            | ApiError::DamagedFile { message }
             | ApiError::NotFound { message }
             | ApiError::KeyUnavailable { message }
             | ApiError::Storage { message }
@@ -381,6 +407,19 @@ impl From<EnrolError> for ApiError {
             | EnrolError::BadUrl(_) => ApiError::InvalidInput { message },
             EnrolError::QrOnly(_) => ApiError::Unsupported { message },
             EnrolError::Render(_) => ApiError::Internal { message },
+        }
+    }
+}
+
+impl From<ImportError> for ApiError {
+    fn from(e: ImportError) -> Self {
+        let message = e.to_string();
+        match e {
+            ImportError::UnknownFormat => ApiError::Unsupported { message },
+            ImportError::TooLarge { .. } => ApiError::InvalidInput { message },
+            ImportError::PasswordNeeded { .. } => ApiError::PasswordNeeded { message },
+            ImportError::WrongPassword { .. } => ApiError::WrongPassword { message },
+            ImportError::Damaged { .. } => ApiError::DamagedFile { message },
         }
     }
 }

@@ -17,6 +17,8 @@
 //! - [`account`]: the account model shared by the vault, enrolment and
 //!   export.
 //! - [`vault`]: the encrypted SQLite store of every account.
+//! - [`import`]: other authenticators' exports read, previewed and stored
+//!   all or nothing.
 //! - [`listing`]: every account, code or push, in one list.
 //! - [`clock_sync`]: the device clock's offset learned from a server's `Date`.
 
@@ -26,6 +28,7 @@ pub mod clock_sync;
 pub mod enrol;
 pub mod error;
 pub mod http;
+pub mod import;
 pub mod listing;
 pub mod otp;
 mod percent;

@@ -101,6 +101,20 @@ pub struct AccountCode {
     pub code: Option<TimedCode>,
 }
 
+/// One account of [`Vault::store_batch`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BatchEntry {
+    /// A new account, at the end of the list.
+    Add(Account),
+    /// Written over the stored account `id` (same id, same place).
+    Replace {
+        /// The stored account's id.
+        id: i64,
+        /// What it becomes.
+        account: Account,
+    },
+}
+
 /// Refuses a counter operation (next code, set, resync) on account `id`
 /// unless it is HOTP.
 fn require_counter(id: i64, kind: OtpKind) -> VaultResult<()> {
@@ -157,6 +171,43 @@ impl Vault {
             created_at: t,
             updated_at: t,
         })
+    }
+
+    /// Stores several accounts in one transaction: each [`BatchEntry`] adds
+    /// an account at the end of the list or writes over a stored one
+    /// (keeping its id and place). Either all are written or, on any error,
+    /// none. No duplicate check: the caller decided (import's preview).
+    pub fn store_batch(&self, entries: Vec<BatchEntry>) -> VaultResult<Vec<StoredAccount>> {
+        for e in &entries {
+            match e {
+                BatchEntry::Add(a) | BatchEntry::Replace { account: a, .. } => a.otp.validate()?,
+            }
+        }
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut written = Vec::with_capacity(entries.len());
+        for e in entries {
+            match e {
+                BatchEntry::Add(account) => {
+                    let (id, sort_order, t) = ACCOUNTS.insert_empty(&tx)?;
+                    self.write_account(&tx, id, &account)?;
+                    written.push(StoredAccount {
+                        id,
+                        account,
+                        sort_order,
+                        created_at: t,
+                        updated_at: t,
+                    });
+                }
+                BatchEntry::Replace { id, account } => {
+                    let old = self.decrypt_account(ACCOUNTS.one(&tx, id)?)?;
+                    self.write_account(&tx, id, &account)?;
+                    written.push(StoredAccount { account, ..old });
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(written)
     }
 
     /// The account with this id.

@@ -44,7 +44,7 @@ use std::{
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use zeroize::Zeroizing;
 
-pub use accounts::{AccountChanges, AccountCode, AccountUpdate};
+pub use accounts::{AccountChanges, AccountCode, AccountUpdate, BatchEntry};
 pub use crypto::DataKey;
 pub use error::{VaultError, VaultResult};
 pub use key_provider::{

@@ -1,0 +1,1 @@
+//! Aegis vault JSON, plain or encrypted (not yet written).
