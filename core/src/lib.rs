@@ -27,6 +27,7 @@ pub mod calendar;
 pub mod clock_sync;
 pub mod enrol;
 pub mod error;
+pub mod export;
 pub mod http;
 pub mod import;
 pub mod listing;
