@@ -9,6 +9,7 @@
 
 uniffi::setup_scaffolding!();
 
+mod changing_phones;
 mod enrol;
 mod error;
 mod http;

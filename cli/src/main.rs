@@ -91,8 +91,13 @@ enum Command {
     Clock(commands::clock::Args),
     /// Change the vault's passphrase.
     Passphrase(commands::passphrase::Args),
-    /// Export the vault as Google Authenticator links (and QR images).
+    /// Export the vault: a file (watchword, aegis, aegis-plain, otpauth) or
+    /// Google Authenticator links (--google).
     Export(commands::export::Args),
+    /// Import another app's export or a Watchword backup (format recognised).
+    Import(commands::import::Args),
+    /// Encrypted backups: now, verify, restore, status.
+    Backup(commands::backup::Args),
     /// Read the QR codes in an image file or a raw camera frame.
     Scan(commands::scan::Args),
     /// Activate a push account (code and URL, or the QR link).
@@ -136,6 +141,8 @@ fn main() -> ExitCode {
         Command::Clock(args) => commands::clock::run(vault, args),
         Command::Passphrase(args) => commands::passphrase::run(vault, args),
         Command::Export(args) => commands::export::run(vault, args),
+        Command::Import(args) => commands::import::run(vault, args),
+        Command::Backup(args) => commands::backup::run(vault, args),
         Command::Scan(args) => commands::scan::run(args, vault),
         Command::Activate(args) => commands::activate::run(args, vault),
         Command::Pending(args) => commands::pending::run(args, vault),

@@ -69,7 +69,7 @@ pub fn read_new_passphrase(file: Option<&Path>) -> Result<Sensitive<String>, Api
 
 /// A passphrase from the first line of `file`, else the variable `env`,
 /// else a prompt (no echo) labelled `label`, twice when `confirm`.
-fn read_secret(
+pub fn read_secret(
     file: Option<&Path>,
     env: &str,
     label: &str,

@@ -424,6 +424,20 @@ impl From<ImportError> for ApiError {
     }
 }
 
+impl From<crate::backup::BackupError> for ApiError {
+    fn from(e: crate::backup::BackupError) -> Self {
+        use crate::backup::BackupError as B;
+        let message = e.to_string();
+        match e {
+            B::WrongPassword => ApiError::WrongPassword { message },
+            B::Damaged(_) => ApiError::DamagedFile { message },
+            B::TooNew(_) => ApiError::Unsupported { message },
+            B::Write(_) | B::Verify(_) => ApiError::Storage { message },
+            B::WeakPassword(_) => ApiError::InvalidInput { message },
+        }
+    }
+}
+
 impl From<QrError> for ApiError {
     fn from(e: QrError) -> Self {
         let message = e.to_string();

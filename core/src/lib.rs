@@ -17,12 +17,14 @@
 //! - [`account`]: the account model shared by the vault, enrolment and
 //!   export.
 //! - [`vault`]: the encrypted SQLite store of every account.
+//! - [`backup`]: Watchword's own encrypted backup, written verified.
 //! - [`import`]: other authenticators' exports read, previewed and stored
 //!   all or nothing.
 //! - [`listing`]: every account, code or push, in one list.
 //! - [`clock_sync`]: the device clock's offset learned from a server's `Date`.
 
 pub mod account;
+pub mod backup;
 pub mod calendar;
 pub mod clock_sync;
 pub mod enrol;

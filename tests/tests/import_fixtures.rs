@@ -26,17 +26,24 @@ enum Reduce {
     TotpDefaults,
     /// Digits 6, period 30, SHA1; HOTP keeps its counter (Google's DB).
     DefaultSettings,
-    /// SHA1 only (Authy): digits and period as in the vectors.
-    Sha1,
-    /// SHA1/6/30 and the name in lower case (TOTP Authenticator).
+    /// SHA1 and 30 s, digits as in the vectors (Authy: third-party tokens
+    /// have no algorithm or period setting).
+    Authy,
+    /// SHA1 and the name in lower case (TOTP Authenticator has no algorithm
+    /// setting and stores names in lower case); digits and period as in the
+    /// vectors (its entries keep them, and its codes use them).
     TotpAuthenticator,
     /// Issuer "Steam" (Steam's files name no issuer).
     SteamIssuer,
-    /// The name is `Issuer:name` and there is no issuer (andOTP's old format).
-    JoinedName,
     /// Every account is TOTP with the vector's algorithm, digits and period
-    /// (30 s for HOTP vectors) (2FAS schema 2–4).
+    /// (30 s for HOTP vectors) (2FAS schema 2, which has no token type).
     AsTotp,
+    /// Steam accounts are issuer "Steam" with this name: a `steam://` key
+    /// names no account, so the login's name stands in (Bitwarden).
+    SteamNamed(&'static str),
+    /// No issuer (the app keeps one name per account) and HOTP counters at
+    /// this value (Duo's fixture has advanced its HOTP account to 3).
+    NoIssuer { hotp_counter: u64 },
 }
 
 /// One fixture: file, password, format, how many accounts it holds, what
@@ -74,46 +81,208 @@ const FIXTURES: &[Fixture] = &[
     fx("ente_auth.txt", None, F::OtpauthList, 7, R::Nothing),
     // Aegis, 2FAS, andOTP, Stratum, Proton, Bitwarden, Steam, Duo.
     fx("aegis_plain.json", None, F::Aegis, 7, R::Nothing),
-    fx("aegis_encrypted.json", Some("test"), F::Aegis, 7, R::Nothing),
-    fx("2fas_authenticator.json", None, F::TwoFas, 7, R::TotpDefaults),
-    fx("2fas_authenticator_plain.2fas", None, F::TwoFas, 7, R::AsTotp),
-    fx("2fas_authenticator_plain_v3.2fas", None, F::TwoFas, 7, R::AsTotp),
-    fx("2fas_authenticator_plain_v4.2fas", None, F::TwoFas, 7, R::AsTotp),
-    fx("2fas_authenticator_encrypted.2fas", Some("test"), F::TwoFas, 7, R::AsTotp),
-    fx("2fas_authenticator_encrypted_v3.2fas", Some("test"), F::TwoFas, 7, R::AsTotp),
-    fx("2fas_authenticator_encrypted_v4.2fas", Some("test"), F::TwoFas, 7, R::AsTotp),
+    fx(
+        "aegis_encrypted.json",
+        Some("test"),
+        F::Aegis,
+        7,
+        R::Nothing,
+    ),
+    fx(
+        "2fas_authenticator.json",
+        None,
+        F::TwoFas,
+        6,
+        R::TotpDefaults,
+    ),
+    fx(
+        "2fas_authenticator_plain.2fas",
+        None,
+        F::TwoFas,
+        4,
+        R::AsTotp,
+    ),
+    fx(
+        "2fas_authenticator_plain_v3.2fas",
+        None,
+        F::TwoFas,
+        6,
+        R::Nothing,
+    ),
+    fx(
+        "2fas_authenticator_plain_v4.2fas",
+        None,
+        F::TwoFas,
+        5,
+        R::Nothing,
+    ),
+    fx(
+        "2fas_authenticator_encrypted.2fas",
+        Some("test"),
+        F::TwoFas,
+        4,
+        R::AsTotp,
+    ),
+    fx(
+        "2fas_authenticator_encrypted_v3.2fas",
+        Some("test"),
+        F::TwoFas,
+        6,
+        R::Nothing,
+    ),
+    fx(
+        "2fas_authenticator_encrypted_v4.2fas",
+        Some("test"),
+        F::TwoFas,
+        5,
+        R::Nothing,
+    ),
     fx("andotp_plain.json", None, F::AndOtp, 7, R::Nothing),
-    fx("andotp_encrypted.bin", Some("test"), F::AndOtp, 7, R::Nothing),
-    fx("andotp_encrypted_old.bin", Some("test"), F::AndOtp, 7, R::JoinedName),
+    fx(
+        "andotp_encrypted.bin",
+        Some("test"),
+        F::AndOtp,
+        7,
+        R::Nothing,
+    ),
+    fx(
+        "andotp_encrypted_old.bin",
+        Some("test"),
+        F::AndOtp,
+        6,
+        R::Nothing,
+    ),
     fx("stratum_plain.json", None, F::Stratum, 7, R::Nothing),
-    fx("stratum_encrypted.bin", Some("test"), F::Stratum, 7, R::Nothing),
-    fx("stratum_encrypted_legacy.bin", Some("test"), F::Stratum, 7, R::Nothing),
+    fx(
+        "stratum_encrypted.bin",
+        Some("test"),
+        F::Stratum,
+        7,
+        R::Nothing,
+    ),
+    fx(
+        "stratum_encrypted_legacy.bin",
+        Some("test"),
+        F::Stratum,
+        7,
+        R::Nothing,
+    ),
     fx("stratum_internal.db", None, F::Stratum, 7, R::Nothing),
-    fx("proton_authenticator.json", None, F::Proton, 7, R::Nothing),
-    fx("bitwarden.json", None, F::Bitwarden, 7, R::Nothing),
-    fx("bitwarden.csv", None, F::Bitwarden, 7, R::Nothing),
+    fx("proton_authenticator.json", None, F::Proton, 3, R::Nothing),
+    fx(
+        "bitwarden.json",
+        None,
+        F::Bitwarden,
+        4,
+        R::SteamNamed("Test Steam"),
+    ),
+    fx(
+        "bitwarden.csv",
+        None,
+        F::Bitwarden,
+        4,
+        R::SteamNamed("Test 4"),
+    ),
     fx("steam.json", None, F::Steam, 1, R::SteamIssuer),
     fx("steam_old.json", None, F::Steam, 1, R::SteamIssuer),
-    fx("duo.json", None, F::Duo, 7, R::Nothing),
+    fx("duo.json", None, F::Duo, 2, R::NoIssuer { hotp_counter: 3 }),
     // FreeOTP (v1, v2 on four API levels), FreeOTP+, Authy, Battle.net,
     // TOTP Authenticator, Authenticator Plus, Google's and Microsoft's
     // databases.
-    fx("freeotp.xml", None, F::FreeOtp, 7, R::Nothing),
-    fx("freeotp_v2_api23.xml", Some("test"), F::FreeOtp, 7, R::Nothing),
-    fx("freeotp_v2_api25.xml", Some("test"), F::FreeOtp, 7, R::Nothing),
-    fx("freeotp_v2_api27.xml", Some("test"), F::FreeOtp, 7, R::Nothing),
-    fx("freeotp_v2_api34.xml", Some("test"), F::FreeOtp, 7, R::Nothing),
-    fx("freeotp_v2_null_algo.xml", Some("test"), F::FreeOtp, 7, R::Nothing),
-    fx("freeotp_plus.json", None, F::FreeOtpPlus, 7, R::Nothing),
-    fx("freeotp_plus_internal.xml", None, F::FreeOtpPlus, 7, R::Nothing),
-    fx("authy_plain.xml", None, F::Authy, 3, R::Sha1),
-    fx("authy_encrypted.xml", Some("testtest"), F::Authy, 3, R::Sha1),
-    fx("battle_net_authenticator.xml", None, F::BattleNet, 1, R::Nothing),
-    fx("totp_authenticator.bin", Some("Testtest1"), F::TotpAuthenticator, 3, R::TotpAuthenticator),
-    fx("totp_authenticator_internal.xml", None, F::TotpAuthenticator, 3, R::TotpAuthenticator),
-    fx("authenticator_plus.zip", Some("testtesttest"), F::AuthenticatorPlus, 7, R::Nothing),
-    fx("google_authenticator.sqlite", None, F::GoogleAuthenticator, 6, R::DefaultSettings),
-    fx("microsoft_authenticator.sqlite", None, F::MicrosoftAuthenticator, 3, R::TotpDefaults),
+    fx("freeotp.xml", None, F::FreeOtp, 4, R::Nothing),
+    fx(
+        "freeotp_v2_api23.xml",
+        Some("test"),
+        F::FreeOtp,
+        6,
+        R::Nothing,
+    ),
+    fx(
+        "freeotp_v2_api25.xml",
+        Some("test"),
+        F::FreeOtp,
+        6,
+        R::Nothing,
+    ),
+    fx(
+        "freeotp_v2_api27.xml",
+        Some("test"),
+        F::FreeOtp,
+        6,
+        R::Nothing,
+    ),
+    fx(
+        "freeotp_v2_api34.xml",
+        Some("test"),
+        F::FreeOtp,
+        6,
+        R::Nothing,
+    ),
+    fx(
+        "freeotp_v2_null_algo.xml",
+        Some("test"),
+        F::FreeOtp,
+        1,
+        R::Nothing,
+    ),
+    fx("freeotp_plus.json", None, F::FreeOtpPlus, 6, R::Nothing),
+    fx(
+        "freeotp_plus_internal.xml",
+        None,
+        F::FreeOtpPlus,
+        6,
+        R::Nothing,
+    ),
+    fx("authy_plain.xml", None, F::Authy, 3, R::Authy),
+    fx(
+        "authy_encrypted.xml",
+        Some("testtest"),
+        F::Authy,
+        3,
+        R::Authy,
+    ),
+    fx(
+        "battle_net_authenticator.xml",
+        None,
+        F::BattleNet,
+        1,
+        R::Nothing,
+    ),
+    fx(
+        "totp_authenticator.bin",
+        Some("Testtest1"),
+        F::TotpAuthenticator,
+        3,
+        R::TotpAuthenticator,
+    ),
+    fx(
+        "totp_authenticator_internal.xml",
+        None,
+        F::TotpAuthenticator,
+        3,
+        R::TotpAuthenticator,
+    ),
+    fx(
+        "authenticator_plus.zip",
+        Some("testtesttest"),
+        F::AuthenticatorPlus,
+        7,
+        R::Nothing,
+    ),
+    fx(
+        "google_authenticator.sqlite",
+        None,
+        F::GoogleAuthenticator,
+        6,
+        R::DefaultSettings,
+    ),
+    fx(
+        "microsoft_authenticator.sqlite",
+        None,
+        F::MicrosoftAuthenticator,
+        7,
+        R::TotpDefaults,
+    ),
 ];
 
 /// One expected account.
@@ -186,25 +355,33 @@ fn expected(vectors: &[Expected], secret: &[u8], reduce: Reduce) -> Option<Expec
             e.algorithm = Algorithm::Sha1;
         }
         Reduce::DefaultSettings => defaults(&mut e),
-        Reduce::Sha1 => e.algorithm = Algorithm::Sha1,
-        Reduce::TotpAuthenticator => {
-            e.kind = OtpKind::Totp;
-            e.counter = None;
-            e.digits = 6;
+        Reduce::Authy => {
+            e.algorithm = Algorithm::Sha1;
             e.period = Some(30);
+        }
+        Reduce::TotpAuthenticator => {
             e.algorithm = Algorithm::Sha1;
             e.name = e.name.to_lowercase();
         }
         Reduce::SteamIssuer => e.issuer = Some("Steam".into()),
-        Reduce::JoinedName => {
-            e.name = format!("{}:{}", e.issuer.take().unwrap_or_default(), e.name);
-        }
         Reduce::AsTotp => {
             if e.kind == OtpKind::Hotp {
                 e.period = Some(30);
             }
             e.kind = OtpKind::Totp;
             e.counter = None;
+        }
+        Reduce::SteamNamed(name) => {
+            if e.kind == OtpKind::Steam {
+                e.issuer = Some("Steam".into());
+                e.name = name.into();
+            }
+        }
+        Reduce::NoIssuer { hotp_counter } => {
+            e.issuer = None;
+            if e.kind == OtpKind::Hotp {
+                e.counter = Some(hotp_counter);
+            }
         }
     }
     Some(e)
@@ -218,7 +395,11 @@ fn actual(a: &watchword_core::account::Account) -> Expected {
         name: a.name.clone(),
         secret: p.secret.expose().to_vec(),
         algorithm: p.algorithm,
-        digits: if p.kind == OtpKind::Steam { 5 } else { p.digits.get() },
+        digits: if p.kind == OtpKind::Steam {
+            5
+        } else {
+            p.digits.get()
+        },
         period: (p.kind != OtpKind::Hotp).then_some(p.period),
         counter: (p.kind == OtpKind::Hotp).then_some(p.counter),
     }
@@ -240,18 +421,29 @@ fn every_fixture_imports_exactly_its_accounts() {
             }
         };
         if file.format != f.format {
-            failures.push(format!("{}: read as {:?}, not {:?}", f.file, file.format, f.format));
+            failures.push(format!(
+                "{}: read as {:?}, not {:?}",
+                f.file, file.format, f.format
+            ));
         }
         let accounts: Vec<_> = file.accounts().collect();
         if accounts.len() != f.count {
-            failures.push(format!("{}: {} accounts, expected {}", f.file, accounts.len(), f.count));
+            failures.push(format!(
+                "{}: {} accounts, expected {}",
+                f.file,
+                accounts.len(),
+                f.count
+            ));
         }
         for a in accounts {
             let got = actual(a);
             match expected(&vectors, &got.secret, f.reduce) {
                 Some(want) if want == got => {}
                 Some(want) => failures.push(format!("{}: got {got:?}\n  want {want:?}", f.file)),
-                None => failures.push(format!("{}: an account not in the vectors: {got:?}", f.file)),
+                None => failures.push(format!(
+                    "{}: an account not in the vectors: {got:?}",
+                    f.file
+                )),
             }
             assert_eq!(
                 a.provenance.to_string(),
@@ -284,10 +476,20 @@ fn encrypted_fixtures_need_their_password_and_refuse_a_wrong_one() {
     for f in FIXTURES.iter().filter(|f| f.password.is_some()) {
         let bytes = std::fs::read(dir.join(f.file)).unwrap();
         let none = read(&bytes, None).unwrap_err();
-        assert_eq!(none, ImportError::PasswordNeeded { format: f.format }, "{}", f.file);
+        assert_eq!(
+            none,
+            ImportError::PasswordNeeded { format: f.format },
+            "{}",
+            f.file
+        );
         let wrong = Zeroizing::new("not the password".to_owned());
         let e = read(&bytes, Some(&wrong)).unwrap_err();
-        assert_eq!(e, ImportError::WrongPassword { format: f.format }, "{}", f.file);
+        assert_eq!(
+            e,
+            ImportError::WrongPassword { format: f.format },
+            "{}",
+            f.file
+        );
         assert!(!e.to_string().contains("not the password"));
     }
 }
@@ -299,7 +501,12 @@ fn damaged_fixtures_give_typed_errors_never_a_panic() {
         let bytes = std::fs::read(dir.join(f.file)).unwrap();
         let password = f.password.map(|p| Zeroizing::new(p.to_owned()));
         // Every prefix length class and a flipped byte in the middle.
-        for cut in [1, bytes.len() / 3, bytes.len() / 2, bytes.len().saturating_sub(7)] {
+        for cut in [
+            1,
+            bytes.len() / 3,
+            bytes.len() / 2,
+            bytes.len().saturating_sub(7),
+        ] {
             let _ = read(&bytes[..cut], password.as_ref());
         }
         let mut flipped = bytes.clone();

@@ -3,10 +3,13 @@
 //! `--vault` path first: `run(Option<&Path>, &Args)`.
 
 pub mod add;
+pub mod backup;
 pub mod clock;
 pub mod code;
 pub mod codes;
 pub mod export;
+mod file_password;
+pub mod import;
 pub mod init;
 pub mod inspect;
 pub mod list;

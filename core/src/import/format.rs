@@ -127,6 +127,13 @@ impl ImportFormat {
     }
 }
 
+/// Serialized as its stable [`ImportFormat::id`].
+impl serde::Serialize for ImportFormat {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.id())
+    }
+}
+
 impl fmt::Display for ImportFormat {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())

@@ -1,11 +1,14 @@
 //! What a reader returns: the accounts of one export, and what it could
 //! not import.
 
+use serde::Serialize;
+
 use super::ImportFormat;
 use crate::account::Account;
 
 /// One entry of an export.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(clippy::large_enum_variant)] // Few entries per file; readers build accounts by value.
 pub enum ImportItem {
     /// An account Watchword can generate codes for.
     Account(Account),
@@ -15,7 +18,7 @@ pub enum ImportItem {
 
 /// An entry left out of an import, and why: shown to the person so that
 /// nothing is lost silently.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NotImported {
     /// What the entry is called (issuer and name, as the app showed it).
     pub label: String,

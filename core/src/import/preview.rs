@@ -3,6 +3,8 @@
 //! choice for duplicates ([`OnDuplicate`]), and what it did
 //! ([`ImportReport`]).
 
+use serde::Serialize;
+
 use super::{ImportFile, ImportFormat, NotImported};
 use crate::{
     ApiError,
@@ -13,7 +15,8 @@ use crate::{
 
 /// What to do with an account the vault already has (same secret, issuer
 /// and name).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum OnDuplicate {
     /// Leave the stored account as it is; the imported copy is dropped.
     #[default]
@@ -26,7 +29,7 @@ pub enum OnDuplicate {
 }
 
 /// One account of the file, as the preview lists it (no secret).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PreviewLine {
     /// "Issuer (name)".
     pub label: String,
@@ -37,7 +40,7 @@ pub struct PreviewLine {
 }
 
 /// What importing a file would do, shown before anything is stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ImportPreview {
     /// The recognised format.
     pub format: ImportFormat,
@@ -64,7 +67,7 @@ fn count<T>(it: impl Iterator<Item = T>) -> u32 {
 }
 
 /// What an import did.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ImportReport {
     /// The recognised format.
     pub format: ImportFormat,
@@ -104,7 +107,11 @@ impl ImportFile {
     /// Stores the file's accounts in `vault`, all in one transaction:
     /// either every account lands or none does. Duplicates of stored
     /// accounts, and repeats within the file, follow `on_duplicate`.
-    pub fn apply(&self, vault: &Vault, on_duplicate: OnDuplicate) -> Result<ImportReport, ApiError> {
+    pub fn apply(
+        &self,
+        vault: &Vault,
+        on_duplicate: OnDuplicate,
+    ) -> Result<ImportReport, ApiError> {
         let stored = vault.list_accounts(None)?;
         let mut plan: Vec<BatchEntry> = Vec::new();
         let mut skipped = Vec::new();

@@ -24,6 +24,9 @@ pub enum Record {
     /// Deleted accounts, kept for a while so a delete can be undone (the
     /// vault's own: `trash.rs`).
     Trash,
+    /// The last backup attempt (`backup/write.rs`): when, how many
+    /// accounts, or why it failed.
+    LastBackup,
 }
 
 impl Record {
@@ -32,6 +35,7 @@ impl Record {
             Record::PushHistory => "push_history",
             Record::MigrationBatches => "migration_batches",
             Record::Trash => "trash",
+            Record::LastBackup => "last_backup",
         }
     }
 }

@@ -44,6 +44,7 @@ struct AccountsView: View {
                         Text(failure).foregroundStyle(.red)
                     }
                     PushAccountsSection()
+                    Section { Text(BackupLine.text(try? core.vault?.lastBackup())).font(.footnote) }
                     ClockSection()
                 }
                 .overlay {

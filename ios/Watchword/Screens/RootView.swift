@@ -21,6 +21,7 @@ struct RootView: View {
                 AccountsView().tabItem { Label("Codes", systemImage: "key") }
                 RequestsView().tabItem { Label("Sign-ins", systemImage: "checkmark.shield") }
                 EnrolView().tabItem { Label("Add", systemImage: "plus") }
+                ChangePhoneView().tabItem { Label("Move", systemImage: "arrow.left.arrow.right") }
             }
             .sheet(isPresented: openRequest) {
                 if let id = notifications.requestToOpen {

@@ -30,6 +30,15 @@ enum SharedContainer {
         return directory.appendingPathComponent("vault.db").path
     }
 
+    /// The folder of automatic backups: the app's Documents/Backups, which
+    /// the Files app shows (UIFileSharingEnabled) and device backups keep.
+    static func backupFolder() throws -> String {
+        guard let documents = FileManager.default.urls(for: .documentDirectory, in: .userDomainMask).first else {
+            throw ShellError.Unavailable(reason: "no Documents folder for backups")
+        }
+        return documents.appendingPathComponent("Backups").path
+    }
+
     /// Small values both targets read (the APNs token), in the app group.
     static var defaults: UserDefaults? {
         UserDefaults(suiteName: appGroup)

@@ -63,9 +63,7 @@ impl Prefs {
                     if depth == 2
                         && let Some(name) = open.take()
                     {
-                        prefs
-                            .entries
-                            .push((name, std::mem::take(&mut value)));
+                        prefs.entries.push((name, std::mem::take(&mut value)));
                     }
                     depth = depth.checked_sub(1)?;
                 }

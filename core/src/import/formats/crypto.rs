@@ -65,9 +65,16 @@ pub(super) fn pbkdf2(
 }
 
 /// scrypt with N = 2^`log_n`, `r`, `p`, 32 bytes of output.
-pub(super) fn scrypt(password: &[u8], salt: &[u8], log_n: u8, r: u32, p: u32) -> Result<Plain, String> {
+pub(super) fn scrypt(
+    password: &[u8],
+    salt: &[u8],
+    log_n: u8,
+    r: u32,
+    p: u32,
+) -> Result<Plain, String> {
     check_cost(log_n <= MAX_SCRYPT_LOG_N && (1..=32).contains(&r) && (1..=16).contains(&p))?;
-    let params = scrypt::Params::new(log_n, r, p, 32).map_err(|e| format!("bad scrypt parameters: {e}"))?;
+    let params =
+        scrypt::Params::new(log_n, r, p, 32).map_err(|e| format!("bad scrypt parameters: {e}"))?;
     let mut out = Zeroizing::new(vec![0u8; 32]);
     scrypt::scrypt(password, salt, &params, &mut out).map_err(|e| format!("scrypt: {e}"))?;
     Ok(out)
@@ -83,7 +90,11 @@ pub(super) fn argon2id(
     lanes: u32,
     len: usize,
 ) -> Result<Plain, String> {
-    check_cost(memory_kib <= MAX_ARGON2_KIB && (1..=MAX_ARGON2_PASSES).contains(&passes) && (1..=64).contains(&lanes))?;
+    check_cost(
+        memory_kib <= MAX_ARGON2_KIB
+            && (1..=MAX_ARGON2_PASSES).contains(&passes)
+            && (1..=64).contains(&lanes),
+    )?;
     let params = argon2::Params::new(memory_kib, passes, lanes, Some(len))
         .map_err(|e| format!("bad Argon2 parameters: {e}"))?;
     let argon = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
@@ -97,7 +108,11 @@ pub(super) fn argon2id(
 /// SHA-256 of `data` (andOTP's old format and TOTP Authenticator use it as
 /// the key).
 pub(super) fn sha256(data: &[u8]) -> Plain {
-    Zeroizing::new(ring::digest::digest(&ring::digest::SHA256, data).as_ref().to_vec())
+    Zeroizing::new(
+        ring::digest::digest(&ring::digest::SHA256, data)
+            .as_ref()
+            .to_vec(),
+    )
 }
 
 /// AES-GCM (128- or 256-bit `key`, 96-bit `nonce`, 128-bit tag at the end

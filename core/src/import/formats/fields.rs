@@ -47,7 +47,7 @@ pub(super) fn hex_secret(text: &str) -> Result<Secret, String> {
 /// length is odd.
 pub(super) fn hex(text: &str) -> Option<Vec<u8>> {
     let text = text.trim();
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         return None;
     }
     (0..text.len())
@@ -62,7 +62,9 @@ pub(super) fn base64(text: &str) -> Option<Vec<u8>> {
     let text = text.trim();
     base64::engine::general_purpose::STANDARD
         .decode(text)
-        .or_else(|_| base64::engine::general_purpose::STANDARD_NO_PAD.decode(text.trim_end_matches('=')))
+        .or_else(|_| {
+            base64::engine::general_purpose::STANDARD_NO_PAD.decode(text.trim_end_matches('='))
+        })
         .ok()
 }
 
@@ -151,6 +153,55 @@ pub(super) fn json_str<'v>(v: &'v serde_json::Value, key: &str) -> Option<&'v st
     v.get(key)?.as_str()
 }
 
+/// The secret of a `steam://<base32>` link (Bitwarden's and Proton's way
+/// of holding a Steam Guard key); `None` when `link` is not one.
+pub(super) fn steam_link_secret(link: &str) -> Option<Result<Secret, String>> {
+    let head = link.trim().get(..8)?;
+    if !head.eq_ignore_ascii_case("steam://") {
+        return None;
+    }
+    Some(base32_secret(link.trim().get(8..).unwrap_or_default()))
+}
+
+/// JSON parsed from a decrypted export: it holds every secret of the file,
+/// so its strings are overwritten with zeros when it is dropped (serde_json
+/// has no zeroizing value of its own).
+pub(super) struct SecretJson(pub serde_json::Value);
+
+impl SecretJson {
+    /// Parses decrypted `plain` (kept in its `Zeroizing` buffer by the
+    /// caller); the error names no content.
+    pub(super) fn parse(plain: &[u8]) -> Result<Self, String> {
+        serde_json::from_slice(plain).map(SecretJson).map_err(|e| {
+            format!(
+                "the decrypted content is not JSON (line {}, column {})",
+                e.line(),
+                e.column()
+            )
+        })
+    }
+}
+
+impl Drop for SecretJson {
+    fn drop(&mut self) {
+        wipe_json(&mut self.0);
+    }
+}
+
+/// Overwrites every string value inside `value` with zeros.
+pub(super) fn wipe_json(value: &mut serde_json::Value) {
+    use zeroize::Zeroize as _;
+    match value {
+        serde_json::Value::String(s) => s.zeroize(),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(wipe_json),
+        serde_json::Value::Object(map) => {
+            // Keys are field names, not secrets; values may be.
+            map.values_mut().for_each(wipe_json);
+        }
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -159,10 +210,17 @@ mod tests {
     fn params_apply_what_the_file_says_and_refuse_what_cannot_work() {
         let s = || base32_secret("JBSWY3DPEHPK3PXP").unwrap();
         let p = params(OtpKind::Totp, s(), Some("sha256"), Some(8), Some(60), None).unwrap();
-        assert_eq!((p.algorithm, p.digits.get(), p.period), (Algorithm::Sha256, 8, 60));
+        assert_eq!(
+            (p.algorithm, p.digits.get(), p.period),
+            (Algorithm::Sha256, 8, 60)
+        );
         let h = params(OtpKind::Hotp, s(), None, None, None, Some(7)).unwrap();
         assert_eq!(h.counter, 7);
-        assert!(params(OtpKind::Totp, s(), Some("MD5"), None, None, None).unwrap_err().contains("MD5"));
+        assert!(
+            params(OtpKind::Totp, s(), Some("MD5"), None, None, None)
+                .unwrap_err()
+                .contains("MD5")
+        );
         assert!(params(OtpKind::Totp, s(), None, Some(11), None, None).is_err());
         assert!(params(OtpKind::Totp, s(), None, None, Some(0), None).is_err());
         let steam = params(OtpKind::Steam, s(), Some("SHA512"), Some(8), Some(60), None).unwrap();

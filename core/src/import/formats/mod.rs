@@ -82,14 +82,22 @@ const READERS: &[(ImportFormat, Detect, Read)] = &[
     (ImportFormat::TwoFas, twofas::detect, twofas::read),
     (ImportFormat::Proton, proton::detect, proton::read),
     (ImportFormat::Bitwarden, bitwarden::detect, bitwarden::read),
-    (ImportFormat::FreeOtpPlus, freeotp_plus::detect, freeotp_plus::read),
+    (
+        ImportFormat::FreeOtpPlus,
+        freeotp_plus::detect,
+        freeotp_plus::read,
+    ),
     (ImportFormat::FreeOtp, freeotp::detect, freeotp::read),
     (ImportFormat::Steam, steam::detect, steam::read),
     (ImportFormat::Duo, duo::detect, duo::read),
     (ImportFormat::Stratum, stratum::detect, stratum::read),
     (ImportFormat::AndOtp, andotp::detect, andotp::read),
     (ImportFormat::Authy, authy::detect, authy::read),
-    (ImportFormat::BattleNet, battle_net::detect, battle_net::read),
+    (
+        ImportFormat::BattleNet,
+        battle_net::detect,
+        battle_net::read,
+    ),
     (
         ImportFormat::TotpAuthenticator,
         totp_authenticator::detect,
@@ -110,7 +118,11 @@ const READERS: &[(ImportFormat, Detect, Read)] = &[
         microsoft_authenticator::detect,
         microsoft_authenticator::read,
     ),
-    (ImportFormat::OtpauthList, otpauth_list::detect, otpauth_list::read),
+    (
+        ImportFormat::OtpauthList,
+        otpauth_list::detect,
+        otpauth_list::read,
+    ),
 ];
 
 /// Finds the reader for `bytes` and runs it.
@@ -135,14 +147,23 @@ mod tests {
     #[test]
     fn every_format_has_a_reader_and_every_reader_a_format() {
         for f in ImportFormat::ALL {
-            assert!(READERS.iter().any(|(r, _, _)| *r == f), "{f:?} has no reader");
+            assert!(
+                READERS.iter().any(|(r, _, _)| *r == f),
+                "{f:?} has no reader"
+            );
         }
         assert_eq!(READERS.len(), ImportFormat::ALL.len());
     }
 
     #[test]
     fn unknown_files_list_what_is_supported() {
-        for junk in [&b""[..], b"hello", b"{\"a\":1}", b"\x00\x01\x02", b"<html></html>"] {
+        for junk in [
+            &b""[..],
+            b"hello",
+            b"{\"a\":1}",
+            b"\x00\x01\x02",
+            b"<html></html>",
+        ] {
             let e = read(junk, None).unwrap_err();
             assert_eq!(e, ImportError::UnknownFormat, "{junk:?}");
             assert!(e.to_string().contains("2FAS"));

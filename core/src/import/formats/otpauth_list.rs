@@ -39,7 +39,10 @@ fn is_link(text: &str) -> bool {
 
 /// Reads every link; a line that is not a usable link refuses the file,
 /// naming the line.
-pub(super) fn read(input: &Input<'_>, _password: Option<&str>) -> Result<Vec<ImportItem>, ImportError> {
+pub(super) fn read(
+    input: &Input<'_>,
+    _password: Option<&str>,
+) -> Result<Vec<ImportItem>, ImportError> {
     let text = input.text.ok_or(ImportError::UnknownFormat)?;
     read_text(text, FORMAT)
 }
@@ -59,7 +62,10 @@ pub(super) fn read_text(text: &str, format: ImportFormat) -> Result<Vec<ImportIt
                 entry: Some(format!("line {}", i + 1)),
                 reason: why,
             };
-            if part.get(..18).is_some_and(|h| h.eq_ignore_ascii_case("otpauth-migration:")) {
+            if part
+                .get(..18)
+                .is_some_and(|h| h.eq_ignore_ascii_case("otpauth-migration:"))
+            {
                 let m = parse_migration(part).map_err(|e| at(e.to_string()))?;
                 items.extend(m.accounts.iter().map(|uri| {
                     ImportItem::Account(Account::from_uri(uri, Provenance::import(format.id())))
@@ -89,7 +95,12 @@ mod tests {
         assert_eq!(items.len(), 2);
         let bad = "otpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP\notpauth://totp/B:b?secret=!!\n";
         let e = read(&Input::new(bad.as_bytes()), None).unwrap_err();
-        assert!(matches!(&e, ImportError::Damaged { entry: Some(l), .. } if l == "line 2"), "{e}");
-        assert!(!detect(&Input::new(b"hello\notpauth://totp/A?secret=JBSWY3DPEHPK3PXP")));
+        assert!(
+            matches!(&e, ImportError::Damaged { entry: Some(l), .. } if l == "line 2"),
+            "{e}"
+        );
+        assert!(!detect(&Input::new(
+            b"hello\notpauth://totp/A?secret=JBSWY3DPEHPK3PXP"
+        )));
     }
 }

@@ -4,6 +4,7 @@
 //! disk, and nothing in it can change anything.
 
 use rusqlite::{Connection, MAIN_DB};
+use zeroize::Zeroizing;
 
 /// The database in `bytes`, opened read-only in memory, with SQLite's
 /// defences for untrusted files on (no triggers or views calling
@@ -13,22 +14,28 @@ pub(super) fn open(bytes: &[u8]) -> Result<Connection, String> {
     let mut conn = Connection::open_in_memory().map_err(bad)?;
     conn.execute_batch("PRAGMA trusted_schema = OFF; PRAGMA cell_size_check = ON;")
         .map_err(bad)?;
-    conn.deserialize_read_exact(MAIN_DB, bytes, bytes.len(), true)
+    let bytes = without_wal(bytes);
+    conn.deserialize_read_exact(MAIN_DB, bytes.as_slice(), bytes.len(), true)
         .map_err(bad)?;
     // Reading the schema proves it is a database at all.
-    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))
-        .map_err(bad)?;
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    })
+    .map_err(bad)?;
     Ok(conn)
 }
 
-/// The names of the tables in `conn`.
-pub(super) fn tables(conn: &Connection) -> Vec<String> {
-    conn.prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
-        .and_then(|mut s| {
-            s.query_map([], |r| r.get::<_, String>(0))?
-                .collect::<Result<Vec<_>, _>>()
-        })
-        .unwrap_or_default()
+/// A copy of the database marked as a rollback-journal one. Apps keep
+/// their databases in WAL mode (header bytes 18 and 19 are 2, Stratum's
+/// is), which SQLite's in-memory deserialisation cannot open. A WAL file
+/// beside it is not in these bytes anyway: the main file is all there is
+/// to read.
+fn without_wal(bytes: &[u8]) -> Zeroizing<Vec<u8>> {
+    let mut copy = Zeroizing::new(bytes.to_vec());
+    if let Some(versions) = copy.get_mut(18..20).filter(|v| **v == [2, 2]) {
+        versions.copy_from_slice(&[1, 1]);
+    }
+    copy
 }
 
 /// True when `bytes` is a database with a table named `table` that has
@@ -38,7 +45,10 @@ pub(super) fn has_table(bytes: &[u8], table: &str, columns: &[&str]) -> bool {
         return false;
     }
     let Ok(conn) = open(bytes) else { return false };
-    let Ok(mut stmt) = conn.prepare(&format!("PRAGMA table_info(\"{}\")", table.replace('"', ""))) else {
+    let Ok(mut stmt) = conn.prepare(&format!(
+        "PRAGMA table_info(\"{}\")",
+        table.replace('"', "")
+    )) else {
         return false;
     };
     let Ok(names) = stmt
@@ -47,5 +57,7 @@ pub(super) fn has_table(bytes: &[u8], table: &str, columns: &[&str]) -> bool {
     else {
         return false;
     };
-    columns.iter().all(|c| names.iter().any(|n| n.eq_ignore_ascii_case(c)))
+    columns
+        .iter()
+        .all(|c| names.iter().any(|n| n.eq_ignore_ascii_case(c)))
 }

@@ -28,6 +28,7 @@ import kotlinx.coroutines.launch
  */
 class AccountsActivity : ScopedActivity() {
     private lateinit var status: TextView
+    private lateinit var backupStatus: TextView
     private lateinit var accounts: LinearLayout
     private lateinit var requests: LinearLayout
     private lateinit var pushAccounts: LinearLayout
@@ -42,6 +43,7 @@ class AccountsActivity : ScopedActivity() {
         super.onCreate(savedInstanceState)
         title = "Watchword"
         status = Ui.text(this)
+        backupStatus = Ui.text(this, "", 14f)
         accounts = Ui.column(this, padded = false)
         search = Ui.field(this, "Search", InputType.TYPE_CLASS_TEXT)
         requests = Ui.column(this, padded = false)
@@ -49,10 +51,12 @@ class AccountsActivity : ScopedActivity() {
         val actions = Ui.row(this).apply {
             addView(Ui.button(this@AccountsActivity, "Add account") { startActivity(Intent(this@AccountsActivity, EnrolActivity::class.java)) })
             addView(Ui.button(this@AccountsActivity, "Sign-in requests") { showRequests() })
+            addView(Ui.button(this@AccountsActivity, "Change phones") { startActivity(Intent(this@AccountsActivity, ChangePhoneActivity::class.java)) })
         }
         val root = Ui.column(this).apply {
             addView(actions)
             addView(status)
+            addView(backupStatus)
             addView(requests)
             addView(search)
             addView(accounts)
@@ -67,6 +71,13 @@ class AccountsActivity : ScopedActivity() {
     override fun onResume() {
         super.onResume()
         showPushAccounts()
+        scope.launch {
+            backupStatus.text = try {
+                backupLine(core { app.vault().lastBackup() })
+            } catch (e: Exception) {
+                describe(e)
+            }
+        }
         ticker = scope.launch {
             while (isActive) {
                 try {

@@ -57,6 +57,7 @@ fun main() {
     qrAndEnrolmentTests()
     pushTests()
     privacyIdeaTests()
+    changingPhonesTests()
     robustnessTests()
     Harness.finish()
 }

@@ -1,0 +1,204 @@
+//! Changing phones: importing other apps' exports, Watchword's own
+//! backups, and exports other apps read. Every method is one call into the
+//! core (`watchword_core::{import, backup, export}`); the records and enums
+//! are the core's, declared for UniFFI as in `vault.rs`.
+//!
+//! Files cross as bytes, not paths: Android's Storage Access Framework and
+//! iOS's document picker hand the shell a stream, not a file name. The
+//! backup folder (`backup_now`) is a path: the app's own storage.
+
+use std::path::Path;
+
+use crate::{
+    secret::{SecretBytes, SecretText},
+    vault::Vault,
+};
+use watchword_core::{
+    ApiError,
+    account::AccountSummary,
+    backup::{self, BackupOutcome, LastBackup, RestoreReport},
+    export::{self, Export, ExportFormat},
+    import::{
+        self, ImportFormat, ImportPreview, ImportReport, NotImported, OnDuplicate, PreviewLine,
+    },
+    otp::OtpKind,
+    vault::KdfParams,
+};
+
+/// The app that wrote an export, recognised from its content.
+#[uniffi::remote(Enum)]
+pub enum ImportFormat {
+    Aegis,
+    TwoFas,
+    AndOtp,
+    AuthenticatorPlus,
+    Authy,
+    BattleNet,
+    Bitwarden,
+    Duo,
+    FreeOtp,
+    FreeOtpPlus,
+    GoogleAuthenticator,
+    MicrosoftAuthenticator,
+    OtpauthList,
+    Proton,
+    Steam,
+    Stratum,
+    TotpAuthenticator,
+    Watchword,
+}
+
+/// What to do with an account the vault already has.
+#[uniffi::remote(Enum)]
+pub enum OnDuplicate {
+    Skip,
+    KeepBoth,
+    Replace,
+}
+
+/// An entry that cannot be imported or exported, and why.
+#[uniffi::remote(Record)]
+pub struct NotImported {
+    pub label: String,
+    pub reason: String,
+}
+
+/// One account of a file, as the preview lists it.
+#[uniffi::remote(Record)]
+pub struct PreviewLine {
+    pub label: String,
+    pub kind: OtpKind,
+    pub duplicate_of: Option<i64>,
+}
+
+/// What importing a file would do; nothing stored yet.
+#[uniffi::remote(Record)]
+pub struct ImportPreview {
+    pub format: ImportFormat,
+    pub accounts: Vec<PreviewLine>,
+    pub not_imported: Vec<NotImported>,
+}
+
+/// What an import did.
+#[uniffi::remote(Record)]
+pub struct ImportReport {
+    pub format: ImportFormat,
+    pub added: Vec<AccountSummary>,
+    pub replaced: Vec<AccountSummary>,
+    pub skipped: Vec<i64>,
+    pub not_imported: Vec<NotImported>,
+}
+
+/// What a restore did.
+#[uniffi::remote(Record)]
+pub struct RestoreReport {
+    pub import: ImportReport,
+    pub clock_offset_restored: bool,
+}
+
+/// A written backup.
+#[uniffi::remote(Record)]
+pub struct BackupOutcome {
+    pub path: String,
+    pub accounts: u32,
+    pub reenrol: Vec<String>,
+    pub at: i64,
+}
+
+/// The last backup attempt ("last backup: 2 hours ago, 17 accounts").
+#[uniffi::remote(Record)]
+pub struct LastBackup {
+    pub at: i64,
+    pub accounts: u32,
+    pub path: Option<String>,
+    pub error: Option<String>,
+}
+
+/// A format the vault can be exported as.
+#[uniffi::remote(Enum)]
+pub enum ExportFormat {
+    Watchword,
+    Aegis,
+    AegisPlain,
+    Otpauth,
+}
+
+/// An export: the file's bytes (secrets inside) and what it left out.
+#[uniffi::remote(Record)]
+pub struct Export {
+    pub format: ExportFormat,
+    pub bytes: SecretBytes,
+    pub accounts: u32,
+    pub left_out: Vec<NotImported>,
+}
+
+#[uniffi::export]
+impl Vault {
+    /// The last backup attempt, if any.
+    pub fn last_backup(&self) -> Result<Option<LastBackup>, ApiError> {
+        backup::last_backup(&self.inner)
+    }
+}
+
+// Key derivation and decryption take a moment: async, on UniFFI's runtime.
+#[uniffi::export(async_runtime = "tokio")]
+impl Vault {
+    /// Reads another app's export (or a Watchword backup) and says what
+    /// importing it would do. `PasswordNeeded` asks for the password;
+    /// `WrongPassword`, `DamagedFile`, `Unsupported` say why not.
+    pub async fn preview_import(
+        &self,
+        bytes: SecretBytes,
+        password: Option<SecretText>,
+    ) -> Result<ImportPreview, ApiError> {
+        import::read(&bytes, password.as_ref())?.preview(&self.inner)
+    }
+
+    /// Imports the file, all or nothing, duplicates as `on_duplicate` says.
+    pub async fn import_file(
+        &self,
+        bytes: SecretBytes,
+        password: Option<SecretText>,
+        on_duplicate: OnDuplicate,
+    ) -> Result<ImportReport, ApiError> {
+        import::read(&bytes, password.as_ref())?.apply(&self.inner, on_duplicate)
+    }
+
+    /// Writes a verified backup into `folder` (keeping the newest `keep`).
+    pub async fn backup_now(
+        &self,
+        folder: String,
+        password: SecretText,
+        keep: u32,
+    ) -> Result<BackupOutcome, ApiError> {
+        backup::backup_now(
+            &self.inner,
+            Path::new(&folder),
+            &password,
+            KdfParams::STRONG,
+            keep,
+        )
+    }
+
+    /// Restores a Watchword backup's accounts (and clock correction).
+    pub async fn restore_backup(
+        &self,
+        bytes: SecretBytes,
+        password: SecretText,
+        on_duplicate: OnDuplicate,
+    ) -> Result<RestoreReport, ApiError> {
+        backup::restore(&self.inner, &bytes, &password, on_duplicate)
+    }
+
+    /// The vault as `format`: encrypted formats need `password`; the
+    /// plaintext ones await the biometric gate first (a no is `Cancelled`).
+    pub async fn export(
+        &self,
+        format: ExportFormat,
+        password: Option<SecretText>,
+    ) -> Result<Export, ApiError> {
+        // EXPOSE: the export is the secrets, for the file the person chose.
+        export::export_vault_confirmed(&self.inner, format, password.as_deref().map(String::as_str))
+            .await
+    }
+}
