@@ -16,7 +16,7 @@ use crate::{
 use watchword_core::{
     ApiError,
     account::AccountSummary,
-    backup::{self, BackupOutcome, LastBackup, RestoreReport},
+    backup::{self, AutoBackup, BackupOutcome, LastBackup, RestoreReport},
     export::{self, Export, ExportFormat},
     import::{
         self, ImportFormat, ImportPreview, ImportReport, NotImported, OnDuplicate, PreviewLine,
@@ -114,6 +114,13 @@ pub struct LastBackup {
     pub error: Option<String>,
 }
 
+/// Automatic backup settings (never the password).
+#[uniffi::remote(Record)]
+pub struct AutoBackup {
+    pub folder: String,
+    pub keep: u32,
+}
+
 /// A format the vault can be exported as.
 #[uniffi::remote(Enum)]
 pub enum ExportFormat {
@@ -137,6 +144,27 @@ impl Vault {
     /// The last backup attempt, if any.
     pub fn last_backup(&self) -> Result<Option<LastBackup>, ApiError> {
         backup::last_backup(&self.inner)
+    }
+
+    /// Backs up automatically from now on: into `folder`, keeping `keep`,
+    /// with `password` (at least 8 characters; kept sealed in the vault).
+    pub fn set_auto_backup(
+        &self,
+        folder: String,
+        password: SecretText,
+        keep: u32,
+    ) -> Result<(), ApiError> {
+        backup::set_auto_backup(&self.inner, Path::new(&folder), &password, keep)
+    }
+
+    /// Stops automatic backups (the backups written stay).
+    pub fn disable_auto_backup(&self) -> Result<(), ApiError> {
+        backup::disable_auto_backup(&self.inner)
+    }
+
+    /// The automatic backup settings, when on.
+    pub fn auto_backup(&self) -> Result<Option<AutoBackup>, ApiError> {
+        backup::auto_backup(&self.inner)
     }
 }
 
@@ -178,6 +206,13 @@ impl Vault {
             KdfParams::STRONG,
             keep,
         )
+    }
+
+    /// Writes an automatic backup when they are on and the accounts changed
+    /// since the last one (call it after a change and when the app goes to
+    /// the background); `None` when there was nothing to do.
+    pub async fn backup_if_changed(&self) -> Result<Option<BackupOutcome>, ApiError> {
+        backup::backup_if_changed(&self.inner)
     }
 
     /// Restores a Watchword backup's accounts (and clock correction).

@@ -130,6 +130,18 @@ fn prompt_secret(
     Ok(first)
 }
 
+/// After a command changed the vault: when automatic backups are on and
+/// the accounts changed, the core writes one (`backup::backup_if_changed`).
+/// A failure does not fail the command that made the change: it is said on
+/// stderr and recorded as the last backup (`backup status`).
+pub fn after_change(v: &Vault) {
+    match watchword_core::backup::backup_if_changed(v) {
+        Ok(Some(out)) => eprintln!("Backed up automatically: {}", out.path),
+        Ok(None) => {}
+        Err(e) => eprintln!("warning: the automatic backup failed: {}", e.message()),
+    }
+}
+
 /// Opens the vault at `given` (or the default path), asking for the
 /// passphrase only once the file is known to exist.
 pub fn open_vault(given: Option<&Path>, args: &UnlockArgs) -> Result<Vault, ApiError> {

@@ -232,3 +232,54 @@ fn files_that_are_not_exports_get_typed_errors_and_change_nothing() {
     );
     assert!(p.accounts().is_empty(), "all or nothing");
 }
+
+#[test]
+fn automatic_backups_follow_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = Phone::new(dir.path(), "p");
+    let auto = dir.path().join("auto");
+    let env = [("WATCHWORD_BACKUP_PASSWORD", BACKUP_PW)];
+    let (ok, on) = p.run_env(
+        &[
+            "backup",
+            "auto",
+            "--dir",
+            auto.to_str().unwrap(),
+            "--keep",
+            "2",
+        ],
+        &env,
+    );
+    assert!(ok, "{on}");
+    assert_eq!(on["auto_backup"]["keep"], 2);
+    let count = || std::fs::read_dir(&auto).map(|d| d.count()).unwrap_or(0);
+    let first = count();
+    let (ok, _) = p.run(&["list"]);
+    assert!(ok);
+    assert_eq!(count(), first, "reading changes nothing, so no backup");
+    let (ok, out) = p.run(&["add", "otpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP"]);
+    assert!(ok, "{out}");
+    assert_eq!(count(), first + 1, "a change writes one");
+    let (ok, status) = p.run(&["backup", "status"]);
+    assert!(ok, "{status}");
+    assert_eq!(status["last_backup"]["accounts"], 1);
+    for link in [
+        "otpauth://totp/B:b?secret=JBSWY3DPEHPK3PXP",
+        "otpauth://totp/C:c?secret=JBSWY3DPEHPK3PXP",
+    ] {
+        let (ok, out) = p.run(&["add", link]);
+        assert!(ok, "{out}");
+    }
+    assert_eq!(count(), 2, "--keep 2");
+    let (ok, off) = p.run(&["backup", "auto", "--off"]);
+    assert!(ok, "{off}");
+    let (ok, _) = p.run(&["rm", "1"]);
+    assert!(ok);
+    let (ok, status) = p.run(&["backup", "status"]);
+    assert!(ok);
+    assert!(status["auto_backup"].is_null());
+    assert_eq!(
+        status["last_backup"]["accounts"], 3,
+        "no backup after --off"
+    );
+}

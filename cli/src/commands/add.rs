@@ -111,7 +111,9 @@ pub fn run(vault: Option<&std::path::Path>, args: &Args) -> Result<Output, ApiEr
     let Some(text) = &args.link else {
         let account = account_from_flags(args)?;
         let v = unlock::open_vault(vault, &args.unlock)?;
-        return super::enrol::added(&v.add_account(account, args.force)?.summary());
+        let added = v.add_account(account, args.force)?.summary();
+        unlock::after_change(&v);
+        return super::enrol::added(&added);
     };
     let input = EnrolInput::Pasted { text: text.clone() };
     super::enrol::run(&input, &choices(args), "watchword-cli", vault, &args.unlock)

@@ -9,7 +9,10 @@ use std::path::PathBuf;
 use serde_json::json;
 use watchword_core::{
     ApiError,
-    backup::{backup_now, last_backup, restore, verify_backup},
+    backup::{
+        auto_backup, backup_if_changed, backup_now, disable_auto_backup, last_backup, restore,
+        set_auto_backup, verify_backup,
+    },
 };
 
 use super::{
@@ -59,6 +62,23 @@ enum Action {
         /// Accounts already in the vault: skip (default), keep both, replace.
         #[arg(long, value_enum, default_value = "skip")]
         on_duplicate: Duplicates,
+        #[command(flatten)]
+        password: PasswordArgs,
+        #[command(flatten)]
+        unlock: unlock::UnlockArgs,
+    },
+    /// Back up automatically after every change (into --dir, keeping
+    /// --keep), or stop (--off).
+    Auto {
+        /// The backup folder (default: `backups` beside the vault).
+        #[arg(long, value_name = "DIR", conflicts_with = "off")]
+        dir: Option<PathBuf>,
+        /// How many backups to keep in the folder.
+        #[arg(long, default_value_t = 5)]
+        keep: u32,
+        /// Stop backing up automatically (the backups written stay).
+        #[arg(long)]
+        off: bool,
         #[command(flatten)]
         password: PasswordArgs,
         #[command(flatten)]
@@ -142,6 +162,7 @@ pub fn run(vault: Option<&std::path::Path>, args: &Args) -> Result<Output, ApiEr
             let v = unlock::open_vault(vault, u)?;
             let pw = password.read(BACKUP_PASSWORD_ENV, "Backup password", false)?;
             let r = restore(&v, &bytes, &pw, (*on_duplicate).into())?;
+            unlock::after_change(&v);
             let mut human = format!(
                 "Restored {} account(s){}{}",
                 r.import.added.len(),
@@ -164,6 +185,39 @@ pub fn run(vault: Option<&std::path::Path>, args: &Args) -> Result<Output, ApiEr
                 human,
             })
         }
+        Action::Auto {
+            dir,
+            keep,
+            off,
+            password,
+            unlock: u,
+        } => {
+            let v = unlock::open_vault(vault, u)?;
+            if *off {
+                disable_auto_backup(&v)?;
+                return Ok(Output {
+                    human: "Automatic backups are off (the backups written stay).".into(),
+                    json: json!({"auto_backup": null}),
+                });
+            }
+            let dir = backup_dir(&v, dir.as_deref());
+            let pw = password.read(BACKUP_PASSWORD_ENV, "Backup password", true)?;
+            set_auto_backup(&v, &dir, &pw, *keep)?;
+            let first = backup_if_changed(&v)?;
+            let settings = auto_backup(&v)?;
+            Ok(Output {
+                human: format!(
+                    "Backing up automatically to {} after every change, keeping {}.{}",
+                    dir.display(),
+                    keep,
+                    first
+                        .as_ref()
+                        .map(|o| format!(" First backup: {} account(s), {}", o.accounts, o.path))
+                        .unwrap_or_default()
+                ),
+                json: json!({"auto_backup": settings, "written": first}),
+            })
+        }
         Action::Status { unlock: u } => {
             let v = unlock::open_vault(vault, u)?;
             let last = last_backup(&v)?;
@@ -184,6 +238,18 @@ pub fn run(vault: Option<&std::path::Path>, args: &Args) -> Result<Output, ApiEr
                 human,
             })
         }
+    }
+}
+
+/// `dir`, or `backups` beside the vault.
+fn backup_dir(v: &watchword_core::vault::Vault, dir: Option<&std::path::Path>) -> PathBuf {
+    match dir {
+        Some(d) => d.to_owned(),
+        None => v
+            .path()
+            .parent()
+            .unwrap_or(std::path::Path::new("."))
+            .join("backups"),
     }
 }
 

@@ -38,6 +38,7 @@ pub fn run(
     let push = PushService::new(VaultPushStore::new(vault.clone()), Arc::new(SystemClock))?;
     let device = DeviceIdentity::named(device_name, None);
     let outcome = runtime()?.block_on(prepared.apply(choices, &vault, &push, &device))?;
+    unlock::after_change(&vault);
     print(outcome)
 }
 

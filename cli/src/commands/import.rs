@@ -113,6 +113,7 @@ pub fn run(vault: Option<&std::path::Path>, args: &Args) -> Result<Output, ApiEr
         });
     }
     let r = file.apply(&v, args.on_duplicate.into())?;
+    unlock::after_change(&v);
     let mut human = format!(
         "Imported {} account(s) from the {} export",
         r.added.len(),

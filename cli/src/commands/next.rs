@@ -18,6 +18,7 @@ pub struct Args {
 pub fn run(vault: Option<&std::path::Path>, args: &Args) -> Result<Output, ApiError> {
     let v = unlock::open_vault(vault, &args.unlock)?;
     let c = v.next_hotp_code(args.id)?;
+    unlock::after_change(&v);
     Ok(Output {
         human: format!("{}  (counter {})", c.code, c.counter),
         json: json!({"id": args.id, "code": c.code, "counter": c.counter}),

@@ -66,6 +66,7 @@ pub fn run(vault: Option<&std::path::Path>, args: &Args) -> Result<Output, ApiEr
     match args.id {
         AccountRef::Otp(id) => {
             let updated = v.update_account(id, update)?.summary();
+            unlock::after_change(&v);
             Ok(Output {
                 human: format!("Updated {}", account_view::line(&updated)),
                 json: account_view::json(&updated)?,

@@ -17,6 +17,7 @@ pub struct Args {
 pub fn run(vault: Option<&std::path::Path>, args: &Args) -> Result<Output, ApiError> {
     let v = unlock::open_vault(vault, &args.unlock)?;
     let restored = v.restore_account(args.id)?;
+    unlock::after_change(&v);
     Ok(Output {
         human: format!("Restored {}", account_view::line(&restored)),
         json: account_view::json(&restored)?,

@@ -23,6 +23,7 @@ pub struct Args {
 pub fn run(vault: Option<&std::path::Path>, args: &Args) -> Result<Output, ApiError> {
     let v = unlock::open_vault(vault, &args.unlock)?;
     let counter = v.resync_hotp(args.id, &args.first, &args.second)?;
+    unlock::after_change(&v);
     Ok(Output {
         human: format!(
             "Account #{} is in step again: the next code is for counter {counter}.",

@@ -22,6 +22,7 @@ pub fn run(vault: Option<&std::path::Path>, args: &Args) -> Result<Output, ApiEr
     match args.id {
         AccountRef::Otp(id) => {
             v.delete_account(id)?;
+            unlock::after_change(&v);
             Ok(Output {
                 human: format!(
                     "Deleted account #{id} (restore it within {TRASH_DAYS} days: watchword restore {id})"

@@ -9,15 +9,22 @@
 //! - `write.rs`: writing one safely: to a temporary file, synced, read back,
 //!   decrypted and compared with the vault, then renamed into place; a
 //!   failure leaves the previous backup as it was. Also the rotating folder
-//!   of automatic backups and the last result the shells show.
+//!   of backups and the last result the shells show.
+//! - `auto.rs`: automatic backups after every change (settings and
+//!   password sealed in the vault).
 //! - `restore.rs`: a backup back into a vault.
 
+mod auto;
 mod contents;
 mod error;
 mod file;
 mod restore;
 mod write;
 
+pub use auto::{
+    AutoBackup, auto_backup, backup_if_changed, backup_if_changed_with, disable_auto_backup,
+    set_auto_backup,
+};
 pub use contents::BackupContents;
 pub use error::BackupError;
 pub use file::{BACKUP_EXTENSION, is_backup};

@@ -27,6 +27,9 @@ pub enum Record {
     /// The last backup attempt (`backup/write.rs`): when, how many
     /// accounts, or why it failed.
     LastBackup,
+    /// Automatic backup settings, their password and the digest of the
+    /// last automatic backup (`backup/auto.rs`).
+    AutoBackup,
 }
 
 impl Record {
@@ -36,6 +39,7 @@ impl Record {
             Record::MigrationBatches => "migration_batches",
             Record::Trash => "trash",
             Record::LastBackup => "last_backup",
+            Record::AutoBackup => "auto_backup",
         }
     }
 }

@@ -23,7 +23,12 @@ struct WatchwordApp: App {
         }
         .onChange(of: scenePhase) { phase in
             if phase == .active { core.start() }
-            if phase == .background { BackgroundPoll.schedule() }
+            if phase == .background {
+                BackgroundPoll.schedule()
+                // The core writes an automatic backup when they are on and
+                // the accounts changed; a failure is the last backup shown.
+                if let vault = core.vault { Task { _ = try? await vault.backupIfChanged() } }
+            }
         }
     }
 }

@@ -27,6 +27,7 @@ struct ChangePhoneView: View {
                         .font(.footnote)
                     SecureField("Backup or export password (8 characters or more)", text: $password)
                     Button("Back up now") { Task { await backUpNow() } }
+                    Button("Back up automatically after every change") { Task { await backUpAutomatically() } }
                 }
                 Section("From another app or phone") {
                     Button("Import a file…") { importing = true }
@@ -72,6 +73,19 @@ struct ChangePhoneView: View {
             let out = try await vault.backupNow(folder: folder, password: password, keep: 5)
             message = "Backed up \(out.accounts) accounts (verified)."
                 + (out.reenrol.isEmpty ? "" : " Enrol again on a new phone: \(out.reenrol.joined(separator: ", ")).")
+        } catch {
+            message = error.localizedDescription
+        }
+    }
+
+    /// Automatic backups into the app's folder, keeping 5; the core writes
+    /// one after each change (and when the app goes to the background).
+    private func backUpAutomatically() async {
+        guard let vault = core.vault else { return }
+        do {
+            try vault.setAutoBackup(folder: try SharedContainer.backupFolder(), password: password, keep: 5)
+            _ = try await vault.backupIfChanged()
+            message = "Backing up automatically after every change."
         } catch {
             message = error.localizedDescription
         }

@@ -312,15 +312,7 @@ fn read_entry(
     };
     let info = e.get("info").ok_or_else(|| at("it has no info".into()))?;
     let secret = fields::base32_secret(json_str(info, "secret").unwrap_or_default()).map_err(at)?;
-    let params = fields::params(
-        kind,
-        secret,
-        json_str(info, "algo"),
-        json_u64(info.get("digits")),
-        json_u64(info.get("period")),
-        json_u64(info.get("counter")),
-    )
-    .map_err(at)?;
+    let params = fields::json_params(kind, secret, info, "algo").map_err(at)?;
     let mut account = fields::account(FORMAT, issuer, name, params);
     account.notes = json_str(e, "note")
         .filter(|n| !n.trim().is_empty())

@@ -22,7 +22,7 @@ use serde_json::Value;
 use super::{
     Input,
     crypto::{self, Prf},
-    fields::{self, EntryKind, SecretJson, json_str, json_u64},
+    fields::{self, EntryKind, SecretJson, json_str},
 };
 use crate::{
     account::label,
@@ -182,15 +182,7 @@ fn read_entry(index: usize, e: &Value, old: bool) -> Result<ImportItem, ImportEr
         }
     };
     let secret = fields::base32_secret(json_str(e, "secret").unwrap_or_default()).map_err(at)?;
-    let params = fields::params(
-        kind,
-        secret,
-        json_str(e, "algorithm"),
-        json_u64(e.get("digits")),
-        json_u64(e.get("period")),
-        json_u64(e.get("counter")),
-    )
-    .map_err(at)?;
+    let params = fields::json_params(kind, secret, e, "algorithm").map_err(at)?;
     let mut account = fields::account(FORMAT, issuer, name, params);
     // andOTP's tags are many; a Watchword account has one group.
     account.group = e

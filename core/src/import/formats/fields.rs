@@ -106,6 +106,25 @@ pub(super) fn params(
     Ok(p)
 }
 
+/// [`params`] with the algorithm (named `algorithm_key` by the app),
+/// `digits`, `period` and `counter` read from the JSON object `obj`, as
+/// Aegis, 2FAS and andOTP write them.
+pub(super) fn json_params(
+    kind: OtpKind,
+    secret: Secret,
+    obj: &serde_json::Value,
+    algorithm_key: &str,
+) -> Result<OtpParams, String> {
+    params(
+        kind,
+        secret,
+        json_str(obj, algorithm_key),
+        json_u64(obj.get("digits")),
+        json_u64(obj.get("period")),
+        json_u64(obj.get("counter")),
+    )
+}
+
 /// An imported account: issuer (blank is none) and name as the app had
 /// them, provenance `import:<format>`.
 pub(super) fn account(

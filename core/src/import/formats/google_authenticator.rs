@@ -10,10 +10,13 @@
 //! encrypt secrets in the database (an `isencrypted` column, Aegis #1488);
 //! those entries are listed as not imported, pointing to the app's export.
 
-use rusqlite::{Row, types::ValueRef};
+use rusqlite::Row;
 use zeroize::Zeroizing;
 
-use super::{Input, fields, sqlite};
+use super::{
+    Input, fields, sqlite,
+    sqlite::{integer, text},
+};
 use crate::{
     import::{ImportError, ImportFormat, ImportItem, NotImported},
     otp::OtpKind,
@@ -31,27 +34,13 @@ pub(super) fn read(
     input: &Input<'_>,
     _password: Option<&str>,
 ) -> Result<Vec<ImportItem>, ImportError> {
-    let damaged = |why: String| ImportError::damaged(FORMAT, why);
-    let conn = sqlite::open(input.bytes).map_err(damaged)?;
-    let mut stmt = conn
-        .prepare("SELECT * FROM accounts")
-        .map_err(|_| damaged("its accounts table cannot be read".into()))?;
-    let mut rows = stmt
-        .query([])
-        .map_err(|_| damaged("its accounts table cannot be read".into()))?;
-    let mut items = Vec::new();
-    let mut index = 0;
-    while let Some(row) = rows
-        .next()
-        .map_err(|_| damaged("its accounts table is damaged".into()))?
-    {
-        let email = text(row, "email").ok().flatten();
-        let item =
-            account(row).map_err(|why| ImportError::entry(FORMAT, index, email.as_deref(), why))?;
-        items.push(item);
-        index += 1;
-    }
-    Ok(items)
+    sqlite::read_rows(
+        input.bytes,
+        FORMAT,
+        "SELECT * FROM accounts",
+        |row| text(row, "email").ok().flatten(),
+        account,
+    )
 }
 
 /// One row.
@@ -88,34 +77,6 @@ fn account(row: &Row<'_>) -> Result<ImportItem, String> {
         label_name,
         params,
     )))
-}
-
-/// The text in column `name`: `None` when the column is absent or NULL.
-/// Readers of other apps' databases share it (Microsoft's).
-pub(super) fn text(row: &Row<'_>, name: &str) -> Result<Option<String>, String> {
-    match row.get_ref(name) {
-        Err(_) | Ok(ValueRef::Null) => Ok(None),
-        Ok(ValueRef::Text(t)) => String::from_utf8(t.to_vec())
-            .map(Some)
-            .map_err(|_| format!("its {name} is not text")),
-        Ok(ValueRef::Integer(n)) => Ok(Some(n.to_string())),
-        Ok(_) => Err(format!("its {name} is not text")),
-    }
-}
-
-/// The integer in column `name` (a number written as text accepted):
-/// `None` when the column is absent or NULL.
-pub(super) fn integer(row: &Row<'_>, name: &str) -> Result<Option<i64>, String> {
-    match row.get_ref(name) {
-        Err(_) | Ok(ValueRef::Null) => Ok(None),
-        Ok(ValueRef::Integer(n)) => Ok(Some(n)),
-        Ok(ValueRef::Text(t)) => std::str::from_utf8(t)
-            .ok()
-            .and_then(|t| t.trim().parse().ok())
-            .map(Some)
-            .ok_or_else(|| format!("its {name} is not a number")),
-        Ok(_) => Err(format!("its {name} is not a number")),
-    }
 }
 
 #[cfg(test)]

@@ -21,9 +21,8 @@ use rusqlite::Row;
 use zeroize::Zeroizing;
 
 use super::{
-    Input, fields,
-    google_authenticator::{integer, text},
-    sqlite,
+    Input, fields, sqlite,
+    sqlite::{integer, text},
 };
 use crate::{
     import::{ImportError, ImportFormat, ImportItem, NotImported},
@@ -59,27 +58,13 @@ pub(super) fn read(
     input: &Input<'_>,
     _password: Option<&str>,
 ) -> Result<Vec<ImportItem>, ImportError> {
-    let damaged = |why: String| ImportError::damaged(FORMAT, why);
-    let conn = sqlite::open(input.bytes).map_err(damaged)?;
-    let mut stmt = conn
-        .prepare("SELECT * FROM accounts")
-        .map_err(|_| damaged("its accounts table cannot be read".into()))?;
-    let mut rows = stmt
-        .query([])
-        .map_err(|_| damaged("its accounts table cannot be read".into()))?;
-    let mut items = Vec::new();
-    let mut index = 0;
-    while let Some(row) = rows
-        .next()
-        .map_err(|_| damaged("its accounts table is damaged".into()))?
-    {
-        let label = label(row);
-        let item = account(row, &label)
-            .map_err(|why| ImportError::entry(FORMAT, index, Some(&label), why))?;
-        items.push(item);
-        index += 1;
-    }
-    Ok(items)
+    sqlite::read_rows(
+        input.bytes,
+        FORMAT,
+        "SELECT * FROM accounts",
+        |row| Some(label(row)),
+        |row| account(row, &label(row)),
+    )
 }
 
 /// "Issuer: username", as the app shows the account.

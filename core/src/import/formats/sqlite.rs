@@ -3,8 +3,10 @@
 //! memory and read-only: no plaintext copy of its secrets is written to
 //! disk, and nothing in it can change anything.
 
-use rusqlite::{Connection, MAIN_DB};
+use rusqlite::{Connection, MAIN_DB, Row, types::ValueRef};
 use zeroize::Zeroizing;
+
+use crate::import::{ImportError, ImportFormat, ImportItem};
 
 /// The database in `bytes`, opened read-only in memory, with SQLite's
 /// defences for untrusted files on (no triggers or views calling
@@ -60,4 +62,61 @@ pub(super) fn has_table(bytes: &[u8], table: &str, columns: &[&str]) -> bool {
     columns
         .iter()
         .all(|c| names.iter().any(|n| n.eq_ignore_ascii_case(c)))
+}
+
+/// Runs `sql` on the database in `bytes` and makes each row an item with
+/// `item`; a row that fails is named by `label` in the error.
+pub(super) fn read_rows(
+    bytes: &[u8],
+    format: ImportFormat,
+    sql: &str,
+    label: impl Fn(&Row<'_>) -> Option<String>,
+    item: impl Fn(&Row<'_>) -> Result<ImportItem, String>,
+) -> Result<Vec<ImportItem>, ImportError> {
+    let damaged = |why: String| ImportError::damaged(format, why);
+    let conn = open(bytes).map_err(damaged)?;
+    let mut stmt = conn
+        .prepare(sql)
+        .map_err(|_| damaged("its accounts table cannot be read".into()))?;
+    let mut rows = stmt
+        .query([])
+        .map_err(|_| damaged("its accounts table cannot be read".into()))?;
+    let mut items = Vec::new();
+    while let Some(row) = rows
+        .next()
+        .map_err(|_| damaged("its accounts table is damaged".into()))?
+    {
+        let made = item(row)
+            .map_err(|why| ImportError::entry(format, items.len(), label(row).as_deref(), why))?;
+        items.push(made);
+    }
+    Ok(items)
+}
+
+/// The text in column `name`: `None` when the column is absent or NULL.
+/// Every database reader uses it.
+pub(super) fn text(row: &Row<'_>, name: &str) -> Result<Option<String>, String> {
+    match row.get_ref(name) {
+        Err(_) | Ok(ValueRef::Null) => Ok(None),
+        Ok(ValueRef::Text(t)) => String::from_utf8(t.to_vec())
+            .map(Some)
+            .map_err(|_| format!("its {name} is not text")),
+        Ok(ValueRef::Integer(n)) => Ok(Some(n.to_string())),
+        Ok(_) => Err(format!("its {name} is not text")),
+    }
+}
+
+/// The integer in column `name` (a number written as text accepted):
+/// `None` when the column is absent or NULL.
+pub(super) fn integer(row: &Row<'_>, name: &str) -> Result<Option<i64>, String> {
+    match row.get_ref(name) {
+        Err(_) | Ok(ValueRef::Null) => Ok(None),
+        Ok(ValueRef::Integer(n)) => Ok(Some(n)),
+        Ok(ValueRef::Text(t)) => std::str::from_utf8(t)
+            .ok()
+            .and_then(|t| t.trim().parse().ok())
+            .map(Some)
+            .ok_or_else(|| format!("its {name} is not a number")),
+        Ok(_) => Err(format!("its {name} is not a number")),
+    }
 }

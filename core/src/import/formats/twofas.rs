@@ -206,15 +206,7 @@ fn read_service(
         }
     };
     let secret = fields::base32_secret(json_str(s, "secret").unwrap_or_default()).map_err(at)?;
-    let params = fields::params(
-        kind,
-        secret,
-        json_str(otp, "algorithm"),
-        json_u64(otp.get("digits")),
-        json_u64(otp.get("period")),
-        json_u64(otp.get("counter")),
-    )
-    .map_err(at)?;
+    let params = fields::json_params(kind, secret, otp, "algorithm").map_err(at)?;
     let mut account = fields::account(FORMAT, issuer, name, params);
     account.group = json_str(s, "groupId")
         .and_then(|id| groups.get(id))

@@ -134,6 +134,16 @@ class AccountsActivity : ScopedActivity() {
 
     override fun onPause() {
         ticker?.cancel()
+        // Leaving the screen: the core writes an automatic backup when they
+        // are on and the accounts changed (it decides; failures are recorded
+        // as the last backup, shown on return).
+        scope.launch {
+            try {
+                core { app.vault().backupIfChanged() }
+            } catch (e: Exception) {
+                backupStatus.text = describe(e)
+            }
+        }
         super.onPause()
     }
 

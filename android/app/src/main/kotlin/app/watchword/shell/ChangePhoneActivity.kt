@@ -35,6 +35,7 @@ class ChangePhoneActivity : ScopedActivity() {
         val root = Ui.column(this).apply {
             addView(lastBackup)
             addView(Ui.button(this@ChangePhoneActivity, "Back up now") { backUpNow() })
+            addView(Ui.button(this@ChangePhoneActivity, "Back up automatically after every change") { backUpAutomatically() })
             addView(Ui.button(this@ChangePhoneActivity, "Import from another app or a backup") { pick(OPEN_IMPORT) })
             addView(Ui.button(this@ChangePhoneActivity, "Export as a Watchword backup") { export(ExportFormat.WATCHWORD, "watchword.wwbackup") })
             addView(Ui.button(this@ChangePhoneActivity, "Export for Aegis (encrypted)") { export(ExportFormat.AEGIS, "aegis-export.json") })
@@ -65,6 +66,21 @@ class ChangePhoneActivity : ScopedActivity() {
                 val out = core { app.vault().backupNow(File(filesDir, "backups").path, password, 5u) }
                 val reenrol = if (out.reenrol.isEmpty()) "" else "\nEnrol again on a new phone: ${out.reenrol.joinToString()}"
                 toast("Backed up ${out.accounts} accounts (verified).$reenrol")
+            } catch (e: Exception) {
+                toast(describe(e))
+            }
+            showLastBackup()
+        }
+    }
+
+    /** Automatic backups into the app's folder, keeping 5; the core writes one after each change. */
+    private fun backUpAutomatically() {
+        scope.launch {
+            val password = askPassword("Backup password", "At least 8 characters, kept in the vault for automatic backups. You need it to restore.") ?: return@launch
+            try {
+                core { app.vault().setAutoBackup(File(filesDir, "backups").path, password, 5u) }
+                core { app.vault().backupIfChanged() }
+                toast("Backing up automatically after every change.")
             } catch (e: Exception) {
                 toast(describe(e))
             }

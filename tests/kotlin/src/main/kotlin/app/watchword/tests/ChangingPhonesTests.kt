@@ -56,6 +56,16 @@ fun changingPhonesTests() {
             val last = old.lastBackup() ?: error("a last backup")
             assertEq(2u, last.accounts, "last backup accounts")
             assertEq(null, last.error, "last backup error")
+            // Automatic backups: one after a change, none when nothing changed.
+            val auto = Files.createTempDirectory("ww-auto").toString()
+            old.setAutoBackup(auto, "a long backup password", 2u)
+            check(old.backupIfChanged() != null) { "the first automatic backup" }
+            assertEq(null, old.backupIfChanged(), "nothing changed")
+            old.update(wwe.id, AccountChanges(notes = "moved"))
+            check(old.backupIfChanged() != null) { "a change writes one" }
+            assertEq(2, File(auto).list()!!.size, "two automatic backups")
+            old.disableAutoBackup()
+            old.update(wwe.id, AccountChanges(notes = "desk drawer"))
             val bytes = File(out.path).readBytes()
             check(!String(bytes).contains("4SJHB4GSD43FZBAI7C2HLRJGPQ")) { "secret in the backup" }
             Vault.create(tempVaultPath(), AesKeyProvider(KEK_B)).use { new ->
