@@ -283,3 +283,63 @@ fn automatic_backups_follow_changes() {
         "no backup after --off"
     );
 }
+
+/// A process killed while it writes a backup over an older one (SIGKILL
+/// once its temporary file exists: with the real argon2id cost, reading the
+/// new file back to verify it takes a few hundred milliseconds) leaves the
+/// older backup byte for byte, and the next backup replaces what the killed
+/// one left.
+#[test]
+fn a_backup_killed_midway_keeps_the_previous_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = old_phone(dir.path());
+    let file = dir.path().join("phone.wwbackup");
+    let partial = dir.path().join("phone.wwbackup.partial");
+    let f = file.to_str().unwrap();
+    let env = [("WATCHWORD_BACKUP_PASSWORD", BACKUP_PW)];
+    let mut cheap = vec!["export", f, "--format", "watchword"];
+    cheap.extend(CHEAP);
+    let (ok, out) = p.run_env(&cheap, &env);
+    assert!(ok, "{out}");
+    let previous = std::fs::read(&file).unwrap();
+    let (ok, _) = p.run(&["add", "otpauth://totp/New:one?secret=JBSWY3DPEHPK3PXP"]);
+    assert!(ok);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_watchword"))
+        .arg("--vault")
+        .arg(&p.vault)
+        .args(["export", f, "--format", "watchword"])
+        .env("WATCHWORD_PASSPHRASE", PASS)
+        .env("WATCHWORD_BACKUP_PASSWORD", BACKUP_PW)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !partial.exists() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the backup never started"
+        );
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "finished before it could be killed"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(
+        std::fs::read(&file).unwrap(),
+        previous,
+        "the previous backup is intact"
+    );
+    let (ok, v) = p.run_env(&["backup", "verify", f], &env);
+    assert!(ok, "{v}");
+    assert_eq!(v["accounts"], 3, "and still opens");
+    let (ok, out) = p.run_env(&cheap, &env);
+    assert!(ok, "{out}");
+    assert!(
+        !partial.exists(),
+        "the next backup replaces what the killed one left"
+    );
+    assert_eq!(out["accounts"], 4);
+}
