@@ -54,8 +54,11 @@ pub struct Args {
 
 /// Reads `file`, asking for its password only when it is encrypted.
 pub fn read_file(file: &std::path::Path, password: &PasswordArgs) -> Result<ImportFile, ApiError> {
-    let bytes = std::fs::read(file)
-        .map_err(|e| ApiError::invalid_input(format!("cannot read {}: {e}", file.display())))?;
+    // The file holds secrets (a plain export): wiped once read.
+    let bytes =
+        zeroize::Zeroizing::new(std::fs::read(file).map_err(|e| {
+            ApiError::invalid_input(format!("cannot read {}: {e}", file.display()))
+        })?);
     let given = password.password_file.is_some() || std::env::var_os(IMPORT_PASSWORD_ENV).is_some();
     let first = if given {
         Some(password.read(IMPORT_PASSWORD_ENV, "Export password", false)?)

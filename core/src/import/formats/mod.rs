@@ -71,6 +71,16 @@ impl<'a> Input<'a> {
     }
 }
 
+/// The parsed JSON of a plain export holds its secrets: wiped with it.
+/// (`text` and `bytes` are the caller's, in its zeroizing buffer.)
+impl Drop for Input<'_> {
+    fn drop(&mut self) {
+        if let Some(json) = &mut self.json {
+            fields::wipe_json(json);
+        }
+    }
+}
+
 type Detect = fn(&Input<'_>) -> bool;
 type Read = fn(&Input<'_>, Option<&str>) -> Result<Vec<ImportItem>, ImportError>;
 
