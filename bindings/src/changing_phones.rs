@@ -7,10 +7,11 @@
 //! iOS's document picker hand the shell a stream, not a file name. The
 //! backup folder (`backup_now`) is a path: the app's own storage.
 
-use std::path::Path;
+use std::{path::Path, sync::Arc};
 
 use crate::{
     secret::{SecretBytes, SecretText},
+    shell::ShellError,
     vault::Vault,
 };
 use watchword_core::{
@@ -139,6 +140,15 @@ pub struct Export {
     pub left_out: Vec<NotImported>,
 }
 
+/// Told how far a long import has got, for a progress bar. Declared
+/// throwing so an exception in the shell's code is ignored, never a crash
+/// and never the import's failure.
+#[uniffi::export(foreign)]
+pub trait ImportProgress: Send + Sync {
+    /// `done` of `total` accounts stored (in the one transaction).
+    fn stored(&self, done: u32, total: u32) -> Result<(), ShellError>;
+}
+
 #[uniffi::export]
 impl Vault {
     /// The last backup attempt, if any.
@@ -190,6 +200,27 @@ impl Vault {
         on_duplicate: OnDuplicate,
     ) -> Result<ImportReport, ApiError> {
         import::read(&bytes, password.as_ref())?.apply(&self.inner, on_duplicate)
+    }
+
+    /// [`Self::import_file`], telling `progress` as the accounts are stored.
+    pub async fn import_file_with_progress(
+        &self,
+        bytes: SecretBytes,
+        password: Option<SecretText>,
+        on_duplicate: OnDuplicate,
+        progress: Arc<dyn ImportProgress>,
+    ) -> Result<ImportReport, ApiError> {
+        import::read(&bytes, password.as_ref())?.apply_reporting(
+            &self.inner,
+            on_duplicate,
+            &mut |done, total| {
+                // An observer: its failure is the shell's to log, not the import's.
+                let _ = progress.stored(
+                    u32::try_from(done).unwrap_or(u32::MAX),
+                    u32::try_from(total).unwrap_or(u32::MAX),
+                );
+            },
+        )
     }
 
     /// Writes a verified backup into `folder` (keeping the newest `keep`).

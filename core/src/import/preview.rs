@@ -112,6 +112,17 @@ impl ImportFile {
         vault: &Vault,
         on_duplicate: OnDuplicate,
     ) -> Result<ImportReport, ApiError> {
+        self.apply_reporting(vault, on_duplicate, &mut |_, _| {})
+    }
+
+    /// [`ImportFile::apply`], telling `progress(stored, total)` as the
+    /// accounts are written (for a progress bar on large files).
+    pub fn apply_reporting(
+        &self,
+        vault: &Vault,
+        on_duplicate: OnDuplicate,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<ImportReport, ApiError> {
         let stored = vault.list_accounts(None)?;
         let mut plan: Vec<BatchEntry> = Vec::new();
         let mut skipped = Vec::new();
@@ -145,7 +156,7 @@ impl ImportFile {
             .iter()
             .map(|p| matches!(p, BatchEntry::Replace { .. }))
             .collect();
-        let written = vault.store_batch(plan)?;
+        let written = vault.store_batch_reporting(plan, progress)?;
         let (mut added, mut replaced) = (Vec::new(), Vec::new());
         for (w, is_replace) in written.iter().zip(replacing) {
             if is_replace {
@@ -167,5 +178,51 @@ impl ImportFile {
 fn planned(entry: &BatchEntry) -> &Account {
     match entry {
         BatchEntry::Add(a) | BatchEntry::Replace { account: a, .. } => a,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{import::read, vault::StaticKeyProvider};
+
+    const LIST: &str = "otpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP\n\
+                        otpauth://totp/B:b?secret=JBSWY3DPEHPK3PXP\n\
+                        otpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP\n";
+
+    fn vault(dir: &std::path::Path) -> Vault {
+        let v = Vault::create(&dir.join("v.db"), &StaticKeyProvider::new([5; 32])).unwrap();
+        v.add_link("otpauth://totp/B:b?secret=JBSWY3DPEHPK3PXP", false)
+            .unwrap();
+        v
+    }
+
+    #[test]
+    fn duplicates_follow_the_choice_and_progress_counts_what_is_stored() {
+        let file = read(LIST.as_bytes(), None).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let v = vault(dir.path());
+        let p = file.preview(&v).unwrap();
+        assert_eq!((p.new_count(), p.duplicate_count()), (2, 1));
+        let mut steps = Vec::new();
+        let r = file
+            .apply_reporting(&v, OnDuplicate::Skip, &mut |d, t| steps.push((d, t)))
+            .unwrap();
+        assert_eq!((r.added.len(), r.skipped.len()), (1, 1), "A once, B kept");
+        assert_eq!(steps, vec![(1, 1)]);
+        assert_eq!(v.list_accounts(None).unwrap().len(), 2);
+
+        let dir = tempfile::tempdir().unwrap();
+        let v = vault(dir.path());
+        let r = file.apply(&v, OnDuplicate::KeepBoth).unwrap();
+        assert_eq!(r.added.len(), 3);
+        assert_eq!(v.list_accounts(None).unwrap().len(), 4);
+
+        let dir = tempfile::tempdir().unwrap();
+        let v = vault(dir.path());
+        let r = file.apply(&v, OnDuplicate::Replace).unwrap();
+        assert_eq!((r.added.len(), r.replaced.len()), (1, 1));
+        assert_eq!(r.replaced[0].id, 1, "B written over in place");
+        assert_eq!(v.list_accounts(None).unwrap().len(), 2);
     }
 }

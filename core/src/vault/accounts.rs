@@ -178,6 +178,18 @@ impl Vault {
     /// (keeping its id and place). Either all are written or, on any error,
     /// none. No duplicate check: the caller decided (import's preview).
     pub fn store_batch(&self, entries: Vec<BatchEntry>) -> VaultResult<Vec<StoredAccount>> {
+        self.store_batch_reporting(entries, &mut |_, _| {})
+    }
+
+    /// [`Vault::store_batch`], telling `progress(done, total)` after each
+    /// account is written (inside the transaction: a failure after that
+    /// still stores none).
+    pub fn store_batch_reporting(
+        &self,
+        entries: Vec<BatchEntry>,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> VaultResult<Vec<StoredAccount>> {
+        let total = entries.len();
         for e in &entries {
             match e {
                 BatchEntry::Add(a) | BatchEntry::Replace { account: a, .. } => a.otp.validate()?,
@@ -205,6 +217,7 @@ impl Vault {
                     written.push(StoredAccount { account, ..old });
                 }
             }
+            progress(written.len(), total);
         }
         tx.commit()?;
         Ok(written)

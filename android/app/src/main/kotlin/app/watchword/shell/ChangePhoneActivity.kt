@@ -9,6 +9,7 @@ import android.widget.TextView
 import app.watchword.core.ApiException
 import app.watchword.core.ExportFormat
 import app.watchword.core.ImportPreview
+import app.watchword.core.ImportProgress
 import app.watchword.core.LastBackup
 import app.watchword.core.OnDuplicate
 import java.io.File
@@ -141,7 +142,13 @@ class ChangePhoneActivity : ScopedActivity() {
                 .setPositiveButton("Import") { _, _ ->
                     scope.launch {
                         try {
-                            val r = core { app.vault().importFile(bytes, password, OnDuplicate.SKIP) }
+                            val progress = object : ImportProgress {
+                                override fun stored(done: UInt, total: UInt) {
+                                    runOnUiThread { lastBackup.text = "Importing: $done of $total accounts stored…" }
+                                }
+                            }
+                            val r = core { app.vault().importFileWithProgress(bytes, password, OnDuplicate.SKIP, progress) }
+                            showLastBackup()
                             toast("Imported ${r.added.size} accounts; ${r.skipped.size} were already here.")
                         } catch (e: Exception) {
                             toast(describe(e))

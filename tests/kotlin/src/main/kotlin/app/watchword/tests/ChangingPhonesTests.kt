@@ -24,7 +24,14 @@ fun changingPhonesTests() {
             assertEq(7, preview.accounts.size, "accounts in the file")
             assertEq(1, preview.accounts.count { it.duplicateOf != null }, "duplicates")
             assertEq(1, v.list(null).size, "a preview stores nothing")
-            val report = v.importFile(bytes, "test", OnDuplicate.SKIP)
+            val steps = java.util.concurrent.CopyOnWriteArrayList<Pair<UInt, UInt>>()
+            val report = v.importFileWithProgress(bytes, "test", OnDuplicate.SKIP, object : ImportProgress {
+                override fun stored(done: UInt, total: UInt) {
+                    steps += done to total
+                    if (done == 3u) throw IllegalStateException("a broken progress bar must not break the import")
+                }
+            })
+            assertEq((1u..6u).map { it to 6u }, steps.toList(), "progress after each stored account")
             assertEq(6, report.added.size, "added")
             assertEq(1, report.skipped.size, "skipped duplicates")
             assertEq(7, v.list(null).size, "vault after import")
