@@ -122,7 +122,7 @@ impl DeviceIdentity {
     }
 
     /// The push token now (bounded: see [`ask_token`]).
-    async fn push_token(&self) -> Option<String> {
+    async fn push_token(&self) -> Option<crate::push::PlatformPushToken> {
         ask_token(self.tokens.as_ref()).await
     }
 }
@@ -302,7 +302,12 @@ impl Prepared {
                     .enrol_privacyidea_with_key_bits(
                         &link,
                         device.key_bits,
-                        device.push_token().await.as_deref(),
+                        // privacyIDEA wakes phones through FCM only.
+                        match device.push_token().await {
+                            Some(crate::push::PlatformPushToken::Fcm { token }) => Some(token),
+                            _ => None,
+                        }
+                        .as_deref(),
                     )
                     .await?,
             }),
@@ -482,9 +487,11 @@ mod tests {
     struct CountingTokens(std::sync::atomic::AtomicUsize);
 
     impl TokenSource for CountingTokens {
-        fn token(&self) -> Result<Option<String>, String> {
+        fn token(&self) -> Result<Option<crate::push::PlatformPushToken>, String> {
             self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            Ok(Some("t".into()))
+            Ok(Some(crate::push::PlatformPushToken::Fcm {
+                token: "t".into(),
+            }))
         }
     }
 

@@ -6,6 +6,10 @@
 //! - [`keys`]: P-256 ECDSA keys in zeroizing memory, signatures.
 //! - [`provider`]: the protocols as a type ([`Provider`]): Watchword's own
 //!   or privacyIDEA's; strings only on the wire and in stored JSON.
+//! - [`push_address`]: registering and changing that address with each
+//!   account's server, and reading Web Push messages.
+//! - [`push_token`]: where a server sends a device's notifications (APNs,
+//!   FCM, Web Push): as the platform gives it and as the device registers it.
 //! - [`activation`]: a checked Watchword activation (code, URL, enrolment
 //!   id); what the user scans or types reaches it through
 //!   [`crate::enrol::intake`], the one entry point.
@@ -26,6 +30,8 @@
 //!   push-token source, each bounded so app code never holds a call up.
 //! - [`privacyidea`]: the privacyIDEA `pipush` protocol behind the same
 //!   `pending` / `respond` (`device`, `http`, `keys`, `messages`, `time`).
+//! - [`webpush`]: Web Push message encryption (RFC 8188, RFC 8291), both
+//!   sides.
 //! - `error`: [`PushError`], mapped to `ApiError` only in `crate::error`.
 
 pub mod activation;
@@ -38,12 +44,15 @@ pub mod observers;
 pub mod privacyidea;
 pub mod protocol;
 pub mod provider;
+pub mod push_address;
+pub mod push_token;
 pub mod service;
 pub mod shown;
 pub mod state;
 pub mod state_changes;
 pub mod store;
 pub mod vault_store;
+pub mod webpush;
 
 pub use activation::Activation;
 pub use answer::{Answer, Shown};
@@ -51,6 +60,8 @@ pub use error::PushError;
 pub use observers::{ChallengeObserver, TokenSource};
 pub use protocol::{ChallengeStatus, Decision, ErrorCode};
 pub use provider::Provider;
+pub use push_address::PushTokenReport;
+pub use push_token::{PlatformPushToken, PushToken, PushTokenKind};
 pub use service::{ActivatedAccount, PushService};
 pub use shown::{Challenge, ChallengeProgress};
 pub use state::{ChallengeState, PendingChallenge, TrackedChallenge};

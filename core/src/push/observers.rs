@@ -32,13 +32,13 @@ pub trait ChallengeObserver: Send + Sync {
 pub trait TokenSource: Send + Sync {
     /// The current token, if the platform has one; `Err` is what went
     /// wrong in the app (logged; the activation goes ahead without one).
-    fn token(&self) -> Result<Option<String>, String>;
+    fn token(&self) -> Result<Option<super::PlatformPushToken>, String>;
 }
 
 /// Asks `source` for the token, waiting at most [`TOKEN_WAIT`]: a source
 /// that fails or hangs means enrolling without a token (the app still
 /// fetches requests itself), never a failed or stuck activation.
-pub async fn ask_token(source: Option<&Arc<dyn TokenSource>>) -> Option<String> {
+pub async fn ask_token(source: Option<&Arc<dyn TokenSource>>) -> Option<super::PlatformPushToken> {
     let source = source?.clone();
     observe("the push token source", TOKEN_WAIT, move || source.token())
         .await
@@ -174,18 +174,21 @@ mod tests {
         assert_eq!(hanging.calls.load(Ordering::SeqCst), 1);
     }
 
-    struct Tokens(Result<Option<String>, String>);
+    struct Tokens(Result<Option<super::super::PlatformPushToken>, String>);
 
     impl TokenSource for Tokens {
-        fn token(&self) -> Result<Option<String>, String> {
+        fn token(&self) -> Result<Option<super::super::PlatformPushToken>, String> {
             self.0.clone()
         }
     }
 
     #[tokio::test]
     async fn a_failing_token_source_means_no_token() {
-        let ok: Arc<dyn TokenSource> = Arc::new(Tokens(Ok(Some("tok".into()))));
-        assert_eq!(ask_token(Some(&ok)).await.as_deref(), Some("tok"));
+        let tok = super::super::PlatformPushToken::Fcm {
+            token: "tok".into(),
+        };
+        let ok: Arc<dyn TokenSource> = Arc::new(Tokens(Ok(Some(tok.clone()))));
+        assert_eq!(ask_token(Some(&ok)).await, Some(tok));
         let failing: Arc<dyn TokenSource> = Arc::new(Tokens(Err("no play services".into())));
         assert_eq!(ask_token(Some(&failing)).await, None);
         assert_eq!(ask_token(None).await, None);

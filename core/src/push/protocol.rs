@@ -18,6 +18,8 @@ pub const ACTIVATE_PATH: &str = "/v1/activate/";
 pub const CHALLENGES_PATH: &str = "/v1/challenges";
 /// Path of the device's signed pending fetch.
 pub const PENDING_PATH: &str = "/v1/device/pending";
+/// Path of the device's signed push-token change.
+pub const PUSH_TOKEN_PATH: &str = "/v1/device/push-token";
 /// Path prefix of a device answer: `/v1/device/challenges/<id>/answer`.
 pub const DEVICE_CHALLENGES_PATH: &str = "/v1/device/challenges/";
 
@@ -278,9 +280,57 @@ pub struct ActivateRequest {
     pub public_key: String,
     /// A name for the device that the administrator sees.
     pub device_name: String,
-    /// An optional FCM/APNs token; polling works without one.
-    #[serde(default)]
+    /// Where the server sends this device's notifications (APNs, FCM,
+    /// Web Push); without one the device polls.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub push: Option<super::PushToken>,
+    /// Before typed tokens: an untyped token no sender can use. Accepted
+    /// from older devices and ignored.
+    #[serde(default, skip_serializing)]
     pub push_token: Option<String>,
+}
+
+/// Device -> server: `POST <base>/v1/device/push-token`, the device's new
+/// push address (or none: stop sending, poll).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PushTokenUpdate {
+    /// The device.
+    pub device_id: String,
+    /// The new address; `None` removes it.
+    #[serde(default)]
+    pub push: Option<super::PushToken>,
+    /// Unix seconds (device clock corrected by the learned offset).
+    pub timestamp: i64,
+    /// Single-use request nonce.
+    pub request_nonce: String,
+    /// Device signature over [`push_token_input`].
+    pub signature: String,
+}
+
+/// Server -> device: the new address is registered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushTokenUpdated {
+    /// Server time, Unix seconds.
+    pub server_time: i64,
+}
+
+/// Signing input of a push-token change (the device signs):
+/// `watchword-v1/push-token\n<device_id>\n<ts>\n<nonce>\n<canonical token JSON or empty>`.
+pub fn push_token_input(
+    device_id: &str,
+    timestamp: i64,
+    request_nonce: &str,
+    push: Option<&super::PushToken>,
+) -> Result<Vec<u8>, FieldError> {
+    check_field("device_id", device_id)?;
+    check_field("request_nonce", request_nonce)?;
+    let token = push
+        .map(super::PushToken::canonical_json)
+        .unwrap_or_default();
+    Ok(
+        format!("watchword-v1/push-token\n{device_id}\n{timestamp}\n{request_nonce}\n{token}")
+            .into_bytes(),
+    )
 }
 
 /// Server -> device: the activation result.
@@ -349,6 +399,75 @@ pub struct ChallengeStatusResponse {
     pub expires_at: i64,
     /// Server time, Unix seconds.
     pub server_time: i64,
+    /// How the notification to each of the user's devices went: whether
+    /// the phone was reached.
+    #[serde(default)]
+    pub deliveries: Vec<Delivery>,
+}
+
+/// Where the notification to one device stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryState {
+    /// Being sent.
+    Sending,
+    /// Accepted by the push service.
+    Sent,
+    /// A transient failure; trying again within the challenge's lifetime.
+    Retrying,
+    /// Not delivered (refused, or no time left to retry).
+    Failed,
+    /// The push service no longer knows the device: its token was dropped
+    /// (the device polls until it registers a new one).
+    TokenDropped,
+    /// The device registered no push address: it polls.
+    NoAddress,
+}
+
+impl DeliveryState {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryState::Sending => "sending",
+            DeliveryState::Sent => "sent",
+            DeliveryState::Retrying => "retrying",
+            DeliveryState::Failed => "failed",
+            DeliveryState::TokenDropped => "token_dropped",
+            DeliveryState::NoAddress => "no_address",
+        }
+    }
+
+    /// Reads [`Self::as_str`] back.
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            Self::Sending,
+            Self::Sent,
+            Self::Retrying,
+            Self::Failed,
+            Self::TokenDropped,
+            Self::NoAddress,
+        ]
+        .into_iter()
+        .find(|d| d.as_str() == s)
+    }
+}
+
+/// The notification of one challenge to one device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Delivery {
+    /// The device.
+    pub device_id: String,
+    /// Through which push service (none: the device polls).
+    pub kind: Option<super::PushTokenKind>,
+    /// Where it stands.
+    pub state: DeliveryState,
+    /// Send attempts so far.
+    pub attempts: u32,
+    /// The last failure, as the push service put it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// Unix seconds of the last change.
+    pub updated_at: i64,
 }
 
 /// One challenge as the server sends it to a device.
@@ -418,12 +537,28 @@ pub struct AnswerResponse {
 /// is fetched over TLS with a signed request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PushPayload {
-    /// Protocol version, 1.
+    /// Protocol version, 1. Read from a number or, as FCM data messages
+    /// carry every value, a string.
+    #[serde(deserialize_with = "number_or_string")]
     pub v: u32,
     /// The device the push is for.
     pub device_id: String,
     /// The challenge to fetch.
     pub challenge_id: String,
+}
+
+/// A `u32` sent as a number or as its decimal string.
+fn number_or_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Either {
+        Number(u32),
+        Text(String),
+    }
+    match Either::deserialize(d)? {
+        Either::Number(n) => Ok(n),
+        Either::Text(t) => t.parse().map_err(serde::de::Error::custom),
+    }
 }
 
 /// Signing input of a device's signed request (the pending fetch):
@@ -542,6 +677,21 @@ pub fn activation_input(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn push_payloads_read_as_apns_and_fcm_carry_them() {
+        for json in [
+            r#"{"aps":{"mutable-content":1},"v":1,"device_id":"d1","challenge_id":"c1"}"#,
+            r#"{"v":"1","device_id":"d1","challenge_id":"c1"}"#,
+        ] {
+            let p: PushPayload = serde_json::from_str(json).unwrap();
+            assert_eq!((p.v, p.device_id.as_str()), (1, "d1"));
+        }
+        assert!(
+            serde_json::from_str::<PushPayload>(r#"{"v":"x","device_id":"d","challenge_id":"c"}"#)
+                .is_err()
+        );
+    }
 
     fn sample() -> WireChallenge {
         WireChallenge {

@@ -157,9 +157,19 @@ impl<S: PushStore> PushService<S> {
         &self,
         activation: &Activation,
         device_name: &str,
-        push_token: Option<String>,
+        platform_token: Option<super::PlatformPushToken>,
     ) -> Result<ActivatedAccount, PushError> {
         protocol::check_field("device_name", device_name)?;
+        // A token the platform gave but that cannot be used (not hex, an
+        // http endpoint elsewhere) is left out: the device polls, and the
+        // activation, which the user is doing right now, goes ahead.
+        let push = platform_token.and_then(|p| match self.push_token_for(&p) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                tracing::warn!(error = %e, "push token not usable; activating without one");
+                None
+            }
+        });
         let key = SigningKey::generate()?;
         let public_key = key.public_key_b64();
         let body = ActivateRequest {
@@ -167,7 +177,8 @@ impl<S: PushStore> PushService<S> {
             code: activation.code().expose().to_owned(),
             public_key: public_key.clone(),
             device_name: device_name.to_owned(),
-            push_token,
+            push,
+            push_token: None,
         };
         let url = activation.url().to_owned();
         let reply: Reply<ActivateResponse> = within(self.client.deadline(), async {

@@ -169,11 +169,20 @@ pub trait PushStore: Send + Sync {
     fn history(&self) -> Result<History, PushError>;
     /// Replaces that record.
     fn set_history(&self, history: &History) -> Result<(), PushError>;
+    /// This device's Web Push receiver keys as sealed JSON
+    /// ([`super::webpush::WebPushKeys::to_secret_json`]), if made yet.
+    fn web_push_keys(&self) -> Result<Option<Zeroizing<Vec<u8>>>, PushError>;
+    /// Keeps them.
+    fn set_web_push_keys(&self, keys: &[u8]) -> Result<(), PushError>;
 }
 
 /// Accounts in memory (tests, the CLI demo).
 #[derive(Debug, Default)]
-pub struct MemoryPushStore(Mutex<BTreeMap<String, PushAccount>>, Mutex<History>);
+pub struct MemoryPushStore(
+    Mutex<BTreeMap<String, PushAccount>>,
+    Mutex<History>,
+    Mutex<Option<Zeroizing<Vec<u8>>>>,
+);
 
 impl MemoryPushStore {
     /// An empty store.
@@ -218,6 +227,23 @@ impl PushStore for MemoryPushStore {
             .map_err(|_| PushError::Store("store lock poisoned".into()))? = history.clone();
         Ok(())
     }
+
+    fn web_push_keys(&self) -> Result<Option<Zeroizing<Vec<u8>>>, PushError> {
+        Ok(self
+            .2
+            .lock()
+            .map_err(|_| PushError::Store("store lock poisoned".into()))?
+            .clone())
+    }
+
+    fn set_web_push_keys(&self, keys: &[u8]) -> Result<(), PushError> {
+        *self
+            .2
+            .lock()
+            .map_err(|_| PushError::Store("store lock poisoned".into()))? =
+            Some(Zeroizing::new(keys.to_vec()));
+        Ok(())
+    }
 }
 
 impl<S: PushStore + ?Sized> PushStore for std::sync::Arc<S> {
@@ -235,6 +261,12 @@ impl<S: PushStore + ?Sized> PushStore for std::sync::Arc<S> {
     }
     fn set_history(&self, history: &History) -> Result<(), PushError> {
         (**self).set_history(history)
+    }
+    fn web_push_keys(&self) -> Result<Option<Zeroizing<Vec<u8>>>, PushError> {
+        (**self).web_push_keys()
+    }
+    fn set_web_push_keys(&self, keys: &[u8]) -> Result<(), PushError> {
+        (**self).set_web_push_keys(keys)
     }
 }
 

@@ -264,6 +264,16 @@ impl PushStore for VaultPushStore {
             .set_record(Record::PushHistory, &history.to_bytes()?)
             .map_err(store_error)
     }
+
+    fn web_push_keys(&self) -> Result<Option<zeroize::Zeroizing<Vec<u8>>>, PushError> {
+        self.vault.record(Record::WebPushKeys).map_err(store_error)
+    }
+
+    fn set_web_push_keys(&self, keys: &[u8]) -> Result<(), PushError> {
+        self.vault
+            .set_record(Record::WebPushKeys, keys)
+            .map_err(store_error)
+    }
 }
 
 #[cfg(test)]

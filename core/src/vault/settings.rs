@@ -30,6 +30,9 @@ pub enum Record {
     /// Automatic backup settings, their password and the digest of the
     /// last automatic backup (`backup/auto.rs`).
     AutoBackup,
+    /// This device's Web Push receiver keys (`push/webpush/`): the private
+    /// key and auth secret its push servers encrypt notifications to.
+    WebPushKeys,
 }
 
 impl Record {
@@ -40,6 +43,7 @@ impl Record {
             Record::Trash => "trash",
             Record::LastBackup => "last_backup",
             Record::AutoBackup => "auto_backup",
+            Record::WebPushKeys => "web_push_keys",
         }
     }
 }
