@@ -15,9 +15,9 @@ use watchword_core::push::{
 
 use crate::{
     PushServer,
+    delivery::{PushNotification, records},
     enrolment::check_id,
     error::{ServerError, ServerResult},
-    push_sender::PushNotification,
 };
 
 /// The signed-request headers of a device call.
@@ -33,9 +33,9 @@ pub struct SignedRequest {
     pub signature: String,
 }
 
-struct Device {
-    user: String,
-    public_key: String,
+pub(crate) struct Device {
+    pub(crate) user: String,
+    pub(crate) public_key: String,
 }
 
 struct ChallengeRow {
@@ -141,7 +141,10 @@ impl PushServer {
         let notes = devices
             .into_iter()
             .map(|(device_id, push_token)| PushNotification {
-                push_token,
+                // A token that does not parse (written by hand, or by a
+                // future version) is treated as none: the device polls.
+                push: push_token.and_then(|t: String| serde_json::from_str(&t).ok()),
+                expires_at,
                 payload: PushPayload {
                     v: 1,
                     device_id,
@@ -173,6 +176,7 @@ impl PushServer {
             answered_at: row.answered_at,
             expires_at: row.expires_at,
             server_time: now,
+            deliveries: records::for_challenge(&db, id)?,
         })
     }
 
@@ -393,7 +397,7 @@ fn effective_status(row: &ChallengeRow, now: i64) -> ChallengeStatus {
     }
 }
 
-fn check_timestamp(timestamp: i64, now: i64) -> ServerResult<()> {
+pub(crate) fn check_timestamp(timestamp: i64, now: i64) -> ServerResult<()> {
     if (timestamp - now).abs() > REPLAY_WINDOW_SECS {
         return Err(ServerError::new(
             ErrorCode::StaleTimestamp,
@@ -403,7 +407,7 @@ fn check_timestamp(timestamp: i64, now: i64) -> ServerResult<()> {
     Ok(())
 }
 
-fn load_device(tx: &Transaction<'_>, device_id: &str) -> ServerResult<Device> {
+pub(crate) fn load_device(tx: &Transaction<'_>, device_id: &str) -> ServerResult<Device> {
     check_field("device_id", device_id).map_err(bad)?;
     tx.query_row(
         "SELECT user, public_key FROM devices WHERE id = ?1",
@@ -453,7 +457,7 @@ fn load_challenge(conn: &rusqlite::Connection, id: &str) -> ServerResult<Challen
 
 /// Records a request nonce; a second use is a replay. Nonces older than
 /// twice the window can no longer pass the timestamp check and are dropped.
-fn remember_nonce(
+pub(crate) fn remember_nonce(
     tx: &Transaction<'_>,
     device_id: &str,
     nonce: &str,

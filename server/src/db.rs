@@ -6,7 +6,9 @@ use std::path::Path;
 
 use rusqlite::Connection;
 
-const SCHEMA_VERSION: i32 = 1;
+/// 2: typed push addresses (`devices.push_kind`, the token as JSON) and
+/// the `deliveries` record.
+const SCHEMA_VERSION: i32 = 2;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS meta (
@@ -35,7 +37,8 @@ CREATE TABLE IF NOT EXISTS devices (
     public_key TEXT NOT NULL,
     name TEXT NOT NULL,
     push_token TEXT,
-    created_at INTEGER NOT NULL
+    created_at INTEGER NOT NULL,
+    push_kind TEXT
 );
 CREATE INDEX IF NOT EXISTS devices_user ON devices(user);
 CREATE TABLE IF NOT EXISTS challenges (
@@ -61,6 +64,24 @@ CREATE TABLE IF NOT EXISTS nonces (
     PRIMARY KEY (device_id, nonce)
 );
 CREATE INDEX IF NOT EXISTS nonces_seen ON nonces(seen_at);
+CREATE TABLE IF NOT EXISTS deliveries (
+    challenge_id TEXT NOT NULL,
+    device_id TEXT NOT NULL,
+    kind TEXT,
+    state TEXT NOT NULL,
+    attempts INTEGER NOT NULL,
+    detail TEXT,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (challenge_id, device_id)
+);
+";
+
+/// Version 1 kept an untyped `push_token` no sender could use: the column
+/// `push_kind` is added and old tokens are cleared (those devices poll
+/// until they register a typed address).
+const MIGRATE_1_TO_2: &str = "
+ALTER TABLE devices ADD COLUMN push_kind TEXT;
+UPDATE devices SET push_token = NULL;
 ";
 
 /// Opens (creating if needed) the database at `path`.
@@ -75,6 +96,11 @@ pub fn open(path: &Path) -> rusqlite::Result<Connection> {
         return Err(rusqlite::Error::InvalidParameterName(format!(
             "database schema {version} is newer than this server ({SCHEMA_VERSION})"
         )));
+    }
+    if version == 1 {
+        let tx = conn.unchecked_transaction()?;
+        tx.execute_batch(MIGRATE_1_TO_2)?;
+        tx.commit()?;
     }
     conn.execute_batch(SCHEMA)?;
     conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;

@@ -17,9 +17,9 @@ use watchword_core::{
 
 use crate::{
     db,
+    delivery::{LogSender, PushSender, Senders, Vapid},
     error::{ServerError, ServerResult},
     policy::Policy,
-    push_sender::{LogSender, PushNotification, PushSender},
     server_key,
 };
 
@@ -33,6 +33,7 @@ pub struct PushServer {
     pub(crate) code_key: ring::hmac::Key,
     pub(crate) policy: Policy,
     sender: Arc<dyn PushSender>,
+    vapid: Vapid,
 }
 
 impl std::fmt::Debug for PushServer {
@@ -52,7 +53,7 @@ impl PushServer {
             keys,
             Arc::new(SystemClock),
             Policy::default(),
-            Arc::new(LogSender::default()),
+            Arc::new(Senders::log_only(Arc::new(LogSender::default()))),
         )
     }
 
@@ -70,6 +71,7 @@ impl PushServer {
         let code_key = server_key::activation_code_key(&key)?;
         let signer =
             PreparedSigner::new(&key).map_err(|e| ServerError::internal("server key", e))?;
+        let vapid = Vapid::load_or_create(&conn, &key, false)?;
         Ok(Self {
             conn: Mutex::new(conn),
             clock,
@@ -78,6 +80,7 @@ impl PushServer {
             code_key,
             policy,
             sender,
+            vapid,
         })
     }
 
@@ -159,19 +162,28 @@ impl PushServer {
         Ok(v.and_then(|b| String::from_utf8(b).ok()))
     }
 
-    /// Delivers notifications through the push sender (failures are
-    /// logged: the device's poll path works without pushes).
-    pub async fn dispatch(&self, notes: Vec<PushNotification>) {
-        for n in notes {
-            if let Err(e) = self.sender.send(&n).await {
-                tracing::warn!(device = %n.payload.device_id, error = %e, "push send failed");
-            }
-        }
+    /// The push sender.
+    pub(crate) fn sender(&self) -> &dyn PushSender {
+        self.sender.as_ref()
     }
 
-    /// The push sender (for [`Self::dispatch`] in a spawned task).
-    pub fn sender(&self) -> Arc<dyn PushSender> {
-        self.sender.clone()
+    /// The server's VAPID identity (Web Push).
+    pub fn vapid(&self) -> &Vapid {
+        &self.vapid
+    }
+
+    /// Stores the VAPID contact push services see (`mailto:` or
+    /// `https:`).
+    pub fn set_vapid_subject(&self, subject: &str) -> ServerResult<()> {
+        self.vapid.set_subject(&*self.db()?, subject)
+    }
+
+    /// Replaces the VAPID key (used from the next open) and returns the
+    /// new public key. Devices need not change anything: Web Push
+    /// endpoints of UnifiedPush distributors are not bound to a key.
+    pub fn rotate_vapid_key(&self) -> ServerResult<String> {
+        let vapid = Vapid::load_or_create(&*self.db()?, &self.key, true)?;
+        Ok(vapid.public_key().to_owned())
     }
 }
 

@@ -122,8 +122,9 @@ impl PushServer {
             .map_err(|_| ServerError::bad_request("public_key is not a P-256 point"))?;
         check_field("device_name", &request.device_name)
             .map_err(|e| ServerError::bad_request(e.to_string()))?;
-        if request.push_token.as_ref().is_some_and(|t| t.len() > 4096) {
-            return Err(ServerError::bad_request("push_token is too long"));
+        if let Some(push) = &request.push {
+            push.check()
+                .map_err(|e| ServerError::bad_request(e.to_string()))?;
         }
         let mut db = self.db()?;
         let tx = db.transaction()?;
@@ -193,8 +194,16 @@ impl PushServer {
             |r| r.get(0),
         )?;
         tx.execute(
-            "INSERT INTO devices(id, user, public_key, name, push_token, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![device_id, user, request.public_key, request.device_name, request.push_token, now],
+            "INSERT INTO devices(id, user, public_key, name, push_token, push_kind, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                device_id,
+                user,
+                request.public_key,
+                request.device_name,
+                request.push.as_ref().map(|p| p.canonical_json()),
+                request.push.as_ref().map(|p| p.kind().as_str()),
+                now
+            ],
         )?;
         tx.execute(
             "UPDATE enrolments SET used_at = ?2, device_id = ?3 WHERE id = ?1",
@@ -231,7 +240,7 @@ mod tests {
     use watchword_core::{otp::FixedClock, vault::StaticKeyProvider};
 
     use super::*;
-    use crate::{Policy, push_sender::LogSender};
+    use crate::{Policy, delivery::LogSender};
 
     #[test]
     fn codes_are_stored_hashed_and_never_printed() {

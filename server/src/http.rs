@@ -34,6 +34,7 @@ pub fn router(server: Arc<PushServer>) -> Router {
         .route("/v1/challenges/{id}", get(challenge_status))
         .route("/v1/device/pending", get(pending))
         .route("/v1/device/challenges/{id}/answer", post(answer))
+        .route("/v1/device/push-token", post(push_token))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
         .with_state(server)
 }
@@ -106,14 +107,9 @@ async fn create_challenge(
         .and_then(|()| parse(&body))
         .and_then(|req| server.create_challenge(&req))
         .map(|(response, notes)| {
-            let sender = server.sender();
-            tokio::spawn(async move {
-                for n in notes {
-                    if let Err(e) = sender.send(&n).await {
-                        tracing::warn!(error = %e, "push send failed");
-                    }
-                }
-            });
+            // In the background: a slow push service never delays the
+            // relying party.
+            server.spawn_delivery(notes);
             response
         });
     respond(&server, StatusCode::CREATED, r)
@@ -149,5 +145,10 @@ async fn answer(
     body: Bytes,
 ) -> Reply {
     let r = parse(&body).and_then(|req| server.answer(&id, &req));
+    respond(&server, StatusCode::OK, r)
+}
+
+async fn push_token(State(server): State<Arc<PushServer>>, body: Bytes) -> Reply {
+    let r = parse(&body).and_then(|req| server.update_push_token(&req));
     respond(&server, StatusCode::OK, r)
 }

@@ -3,18 +3,21 @@
 //!
 //! - [`PushServer`] (`engine.rs`): SQLite state, the server key, the clock,
 //!   the limits; enrolment (`enrolment.rs`) and challenges
-//!   (`challenges.rs`) are its methods, shared by HTTP and admin commands.
+//!   (`challenges.rs`) and device push addresses (`devices.rs`) are its
+//!   methods, shared by HTTP and admin commands.
 //! - [`http`]: the axum API; [`start`] runs it on a loopback port.
-//! - [`push_sender`]: how devices are woken (log, webhook).
+//! - [`delivery`]: how devices are woken (APNs, FCM, Web Push), retried
+//!   and recorded.
 
 mod challenges;
 mod db;
+pub mod delivery;
+mod devices;
 mod engine;
 mod enrolment;
 pub mod error;
 pub mod http;
 pub mod policy;
-pub mod push_sender;
 mod server_key;
 
 use std::{net::SocketAddr, sync::Arc};

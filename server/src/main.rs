@@ -1,7 +1,8 @@
 //! `watchword-server`: run the reference push server and administer it.
 //!
-//! `serve` runs the HTTP API; `enrol`, `challenge`, `status` and `rp-key`
-//! work directly on the SQLite file (also while `serve` runs).
+//! `serve` runs the HTTP API and sends notifications (APNs, FCM, Web
+//! Push; `PushOptions`); `enrol`, `challenge`, `status`, `rp-key` and
+//! `vapid` work directly on the SQLite file (also while `serve` runs).
 
 use std::{
     net::SocketAddr,
@@ -22,7 +23,12 @@ use watchword_core::{
 };
 use watchword_server::{
     Policy, PushServer, ServerError,
-    push_sender::{LogSender, PushSender, WebhookSender},
+    delivery::{
+        LogSender, PushSender, Senders,
+        apns::{self, ApnsConfig},
+        fcm::{self, ServiceAccount},
+        senders::DeliveryConfig,
+    },
 };
 use zeroize::Zeroizing;
 
@@ -47,9 +53,8 @@ enum Command {
         /// Public base URL devices use (default http://<listen>).
         #[arg(long)]
         public_url: Option<String>,
-        /// POST push notifications (ids only) to this URL.
-        #[arg(long)]
-        webhook: Option<String>,
+        #[command(flatten)]
+        push: PushOptions,
     },
     /// Create an activation code for a user.
     Enrol {
@@ -95,8 +100,22 @@ enum Command {
         /// Print JSON.
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        push: PushOptions,
     },
-    /// Show a challenge's status.
+    /// Show the server's VAPID public key (Web Push), making one if needed.
+    Vapid {
+        /// The SQLite state file.
+        #[arg(long)]
+        db: PathBuf,
+        /// Make a new key pair (takes effect when `serve` next starts).
+        #[arg(long)]
+        rotate: bool,
+        /// Store the contact push services see (mailto: or https:).
+        #[arg(long)]
+        subject: Option<String>,
+    },
+    /// Show a challenge's status and how its notifications went.
     Status {
         /// The SQLite state file.
         #[arg(long)]
@@ -113,6 +132,94 @@ enum Command {
         #[arg(long)]
         db: PathBuf,
     },
+}
+
+/// How `serve` reaches phones. Each service is on when its credentials
+/// are given (flags or the environment); Web Push is always on. Key files
+/// are read once at start and never logged.
+#[derive(Debug, clap::Args)]
+struct PushOptions {
+    /// APNs: the `.p8` token-signing key from the Apple developer account.
+    #[arg(long, env = "WATCHWORD_APNS_KEY_FILE", requires_all = ["apns_key_id", "apns_team_id", "apns_topic"])]
+    apns_key_file: Option<PathBuf>,
+    /// APNs: the key's id.
+    #[arg(long, env = "WATCHWORD_APNS_KEY_ID")]
+    apns_key_id: Option<String>,
+    /// APNs: the team id.
+    #[arg(long, env = "WATCHWORD_APNS_TEAM_ID")]
+    apns_team_id: Option<String>,
+    /// APNs: the app's bundle id (apns-topic).
+    #[arg(long, env = "WATCHWORD_APNS_TOPIC")]
+    apns_topic: Option<String>,
+    /// APNs: send every notification to this host instead of Apple's
+    /// production and sandbox hosts (a test receiver, a proxy).
+    #[arg(long, env = "WATCHWORD_APNS_URL")]
+    apns_url: Option<String>,
+    /// FCM: the service-account JSON key file (project id included).
+    #[arg(long, env = "WATCHWORD_FCM_SERVICE_ACCOUNT")]
+    fcm_service_account: Option<PathBuf>,
+    /// FCM: the API host.
+    #[arg(long, env = "WATCHWORD_FCM_URL", default_value = fcm::FCM_URL)]
+    fcm_url: String,
+    /// Web Push: the contact push services see (mailto: or https:).
+    #[arg(long, env = "WATCHWORD_VAPID_SUBJECT")]
+    vapid_subject: Option<String>,
+    /// Web Push: allow endpoints on this machine's loopback (tests and
+    /// demos only: otherwise a device could make the server POST to local
+    /// services).
+    #[arg(long)]
+    web_push_allow_loopback: bool,
+    /// A CA certificate (PEM) to trust besides the system's, for the
+    /// push services' TLS (a test receiver, a corporate proxy).
+    #[arg(long, env = "WATCHWORD_PUSH_CA_FILE")]
+    push_ca_file: Option<PathBuf>,
+}
+
+impl PushOptions {
+    fn read(path: &std::path::Path, what: &str) -> Result<Zeroizing<Vec<u8>>, String> {
+        std::fs::read(path)
+            .map(Zeroizing::new)
+            .map_err(|e| format!("cannot read the {what} {}: {e}", path.display()))
+    }
+
+    /// The delivery configuration these options describe.
+    fn config(&self) -> Result<DeliveryConfig, String> {
+        let apns = match &self.apns_key_file {
+            Some(path) => Some(ApnsConfig {
+                key_pem: Self::read(path, "APNs key")?,
+                key_id: self.apns_key_id.clone().unwrap_or_default(),
+                team_id: self.apns_team_id.clone().unwrap_or_default(),
+                topic: self.apns_topic.clone().unwrap_or_default(),
+                production_url: self
+                    .apns_url
+                    .clone()
+                    .unwrap_or_else(|| apns::PRODUCTION_URL.into()),
+                sandbox_url: self
+                    .apns_url
+                    .clone()
+                    .unwrap_or_else(|| apns::SANDBOX_URL.into()),
+            }),
+            None => None,
+        };
+        let fcm = match &self.fcm_service_account {
+            Some(path) => Some((
+                ServiceAccount::from_json(&Self::read(path, "FCM service account")?)?,
+                self.fcm_url.clone(),
+            )),
+            None => None,
+        };
+        let extra_root = match &self.push_ca_file {
+            Some(path) => Some(Self::read(path, "CA certificate")?),
+            None => None,
+        };
+        Ok(DeliveryConfig {
+            apns,
+            fcm,
+            web_push: true,
+            web_push_loopback: self.web_push_allow_loopback,
+            extra_root,
+        })
+    }
 }
 
 #[tokio::main]
@@ -201,19 +308,22 @@ fn print_json(v: &impl serde::Serialize) -> Result<(), String> {
 }
 
 async fn run(command: Command) -> Result<(), String> {
-    let log: Arc<dyn PushSender> = Arc::new(LogSender::default());
+    let log: Arc<dyn PushSender> = Arc::new(Senders::log_only(Arc::new(LogSender::default())));
     match command {
         Command::Serve {
             db,
             listen,
             public_url,
-            webhook,
+            push,
         } => {
-            let sender: Arc<dyn PushSender> = match webhook {
-                Some(url) => Arc::new(WebhookSender::new(url)?),
-                None => log,
-            };
-            let server = Arc::new(open(&db, Policy::default(), sender)?);
+            let senders = Senders::build(push.config()?, Arc::new(LogSender::default()))?;
+            let kinds: Vec<&str> = senders.kinds().iter().map(|k| k.as_str()).collect();
+            let server = Arc::new(open(&db, Policy::default(), Arc::new(senders))?);
+            if let Some(subject) = &push.vapid_subject {
+                server
+                    .set_vapid_subject(subject)
+                    .map_err(|e| e.to_string())?;
+            }
             let handle = watchword_server::start(server.clone(), listen)
                 .await
                 .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
@@ -221,6 +331,7 @@ async fn run(command: Command) -> Result<(), String> {
                 server.set_public_url(&url).map_err(|e| e.to_string())?;
             }
             eprintln!("watchword-server listening on {}", handle.base_url());
+            tracing::info!(senders = ?kinds, vapid_public_key = %server.vapid().public_key(), "push delivery");
             tokio::signal::ctrl_c().await.map_err(|e| e.to_string())?;
             handle.stop().await;
             Ok(())
@@ -265,8 +376,12 @@ async fn run(command: Command) -> Result<(), String> {
             ttl,
             no_number,
             json,
+            push,
         } => {
-            let server = open(&db, Policy::default(), log)?;
+            // The notifications go out as `serve` would send them (same
+            // options and environment), and are waited for.
+            let senders = Senders::build(push.config()?, Arc::new(LogSender::default()))?;
+            let server = open(&db, Policy::default(), Arc::new(senders))?;
             let (c, notes) = server
                 .create_challenge(&CreateChallengeRequest {
                     user,
@@ -277,7 +392,7 @@ async fn run(command: Command) -> Result<(), String> {
                     number_matching: Some(!no_number),
                 })
                 .map_err(describe)?;
-            server.dispatch(notes).await;
+            server.deliver(notes).await;
             if json {
                 print_json(&c)?;
             } else {
@@ -297,7 +412,29 @@ async fn run(command: Command) -> Result<(), String> {
                 print_json(&s)?;
             } else {
                 println!("{}", s.status.as_str());
+                for d in &s.deliveries {
+                    println!("  {}", describe_delivery(d));
+                }
             }
+            Ok(())
+        }
+        Command::Vapid {
+            db,
+            rotate,
+            subject,
+        } => {
+            let server = open(&db, Policy::default(), log)?;
+            if let Some(subject) = subject {
+                server
+                    .set_vapid_subject(&subject)
+                    .map_err(|e| e.to_string())?;
+            }
+            let public = if rotate {
+                server.rotate_vapid_key().map_err(|e| e.to_string())?
+            } else {
+                server.vapid().public_key().to_owned()
+            };
+            println!("{public}");
             Ok(())
         }
         Command::RpKey { db } => {
@@ -313,6 +450,36 @@ fn describe(e: ServerError) -> String {
         Some(s) => format!("{e}; retry after {s} s"),
         None => e.to_string(),
     }
+}
+
+/// One device's delivery as `status` prints it.
+fn describe_delivery(d: &watchword_core::push::protocol::Delivery) -> String {
+    use watchword_core::push::protocol::DeliveryState;
+    let Some(kind) = d.kind else {
+        return format!("device {}: no push address (the phone polls)", d.device_id);
+    };
+    let tries = match d.attempts {
+        1 => "1 try".to_owned(),
+        n => format!("{n} tries"),
+    };
+    let detail = d
+        .detail
+        .as_deref()
+        .map(|x| format!(": {x}"))
+        .unwrap_or_default();
+    let what = match d.state {
+        DeliveryState::Sent => "sent",
+        DeliveryState::Sending => "sending",
+        DeliveryState::Retrying => "retrying",
+        DeliveryState::Failed => "failed",
+        DeliveryState::TokenDropped => "token dropped",
+        DeliveryState::NoAddress => "no push address",
+    };
+    format!(
+        "device {} via {}: {what} after {tries}{detail}",
+        d.device_id,
+        kind.as_str()
+    )
 }
 
 /// `123456789` -> `123 456 789`, easier to read out and type.

@@ -133,7 +133,15 @@ async fn serve_enrol_challenge_status() {
 
     let (ok, out, _) = admin(&db, &["status", &id]);
     assert!(ok);
-    assert_eq!(out.trim(), "pending");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "pending");
+    assert_eq!(
+        lines[1].trim(),
+        format!(
+            "device {}: no push address (the phone polls)",
+            phone.accounts().unwrap()[0].device_id
+        )
+    );
 
     let pending = phone.pending().await.unwrap();
     assert_eq!(pending.len(), 1);
@@ -156,6 +164,23 @@ async fn serve_enrol_challenge_status() {
     let (ok, out, _) = admin(&db, &["rp-key"]);
     assert!(ok);
     assert!(out.starts_with("wwrp_"));
+
+    // The VAPID key: made once, kept (sealed), shown again, rotated on
+    // request; the subject must be a contact.
+    let (ok, first, err) = admin(&db, &["vapid"]);
+    assert!(ok, "{err}");
+    let first = first.trim().to_owned();
+    assert_eq!(first.len(), 87, "{first}");
+    assert!(first.starts_with('B'), "an uncompressed point: {first}");
+    assert_eq!(admin(&db, &["vapid"]).1.trim(), first);
+    let (ok, rotated, _) = admin(&db, &["vapid", "--rotate"]);
+    assert!(ok);
+    assert_ne!(rotated.trim(), first);
+    assert_eq!(admin(&db, &["vapid"]).1.trim(), rotated.trim());
+    let (ok, _, err) = admin(&db, &["vapid", "--subject", "admin@example.org"]);
+    assert!(!ok);
+    assert!(err.contains("mailto:"), "{err}");
+    assert!(admin(&db, &["vapid", "--subject", "mailto:admin@example.org"]).0);
     drop(serve);
 }
 

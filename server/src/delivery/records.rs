@@ -1,0 +1,82 @@
+//! The record of each delivery: one row per challenge and device in the
+//! `deliveries` table, updated as the dispatcher sends, retries, fails or
+//! drops a token. The relying party's status reply and
+//! `watchword-server status` read it. Nothing secret is stored: the token
+//! itself is not, only its kind and what the push service said.
+
+use rusqlite::{Connection, params};
+use watchword_core::push::{
+    PushTokenKind,
+    protocol::{Delivery, DeliveryState},
+};
+
+use crate::error::ServerResult;
+
+/// Longest failure text kept (a push service's reason, trimmed).
+const MAX_DETAIL: usize = 300;
+
+/// One step of a delivery.
+pub(crate) struct Step<'a> {
+    pub challenge_id: &'a str,
+    pub device_id: &'a str,
+    pub kind: Option<PushTokenKind>,
+    pub state: DeliveryState,
+    pub attempts: u32,
+    pub detail: Option<&'a str>,
+    pub now: i64,
+}
+
+/// Records `step`, replacing the row's previous state.
+pub(crate) fn record(conn: &Connection, step: &Step<'_>) -> ServerResult<()> {
+    let detail = step
+        .detail
+        .map(|d| d.chars().take(MAX_DETAIL).collect::<String>());
+    conn.execute(
+        "INSERT INTO deliveries(challenge_id, device_id, kind, state, attempts, detail, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT(challenge_id, device_id) DO UPDATE SET
+           kind = excluded.kind, state = excluded.state, attempts = excluded.attempts,
+           detail = excluded.detail, updated_at = excluded.updated_at",
+        params![
+            step.challenge_id,
+            step.device_id,
+            step.kind.map(PushTokenKind::as_str),
+            step.state.as_str(),
+            step.attempts,
+            detail,
+            step.now
+        ],
+    )?;
+    Ok(())
+}
+
+/// The deliveries of challenge `id`, by device.
+pub(crate) fn for_challenge(conn: &Connection, id: &str) -> ServerResult<Vec<Delivery>> {
+    let mut stmt = conn.prepare(
+        "SELECT device_id, kind, state, attempts, detail, updated_at FROM deliveries
+         WHERE challenge_id = ?1 ORDER BY device_id",
+    )?;
+    let rows = stmt.query_map(params![id], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, Option<String>>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, u32>(3)?,
+            r.get::<_, Option<String>>(4)?,
+            r.get::<_, i64>(5)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (device_id, kind, state, attempts, detail, updated_at) = row?;
+        out.push(Delivery {
+            device_id,
+            kind: kind.as_deref().and_then(PushTokenKind::parse),
+            state: DeliveryState::parse(&state).unwrap_or(DeliveryState::Failed),
+            attempts,
+            detail,
+            updated_at,
+        });
+    }
+    Ok(out)
+}
