@@ -108,6 +108,8 @@ enum Command {
     Respond(commands::respond::Args),
     /// Approve sign-ins interactively (context, countdown, number).
     Approve(commands::approve::Args),
+    /// Be woken by Web Push: receive sign-in requests on a loopback endpoint.
+    Listen(commands::listen::Args),
     /// Run the whole push approval on this machine (server, phone, relying party).
     Demo(commands::demo::Args),
 }
@@ -149,6 +151,7 @@ fn main() -> ExitCode {
         Command::Respond(args) => commands::respond::run(args, vault),
         Command::Approve(args) => commands::approve::run(args, vault, cli.json),
         Command::Demo(args) => commands::demo::run(args, cli.json),
+        Command::Listen(args) => commands::listen::run(args, vault, cli.json),
     };
     match result {
         Ok(out) => out.print(cli.json),

@@ -10,7 +10,7 @@ use serde_json::Value;
 use watchword_server::PushServer;
 use watchword_tests::{
     cli::{one_json, output_with_stdin},
-    push::{sign_in, start_real_time_server},
+    push::{sign_in, start_real_time_server, start_web_push_server},
 };
 
 const PASS: &str = "correct horse battery staple";
@@ -289,5 +289,81 @@ async fn push_accounts_are_listed_renamed_and_removed() {
     let (ok, v) = watchword(&vault, &["pending"], "");
     assert!(ok, "{v}");
     assert_eq!(v, Value::Array(vec![]));
+    handle.stop().await;
+}
+
+/// `listen`: the vault's account registers a loopback Web Push endpoint,
+/// the server's encrypted message arrives, is decrypted with the vault's
+/// keys and the request it names is fetched, verified and shown; on exit
+/// the server is told to stop sending.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn listen_is_woken_by_web_push_and_unregisters_when_it_stops() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let vault = new_vault(dir.path());
+    let (server, handle) = start_web_push_server(&dir.path().join("server.db")).await;
+    let e = server.enrol("alice", &handle.base_url()).unwrap();
+    let (ok, v) = watchword(&vault, &["activate", "--link", &e.link], "");
+    assert!(ok, "{v}");
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_watchword"))
+        .args(["--json", "--vault"])
+        .arg(&vault)
+        .args(["listen", "--count", "1", "--timeout", "60"])
+        .env("WATCHWORD_PASSPHRASE", PASS)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Narration is on stderr under --json: wait for the registration.
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    stderr.read_line(&mut line).unwrap();
+    assert!(
+        line.starts_with("Listening for Web Push at http://127.0.0.1:"),
+        "{line}"
+    );
+    assert!(line.contains("registered with 1 push account(s)"), "{line}");
+    let rest = std::thread::spawn(move || {
+        let mut all = String::new();
+        let _ = std::io::Read::read_to_string(&mut stderr, &mut all);
+        all
+    });
+
+    let (c, notes) = server.create_challenge(&sign_in("alice", None)).unwrap();
+    server.deliver(notes).await;
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .unwrap()
+        .unwrap();
+    let shown = rest.join().unwrap();
+    assert!(out.status.success(), "{shown}");
+    let v = one_json(&String::from_utf8(out.stdout).unwrap());
+    assert_eq!(v["registered"], 1);
+    assert_eq!(v["received"][0]["id"], c.id.as_str());
+    assert_eq!(v["received"][0]["app"], "Outlook");
+    assert!(
+        shown.contains("Approve sign-in?") && shown.contains("Utrecht, NL"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains(&format!("watchword respond {} approve --number N", c.id)),
+        "{shown}"
+    );
+    let status = server.challenge_status(&c.id).unwrap();
+    assert_eq!(status.deliveries[0].state.as_str(), "sent");
+
+    // Stopped: the server no longer sends to the dead endpoint.
+    let (next, notes) = server.create_challenge(&sign_in("alice", None)).unwrap();
+    server.deliver(notes).await;
+    let status = server.challenge_status(&next.id).unwrap();
+    assert_eq!(status.deliveries[0].state.as_str(), "no_address");
+
+    // Without an account, listen says what to do.
+    std::fs::create_dir(dir.path().join("other")).unwrap();
+    let empty = new_vault(&dir.path().join("other"));
+    let (ok, v) = watchword(&empty, &["listen", "--timeout", "1"], "");
+    assert!(!ok);
+    assert_eq!(v["error"]["kind"], "not_found", "{v}");
     handle.stop().await;
 }

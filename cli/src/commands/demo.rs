@@ -2,8 +2,11 @@
 //!
 //! Starts the reference server in-process on a loopback port with a
 //! temporary database and a temporary vault, enrols a user with an
-//! activation code, lets a relying party raise a sign-in, shows the
-//! approval prompt, and prints what the relying party sees. `--yes`
+//! activation code (the phone registers a Web Push endpoint on loopback,
+//! as a UnifiedPush distributor would give it), lets a relying party raise
+//! a sign-in, delivers it by Web Push (encrypted to the phone's keys; the
+//! phone decrypts it and fetches the signed request), shows the approval
+//! prompt, and prints what the relying party sees. `--yes`
 //! answers by itself (types the number from the sign-in screen), for CI.
 //!
 //! Without `--yes`, on a terminal, it waits for Enter before the sign-in
@@ -11,26 +14,38 @@
 //! sign-in that does not end approved (denied, fraud, expired, skipped,
 //! input ended) is an error: the exit code says whether the user got in.
 
-use std::{sync::Arc, time::Instant};
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
 use serde_json::json;
 use watchword_core::{
     ApiError,
     otp::SystemClock,
     push::{
-        Activation, Answer, ChallengeState, ChallengeStatus, Decision, PushService, VaultPushStore,
+        Activation, Answer, ChallengeState, ChallengeStatus, Decision, PlatformPushToken,
+        PushService, VaultPushStore,
         client::install_ring_provider,
         keys::random_key,
         protocol::{ChallengeStatusResponse, CreateChallengeRequest, CreateChallengeResponse},
     },
     vault::{StaticKeyProvider, Vault},
 };
-use watchword_server::{Policy, PushServer, push_sender::LogSender};
+use watchword_server::{
+    Policy, PushServer,
+    delivery::{LogSender, Senders, senders::DeliveryConfig},
+};
 
 use super::{
     prompt::{self, Asked, LineReader, Prompt, Screen},
     push_common::{Narrator, challenge_json, runtime},
+    web_push_receiver,
 };
+
+/// How long the phone waits for the Web Push message before it fetches
+/// the request itself (as the phone apps' poll job would).
+const PUSH_WAIT: Duration = Duration::from_secs(10);
 use crate::output::Output;
 
 /// Arguments of `demo`.
@@ -112,6 +127,18 @@ impl NoSignIn {
 async fn demo(args: &Args, json: bool) -> Result<Output, ApiError> {
     let n = Narrator::new(json);
     let dir = tempfile::tempdir().map_err(|e| internal("temporary directory", e))?;
+    // The server sends Web Push (it needs no account anywhere); APNs and
+    // FCM need Apple's and Google's keys, which a demo does not have.
+    let senders = Senders::build(
+        DeliveryConfig {
+            web_push: true,
+            // The phone's endpoint is on this machine, like the server.
+            web_push_loopback: true,
+            ..DeliveryConfig::default()
+        },
+        Arc::new(LogSender::default()),
+    )
+    .map_err(|e| internal("push senders", e))?;
     let server = Arc::new(
         PushServer::open_with(
             &dir.path().join("server.db"),
@@ -120,7 +147,7 @@ async fn demo(args: &Args, json: bool) -> Result<Output, ApiError> {
             &StaticKeyProvider::ephemeral().map_err(|e| internal("server key", e))?,
             Arc::new(SystemClock),
             Policy::default(),
-            Arc::new(LogSender::default()),
+            Arc::new(senders),
         )
         .map_err(|e| internal("server", e))?,
     );
@@ -150,10 +177,22 @@ async fn demo(args: &Args, json: bool) -> Result<Output, ApiError> {
     let vault = Vault::create(&dir.path().join("vault.db"), &StaticKeyProvider::new(*key))?;
     let phone = PushService::new(VaultPushStore::new(Arc::new(vault)), Arc::new(SystemClock))?;
     let activation = Activation::from_link(&enrolment.link)?;
-    let account = phone.activate(&activation, "watchword demo", None).await?;
+    // Where the phone is woken: a Web Push endpoint on loopback, as a
+    // UnifiedPush distributor hands one to the Android app.
+    let mut inbox =
+        web_push_receiver::start(std::net::SocketAddr::from(([127, 0, 0, 1], 0))).await?;
+    let account = phone
+        .activate(
+            &activation,
+            "watchword demo",
+            Some(PlatformPushToken::UnifiedPush {
+                endpoint: inbox.endpoint.clone(),
+            }),
+        )
+        .await?;
     n.say(&format!(
-        "3. phone             activated {} (device {}; its key sealed in a temporary vault)",
-        account.account, account.device_id
+        "3. phone             activated {} (device {}; its key sealed in a temporary vault; woken by Web Push at {})",
+        account.account, account.device_id, inbox.endpoint
     ));
 
     // Answers come from stdin; read from here on so the Enter below and
@@ -198,11 +237,28 @@ async fn demo(args: &Args, json: bool) -> Result<Output, ApiError> {
         number.map_or("no number".to_owned(), |x| x.to_string())
     ));
 
-    let pending = phone.pending().await?;
-    let challenge = pending
-        .into_iter()
-        .find(|c| c.id == created.id)
-        .ok_or_else(|| internal("phone", "the sign-in did not arrive"))?;
+    let delivered = tokio::time::timeout(PUSH_WAIT, inbox.messages.recv()).await;
+    let challenge = match delivered {
+        Ok(Some(message)) => {
+            let c = phone.handle_web_push(&message.body).await?;
+            n.say(&format!(
+                "   push              the server's Web Push message reached the phone ({} bytes, encrypted to its keys, TTL {} s); \
+                 the phone decrypted it (ids only) and fetched the signed request",
+                message.body.len(),
+                message.ttl.unwrap_or(0)
+            ));
+            c
+        }
+        _ => {
+            n.say("   push              no Web Push message arrived; the phone fetches its requests itself");
+            phone
+                .pending()
+                .await?
+                .into_iter()
+                .find(|c| c.id == created.id)
+                .ok_or_else(|| internal("phone", "the sign-in did not arrive"))?
+        }
+    };
     let now = || phone.now_for_challenge(&challenge.id);
     prompt::show(&n, &challenge, now());
 
@@ -267,6 +323,7 @@ async fn demo(args: &Args, json: bool) -> Result<Output, ApiError> {
                 "answered_at": seen.answered_at,
             },
             "round_trip_ms": (round_trip_ms * 10.0).round() / 10.0,
+            "deliveries": seen.deliveries,
         }),
     })
 }

@@ -26,11 +26,13 @@ pub mod trash;
 pub mod activate;
 pub mod approve;
 pub mod demo;
+pub mod listen;
 pub mod pending;
 mod prompt;
 mod push_common;
 mod push_store;
 pub mod respond;
+mod web_push_receiver;
 
 // What `add <text>`, `activate` and `scan --add` share: core's one
 // enrolment entry point.
