@@ -17,7 +17,8 @@ use watchword_core::{
     otp::SystemClock,
     push::{
         ActivatedAccount, Answer, Challenge, ChallengeObserver, ChallengeProgress, ChallengeState,
-        Decision, Provider, PushService, Shown, TokenSource, VaultPushStore,
+        Decision, PlatformPushToken, Provider, PushService, PushTokenReport, Shown, TokenSource,
+        VaultPushStore,
     },
 };
 
@@ -33,6 +34,29 @@ pub enum Decision {
     Approve,
     Deny,
     Fraud,
+}
+
+/// What the platform gave the app to be woken by (the core's type): the
+/// shells pass it on unchanged; the core adds Web Push keys itself.
+#[uniffi::remote(Enum)]
+pub enum PlatformPushToken {
+    /// iOS: the APNs device token, hex.
+    Apns { device_token: String, sandbox: bool },
+    /// Android with Google Play services: the FCM registration token.
+    Fcm { token: String },
+    /// Android through a UnifiedPush distributor: its endpoint URL.
+    UnifiedPush { endpoint: String },
+}
+
+/// What a push-token change reached (the core's type).
+#[uniffi::remote(Record)]
+pub struct PushTokenReport {
+    /// Accounts whose server took the new address.
+    pub updated: u32,
+    /// Accounts whose server cannot use this kind of token.
+    pub not_applicable: u32,
+    /// Accounts whose server could not be told, and why.
+    pub failed: Vec<String>,
 }
 
 /// A push-approval protocol: Watchword's own or privacyIDEA's.
@@ -233,6 +257,28 @@ impl PushClient {
                 .cancellable(async { Ok(self.service.handle_push(&payload).await?) })
                 .await?,
         ))
+    }
+
+    /// Handles a Web Push message as a UnifiedPush distributor delivered
+    /// it (the encrypted bytes): decrypts it with this device's keys, then
+    /// fetches and verifies the request it announces.
+    pub async fn handle_web_push(&self, body: Vec<u8>) -> Result<Challenge, ApiError> {
+        Ok(self.service.shown(
+            &self
+                .cancellable(async { Ok(self.service.handle_web_push(&body).await?) })
+                .await?,
+        ))
+    }
+
+    /// Tells every account's server the platform's new push token (`None`:
+    /// the app can no longer be woken; the servers stop sending). Call it
+    /// whenever the platform hands out a new token.
+    pub async fn push_token_changed(
+        &self,
+        token: Option<PlatformPushToken>,
+    ) -> Result<PushTokenReport, ApiError> {
+        self.cancellable(async { Ok(self.service.push_token_changed(token.as_ref()).await?) })
+            .await
     }
 
     /// Answers request `id`; approving awaits the vault's biometric gate

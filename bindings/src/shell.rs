@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use watchword_core::{
-    push::TokenSource,
+    push::{PlatformPushToken, TokenSource},
     vault::{self, KeyProviderError},
 };
 use zeroize::Zeroizing;
@@ -91,7 +91,8 @@ pub trait BiometricGate: Send + Sync {
     async fn confirm(&self, reason: String) -> Result<bool, ShellError>;
 }
 
-/// The platform push token (FCM/APNs) sent to the server at activation.
+/// The platform push token (APNs, FCM, a UnifiedPush endpoint) sent to
+/// the server at activation.
 ///
 /// Declared throwing so that an exception in the shell's code is caught:
 /// the activation then goes ahead without a token (the app still fetches
@@ -100,7 +101,7 @@ pub trait BiometricGate: Send + Sync {
 #[uniffi::export(foreign)]
 pub trait PushTokenSource: Send + Sync {
     /// The current token, if the platform has one.
-    fn token(&self) -> Result<Option<String>, ShellError>;
+    fn token(&self) -> Result<Option<PlatformPushToken>, ShellError>;
 }
 
 /// Adapts a shell's [`PushTokenSource`] to the core's (the core asks it
@@ -108,7 +109,7 @@ pub trait PushTokenSource: Send + Sync {
 pub(crate) struct ForeignTokens(pub(crate) Arc<dyn PushTokenSource>);
 
 impl TokenSource for ForeignTokens {
-    fn token(&self) -> Result<Option<String>, String> {
+    fn token(&self) -> Result<Option<PlatformPushToken>, String> {
         Ok(self.0.token()?)
     }
 }

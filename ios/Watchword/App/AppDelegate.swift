@@ -17,7 +17,14 @@ final class AppDelegate: NSObject, UIApplicationDelegate {
         _ application: UIApplication,
         didRegisterForRemoteNotificationsWithDeviceToken deviceToken: Data
     ) {
-        ApnsTokenSource.store(deviceToken)
+        // A new token (a restored or reinstalled app, or iOS's own
+        // rotation): every push server learns it, signed by the core.
+        guard ApnsTokenSource.store(deviceToken) else { return }
+        Task { @MainActor in
+            CoreHolder.shared.start()
+            guard let push = CoreHolder.shared.push else { return }
+            _ = try? await push.pushTokenChanged(token: ApnsTokenSource.current())
+        }
     }
 
     func application(

@@ -6,6 +6,7 @@ import android.content.Intent
 import android.content.pm.PackageManager
 import android.content.pm.ResolveInfo
 import android.os.Build
+import app.watchword.core.PlatformPushToken
 import app.watchword.core.PushTokenSource
 import java.util.UUID
 
@@ -21,8 +22,8 @@ class UnifiedPushRegistration(context: Context) : PushTokenSource {
     private val context = context.applicationContext
     private val prefs = this.context.getSharedPreferences(PREFS, Context.MODE_PRIVATE)
 
-    /** The endpoint the distributor gave, or null (the core then polls). */
-    override fun token(): String? = prefs.getString(KEY_ENDPOINT, null)
+    /** The endpoint the distributor gave, or null (the core then polls); the core adds the Web Push keys. */
+    override fun token(): PlatformPushToken? = prefs.getString(KEY_ENDPOINT, null)?.let { PlatformPushToken.UnifiedPush(it) }
 
     /** Whether an intent carries this install's connector token (anything else is ignored). */
     fun isOurs(token: String?): Boolean = token != null && token == prefs.getString(KEY_TOKEN, null)
@@ -104,7 +105,7 @@ class UnifiedPushRegistration(context: Context) : PushTokenSource {
         /** The message body as bytes. */
         const val EXTRA_BYTES_MESSAGE = "bytesMessage"
 
-        /** The message body as text (older distributors). */
+        /** The registration's description shown by the distributor. */
         const val EXTRA_MESSAGE = "message"
 
         /** The message id to acknowledge. */

@@ -20,8 +20,9 @@ class Server(
     private val bin: String,
     val db: String = Files.createTempDirectory("ww-server").resolve("server.db").toString(),
     val port: Int = ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()).use { it.localPort },
+    extra: List<String> = emptyList(),
 ) : AutoCloseable {
-    private val proc: Process = ProcessBuilder(bin, "serve", "--db", db, "--listen", "127.0.0.1:$port")
+    private val proc: Process = ProcessBuilder(listOf(bin, "serve", "--db", db, "--listen", "127.0.0.1:$port") + extra)
         .redirectErrorStream(true).start()
 
     init {
@@ -49,7 +50,23 @@ fun jsonField(json: String, name: String): String =
         ?: error("no $name in $json")
 
 class Tokens : PushTokenSource {
-    override fun token(): String? = "kotlin-test-token"
+    override fun token(): PlatformPushToken? = PlatformPushToken.Fcm("kotlin-test-token")
+}
+
+/** A Web Push endpoint on loopback, as a UnifiedPush distributor runs one: takes the bodies, answers 201. */
+class WebPushEndpoint : AutoCloseable {
+    val bodies = java.util.concurrent.LinkedBlockingQueue<ByteArray>()
+    private val server = com.sun.net.httpserver.HttpServer.create(java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0).apply {
+        createContext("/push") { exchange ->
+            val ok = exchange.requestHeaders.getFirst("Content-Encoding") == "aes128gcm" && exchange.requestHeaders.getFirst("TTL") != null
+            if (ok) bodies += exchange.requestBody.readBytes()
+            exchange.sendResponseHeaders(if (ok) 201 else 400, -1)
+            exchange.close()
+        }
+        start()
+    }
+    val url = "http://127.0.0.1:${server.address.port}/push"
+    override fun close() = server.stop(0)
 }
 
 class Listener : ChallengeListener {
@@ -81,6 +98,42 @@ class SilentServer(port: Int) : AutoCloseable {
 
 fun pushTests() {
     val bin = System.getenv("WATCHWORD_SERVER_BIN") ?: error("WATCHWORD_SERVER_BIN not set")
+    Harness.test("push: woken by Web Push (handleWebPush decrypts the server's message), and a new endpoint registered with pushTokenChanged") {
+        val allow = listOf("--web-push-allow-loopback")
+        Server(bin, extra = allow).use { server ->
+            WebPushEndpoint().use { first ->
+                WebPushEndpoint().use { second ->
+                    val enrolment = server.admin("enrol", "--db", server.db, "--user", "alice", "--json")
+                    val tokens = object : PushTokenSource {
+                        override fun token(): PlatformPushToken? = PlatformPushToken.UnifiedPush(first.url)
+                    }
+                    Vault.create(tempVaultPath(), AesKeyProvider(KEK_A)).use { v ->
+                        PushClient(v, tokens, PlatformHttp()).use { push ->
+                            push.activateTyped(jsonField(enrolment, "code"), jsonField(enrolment, "url"), "kotlin")
+                            val raised = server.admin("challenge", "--db", server.db, "--user", "alice", "--app", "Web Push", "--json", *allow.toTypedArray())
+                            val body = first.bodies.poll(10, TimeUnit.SECONDS) ?: error("no Web Push message arrived")
+                            check(!String(body, Charsets.ISO_8859_1).contains("Web Push")) { "the message is not encrypted" }
+                            val c = push.handleWebPush(body)
+                            assertEq(jsonField(raised, "id"), c.id, "challenge from the push")
+                            assertEq("Web Push", c.app, "app")
+                            val status = server.admin("status", "--db", server.db, c.id, "--json")
+                            check(status.contains("\"state\":\"sent\"") && status.contains("\"kind\":\"web_push\"")) { "deliveries: $status" }
+                            // A forged message: a typed error, nothing shown.
+                            val forged = body.copyOf().also { it[it.size - 1] = (it[it.size - 1].toInt() xor 1).toByte() }
+                            assertThrows<ApiException.Untrusted> { kotlinx.coroutines.runBlocking { push.handleWebPush(forged) } }
+                            // The distributor hands out a new endpoint: the server uses it from now on.
+                            val report = push.pushTokenChanged(PlatformPushToken.UnifiedPush(second.url))
+                            assertEq(1u, report.updated, "servers told")
+                            server.admin("challenge", "--db", server.db, "--user", "alice", "--app", "Again", "--json", *allow.toTypedArray())
+                            val next = second.bodies.poll(10, TimeUnit.SECONDS) ?: error("the new endpoint got nothing")
+                            assertEq("Again", push.handleWebPush(next).app, "app")
+                            check(first.bodies.isEmpty()) { "the old endpoint still gets messages" }
+                        }
+                    }
+                }
+            }
+        }
+    }
     Harness.test("push: activate on the loopback server and approve with the number (suspend calls)") {
         Server(bin).use { server ->
             val enrolment = server.admin("enrol", "--db", server.db, "--user", "alice", "--json")
@@ -198,7 +251,7 @@ fun pushTests() {
             }
         }
         val throwingTokens = object : PushTokenSource {
-            override fun token(): String? = throw Broken()
+            override fun token(): PlatformPushToken? = throw Broken()
         }
         val throwingLogger = object : Logger {
             val calls = java.util.concurrent.atomic.AtomicInteger()
@@ -238,9 +291,9 @@ fun pushTests() {
         // makes pending() throw Network within the documented 20 s.
         Server(bin).use { server ->
             val hangingTokens = object : PushTokenSource {
-                override fun token(): String? {
+                override fun token(): PlatformPushToken? {
                     Thread.sleep(120_000)
-                    return "too late"
+                    return PlatformPushToken.Fcm("too late")
                 }
             }
             val stalled = java.util.concurrent.atomic.AtomicBoolean(false)
