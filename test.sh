@@ -52,6 +52,16 @@ eval "$(tests/privacyidea/server.sh env)"
 echo "privacyIDEA server up after $((SECONDS - pi_t0)) s"
 # --- end privacyIDEA ------------------------------------------------------
 
+# --- push delivery peers (issue 17) ------------------------------------------
+# Independent implementations that check what the server sends: http-ece,
+# pywebpush, py-vapid, PyJWT (pinned in tests/push/constraints.txt) in
+# build/venv-push. tests/tests/push_delivery.rs runs tests/push/peer.py with
+# it; without it those checks are skipped and counted, under CI=true failed.
+step "push peers: http-ece, pywebpush, py-vapid, PyJWT in a venv"
+eval "$(tests/push/peers.sh)"
+"$WATCHWORD_PUSH_PY" -c 'import http_ece, pywebpush, py_vapid, jwt' || {
+  echo "the push peers did not install (CI does not skip)" >&2; exit 1; }
+
 step "rust tests"
 cargo test --workspace --locked
 

@@ -1,8 +1,11 @@
 //! Helpers shared by the integration tests (this crate's `tests/`, the
 //! CLI's `cli/tests` and the push benchmark): where the third-party corpus
 //! and the repository's own test data are, how to run a command-line
-//! program and read its JSON ([`cli`]), a loopback push setup ([`push`])
-//! and the live privacyIDEA server ([`privacyidea`]).
+//! program and read its JSON ([`cli`]), a loopback push setup ([`push`]),
+//! the push services a server sends through played on loopback
+//! ([`push_services`]), the independent Python implementations that check
+//! what it sends ([`push_peers`]) and the live privacyIDEA server
+//! ([`privacyidea`]).
 
 use std::path::PathBuf;
 
@@ -25,3 +28,5 @@ pub fn repo_data(name: &str) -> PathBuf {
 pub mod cli;
 pub mod privacyidea;
 pub mod push;
+pub mod push_peers;
+pub mod push_services;

@@ -27,7 +27,7 @@ use watchword_core::{
 };
 use watchword_server::{
     Policy, PushServer, ServerHandle,
-    push_sender::{LogSender, PushSender},
+    delivery::{LogSender, PushSender, Senders},
 };
 
 /// A device: the core service over an in-memory store.
@@ -93,9 +93,33 @@ pub async fn start_real_time_server(db: &Path) -> (Arc<PushServer>, ServerHandle
         db,
         Arc::new(SystemClock),
         Policy::default(),
-        Arc::new(LogSender::default()),
+        log_only(Arc::new(LogSender::default())),
     )
     .await
+}
+
+/// [`start_real_time_server`] that sends Web Push, to endpoints on this
+/// machine too (the CLI's `listen`, test receivers).
+pub async fn start_web_push_server(db: &Path) -> (Arc<PushServer>, ServerHandle) {
+    let config = watchword_server::delivery::senders::DeliveryConfig {
+        web_push: true,
+        web_push_loopback: true,
+        ..Default::default()
+    };
+    let senders = Senders::build(config, Arc::new(LogSender::default())).expect("senders");
+    start_server(
+        db,
+        Arc::new(SystemClock),
+        Policy::default(),
+        Arc::new(senders),
+    )
+    .await
+}
+
+/// The senders of a server that only logs (every device polls), reading
+/// into `log`.
+pub fn log_only(log: Arc<LogSender>) -> Arc<dyn PushSender> {
+    Arc::new(Senders::log_only(log))
 }
 
 /// The sign-in the test relying party raises for `user`: Outlook, from
@@ -130,7 +154,7 @@ impl Loopback {
         let clock = Arc::new(FixedClock::new(real_now_ms()));
         let sender = Arc::new(LogSender::default());
         let (server, handle) =
-            start_server(&db, clock.clone(), policy.clone(), sender.clone()).await;
+            start_server(&db, clock.clone(), policy.clone(), log_only(sender.clone())).await;
         let rp_key = server.rotate_rp_key().expect("rp key");
         let base = handle.base_url();
         let rp = RelyingParty::new(&base, &rp_key);
@@ -158,7 +182,7 @@ impl Loopback {
             &self.db,
             self.clock.clone(),
             self.policy.clone(),
-            self.sender.clone(),
+            log_only(self.sender.clone()),
         );
         self.handle = Some(
             watchword_server::start(server.clone(), addr)

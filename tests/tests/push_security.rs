@@ -12,7 +12,6 @@ use axum::{
     body::Bytes,
     extract::State,
     http::{HeaderMap, Method, StatusCode, Uri},
-    routing::post,
 };
 use watchword_core::push::{
     Activation, Answer, ChallengeStatus, Decision, ErrorCode, MemoryPushStore, PushAccount,
@@ -23,8 +22,7 @@ use watchword_core::push::{
         HEADER_SIGNATURE, HEADER_TIMESTAMP, PENDING_PATH, PendingResponse,
     },
 };
-use watchword_server::{Policy, push_sender::WebhookSender};
-use watchword_tests::push::{Loopback, real_now_ms, start_server};
+use watchword_tests::push::Loopback;
 
 /// An independent client: signed pending fetch with explicit fields.
 async fn raw_pending(
@@ -466,69 +464,6 @@ async fn relying_party_calls_need_the_api_key() {
         .await
         .unwrap();
     assert_eq!(code_of(&r.json().await.unwrap()), ErrorCode::BadRequest);
-}
-
-#[tokio::test]
-async fn the_webhook_sender_posts_ids_only() {
-    let received: Arc<Mutex<Vec<serde_json::Value>>> = Arc::default();
-    let sink = received.clone();
-    let app = Router::new().route(
-        "/push",
-        post(move |body: Bytes| {
-            let sink = sink.clone();
-            async move {
-                sink.lock()
-                    .unwrap()
-                    .push(serde_json::from_slice(&body).unwrap());
-                StatusCode::NO_CONTENT
-            }
-        }),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let hook = format!("http://{}/push", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-
-    let dir = tempfile::tempdir().unwrap();
-    let clock = Arc::new(watchword_core::otp::FixedClock::new(real_now_ms()));
-    let (server, handle) = start_server(
-        &dir.path().join("s.db"),
-        clock.clone(),
-        Policy::default(),
-        Arc::new(WebhookSender::new(hook).unwrap()),
-    )
-    .await;
-    let phone = PushService::new(Arc::new(MemoryPushStore::new()), clock).unwrap();
-    let e = server.enrol("alice", &handle.base_url()).unwrap();
-    phone
-        .activate(
-            &Activation::from_link(&e.link).unwrap(),
-            "phone",
-            Some("fcm-token-1".into()),
-        )
-        .await
-        .unwrap();
-    let (c, notes) = server
-        .create_challenge(&protocol::CreateChallengeRequest {
-            user: "alice".into(),
-            app: "Outlook".into(),
-            location: "Utrecht, NL".into(),
-            ip: String::new(),
-            ttl: None,
-            number_matching: None,
-        })
-        .unwrap();
-    server.dispatch(notes).await;
-    let got = received.lock().unwrap().clone();
-    assert_eq!(got.len(), 1);
-    assert_eq!(got[0]["push_token"], "fcm-token-1");
-    assert_eq!(got[0]["payload"]["challenge_id"], c.id.as_str());
-    assert!(!got[0].to_string().contains("Outlook"));
-    let shown = phone
-        .handle_push(&got[0]["payload"].to_string())
-        .await
-        .unwrap();
-    assert_eq!(shown.location, "Utrecht, NL");
-    handle.stop().await;
 }
 
 #[derive(Clone)]

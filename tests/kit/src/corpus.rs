@@ -58,7 +58,7 @@ pub fn corpus(group: &str) -> Option<PathBuf> {
 /// Says once per process that `group` was skipped, on the real stderr
 /// (libtest captures `eprintln!`, not direct writes), and records it for
 /// `test.sh`'s count.
-fn report_skip(group: &str, why: &str) {
+pub fn report_skip(group: &str, why: &str) {
     static SAID: Mutex<Option<HashSet<String>>> = Mutex::new(None);
     let mut said = SAID.lock().unwrap_or_else(PoisonError::into_inner);
     if !said
