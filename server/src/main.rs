@@ -331,7 +331,11 @@ async fn run(command: Command) -> Result<(), String> {
                 server.set_public_url(&url).map_err(|e| e.to_string())?;
             }
             eprintln!("watchword-server listening on {}", handle.base_url());
-            tracing::info!(senders = ?kinds, vapid_public_key = %server.vapid().public_key(), "push delivery");
+            eprintln!(
+                "sending notifications through: {} (Web Push VAPID public key {})",
+                kinds.join(", "),
+                server.vapid().public_key()
+            );
             tokio::signal::ctrl_c().await.map_err(|e| e.to_string())?;
             handle.stop().await;
             Ok(())
