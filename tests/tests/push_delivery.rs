@@ -299,6 +299,35 @@ async fn transient_refusals_are_retried_within_the_challenge_and_never_past_it()
 }
 
 #[tokio::test]
+async fn a_lost_connection_is_retried_until_the_challenge_has_no_time_left() {
+    let d = Delivering::start().await;
+    // Nothing listens there: every try is a refused connection.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let endpoint = format!("http://{}/up", closed.local_addr().unwrap());
+    drop(closed);
+    d.phone("alice", Some(PlatformPushToken::UnifiedPush { endpoint }))
+        .await;
+    let mut short = sign_in("alice", Some(true));
+    short.ttl = Some(10);
+    let c = d.rp.challenge(&short).await.unwrap();
+    let s = d.settled(&c.id, Duration::from_secs(20)).await;
+    let delivery = only(&s);
+    assert_eq!(delivery.state, DeliveryState::Failed, "{delivery:?}");
+    assert!(delivery.attempts >= 3, "{delivery:?}");
+    let detail = delivery.detail.as_deref().unwrap();
+    assert!(
+        detail.starts_with("connection:") && detail.ends_with("no time left to retry"),
+        "{detail}"
+    );
+    // A lost connection is not the device's fault: its address is kept.
+    let next = d.sign_in("alice").await;
+    assert_eq!(
+        only(&d.rp.status(&next.id).await).kind,
+        Some(PushTokenKind::WebPush)
+    );
+}
+
+#[tokio::test]
 async fn a_slow_push_service_never_delays_the_relying_party() {
     let d = Delivering::start().await;
     d.phone("alice", apns(apns_tokens::SLOW)).await;
