@@ -184,5 +184,33 @@ if pgrep -af 'KotlinCompileDaemon|kotlin-daemon'; then
 fi
 echo "no Kotlin compile daemon left behind"
 
+# --- fuzzing (issue 19) -------------------------------------------------------
+# Every cargo-fuzz target of fuzz/ (libFuzzer + AddressSanitizer, nightly)
+# for WATCHWORD_FUZZ_SECONDS each, from its seeds into a temporary corpus.
+# A crash fails the run; its input is in fuzz/artifacts/<target>/
+# (fuzz/README.md: fixing it, keeping it as a regression test). cargo-fuzz
+# is installed when missing; under CI=true a missing nightly is a failure.
+step "fuzz: every target, ${WATCHWORD_FUZZ_SECONDS:-20} s each"
+need rustup
+rustup run nightly rustc --version >/dev/null || { echo "missing tool: the nightly toolchain (CI does not skip)" >&2; exit 1; }
+command -v cargo-fuzz >/dev/null || cargo install -q --locked cargo-fuzz --version 0.13.1
+fuzz_corpus=$(mktemp -d)
+(
+  cd fuzz
+  cargo +nightly fuzz build -O 2>&1 | grep -v "^\s*Compiling" || true
+  for target in $(cargo +nightly fuzz list); do
+    mkdir -p "$fuzz_corpus/$target"
+    if ! out=$(cargo +nightly fuzz run -O "$target" "$fuzz_corpus/$target" "seeds/$target" -- \
+        -max_total_time="${WATCHWORD_FUZZ_SECONDS:-20}" -rss_limit_mb=3072 -print_final_stats=1 2>&1); then
+      echo "$out" | tail -40
+      echo "fuzz target $target crashed (input in fuzz/artifacts/$target/)" >&2
+      exit 1
+    fi
+    runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' <<<"$out" | grep -o '[0-9]*$' || echo "?")
+    echo "fuzz $target: $runs runs, no crash"
+  done
+)
+rm -rf "$fuzz_corpus"
+
 step "summary"
 corpus_summary
