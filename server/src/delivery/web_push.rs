@@ -27,6 +27,24 @@ impl WebPushSender {
     }
 }
 
+/// True for an endpoint whose host is an address in a private, link-local
+/// or unspecified range (a device must not make the server POST into its
+/// own network). Loopback is decided separately. Names that resolve to
+/// such addresses are not caught here.
+pub fn private_network(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => {
+            ip.is_private() || ip.is_link_local() || ip.is_unspecified() || ip.is_broadcast()
+        }
+        Some(url::Host::Ipv6(ip)) => {
+            let first = ip.segments()[0];
+            // fc00::/7 unique local, fe80::/10 link-local.
+            ip.is_unspecified() || (first & 0xfe00) == 0xfc00 || (first & 0xffc0) == 0xfe80
+        }
+        _ => false,
+    }
+}
+
 /// What a Web Push service's status means (RFC 8030 section 5 and 8.3).
 pub fn classify(
     status: u16,
@@ -108,5 +126,59 @@ impl PushSender for WebPushSender {
             };
             classify(status, retry, &text)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints_in_private_networks_are_recognised() {
+        for private in [
+            "https://10.1.2.3/up",
+            "https://192.168.1.1/up",
+            "https://172.16.0.9/up",
+            "https://169.254.169.254/latest/meta-data",
+            "https://0.0.0.0/x",
+            "https://[fd00::1]/up",
+            "https://[fe80::1]/up",
+        ] {
+            assert!(
+                private_network(&url::Url::parse(private).unwrap()),
+                "{private}"
+            );
+        }
+        for public in [
+            "https://push.example.org/up",
+            "https://203.0.113.7/up",
+            "https://[2001:db8::1]/up",
+            "http://127.0.0.1:8080/push",
+        ] {
+            assert!(
+                !private_network(&url::Url::parse(public).unwrap()),
+                "{public}"
+            );
+        }
+    }
+
+    #[test]
+    fn statuses_mean_what_rfc_8030_says() {
+        assert_eq!(classify(201, None, ""), Ok(()));
+        assert!(matches!(
+            classify(410, None, ""),
+            Err(SendError::TokenGone(_))
+        ));
+        assert!(matches!(
+            classify(404, None, ""),
+            Err(SendError::TokenGone(_))
+        ));
+        assert!(matches!(
+            classify(429, Some(std::time::Duration::from_secs(3)), ""),
+            Err(SendError::Transient { retry_after: Some(d), .. }) if d.as_secs() == 3
+        ));
+        assert!(
+            matches!(classify(413, None, "too big"), Err(SendError::Refused(m)) if m.contains("too big"))
+        );
     }
 }
