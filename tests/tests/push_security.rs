@@ -1,6 +1,7 @@
 //! The refusals of the push protocol over loopback HTTP: replays, another
 //! device's key, tampered answers, stale timestamps, forged server
-//! signatures (the device never shows them), relying-party auth. (Delivery to push services: `push_delivery.rs`.)
+//! signatures (the device never shows them), relying-party auth.
+//! (Delivery to push services: `push_delivery.rs`.)
 
 // Helpers outside #[test] fns panic on failure too, like the tests.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
