@@ -69,7 +69,11 @@ async fn serve_enrol_challenge_status() {
     let stderr = child.stderr.take().unwrap();
     let serve = Serve(child);
     let mut line = String::new();
-    BufReader::new(stderr).read_line(&mut line).unwrap();
+    let mut stderr = BufReader::new(stderr);
+    stderr.read_line(&mut line).unwrap();
+    // Keep reading what serve says next: a closed pipe would make its
+    // next line on stderr fail.
+    std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
     let base = line
         .trim()
         .strip_prefix("watchword-server listening on ")
