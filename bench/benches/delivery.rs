@@ -34,8 +34,7 @@ use watchword_core::{
 use watchword_server::{
     Policy, PushServer,
     delivery::{
-        LogSender, PushNotification, PushSender, SendContext, Senders, apns::ApnsConfig,
-        senders::DeliveryConfig,
+        LogSender, PushNotification, PushSender, SendContext, Senders, senders::DeliveryConfig,
     },
 };
 use watchword_tests::{
@@ -66,14 +65,7 @@ fn stats(mut v: Vec<Duration>) -> serde_json::Value {
 
 fn apns_config(apns: &ApnsService) -> DeliveryConfig {
     DeliveryConfig {
-        apns: Some(ApnsConfig {
-            key_pem: Zeroizing::new(apns.key_p8.clone().into_bytes()),
-            key_id: ApnsService::KEY_ID.into(),
-            team_id: ApnsService::TEAM_ID.into(),
-            topic: ApnsService::TOPIC.into(),
-            production_url: apns.url.clone(),
-            sandbox_url: apns.url.clone(),
-        }),
+        apns: Some(apns.sender_config()),
         web_push: true,
         web_push_loopback: true,
         extra_root: Some(Zeroizing::new(apns.ca_pem.clone().into_bytes())),

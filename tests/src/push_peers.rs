@@ -9,11 +9,7 @@
 // A test helper: failing loudly is what it is for.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::{
-    io::Write,
-    path::PathBuf,
-    process::{Command, Stdio},
-};
+use std::{path::PathBuf, process::Command};
 
 use serde_json::Value;
 
@@ -42,21 +38,10 @@ pub fn python() -> Option<PathBuf> {
 /// peer's reason for refusing.
 pub fn run(python: &PathBuf, command: &str, input: &Value) -> Result<Value, String> {
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("push/peer.py");
-    let mut child = Command::new(python)
-        .arg(script)
-        .arg(command)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run the push peer");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.to_string().as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = crate::cli::output_with_stdin(
+        Command::new(python).arg(script).arg(command),
+        &input.to_string(),
+    );
     if !out.status.success() {
         return Err(String::from_utf8_lossy(&out.stderr).into_owned());
     }

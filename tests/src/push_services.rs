@@ -274,6 +274,19 @@ impl ApnsService {
         }
     }
 
+    /// What a server's APNs sender needs to send here (both hosts this
+    /// service; trust its CA through `DeliveryConfig::extra_root`).
+    pub fn sender_config(&self) -> watchword_server::delivery::apns::ApnsConfig {
+        watchword_server::delivery::apns::ApnsConfig {
+            key_pem: zeroize::Zeroizing::new(self.key_p8.clone().into_bytes()),
+            key_id: Self::KEY_ID.into(),
+            team_id: Self::TEAM_ID.into(),
+            topic: Self::TOPIC.into(),
+            production_url: self.url.clone(),
+            sandbox_url: self.url.clone(),
+        }
+    }
+
     /// TCP connections accepted so far.
     pub fn connections(&self) -> usize {
         self.connections.load(Ordering::SeqCst)

@@ -24,9 +24,7 @@ use watchword_core::{
 };
 use watchword_server::{
     Policy, PushServer, ServerHandle,
-    delivery::{
-        LogSender, Senders, apns::ApnsConfig, fcm::ServiceAccount, senders::DeliveryConfig,
-    },
+    delivery::{LogSender, Senders, fcm::ServiceAccount, senders::DeliveryConfig},
 };
 use watchword_tests::{
     push::{Device, RelyingParty, sign_in, start_server},
@@ -56,14 +54,7 @@ impl Delivering {
         let fcm = FcmService::start();
         let web = WebPushService::start().await;
         let config = DeliveryConfig {
-            apns: Some(ApnsConfig {
-                key_pem: Zeroizing::new(apns.key_p8.clone().into_bytes()),
-                key_id: ApnsService::KEY_ID.into(),
-                team_id: ApnsService::TEAM_ID.into(),
-                topic: ApnsService::TOPIC.into(),
-                production_url: apns.url.clone(),
-                sandbox_url: apns.url.clone(),
-            }),
+            apns: Some(apns.sender_config()),
             fcm: Some((
                 ServiceAccount::from_json(fcm.service_account_json.as_bytes()).unwrap(),
                 fcm.url.clone(),

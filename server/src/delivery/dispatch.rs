@@ -35,9 +35,8 @@ impl PushServer {
     /// Delivers `notes` and waits until each is sent, failed or out of
     /// time (the admin `challenge` command).
     pub async fn deliver(&self, notes: Vec<PushNotification>) {
-        let all = notes.into_iter().map(|n| self.deliver_one(n));
-        for f in all.collect::<Vec<_>>() {
-            f.await;
+        for note in notes {
+            self.deliver_one(note).await;
         }
     }
 
