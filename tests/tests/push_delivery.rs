@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 use watchword_core::{
     otp::{Clock, SystemClock},
     push::{
-        Activation, MemoryPushStore, PlatformPushToken, PushService, PushTokenKind,
+        Activation, MemoryPushStore, PlatformPushToken, PushError, PushService, PushTokenKind,
         protocol::{ChallengeStatusResponse, CreateChallengeResponse, Delivery, DeliveryState},
     },
 };
@@ -420,7 +420,13 @@ async fn web_push_reaches_the_phone_through_its_own_keys() {
     );
     // Another device's keys do not open it; a changed byte does not open.
     let other = PushService::new(Arc::new(MemoryPushStore::new()), Arc::new(SystemClock)).unwrap();
-    assert!(other.handle_web_push(&m.body).await.is_err());
+    let r = other.handle_web_push(&m.body).await;
+    assert!(
+        matches!(&r, Err(PushError::Protocol(why))
+            if why.starts_with("not a Web Push message for this device")
+                && why.contains("does not decrypt")),
+        "{r:?}"
+    );
     let mut changed = m.body.clone();
     *changed.last_mut().unwrap() ^= 1;
     let e = phone.handle_web_push(&changed).await.unwrap_err();
@@ -429,6 +435,47 @@ async fn web_push_reaches_the_phone_through_its_own_keys() {
             .contains("not a Web Push message for this device"),
         "{e}"
     );
+}
+
+#[tokio::test]
+async fn a_web_push_endpoint_in_a_private_network_is_never_contacted() {
+    // A device chooses its endpoint: it must not make the server POST into
+    // the server's own network (cloud metadata, internal services).
+    let d = Delivering::start().await;
+    for (n, endpoint) in [
+        "https://169.254.169.254/latest/meta-data",
+        "https://10.0.0.7/push/1",
+        "https://[::ffff:192.168.1.1]/push",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let user = format!("mallory{n}");
+        let _phone = d
+            .phone(
+                &user,
+                Some(PlatformPushToken::UnifiedPush {
+                    endpoint: endpoint.into(),
+                }),
+            )
+            .await;
+        let c = d.sign_in(&user).await;
+        let s = d.settled(&c.id, Duration::from_secs(5)).await;
+        let delivery = only(&s);
+        assert_eq!(
+            delivery.state,
+            DeliveryState::Failed,
+            "{endpoint}: {delivery:?}"
+        );
+        assert!(
+            delivery
+                .detail
+                .as_deref()
+                .is_some_and(|why| why.contains("private network")),
+            "{endpoint}: {delivery:?}"
+        );
+    }
+    assert!(d.web.messages().is_empty());
 }
 
 #[tokio::test]
@@ -578,20 +625,24 @@ async fn independent_implementations_accept_what_is_sent() {
         "https://www.googleapis.com/auth/firebase.messaging"
     );
 
-    // A tampered token is refused by the peer (the check can fail).
-    let jwt = Jwt::parse(&d.apns.requests()[0].jwt).unwrap();
+    // A tampered token is refused by the peer's signature check (the
+    // check can fail). The signature's first character is changed: all
+    // its bits count, so the token still decodes (a changed last one
+    // leaves padding bits set, which PyJWT refuses as bad base64 before
+    // it checks any signature).
+    let jwt = Jwt::parse(&apns_jwt).unwrap();
     assert_eq!(jwt.header["alg"], "ES256");
-    let tampered = format!(
-        "{}x",
-        &d.apns.requests()[0].jwt[..d.apns.requests()[0].jwt.len() - 1]
+    let (signed, signature) = apns_jwt.rsplit_once('.').unwrap();
+    let other = if signature.starts_with('A') { 'B' } else { 'A' };
+    let tampered = format!("{signed}.{other}{}", &signature[1..]);
+    let r = push_peers::run(
+        &python,
+        "jwt",
+        &json!({"token": tampered, "alg": "ES256", "public_pem": d.apns.public_pem}),
     );
     assert!(
-        push_peers::run(
-            &python,
-            "jwt",
-            &json!({"token": tampered, "alg": "ES256", "public_pem": d.apns.public_pem})
-        )
-        .is_err()
+        matches!(&r, Err(why) if why.contains("InvalidSignatureError")),
+        "{r:?}"
     );
 
     // Web Push: VAPID per RFC 8292, the body per RFC 8291.

@@ -20,10 +20,26 @@ impl ReqwestTransport {
         // request, whatever the transport.
         let client = reqwest::Client::builder()
             .connect_timeout(connect_timeout)
+            .redirect(secure_redirects())
             .build()
             .map_err(|e| TransportError::Other(e.to_string()))?;
         Ok(Self { client })
     }
+}
+
+/// Follows a redirect only to a URL the core's transport rule
+/// ([`super::secure_url::check`]) allows: a server reached over TLS cannot
+/// send the activation code or a signed answer on to plain HTTP.
+fn secure_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        if attempt.previous().len() >= 5 {
+            attempt.error("too many redirects")
+        } else if super::secure_url::check(attempt.url()).is_err() {
+            attempt.error("a redirect to an insecure URL")
+        } else {
+            attempt.follow()
+        }
+    })
 }
 
 /// Installs ring as rustls' process-wide crypto provider (reqwest is built
@@ -112,6 +128,46 @@ mod tests {
             while s.write_all(&chunk).await.is_ok() {}
         });
         format!("http://{addr}/")
+    }
+
+    /// A loopback server answering every request with a 307 to `to`.
+    async fn redirecting_server(to: &'static str) -> String {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            while let Ok((mut s, _)) = listener.accept().await {
+                let mut buf = [0u8; 2048];
+                let _ = s.read(&mut buf).await;
+                let reply = format!(
+                    "HTTP/1.1 307 Temporary Redirect\r\nLocation: {to}\r\nContent-Length: 0\r\n\r\n"
+                );
+                let _ = s.write_all(reply.as_bytes()).await;
+            }
+        });
+        format!("http://{addr}/")
+    }
+
+    #[tokio::test]
+    async fn a_redirect_to_plain_http_is_not_followed() {
+        let transport = ReqwestTransport::new(Duration::from_secs(5)).unwrap();
+        // 192.0.2.0/24 is TEST-NET-1: nothing is ever contacted there; the
+        // policy stops before connecting.
+        let url = redirecting_server("http://192.0.2.1/v1/activate/e1").await;
+        let r = transport
+            .send(HttpRequest::get(&url).timeout(Duration::from_secs(10)))
+            .await;
+        assert!(
+            matches!(&r, Err(TransportError::Other(why)) if why.contains("redirect")),
+            "{r:?}"
+        );
+        // A loop ends too.
+        let r = transport
+            .send(HttpRequest::get(&redirecting_server("/again").await))
+            .await;
+        assert!(
+            matches!(&r, Err(TransportError::Other(why)) if why.contains("redirect")),
+            "{r:?}"
+        );
     }
 
     #[tokio::test]

@@ -144,7 +144,11 @@ pub fn http_client(extra_root: Option<&[u8]>) -> Result<reqwest::Client, String>
     let mut builder = reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(5))
         .timeout(Duration::from_secs(10))
-        .pool_idle_timeout(Duration::from_secs(600));
+        .pool_idle_timeout(Duration::from_secs(600))
+        // Push services answer, they do not redirect; a Web Push endpoint
+        // (chosen by a device) must not bounce the server into its own
+        // network past `web_push::check_endpoint`.
+        .redirect(reqwest::redirect::Policy::none());
     if let Some(pem) = extra_root {
         let certs = reqwest::Certificate::from_pem_bundle(pem)
             .map_err(|e| format!("the extra CA file is not PEM certificates: {e}"))?;

@@ -32,17 +32,43 @@ impl WebPushSender {
 /// own network). Loopback is decided separately. Names that resolve to
 /// such addresses are not caught here.
 pub fn private_network(url: &url::Url) -> bool {
+    let private_v4 = |ip: std::net::Ipv4Addr| {
+        ip.is_private() || ip.is_link_local() || ip.is_unspecified() || ip.is_broadcast()
+    };
     match url.host() {
-        Some(url::Host::Ipv4(ip)) => {
-            ip.is_private() || ip.is_link_local() || ip.is_unspecified() || ip.is_broadcast()
-        }
+        Some(url::Host::Ipv4(ip)) => private_v4(ip),
         Some(url::Host::Ipv6(ip)) => {
             let first = ip.segments()[0];
+            // An IPv4 address written as IPv6 (::ffff:10.0.0.1) is that
+            // address; its loopback counts too, since it would slip past
+            // the loopback rule.
+            if let Some(v4) = ip.to_ipv4_mapped() {
+                return private_v4(v4) || v4.is_loopback();
+            }
             // fc00::/7 unique local, fe80::/10 link-local.
             ip.is_unspecified() || (first & 0xfe00) == 0xfc00 || (first & 0xffc0) == 0xfe80
         }
         _ => false,
     }
+}
+
+/// Whether the server may POST to a device's endpoint: never into a
+/// private network, and onto its own loopback only when allowed (tests and
+/// the demo). Checked before any connection is made.
+pub fn check_endpoint(url: &url::Url, allow_loopback: bool) -> Result<(), SendError> {
+    if private_network(url) {
+        return Err(SendError::Refused(
+            "Web Push endpoints in a private network are not allowed".into(),
+        ));
+    }
+    if !allow_loopback && watchword_core::http::secure_url::is_loopback(url) {
+        return Err(SendError::Refused(
+            "Web Push endpoints on the server's own loopback are not allowed \
+             (serve --web-push-allow-loopback, for tests)"
+                .into(),
+        ));
+    }
+    Ok(())
 }
 
 /// What a Web Push service's status means (RFC 8030 section 5 and 8.3).
@@ -86,13 +112,7 @@ impl PushSender for WebPushSender {
             };
             let url = url::Url::parse(endpoint)
                 .map_err(|_| SendError::TokenGone("the endpoint is not a URL".into()))?;
-            if !self.allow_loopback && watchword_core::http::secure_url::is_loopback(&url) {
-                return Err(SendError::Refused(
-                    "Web Push endpoints on the server's own loopback are not allowed \
-                     (serve --web-push-allow-loopback, for tests)"
-                        .into(),
-                ));
-            }
+            check_endpoint(&url, self.allow_loopback)?;
             let keys = webpush::ReceiverPublicKeys {
                 p256dh: p256dh.clone(),
                 auth: auth.clone(),
@@ -134,6 +154,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn private_endpoints_are_always_refused_and_loopback_only_when_allowed() {
+        let url = |s: &str| url::Url::parse(s).unwrap();
+        for allow_loopback in [false, true] {
+            let r = check_endpoint(&url("https://10.0.0.7/push"), allow_loopback);
+            assert!(
+                matches!(&r, Err(SendError::Refused(why)) if why.contains("private network")),
+                "{r:?}"
+            );
+            assert!(check_endpoint(&url("https://push.example.org/up"), allow_loopback).is_ok());
+        }
+        let r = check_endpoint(&url("http://127.0.0.1:8080/push"), false);
+        assert!(
+            matches!(&r, Err(SendError::Refused(why)) if why.contains("loopback")),
+            "{r:?}"
+        );
+        assert!(check_endpoint(&url("http://127.0.0.1:8080/push"), true).is_ok());
+    }
+
+    #[test]
     fn endpoints_in_private_networks_are_recognised() {
         for private in [
             "https://10.1.2.3/up",
@@ -143,6 +182,8 @@ mod tests {
             "https://0.0.0.0/x",
             "https://[fd00::1]/up",
             "https://[fe80::1]/up",
+            "https://[::ffff:10.0.0.1]/up",
+            "https://[::ffff:127.0.0.1]/up",
         ] {
             assert!(
                 private_network(&url::Url::parse(private).unwrap()),
