@@ -5,7 +5,7 @@
 //! of strings, kept as their strings joined by newlines). Read with
 //! quick-xml; the entities (`&quot;`) are unescaped here.
 
-use quick_xml::{Reader, events::Event};
+use quick_xml::{Reader, XmlVersion, escape::resolve_predefined_entity, events::Event};
 use zeroize::Zeroizing;
 
 /// One preferences file: its entries in file order.
@@ -27,6 +27,7 @@ impl Prefs {
         let mut depth = 0usize;
         let mut open: Option<String> = None;
         let mut value = Zeroizing::new(String::new());
+        let mut item_started = false;
         loop {
             match reader.read_event().ok()? {
                 Event::Start(e) => {
@@ -38,6 +39,7 @@ impl Prefs {
                         open = Some(attr(&e, b"name")?);
                         value = Zeroizing::new(String::new());
                     }
+                    item_started = false;
                 }
                 Event::Empty(e) => {
                     if depth == 0 && e.name().as_ref() == b"map" {
@@ -49,17 +51,25 @@ impl Prefs {
                         prefs.entries.push((name, Zeroizing::new(v)));
                     }
                 }
+                // A string set's items are joined by newlines. Text and
+                // entity references (`&amp;`, `&#10;`) arrive as separate
+                // events: the newline goes before an item's first piece.
                 Event::Text(t) if depth >= 2 => {
-                    let text = t.unescape().ok()?;
-                    if depth == 3 && !value.is_empty() {
-                        value.push('\n');
+                    join_item(&mut value, depth, &mut item_started);
+                    value.push_str(&t.decode().ok()?);
+                }
+                Event::GeneralRef(r) if depth >= 2 => {
+                    join_item(&mut value, depth, &mut item_started);
+                    match r.resolve_char_ref().ok()? {
+                        Some(c) => value.push(c),
+                        None => value.push_str(resolve_predefined_entity(&r.decode().ok()?)?),
                     }
-                    value.push_str(&text);
                 }
                 Event::CData(t) if depth >= 2 => {
                     value.push_str(std::str::from_utf8(&t).ok()?);
                 }
                 Event::End(_) => {
+                    item_started = false;
                     if depth == 2
                         && let Some(name) = open.take()
                     {
@@ -88,12 +98,21 @@ impl Prefs {
     }
 }
 
+/// Starts a string-set item: a newline before it when an earlier item
+/// holds text (items are only at depth 3).
+fn join_item(value: &mut String, depth: usize, item_started: &mut bool) {
+    if depth == 3 && !*item_started && !value.is_empty() {
+        value.push('\n');
+    }
+    *item_started = true;
+}
+
 /// The unescaped value of attribute `key`.
 fn attr(e: &quick_xml::events::BytesStart<'_>, key: &[u8]) -> Option<String> {
     e.attributes()
         .flatten()
         .find(|a| a.key.as_ref() == key)
-        .and_then(|a| a.unescape_value().ok())
+        .and_then(|a| a.normalized_value(XmlVersion::Implicit1_0).ok())
         .map(|v| v.into_owned())
 }
 
@@ -114,6 +133,21 @@ mod tests {
         assert_eq!(p.get("s"), Some("one\ntwo"));
         assert_eq!(p.get("e"), Some(""));
         assert_eq!(p.entries().count(), 4);
+    }
+
+    #[test]
+    fn entity_references_are_resolved_inside_text_and_set_items() {
+        let p = Prefs::parse(
+            "<map><string name=\"a\">R&amp;D &lt;x&gt; &#10;&#x263A;</string>\
+             <set name=\"s\"><string>a&amp;b</string><string>&quot;c&quot;</string></set>\
+             <string name=\"t\" value=\"1&amp;2\" /></map>",
+        )
+        .unwrap();
+        assert_eq!(p.get("a"), Some("R&D <x> \n\u{263A}"));
+        assert_eq!(p.get("s"), Some("a&b\n\"c\""));
+        assert_eq!(p.get("t"), Some("1&2"));
+        // An unknown entity is damage, not text.
+        assert!(Prefs::parse("<map><string name=\"a\">&bogus;</string></map>").is_none());
     }
 
     #[test]
