@@ -9,6 +9,7 @@ use std::{
 
 use ring::digest;
 use rusqlite::{Connection, OptionalExtension, params};
+use subtle::ConstantTimeEq as _;
 use watchword_core::{
     otp::{Clock, SystemClock},
     push::keys::{PreparedSigner, SigningKey, random_b64},
@@ -132,8 +133,9 @@ impl PushServer {
             )
             .optional()?;
         match stored {
-            // Comparing hashes: timing reveals nothing about the key.
-            Some(h) if h == hash_rp_key(presented) => Ok(()),
+            // Hashes compared in constant time: neither the key nor its
+            // hash leaks through how long a refusal takes.
+            Some(h) if bool::from(h.as_slice().ct_eq(&hash_rp_key(presented))) => Ok(()),
             _ => Err(ServerError::new(
                 watchword_core::push::ErrorCode::Unauthorized,
                 "missing or wrong relying-party API key",
