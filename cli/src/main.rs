@@ -11,6 +11,8 @@
 
 mod account_view;
 mod commands;
+mod hardening;
+mod logging;
 mod output;
 mod unlock;
 
@@ -115,6 +117,8 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    logging::init();
+    hardening::disable_core_dumps();
     let json_requested = std::env::args().any(|a| a == "--json");
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,

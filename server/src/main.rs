@@ -227,10 +227,14 @@ async fn main() -> ExitCode {
     let command = Cli::parse().command;
     // `serve` logs what it does (each push it sends); the one-shot admin
     // commands print their result and only warnings and errors besides.
-    let level = match command {
-        Command::Serve { .. } => tracing::Level::INFO,
-        _ => tracing::Level::WARN,
-    };
+    // WATCHWORD_LOG (`error` … `trace`) overrides both.
+    let level = std::env::var("WATCHWORD_LOG")
+        .ok()
+        .and_then(|v| v.trim().parse::<tracing::Level>().ok())
+        .unwrap_or(match command {
+            Command::Serve { .. } => tracing::Level::INFO,
+            _ => tracing::Level::WARN,
+        });
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_target(false)
