@@ -158,7 +158,7 @@ impl<S: PushStore> PushService<S> {
         let mut verified = Vec::new();
         for item in list {
             let nonce = item["nonce"].as_str().unwrap_or("?").to_owned();
-            match verify(account, &server_key, item) {
+            match verify_poll_item(account, &server_key, item) {
                 Ok((wire, can_give_reason)) => {
                     let mut tracked = self.lock_tracked()?;
                     let entry = tracked.entry(wire.nonce.clone()).or_insert_with(|| {
@@ -354,10 +354,11 @@ fn check_url(url: &str) -> Result<(), PushError> {
     crate::http::secure_url::check(&parsed).map_err(|_| PushError::InsecureUrl(url.to_owned()))
 }
 
-/// Verifies one polled challenge: well-formed, for this token, signed by
-/// the token's server key, and (3.14) signed capabilities. Returns the
-/// challenge and whether it allows a decline reason.
-fn verify(
+/// Verifies one polled challenge (an item of the poll reply's list, as
+/// the server or anyone in between sent it): well-formed, for this token,
+/// signed by the token's server key, and (3.14) signed capabilities.
+/// Returns the challenge and whether it allows a decline reason.
+pub fn verify_poll_item(
     account: &PushAccount,
     server_key: &ServerKey,
     item: &Value,
@@ -439,7 +440,10 @@ mod tests {
                 "http://pi.example.com/ttype/push".into()
             ))
         );
-        assert!(check_url("ftp://x").is_err());
+        assert_eq!(
+            check_url("ftp://x"),
+            Err(PushError::InsecureUrl("ftp://x".into()))
+        );
     }
 
     /// A platform stack that cannot connect (an untrusted certificate).

@@ -6,7 +6,10 @@
 use serde_json::Value;
 
 use super::PiError;
-use crate::{http::HttpRequest, push::client::ServerClient};
+use crate::{
+    http::{HttpRequest, HttpResponse},
+    push::client::ServerClient,
+};
 
 /// A decoded privacyIDEA reply.
 #[derive(Debug)]
@@ -31,32 +34,29 @@ pub async fn send(
         Err(e) => return (Err(PiError::Network(e.to_string())), None),
     };
     let server_time = response.date_unix_secs();
+    (decode_reply(&response), server_time)
+}
+
+/// Decodes privacyIDEA's `{"result": {...}, "detail": {...}}` envelope
+/// from one response: whatever the server (or someone in between) sent.
+/// An HTTP error or `result.status` not `true` is [`PiError::Refused`] with
+/// the server's message; a body that is not JSON is [`PiError::Protocol`].
+pub fn decode_reply(response: &HttpResponse) -> Result<PiReply, PiError> {
+    let server_time = response.date_unix_secs();
     let status = response.status;
-    let body: Value = match serde_json::from_slice(&response.body) {
-        Ok(v) => v,
-        Err(_) => {
-            return (
-                Err(PiError::Protocol(format!(
-                    "HTTP {status}, body is not JSON"
-                ))),
-                server_time,
-            );
-        }
-    };
+    let body: Value = serde_json::from_slice(&response.body)
+        .map_err(|_| PiError::Protocol(format!("HTTP {status}, body is not JSON")))?;
     let result = &body["result"];
     if !response.is_success() || result["status"] != Value::Bool(true) {
         let message = result["error"]["message"]
             .as_str()
             .map(str::to_owned)
             .unwrap_or_else(|| format!("HTTP {status}"));
-        return (Err(PiError::Refused { status, message }), server_time);
+        return Err(PiError::Refused { status, message });
     }
-    (
-        Ok(PiReply {
-            value: result["value"].clone(),
-            detail: body["detail"].clone(),
-            server_time,
-        }),
+    Ok(PiReply {
+        value: result["value"].clone(),
+        detail: body["detail"].clone(),
         server_time,
-    )
+    })
 }
