@@ -34,6 +34,23 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 # (the workspace run above unifies it on through the CLI and tests).
 cargo clippy -p watchword-ffi -p watchword-core --no-default-features --all-targets --locked -- -D warnings
 
+# --- cargo deny (issue 19) -------------------------------------------------
+# Advisories (the vendored RustSec snapshot: third_party/rustsec-advisory-db,
+# this machine cannot reach GitHub), licences, duplicate versions, sources;
+# every accepted exception is in deny.toml with its reason.
+step "cargo deny: advisories, licences, duplicates, sources"
+command -v cargo-deny >/dev/null || cargo install -q --locked cargo-deny --version 0.20.2
+advisory_db=target/advisory-dbs/advisory-db-3157b0e258782691
+rm -rf "$advisory_db" && mkdir -p "$advisory_db"
+cp -r third_party/rustsec-advisory-db/. "$advisory_db/"
+(
+  cd "$advisory_db"
+  git init -q && git add -A
+  GIT_AUTHOR_DATE=2026-08-21T08:28:40+02:00 GIT_COMMITTER_DATE=2026-08-21T08:28:40+02:00 \
+    git -c user.name=watchword -c user.email=ci@localhost commit -q -m "RustSec snapshot (NOTE.md)"
+)
+cargo deny --offline --locked check
+
 # --- privacyIDEA push and OATH against a live privacyIDEA 3.14 (issue 7) ---
 # Before the Rust tests, because they include tests/tests/privacyidea_*.rs,
 # which under CI=true fail without the server. tests/privacyidea/server.sh
