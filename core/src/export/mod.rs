@@ -215,8 +215,10 @@ pub fn export_to_file(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::strategy::Strategy as _;
+
     use crate::{
-        account::Account,
+        account::{Account, Provenance, strategies},
         import::{ImportFormat, read},
         vault::StaticKeyProvider,
     };
@@ -274,5 +276,43 @@ mod tests {
         assert_eq!(back.format, ImportFormat::Watchword);
         assert_eq!(back.accounts().count(), 2);
         assert_eq!(back.not_imported().count(), 1);
+    }
+
+    proptest::proptest! {
+        // Each case makes a vault on disk.
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+
+        /// Any accounts (1 to 8, at least one exportable) in a vault →
+        /// the otpauth export → import: every exportable account, in list
+        /// order, with all a link holds; the others listed as left out.
+        #[test]
+        fn any_accounts_survive_an_otpauth_export(
+            accounts in proptest::collection::vec(
+                strategies::account().prop_map(strategies::linkable),
+                1..8,
+            ),
+        ) {
+            proptest::prop_assume!(accounts.iter().any(|a| a.exportable));
+            let dir = tempfile::tempdir().unwrap();
+            let v = Vault::create(&dir.path().join("v.db"), &StaticKeyProvider::new([3; 32]))
+                .unwrap();
+            for a in &accounts {
+                v.add_account(a.clone(), true).unwrap();
+            }
+            let fast = KdfParams::FAST_INSECURE_FOR_TESTS;
+            let export = export_vault(&v, ExportFormat::Otpauth, None, true, fast).unwrap();
+            let exported: Vec<&Account> = accounts.iter().filter(|a| a.exportable).collect();
+            proptest::prop_assert_eq!(export.accounts as usize, exported.len());
+            proptest::prop_assert_eq!(export.left_out.len(), accounts.len() - exported.len());
+            let back = read(&export.bytes, None).unwrap();
+            proptest::prop_assert_eq!(back.format, ImportFormat::OtpauthList);
+            let provenance = Provenance::import(ImportFormat::OtpauthList.id());
+            let want: Vec<Account> = exported
+                .iter()
+                .map(|a| strategies::as_linked(a, provenance.clone()))
+                .collect();
+            proptest::prop_assert_eq!(back.accounts().cloned().collect::<Vec<_>>(), want);
+            proptest::prop_assert_eq!(back.not_imported().count(), 0);
+        }
     }
 }

@@ -184,6 +184,8 @@ fn corrupt_field(aad: Aad<'_>) -> VaultError {
 
 #[cfg(test)]
 mod tests {
+    use proptest::{prelude::*, sample::Index};
+
     use super::*;
 
     const HERE: Aad<'static> = Aad {
@@ -233,6 +235,123 @@ mod tests {
         }
         for n in 0..sealed.len() {
             assert!(key.try_open(HERE, &sealed[..n]).is_none());
+        }
+    }
+
+    /// A place for a sealed value. Table and column are identifiers (the
+    /// vault's are constants without `/`, which keeps the joined AAD
+    /// unambiguous); the row is any text.
+    #[derive(Debug, Clone, PartialEq)]
+    struct Place {
+        table: String,
+        column: String,
+        row: String,
+    }
+
+    impl Place {
+        fn aad(&self) -> Aad<'_> {
+            Aad {
+                table: &self.table,
+                column: &self.column,
+                row: &self.row,
+            }
+        }
+    }
+
+    fn place() -> impl Strategy<Value = Place> {
+        ("[a-z_]{1,12}", "[a-z_]{1,12}", "(?s).{0,12}").prop_map(|(table, column, row)| Place {
+            table,
+            column,
+            row,
+        })
+    }
+
+    /// `here` with one field changed (which, and how: `s` appended,
+    /// prepended, or in its place); `s` is an identifier, as table and
+    /// column must be.
+    fn moved(here: &Place, field: usize, how: usize, s: &str) -> Place {
+        let mut there = here.clone();
+        let f = match field {
+            0 => &mut there.table,
+            1 => &mut there.column,
+            _ => &mut there.row,
+        };
+        *f = match how {
+            0 => format!("{f}{s}"),
+            1 => format!("{s}{f}"),
+            _ => s.to_owned(),
+        };
+        there
+    }
+
+    /// A random key; its `Debug` is redacted, so failures print no key.
+    fn key() -> impl Strategy<Value = DataKey> {
+        any::<[u8; KEY_LEN]>().prop_map(|b| DataKey::from_bytes(&b).unwrap())
+    }
+
+    proptest! {
+        /// Any plaintext sealed for any place opens there to the same bytes,
+        /// and is refused (never a panic) at another place, under another
+        /// key, with any one bit flipped, cut short, or with a byte more.
+        #[test]
+        fn a_sealed_value_opens_only_where_and_as_it_was_sealed(
+            key in key(),
+            other_key in key(),
+            plain in proptest::collection::vec(any::<u8>(), 0..300),
+            here in place(),
+            (field, how, s) in (0..3usize, 0..3usize, "[a-z_]{1,3}"),
+            flip in any::<Index>(),
+            bit in 0..8u8,
+            cut in any::<Index>(),
+            extra in any::<u8>(),
+        ) {
+            let k = SealingKey::new(key.expose()).unwrap();
+            let sealed = k.seal(here.aad(), &plain).unwrap();
+            prop_assert_eq!(sealed.len(), plain.len() + SEAL_OVERHEAD);
+            let opened = k.open(here.aad(), &sealed);
+            prop_assert!(opened.as_deref() == Some(&plain), "does not open to its plaintext");
+            let opened = k.open_owned(here.aad(), sealed.clone());
+            prop_assert!(opened.as_deref() == Some(&plain), "does not open in place");
+            let opened = key.open(here.aad(), &sealed).ok();
+            prop_assert!(opened.as_deref() == Some(&plain), "the data key does not open it");
+
+            let elsewhere = moved(&here, field, how, &s);
+            if elsewhere != here {
+                prop_assert!(k.open(elsewhere.aad(), &sealed).is_none(), "opens elsewhere");
+                prop_assert!(matches!(
+                    key.open(elsewhere.aad(), &sealed),
+                    Err(VaultError::Corrupt(_))
+                ));
+            }
+            if other_key.expose() != key.expose() {
+                let other = SealingKey::new(other_key.expose()).unwrap();
+                prop_assert!(other.open(here.aad(), &sealed).is_none(), "opens under another key");
+            }
+            let mut flipped = sealed.clone();
+            flipped[flip.index(sealed.len())] ^= 1 << bit;
+            prop_assert!(k.open(here.aad(), &flipped).is_none(), "opens with a bit flipped");
+            let short = &sealed[..cut.index(sealed.len())];
+            prop_assert!(k.open(here.aad(), short).is_none(), "opens cut short");
+            let mut longer = sealed.clone();
+            longer.push(extra);
+            prop_assert!(k.open(here.aad(), &longer).is_none(), "opens with a byte more");
+        }
+
+        /// Bytes that were never sealed (any length, format byte right or
+        /// not) are refused, never a panic.
+        #[test]
+        fn bytes_never_sealed_are_refused(
+            key in key(),
+            here in place(),
+            mut bytes in proptest::collection::vec(any::<u8>(), 0..80),
+            well_formed in any::<bool>(),
+        ) {
+            if well_formed && !bytes.is_empty() {
+                bytes[0] = SEAL_FORMAT;
+            }
+            let k = SealingKey::new(key.expose()).unwrap();
+            prop_assert!(k.open(here.aad(), &bytes).is_none());
+            prop_assert!(k.open_owned(here.aad(), bytes).is_none());
         }
     }
 

@@ -241,7 +241,13 @@ pub fn decode_account(plain: &[u8]) -> VaultResult<Account> {
 
 #[cfg(test)]
 mod tests {
+    use proptest::{prelude::*, sample::Index};
+
     use super::*;
+    use crate::{
+        account::strategies,
+        vault::crypto::{Aad, DataKey},
+    };
 
     #[test]
     fn account_record_round_trips_and_rejects_garbage() {
@@ -270,6 +276,48 @@ mod tests {
         let mut longer = plain.to_vec();
         longer.push(0);
         assert!(decode_account(&longer).is_err());
+    }
+
+    proptest! {
+        /// Any account (every field any value its type allows) → record →
+        /// sealed in its row → opened → decoded: the same account. Any cut
+        /// of the record is refused as corrupt.
+        #[test]
+        fn any_account_survives_its_sealed_row(
+            a in strategies::any_account(),
+            key in any::<[u8; 32]>().prop_map(|b| DataKey::from_bytes(&b).unwrap()),
+            id in any::<i64>(),
+            cut in any::<Index>(),
+        ) {
+            let plain = encode_account(&a).unwrap();
+            prop_assert_eq!(&decode_account(&plain).unwrap(), &a);
+            let row = id.to_string();
+            let here = Aad { table: "accounts", column: "sealed", row: &row };
+            let sealed = key.seal(here, &plain).unwrap();
+            let opened = key.open_owned(here, sealed).unwrap();
+            prop_assert_eq!(&decode_account(&opened).unwrap(), &a);
+            let r = decode_account(&plain[..cut.index(plain.len())]);
+            prop_assert!(
+                matches!(&r, Err(VaultError::Corrupt(m)) if m == "account record is cut short"),
+                "{:?}",
+                r
+            );
+        }
+
+        /// A record with any byte changed decodes to an account or is
+        /// refused as corrupt; it never panics.
+        #[test]
+        fn a_changed_record_is_an_account_or_corrupt(
+            a in strategies::any_account(),
+            at in any::<Index>(),
+            to in any::<u8>(),
+        ) {
+            let mut plain = encode_account(&a).unwrap();
+            let i = at.index(plain.len());
+            plain[i] = to;
+            let r = decode_account(&plain);
+            prop_assert!(matches!(r, Ok(_) | Err(VaultError::Corrupt(_))), "{:?}", r);
+        }
     }
 
     #[test]
