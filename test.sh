@@ -98,6 +98,21 @@ fi
 rm -rf "$absent"
 echo "absent corpus: skipped with a reason outside CI, a failure under CI=true"
 
+# The same rule for the live privacyIDEA: without WATCHWORD_PI_URL its tests
+# are skipped and counted outside CI (never silently passed), failed under CI.
+absent=$(mktemp -d)
+if ! out=$(env -u WATCHWORD_PI_URL CI=false WATCHWORD_SKIP_LOG="$absent/log" \
+    cargo test -q --locked -p watchword-tests --test privacyidea_otp 2>&1); then
+  echo "$out"; echo "without privacyIDEA outside CI, the group must pass with skips" >&2; exit 1
+fi
+grep -q "skipped: privacyIDEA: " <<<"$out" && [ -s "$absent/log" ] || {
+  echo "$out"; echo "without privacyIDEA, no 'skipped:' line or skip record" >&2; exit 1; }
+if env -u WATCHWORD_PI_URL CI=true cargo test -q --locked -p watchword-tests --test privacyidea_otp >/dev/null 2>&1; then
+  echo "negative control failed: without privacyIDEA under CI=true the group passed" >&2; exit 1
+fi
+rm -rf "$absent"
+echo "absent privacyIDEA: skipped and counted outside CI, a failure under CI=true"
+
 need() {
   # Under CI=true a missing tool is a failure, never a skip.
   for tool in "$@"; do
