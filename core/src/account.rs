@@ -702,9 +702,21 @@ mod tests {
             assert_eq!(s.parse::<Provenance>().unwrap(), p);
             assert_eq!(serde_json::to_string(&p).unwrap(), format!("\"{s}\""));
         }
-        assert!("import:".parse::<Provenance>().is_err());
-        assert!("scanned".parse::<Provenance>().is_err());
-        assert!(serde_json::from_str::<Provenance>("\"nope\"").is_err());
+        assert_eq!(
+            "import:".parse::<Provenance>(),
+            Err(UnknownProvenance("import:".into()))
+        );
+        assert_eq!(
+            "scanned".parse::<Provenance>(),
+            Err(UnknownProvenance("scanned".into()))
+        );
+        // serde_json's error is opaque: a data error carrying our message,
+        // not a syntax error or a type mismatch.
+        let e = serde_json::from_str::<Provenance>("\"nope\"").unwrap_err();
+        assert!(
+            e.is_data() && e.to_string().contains("unknown provenance \"nope\""),
+            "{e}"
+        );
     }
 
     #[test]

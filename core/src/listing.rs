@@ -112,7 +112,12 @@ mod tests {
         assert_eq!("#p12".parse::<AccountRef>().unwrap(), AccountRef::Push(12));
         assert_eq!(AccountRef::Push(12).to_string(), "#p12");
         for bad in ["", "p", "x3", "3.5", "p-"] {
-            assert!(bad.parse::<AccountRef>().is_err(), "{bad}");
+            let r = bad.parse::<AccountRef>();
+            assert!(
+                matches!(&r, Err(ApiError::InvalidInput { message })
+                    if message.contains("is not an account id")),
+                "{bad}: {r:?}"
+            );
         }
     }
 }

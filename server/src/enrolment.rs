@@ -317,7 +317,11 @@ mod tests {
             );
         }
         for id in ["", "e/1", "e 1", &"e".repeat(65)] {
-            assert!(check_id(id).is_err(), "{id:?}");
+            assert_eq!(
+                check_id(id),
+                Err(ServerError::bad_request("malformed id")),
+                "{id:?}"
+            );
         }
         assert!(check_id("e0123abc").is_ok());
     }

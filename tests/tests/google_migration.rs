@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 use watchword_core::{
-    enrol::{Enrolment, MigrationBatches, classify},
+    enrol::{EnrolError, Enrolment, MigrationBatches, classify},
     otp::{OtpAuthUri, OtpKind, Secret},
 };
 use watchword_tests::testdata;
@@ -108,7 +108,12 @@ fn only_totp_and_plus_problem_samples() {
 fn malformed_samples_are_typed() {
     let Some(dir) = dir() else { return };
     let read = |f: &str| std::fs::read_to_string(dir.join("tests-data").join(f)).unwrap();
-    assert!(classify(&read("test_export_wrong_data.txt")).is_err());
+    assert_eq!(
+        classify(&read("test_export_wrong_data.txt")),
+        Err(EnrolError::BadMigration(
+            "the data is not a Google Authenticator export".into()
+        ))
+    );
     for (file, hint) in [
         ("test_export_wrong_prefix.txt", "paste only the link"),
         ("test_export_wrong_content.txt", "not a QR code or link"),

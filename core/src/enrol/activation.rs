@@ -184,10 +184,21 @@ mod tests {
         assert!(parse_activation_url("http://127.0.0.1:8080/x").is_ok());
         assert!(parse_activation_url("http://[::1]:8080/x").is_ok());
         assert!(parse_activation_url("http://localhost:1/x").is_ok());
-        assert!(parse_activation_url("http://example.org").is_err());
-        assert!(parse_activation_url("ftp://example.org").is_err());
-        assert!(parse_activation_url("").is_err());
-        assert!(parse_activation_url("https://").is_err());
+        for (typed, why) in [
+            (
+                "http://example.org",
+                secure_url::UrlRefusal::PlainHttp.to_string(),
+            ),
+            ("ftp://example.org", "ftp:// is not a web address".into()),
+            ("", "it is empty".into()),
+            ("https://", url::ParseError::EmptyHost.to_string()),
+        ] {
+            assert_eq!(
+                parse_activation_url(typed),
+                Err(EnrolError::BadUrl(why)),
+                "{typed:?}"
+            );
+        }
     }
 
     #[test]

@@ -311,7 +311,12 @@ mod tests {
 
     #[test]
     fn md5_and_unknown_enums_are_refused() {
-        for (alg, digits, kind) in [(4, 1, 2), (9, 1, 2), (1, 7, 2), (1, 1, 5)] {
+        for (alg, digits, kind, why) in [
+            (4, 1, 2, "MD5 accounts are not supported"),
+            (9, 1, 2, "unknown algorithm"),
+            (1, 7, 2, "unknown number of digits"),
+            (1, 1, 5, "unknown account type"),
+        ] {
             let payload = MigrationPayload {
                 otp_parameters: vec![OtpParameters {
                     secret: b"12345678901234567890".to_vec(),
@@ -331,7 +336,12 @@ mod tests {
                 "otpauth-migration://offline?data={}",
                 BASE64.encode(payload.encode_to_vec())
             );
-            assert!(parse_migration(&link).is_err(), "{alg} {digits} {kind}");
+            let r = parse_migration(&link);
+            assert_eq!(
+                r,
+                Err(EnrolError::BadMigration(format!("account 1: {why}"))),
+                "{alg} {digits} {kind}"
+            );
         }
     }
 
@@ -357,7 +367,12 @@ mod tests {
             "otpauth-migration://offline?data={}",
             BASE64.encode(payload.encode_to_vec())
         );
-        assert!(parse_migration(&link).is_err());
+        assert_eq!(
+            parse_migration(&link),
+            Err(EnrolError::BadMigration(
+                "it holds more accounts than any export".into()
+            ))
+        );
     }
 
     #[test]

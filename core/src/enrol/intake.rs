@@ -510,11 +510,8 @@ mod tests {
             code: "010 911 395".into(),
             url: "http://127.0.0.1:9/v1/activate/e1".into(),
         };
-        assert!(
-            enrol(&typed, &EnrolChoices::default(), &p.vault, &p.push, &device)
-                .await
-                .is_err()
-        );
+        let r = enrol(&typed, &EnrolChoices::default(), &p.vault, &p.push, &device).await;
+        assert!(matches!(r, Err(ApiError::Network { .. })), "{r:?}");
         assert_eq!(tokens.0.load(std::sync::atomic::Ordering::SeqCst), 1);
     }
 

@@ -394,10 +394,30 @@ mod tests {
 
     #[test]
     fn recognised_but_broken_is_an_error() {
-        assert!(classify("otpauth://totp/x?issuer=a").is_err());
-        assert!(classify("otpauth://yaotp/x?secret=JBSWY3DPEHPK3PXP").is_err());
-        assert!(classify("otpauth-migration://offline?data=XXXX").is_err());
-        assert!(classify("watchword://activate?code=1&url=https://x.org").is_err());
+        for (text, want) in [
+            (
+                "otpauth://totp/x?issuer=a",
+                EnrolError::Otp(crate::otp::OtpError::MissingSecret),
+            ),
+            (
+                "otpauth://yaotp/x?secret=JBSWY3DPEHPK3PXP",
+                EnrolError::Otp(crate::otp::OtpError::UnknownType("yaotp".into())),
+            ),
+            (
+                "otpauth-migration://offline?data=XXXX",
+                EnrolError::BadMigration("the data is not a Google Authenticator export".into()),
+            ),
+            (
+                "watchword://activate?code=1&url=https://x.org",
+                EnrolError::BadCodeLength {
+                    expected: "9",
+                    got: 1,
+                },
+            ),
+        ] {
+            let r = classify(text);
+            assert_eq!(r.as_ref().err(), Some(&want), "{text}: {r:?}");
+        }
         assert!(matches!(
             classify(&"A".repeat(MAX_TEXT_LEN + 1)),
             Err(EnrolError::TooLong(_))

@@ -184,18 +184,43 @@ mod tests {
 
     #[test]
     fn incomplete_links_are_refused() {
-        for bad in [
-            LINK.replace(
-                "enrollment_credential=94ba3bf5d1a3fc9e47283d93e570272d2eb64033&",
-                "",
+        let link = |why: &str| EnrolError::BadPrivacyIdeaLink(why.into());
+        for (i, (bad, want)) in [
+            (
+                LINK.replace(
+                    "enrollment_credential=94ba3bf5d1a3fc9e47283d93e570272d2eb64033&",
+                    "",
+                ),
+                link("it has no enrollment_credential"),
             ),
-            LINK.replace("url=http%3A//127.0.0.1%3A5001/ttype/push&", ""),
-            LINK.replace("127.0.0.1", "pi.example.org"),
-            LINK.replace("v=1", "v=2"),
-            LINK.replace("sslverify=0", "sslverify=maybe"),
-            LINK.replace("ttl=10", "ttl=ten"),
-        ] {
-            assert!(parse_pipush(&bad).is_err(), "{bad}");
+            (
+                LINK.replace("url=http%3A//127.0.0.1%3A5001/ttype/push&", ""),
+                link("it has no url"),
+            ),
+            (
+                LINK.replace("127.0.0.1", "pi.example.org"),
+                EnrolError::BadUrl(crate::http::secure_url::UrlRefusal::PlainHttp.to_string()),
+            ),
+            (
+                LINK.replace("v=1", "v=2"),
+                link("only version v=1 exists; this link is from an unknown privacyIDEA version"),
+            ),
+            (
+                LINK.replace("sslverify=0", "sslverify=maybe"),
+                link("sslverify is not 0/1/True/False"),
+            ),
+            (
+                LINK.replace("ttl=10", "ttl=ten"),
+                link("ttl is not a number of minutes"),
+            ),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            // The case's number, not the link: it holds the credential
+            // (the Ok side's Debug redacts it).
+            let r = parse_pipush(&bad);
+            assert_eq!(r.as_ref().err(), Some(&want), "case {i}: {r:?}");
         }
     }
 }

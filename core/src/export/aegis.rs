@@ -477,7 +477,9 @@ mod tests {
                 format: ImportFormat::Aegis
             }
         );
-        assert!(aegis_json(&accounts(), Some("")).is_err());
+        // `.err()`: an Ok would be the export, secrets and all; not printed.
+        let e = aegis_json(&accounts(), Some("")).err();
+        assert!(matches!(e, Some(ApiError::InvalidInput { .. })), "{e:?}");
     }
 
     proptest::proptest! {

@@ -252,7 +252,8 @@ mod tests {
         let e = export_vault(&v, ExportFormat::Watchword, None, false, fast).unwrap_err();
         assert_eq!(e.kind(), "password_needed");
         let path = dir.path().join("out.txt");
-        assert!(export_to_file(&v, &path, ExportFormat::Otpauth, None, false, fast).is_err());
+        let r = export_to_file(&v, &path, ExportFormat::Otpauth, None, false, fast);
+        assert!(matches!(r, Err(ApiError::Cancelled { .. })), "{r:?}");
         assert!(!path.exists(), "nothing written without the yes");
     }
 

@@ -203,7 +203,10 @@ mod tests {
             r.url,
             "https://pi.example/ttype/push?x=1&serial=PIPU0001&timestamp=2026-01-01T00%3A00%3A00%2B00%3A00"
         );
-        assert!(HttpRequest::get_with_query("not a url", &[("a", "b")]).is_err());
+        assert_eq!(
+            HttpRequest::get_with_query("not a url", &[("a", "b")]).err(),
+            Some(url::ParseError::RelativeUrlWithoutBase)
+        );
     }
 
     #[test]

@@ -72,6 +72,9 @@ mod tests {
             "MD5".parse::<Algorithm>(),
             Err(OtpError::UnsupportedAlgorithm(_))
         ));
-        assert!("SHA384".parse::<Algorithm>().is_err());
+        assert_eq!(
+            "SHA384".parse::<Algorithm>(),
+            Err(OtpError::UnsupportedAlgorithm("SHA384".into()))
+        );
     }
 }

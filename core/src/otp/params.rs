@@ -197,8 +197,8 @@ mod tests {
 
     #[test]
     fn digits_bounds_and_ten_digits_do_not_overflow() {
-        assert!(Digits::new(0).is_err());
-        assert!(Digits::new(11).is_err());
+        assert_eq!(Digits::new(0), Err(OtpError::InvalidDigits("0".into())));
+        assert_eq!(Digits::new(11), Err(OtpError::InvalidDigits("11".into())));
         let ten = Digits::new(10).unwrap();
         assert_eq!(ten.format(u32::MAX >> 1), "2147483647");
         assert_eq!(ten.format(5), "0000000005");
@@ -247,10 +247,14 @@ mod tests {
     fn period_limits() {
         let mut p = OtpParams::totp(rfc_secret());
         p.period = 0;
-        assert!(p.code_at(0).is_err());
-        assert!(p.validate().is_err());
+        let zero = OtpError::InvalidPeriod("0".into());
+        assert_eq!(p.code_at(0), Err(zero.clone()));
+        assert_eq!(p.validate(), Err(zero));
         p.period = MAX_PERIOD_SECS + 1;
-        assert!(p.validate().is_err());
+        assert_eq!(
+            p.validate(),
+            Err(OtpError::InvalidPeriod((MAX_PERIOD_SECS + 1).to_string()))
+        );
         p.period = 1;
         assert!(p.code_at(1).is_ok());
     }

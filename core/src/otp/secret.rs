@@ -173,7 +173,10 @@ mod tests {
             Secret::from_base32("A"),
             Err(OtpError::InvalidSecretLength { length: 1 })
         );
-        assert!(Secret::from_base32("ÄBC").is_err());
+        assert_eq!(
+            Secret::from_base32("ÄBC"),
+            Err(OtpError::InvalidSecretCharacter { position: 1 })
+        );
         assert_eq!(Secret::from_bytes(vec![]), Err(OtpError::EmptySecret));
     }
 

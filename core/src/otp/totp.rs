@@ -76,6 +76,6 @@ mod tests {
         assert_eq!(time_step(100_000, 30, 100).unwrap().counter, 0);
         assert_eq!(time_step(99_999, 30, 100), Err(OtpError::TimeBeforeEpoch));
         assert_eq!(time_step(-1, 30, 0), Err(OtpError::TimeBeforeEpoch));
-        assert!(time_step(0, 0, 0).is_err());
+        assert_eq!(time_step(0, 0, 0), Err(OtpError::InvalidPeriod("0".into())));
     }
 }

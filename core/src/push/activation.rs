@@ -181,12 +181,26 @@ mod tests {
             )),
             "microsoft_managed"
         );
-        for bad in [
-            "otpauth://totp/x?secret=JBSWY3DPEHPK3PXP",
-            "watchword://activate?code=123456789",
-            "watchword://activate?code=1&code=2&url=https%3A%2F%2Fa%2Fv1%2Factivate%2Fe",
+        let bad_url = |why: &str| ApiError::from(EnrolError::BadUrl(why.into()));
+        for (bad, want) in [
+            (
+                "otpauth://totp/x?secret=JBSWY3DPEHPK3PXP",
+                ApiError::InvalidLink {
+                    message: "this is not a Watchword activation (watchword://activate, or a code and its URL)".into(),
+                },
+            ),
+            (
+                "watchword://activate?code=123456789",
+                bad_url("the link has no url"),
+            ),
+            (
+                "watchword://activate?code=1&code=2&url=https%3A%2F%2Fa%2Fv1%2Factivate%2Fe",
+                bad_url("the link gives code twice"),
+            ),
         ] {
-            assert!(Activation::from_link(bad).is_err(), "{bad}");
+            // The Ok side's Debug redacts the code.
+            let r = Activation::from_link(bad);
+            assert_eq!(r.as_ref().err(), Some(&want), "{bad}: {r:?}");
         }
     }
 }

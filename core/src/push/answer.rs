@@ -111,7 +111,12 @@ mod tests {
     fn each_protocol_reads_what_it_needs_once() {
         assert_eq!(Shown::Number(58).number().unwrap(), 58);
         assert_eq!(Shown::Text(" 58 ".into()).number().unwrap(), 58);
-        assert!(Shown::Text("B".into()).number().is_err());
+        assert_eq!(
+            Shown::Text("B".into()).number(),
+            Err(PushError::PrivacyIdea(
+                super::super::privacyidea::PiError::NotAnOption("the number shown".into())
+            ))
+        );
         assert_eq!(Shown::Text(" B ".into()).text(), "B");
         assert_eq!(Shown::Number(7).text(), "7");
         assert_eq!(Answer::approve(Some(3)).shown(), Some(&Shown::Number(3)));

@@ -299,6 +299,10 @@ mod tests {
         );
         assert!(s.remove("d_1").unwrap());
         assert!(!s.remove("d_1").unwrap());
-        assert!(PushAccount::from_secret_json(b"{").is_err());
+        // `.err()`: an Ok would be an account with its key.
+        assert_eq!(
+            PushAccount::from_secret_json(b"{").err(),
+            Some(PushError::Store("corrupt push account".into()))
+        );
     }
 }

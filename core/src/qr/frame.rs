@@ -124,6 +124,12 @@ mod tests {
         let buf = [1, 2, 3, 9, 9, 4, 5, 6];
         let f = LumaFrame::new(&buf, 3, 2, 5).unwrap();
         assert_eq!(f.to_packed(), vec![1, 2, 3, 4, 5, 6]);
-        assert!(LumaFrame::new(&buf[..7], 3, 2, 5).is_err());
+        assert_eq!(
+            LumaFrame::new(&buf[..7], 3, 2, 5).err(),
+            Some(QrError::BufferTooShort {
+                needed: 8,
+                actual: 7
+            })
+        );
     }
 }

@@ -354,7 +354,12 @@ mod tests {
                 ..KdfParams::STRONG
             },
         ] {
-            assert!(bad.validate().is_err(), "{bad:?}");
+            let r = bad.validate();
+            assert!(
+                matches!(&r, Err(crate::vault::VaultError::Invalid(m))
+                    if m.starts_with("argon2 parameters out of range")),
+                "{bad:?}: {r:?}"
+            );
         }
     }
 

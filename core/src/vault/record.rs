@@ -249,6 +249,11 @@ mod tests {
         vault::crypto::{Aad, DataKey},
     };
 
+    /// True for the `Corrupt` error with exactly this message.
+    fn corrupt<T>(r: &VaultResult<T>, why: &str) -> bool {
+        matches!(r, Err(VaultError::Corrupt(m)) if m == why)
+    }
+
     #[test]
     fn account_record_round_trips_and_rejects_garbage() {
         let mut a = Account::new(
@@ -271,11 +276,13 @@ mod tests {
         };
         assert_eq!(decode_account(&encode_account(&a).unwrap()).unwrap(), a);
         for cut in 0..plain.len() {
-            assert!(decode_account(&plain[..cut]).is_err(), "{cut}");
+            let r = decode_account(&plain[..cut]);
+            assert!(corrupt(&r, "account record is cut short"), "{cut}: {r:?}");
         }
         let mut longer = plain.to_vec();
         longer.push(0);
-        assert!(decode_account(&longer).is_err());
+        let r = decode_account(&longer);
+        assert!(corrupt(&r, "account record has trailing bytes"), "{r:?}");
     }
 
     proptest! {
@@ -328,12 +335,15 @@ mod tests {
         p.t0 = -5;
         let bytes = encode_otp(&p);
         assert_eq!(decode_otp(&bytes).unwrap(), p);
-        assert!(decode_otp(&bytes[..OTP_HEADER]).is_err());
+        let r = decode_otp(&bytes[..OTP_HEADER]);
+        assert!(corrupt(&r, "account settings: unknown layout"), "{r:?}");
         let mut bad = bytes.to_vec();
         bad[1] = 9;
-        assert!(decode_otp(&bad).is_err());
+        let r = decode_otp(&bad);
+        assert!(corrupt(&r, "account settings: unknown type"), "{r:?}");
         let mut bad = bytes.to_vec();
         bad[3] = 0;
-        assert!(decode_otp(&bad).is_err());
+        let r = decode_otp(&bad);
+        assert!(corrupt(&r, "account settings: digits"), "{r:?}");
     }
 }

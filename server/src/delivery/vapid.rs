@@ -220,7 +220,13 @@ mod tests {
         // Another server key does not open it: a copy of the database alone
         // is not enough.
         let other = SigningKey::generate().unwrap();
-        assert!(Vapid::load_or_create(&conn, &other, false).is_err());
+        // A fault, not a refusal: its cause ("does not open") goes only to
+        // the log; the error says `internal`.
+        let r = Vapid::load_or_create(&conn, &other, false);
+        assert!(
+            matches!(&r, Err(e) if e.code == watchword_core::push::ErrorCode::Internal),
+            "{r:?}"
+        );
         let header = vapid
             .authorization("https://push.example:8443/up/1", 1_000)
             .unwrap();

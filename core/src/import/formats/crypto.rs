@@ -162,9 +162,15 @@ mod tests {
 
     #[test]
     fn absurd_costs_are_refused_before_any_work() {
-        assert!(pbkdf2(Prf::Sha1, b"p", b"s", u32::MAX, 32).is_err());
-        assert!(scrypt(b"p", b"s", 40, 8, 1).is_err());
-        assert!(argon2id(b"p", b"saltsalt", 3, u32::MAX, 1, 32).is_err());
+        // Refused by `check_cost`, not by the crate after the fact.
+        // `.err()`: an Ok would be a derived key.
+        let refused = Some("its key derivation parameters are far beyond any real export".into());
+        assert_eq!(pbkdf2(Prf::Sha1, b"p", b"s", u32::MAX, 32).err(), refused);
+        assert_eq!(scrypt(b"p", b"s", 40, 8, 1).err(), refused);
+        assert_eq!(
+            argon2id(b"p", b"saltsalt", 3, u32::MAX, 1, 32).err(),
+            refused
+        );
     }
 
     #[test]

@@ -240,8 +240,14 @@ mod tests {
                 .unwrap_err()
                 .contains("MD5")
         );
-        assert!(params(OtpKind::Totp, s(), None, Some(11), None, None).is_err());
-        assert!(params(OtpKind::Totp, s(), None, None, Some(0), None).is_err());
+        assert_eq!(
+            params(OtpKind::Totp, s(), None, Some(11), None, None),
+            Err("11 digits is not between 1 and 10".into())
+        );
+        assert_eq!(
+            params(OtpKind::Totp, s(), None, None, Some(0), None),
+            Err("a period of 0 seconds is not usable".into())
+        );
         let steam = params(OtpKind::Steam, s(), Some("SHA512"), Some(8), Some(60), None).unwrap();
         assert_eq!(steam, OtpParams::steam(s()));
     }

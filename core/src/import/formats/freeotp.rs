@@ -718,24 +718,30 @@ mod tests {
         let got: Vec<(&str, &str)> = map.iter().map(|(k, v)| (&**k, &**v)).collect();
         assert_eq!(got, [("a", "one"), ("b", "one")]);
         for cut in 0..b.len() {
-            assert!(java_hashmap(&b[..cut]).is_err(), "{cut}");
+            assert_eq!(
+                java_hashmap(&b[..cut]),
+                Err("it ends early".into()),
+                "{cut}"
+            );
         }
-        let mut huge = java_map(&[]);
-        huge.pop();
-        huge.extend_from_slice(&[
-            TC_LONGSTRING,
-            0xFF,
-            0xFF,
-            0xFF,
-            0xFF,
-            0xFF,
-            0xFF,
-            0xFF,
-            0xFF,
-        ]);
-        let size_at = huge.len() - 9 - 4;
-        huge[size_at + 3] = 1;
-        assert!(java_hashmap(&huge).is_err());
+        // A long string's length is refused before anything is allocated:
+        // one that overflows the position, one past the bytes left.
+        for (len, why) in [
+            (u64::MAX, "a length is out of range"),
+            (1 << 40, "it ends early"),
+        ] {
+            let mut huge = java_map(&[]);
+            huge.pop();
+            huge.push(TC_LONGSTRING);
+            huge.extend_from_slice(&len.to_be_bytes());
+            let size_at = huge.len() - 9 - 4;
+            huge[size_at + 3] = 1;
+            let why = match usize::try_from(len) {
+                Ok(_) => why,
+                Err(_) => "a string is longer than the file",
+            };
+            assert_eq!(java_hashmap(&huge), Err(why.into()), "{len}");
+        }
     }
 
     #[test]

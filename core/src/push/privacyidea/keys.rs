@@ -200,7 +200,18 @@ mod tests {
                 .map(|p: RsaPublicKey| p == k.public)
                 .unwrap()
         );
-        assert!(RsaPublicKey::from_pkcs1_der(&der).is_err());
+        // Read as PKCS#1, the SPKI's first element is its algorithm
+        // SEQUENCE where the modulus INTEGER would be.
+        use rsa::pkcs8::{
+            der::{ErrorKind, Tag},
+            spki,
+        };
+        let r = RsaPublicKey::from_pkcs1_der(&der);
+        assert!(
+            matches!(&r, Err(rsa::pkcs1::Error::Pkcs8(rsa::pkcs8::Error::PublicKey(spki::Error::Asn1(e))))
+                if e.kind() == ErrorKind::TagUnexpected { expected: Some(Tag::Integer), actual: Tag::Sequence }),
+            "{r:?}"
+        );
         // rsaEncryption OID 1.2.840.113549.1.1.1 is inside.
         let oid = [0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
         assert!(der.windows(oid.len()).any(|w| w == oid));
@@ -264,12 +275,39 @@ mod tests {
         assert_eq!(k.bits(), 2048);
         let back = DeviceKey::from_pkcs8(&k.pkcs8().unwrap()).unwrap();
         assert_eq!(back.spki_b64().unwrap(), k.spki_b64().unwrap());
-        assert!(DeviceKey::from_pkcs8(b"junk").is_err());
+        // DeviceKey's Debug is redacted, ServerKey's is a public key.
+        let r = DeviceKey::from_pkcs8(b"junk");
+        assert!(
+            matches!(r, Err(PiKeyError::BadKey("device key is not PKCS#8 RSA"))),
+            "{r:?}"
+        );
         assert!(format!("{k:?}").contains("REDACTED"));
-        assert!(ServerKey::from_pkcs1_b64("!!!").is_err());
-        assert!(ServerKey::from_pkcs1_b64(&k.spki_b64().unwrap()).is_err());
-        assert!(DeviceKey::generate(1024).is_err());
-        assert!(DeviceKey::generate(8192).is_err());
+        let r = ServerKey::from_pkcs1_b64("!!!");
+        assert!(
+            matches!(r, Err(PiKeyError::BadKey("server key is not base64"))),
+            "{r:?}"
+        );
+        // Base64 of an SPKI: decodes, but is not the PKCS#1 key asked for.
+        let r = ServerKey::from_pkcs1_b64(&k.spki_b64().unwrap());
+        assert!(
+            matches!(
+                r,
+                Err(PiKeyError::BadKey(
+                    "server key is not a PKCS#1 RSA public key"
+                ))
+            ),
+            "{r:?}"
+        );
+        for bits in [1024, 8192] {
+            let r = DeviceKey::generate(bits);
+            assert_eq!(
+                r.as_ref().err(),
+                Some(&PiKeyError::Generate(format!(
+                    "{bits} bits is outside 2048..=4096"
+                ))),
+                "{r:?}"
+            );
+        }
     }
 
     #[test]

@@ -336,14 +336,33 @@ mod tests {
             open(&ikm, &vec![0; MAX_MESSAGE + 1]),
             Err(EceError::TooLarge(MAX_MESSAGE + 1))
         );
-        // Every prefix and every single-bit change: an error, no panic.
-        // (The key id, bytes 21..23, only names the key: the caller picks
-        // the key by it, so changing it changes nothing here.)
+        // Every prefix and every single-bit change: the error its bytes
+        // call for, no panic. The layout: header 0..23 (salt, record size
+        // 25, key id length 2, key id "a1"), records 23..48 and 48..73.
+        assert_eq!(good.len(), 73);
         for n in 0..good.len() {
-            assert!(open(&ikm, &good[..n]).is_err());
+            let want = match n {
+                // The header, or a record no longer than its tag.
+                0..=39 | 49..=64 => EceError::Truncated,
+                // The first record, whole but last: its delimiter says "more".
+                48 => EceError::Padding,
+                // A record cut inside its ciphertext.
+                _ => EceError::Decrypt,
+            };
+            assert_eq!(open(&ikm, &good[..n]), Err(want), "prefix of {n} bytes");
             let mut b = good.clone();
             b[n] ^= 0x80;
-            assert_eq!(open(&ikm, &b).is_err(), !(21..23).contains(&n), "byte {n}");
+            let want = match n {
+                // The key id, bytes 21..23, only names the key: the caller
+                // picks the key by it, so changing it changes nothing here.
+                21..=22 => Ok(b"I am the walrus".to_vec()),
+                // A key id length of 130 runs past the body.
+                20 => Err(EceError::Truncated),
+                // The salt (other keys), a record size past the body (one
+                // record that does not verify), or the ciphertext.
+                _ => Err(EceError::Decrypt),
+            };
+            assert_eq!(open(&ikm, &b).map(|p| p.to_vec()), want, "byte {n}");
         }
     }
 }
