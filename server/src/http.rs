@@ -36,7 +36,25 @@ pub fn router(server: Arc<PushServer>) -> Router {
         .route("/v1/device/challenges/{id}/answer", post(answer))
         .route("/v1/device/push-token", post(push_token))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
+        .layer(axum::middleware::from_fn(access_log))
         .with_state(server)
+}
+
+/// One DEBUG line a request: method, path, status and time taken. Paths
+/// hold ids only (enrolment, challenge), never a code, key or body.
+async fn access_log(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let started = std::time::Instant::now();
+    let response = next.run(request).await;
+    tracing::debug!(
+        %method,
+        path,
+        status = response.status().as_u16(),
+        ms = started.elapsed().as_millis() as u64,
+        "request"
+    );
+    response
 }
 
 struct Reply {
