@@ -14,6 +14,8 @@
 //!   background, retrying transient failures within the challenge's
 //!   lifetime, dropping refused tokens, recording each outcome
 //!   (`records.rs`).
+//! - [`endpoint_policy`]: which Web Push endpoints may be contacted (no
+//!   private networks, loopback only for tests), as written and as resolved.
 //! - [`jwt`]: the ES256/RS256 tokens the services want; [`vapid`]: the
 //!   server's Web Push identity, sealed in its database.
 //!
@@ -23,6 +25,7 @@
 
 pub mod apns;
 mod dispatch;
+pub mod endpoint_policy;
 pub mod fcm;
 pub mod jwt;
 pub mod log;
@@ -140,6 +143,27 @@ pub(crate) fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Durati
 /// service offers it, `extra_root` (PEM, one or more) trusted besides the system's
 /// roots (a test receiver, a corporate proxy).
 pub fn http_client(extra_root: Option<&[u8]>) -> Result<reqwest::Client, String> {
+    client_builder(extra_root)?
+        .build()
+        .map_err(|e| e.to_string())
+}
+
+/// The client for Web Push endpoints (devices choose them): like
+/// [`http_client`], resolving names through
+/// [`endpoint_policy::PublicOnlyResolver`].
+pub fn web_push_client(
+    extra_root: Option<&[u8]>,
+    allow_loopback: bool,
+) -> Result<reqwest::Client, String> {
+    client_builder(extra_root)?
+        .dns_resolver(std::sync::Arc::new(endpoint_policy::PublicOnlyResolver {
+            allow_loopback,
+        }))
+        .build()
+        .map_err(|e| e.to_string())
+}
+
+fn client_builder(extra_root: Option<&[u8]>) -> Result<reqwest::ClientBuilder, String> {
     watchword_core::push::client::install_ring_provider();
     let mut builder = reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(5))
@@ -147,7 +171,7 @@ pub fn http_client(extra_root: Option<&[u8]>) -> Result<reqwest::Client, String>
         .pool_idle_timeout(Duration::from_secs(600))
         // Push services answer, they do not redirect; a Web Push endpoint
         // (chosen by a device) must not bounce the server into its own
-        // network past `web_push::check_endpoint`.
+        // network past `endpoint_policy::check_endpoint`.
         .redirect(reqwest::redirect::Policy::none());
     if let Some(pem) = extra_root {
         let certs = reqwest::Certificate::from_pem_bundle(pem)
@@ -159,5 +183,5 @@ pub fn http_client(extra_root: Option<&[u8]>) -> Result<reqwest::Client, String>
             builder = builder.add_root_certificate(cert);
         }
     }
-    builder.build().map_err(|e| e.to_string())
+    Ok(builder)
 }

@@ -15,6 +15,7 @@ use super::{
     http_client,
     log::LogSender,
     web_push::WebPushSender,
+    web_push_client,
 };
 
 /// What the server admin configured (flags, environment): each service is
@@ -67,7 +68,8 @@ impl Senders {
     /// The senders `config` asks for, devices without an address going to
     /// `fallback`.
     pub fn build(config: DeliveryConfig, fallback: Arc<LogSender>) -> Result<Self, String> {
-        let client = http_client(config.extra_root.as_deref().map(|v| v.as_slice()))?;
+        let extra_root = config.extra_root.as_deref().map(|v| v.as_slice());
+        let client = http_client(extra_root)?;
         let apns = config
             .apns
             .map(|c| ApnsSender::new(c, client.clone()))
@@ -76,12 +78,16 @@ impl Senders {
             .fcm
             .map(|(account, url)| FcmSender::new(&account, &url, client.clone()))
             .transpose()?;
+        let web_push = if config.web_push {
+            let client = web_push_client(extra_root, config.web_push_loopback)?;
+            Some(WebPushSender::new(client, config.web_push_loopback))
+        } else {
+            None
+        };
         Ok(Self {
             apns,
             fcm,
-            web_push: config
-                .web_push
-                .then(|| WebPushSender::new(client, config.web_push_loopback)),
+            web_push,
             fallback,
         })
     }
