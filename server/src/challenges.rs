@@ -102,7 +102,9 @@ impl PushServer {
             return Err(e);
         }
         let devices: Vec<(String, Option<String>)> = {
-            let mut stmt = tx.prepare("SELECT id, push_token FROM devices WHERE user = ?1")?;
+            let mut stmt = tx.prepare(
+                "SELECT id, push_token FROM devices WHERE user = ?1 AND revoked_at IS NULL",
+            )?;
             stmt.query_map(params![request.user], |r| Ok((r.get(0)?, r.get(1)?)))?
                 .collect::<Result<_, _>>()?
         };
@@ -410,7 +412,8 @@ pub(crate) fn check_timestamp(timestamp: i64, now: i64) -> ServerResult<()> {
 pub(crate) fn load_device(tx: &Transaction<'_>, device_id: &str) -> ServerResult<Device> {
     check_field("device_id", device_id).map_err(bad)?;
     tx.query_row(
-        "SELECT user, public_key FROM devices WHERE id = ?1",
+        // A revoked device is unknown from the moment it is revoked.
+        "SELECT user, public_key FROM devices WHERE id = ?1 AND revoked_at IS NULL",
         params![device_id],
         |r| {
             Ok(Device {
@@ -455,8 +458,9 @@ fn load_challenge(conn: &rusqlite::Connection, id: &str) -> ServerResult<Challen
     })
 }
 
-/// Records a request nonce; a second use is a replay. Nonces older than
-/// twice the window can no longer pass the timestamp check and are dropped.
+/// Records a verified request's nonce (a second use is a replay) and when
+/// its device was last seen. Nonces older than twice the window can no
+/// longer pass the timestamp check and are dropped.
 pub(crate) fn remember_nonce(
     tx: &Transaction<'_>,
     device_id: &str,
@@ -481,5 +485,10 @@ pub(crate) fn remember_nonce(
             "this request was already received (replay)",
         ));
     }
+    // Called only after the signature verified: the device was here.
+    tx.execute(
+        "UPDATE devices SET last_seen = ?2 WHERE id = ?1",
+        params![device_id, now],
+    )?;
     Ok(())
 }

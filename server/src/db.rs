@@ -8,7 +8,7 @@ use rusqlite::Connection;
 
 /// 2: typed push addresses (`devices.push_kind`, the token as JSON) and
 /// the `deliveries` record.
-const SCHEMA_VERSION: i32 = 2;
+const SCHEMA_VERSION: i32 = 3;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS meta (
@@ -38,7 +38,9 @@ CREATE TABLE IF NOT EXISTS devices (
     name TEXT NOT NULL,
     push_token TEXT,
     created_at INTEGER NOT NULL,
-    push_kind TEXT
+    push_kind TEXT,
+    last_seen INTEGER,
+    revoked_at INTEGER
 );
 CREATE INDEX IF NOT EXISTS devices_user ON devices(user);
 CREATE TABLE IF NOT EXISTS challenges (
@@ -84,6 +86,13 @@ ALTER TABLE devices ADD COLUMN push_kind TEXT;
 UPDATE devices SET push_token = NULL;
 ";
 
+/// Version 3 knows when a device was last seen (a verified signed request)
+/// and whether an administrator revoked it.
+const MIGRATE_2_TO_3: &str = "
+ALTER TABLE devices ADD COLUMN last_seen INTEGER;
+ALTER TABLE devices ADD COLUMN revoked_at INTEGER;
+";
+
 /// Opens (creating if needed) the database at `path`.
 pub fn open(path: &Path) -> rusqlite::Result<Connection> {
     let conn = Connection::open(path)?;
@@ -97,12 +106,72 @@ pub fn open(path: &Path) -> rusqlite::Result<Connection> {
             "database schema {version} is newer than this server ({SCHEMA_VERSION})"
         )));
     }
-    if version == 1 {
+    // Version 0 is a new file: the schema below creates everything.
+    if (1..SCHEMA_VERSION).contains(&version) {
         let tx = conn.unchecked_transaction()?;
-        tx.execute_batch(MIGRATE_1_TO_2)?;
+        if version < 2 {
+            tx.execute_batch(MIGRATE_1_TO_2)?;
+        }
+        if version < 3 {
+            tx.execute_batch(MIGRATE_2_TO_3)?;
+        }
         tx.commit()?;
     }
     conn.execute_batch(SCHEMA)?;
     conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     Ok(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_version_2_database_is_migrated_keeping_its_devices() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v2.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(
+                "CREATE TABLE users (name TEXT PRIMARY KEY, organisation TEXT NOT NULL,
+                     cooldown_until INTEGER NOT NULL DEFAULT 0, cooldown_reason TEXT);
+                 CREATE TABLE devices (id TEXT PRIMARY KEY, user TEXT NOT NULL REFERENCES users(name),
+                     public_key TEXT NOT NULL, name TEXT NOT NULL, push_token TEXT,
+                     created_at INTEGER NOT NULL, push_kind TEXT);
+                 INSERT INTO users(name, organisation) VALUES ('alice', 'Example');
+                 INSERT INTO devices(id, user, public_key, name, created_at)
+                     VALUES ('d1', 'alice', 'pk', 'phone', 100);
+                 PRAGMA user_version = 2;",
+            )
+            .unwrap();
+        }
+        let conn = open(&path).unwrap();
+        let version: i32 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
+        let row: (String, Option<i64>, Option<i64>) = conn
+            .query_row(
+                "SELECT name, last_seen, revoked_at FROM devices WHERE id = 'd1'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!(row, ("phone".to_owned(), None, None));
+        // Opening again changes nothing.
+        drop(conn);
+        open(&path).unwrap();
+    }
+
+    #[test]
+    fn a_newer_database_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("future.db");
+        Connection::open(&path)
+            .unwrap()
+            .pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+            .unwrap();
+        let e = open(&path).unwrap_err();
+        assert!(e.to_string().contains("newer than this server"), "{e}");
+    }
 }

@@ -9,6 +9,7 @@
 //! - [`delivery`]: how devices are woken (APNs, FCM, Web Push), retried
 //!   and recorded.
 
+pub mod admin;
 mod challenges;
 mod db;
 pub mod delivery;

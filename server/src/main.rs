@@ -126,6 +126,40 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// List a user's devices: name, activated, last seen, how it is woken.
+    Devices {
+        /// The SQLite state file.
+        #[arg(long)]
+        db: PathBuf,
+        /// The user.
+        #[arg(long)]
+        user: String,
+        /// Also list revoked devices.
+        #[arg(long)]
+        all: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a device (a lost or replaced phone): its requests are refused
+    /// from now on and nothing is sent to it.
+    Revoke {
+        /// The SQLite state file.
+        #[arg(long)]
+        db: PathBuf,
+        /// The device id (from `devices`).
+        device: String,
+    },
+    /// Remove a user: revoke every device, cancel unused activation codes,
+    /// end open sign-in requests.
+    RemoveUser {
+        /// The SQLite state file.
+        #[arg(long)]
+        db: PathBuf,
+        /// The user.
+        #[arg(long)]
+        user: String,
+    },
     /// Make a new relying-party API key (the old one stops working).
     RpKey {
         /// The SQLite state file.
@@ -247,6 +281,28 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// One line for a device: id, name, when activated and last seen (UTC),
+/// how it is woken, revoked or not.
+fn describe_device(d: &watchword_server::admin::DeviceInfo) -> String {
+    let when = |t: i64| {
+        let (y, m, d) = watchword_core::calendar::civil_from_days(t.div_euclid(86_400));
+        let s = t.rem_euclid(86_400);
+        format!("{y}-{m:02}-{d:02} {:02}:{:02} UTC", s / 3600, s / 60 % 60)
+    };
+    let mut line = format!(
+        "{}  {}  activated {}  last seen {}  {}",
+        d.id,
+        d.name,
+        when(d.activated_at),
+        d.last_seen.map_or_else(|| "never".to_owned(), when),
+        d.push.map_or("polls (no push address)", |k| k.as_str())
+    );
+    if let Some(t) = d.revoked_at {
+        line.push_str(&format!("  REVOKED {}", when(t)));
+    }
+    line
 }
 
 /// The environment variable whose passphrase seals the server's signing
@@ -411,6 +467,40 @@ async fn run(command: Command) -> Result<(), String> {
                 }
                 println!("expires:   in {} s", c.expires_at - c.created_at);
             }
+            Ok(())
+        }
+        Command::Devices {
+            db,
+            user,
+            all,
+            json,
+        } => {
+            let server = open(&db, Policy::default(), log)?;
+            let devices = server.devices(&user, all).map_err(describe)?;
+            if json {
+                print_json(&devices)?;
+            } else if devices.is_empty() {
+                println!("{user} has no {}device", if all { "" } else { "active " });
+            } else {
+                for d in &devices {
+                    println!("{}", describe_device(d));
+                }
+            }
+            Ok(())
+        }
+        Command::Revoke { db, device } => {
+            let server = open(&db, Policy::default(), log)?;
+            let d = server.revoke_device(&device).map_err(describe)?;
+            println!("revoked {} ({}, {})", d.id, d.user, d.name);
+            Ok(())
+        }
+        Command::RemoveUser { db, user } => {
+            let server = open(&db, Policy::default(), log)?;
+            let r = server.remove_user(&user).map_err(describe)?;
+            println!(
+                "removed {user}: {} device(s) revoked, {} activation code(s) cancelled, {} open request(s) ended",
+                r.devices_revoked, r.activations_cancelled, r.requests_ended
+            );
             Ok(())
         }
         Command::Status { db, id, json } => {

@@ -225,3 +225,78 @@ fn the_signing_key_is_sealed_with_the_server_passphrase() {
         .collect();
     assert_eq!(names, vec!["server_key_sealed".to_owned()]);
 }
+
+#[tokio::test]
+async fn devices_revoke_and_remove_user() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("push.db");
+    // An activation needs a server answering: run serve for the phone.
+    let mut child = Command::new(BIN)
+        .env("WATCHWORD_SERVER_PASSPHRASE", PASSPHRASE)
+        .args(["serve", "--listen", "127.0.0.1:0", "--db"])
+        .arg(&db)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let _serve = Serve(child);
+    let mut line = String::new();
+    stderr.read_line(&mut line).unwrap();
+    std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
+
+    let (ok, out, err) = admin(&db, &["enrol", "--user", "alice", "--json"]);
+    assert!(ok, "{err}");
+    let e: Value = serde_json::from_str(&out).unwrap();
+    let phone = PushService::new(Arc::new(MemoryPushStore::new()), Arc::new(SystemClock)).unwrap();
+    phone
+        .activate(
+            &Activation::from_link(e["link"].as_str().unwrap()).unwrap(),
+            "Pixel 8",
+            None,
+        )
+        .await
+        .unwrap();
+    let id = phone.accounts().unwrap()[0].device_id.clone();
+
+    let (ok, out, err) = admin(&db, &["devices", "--user", "alice"]);
+    assert!(ok, "{err}");
+    assert!(
+        out.starts_with(&format!("{id}  Pixel 8  activated 20"))
+            && out.contains("last seen never  polls (no push address)"),
+        "{out}"
+    );
+    phone.pending().await.unwrap();
+    let (ok, out, _) = admin(&db, &["devices", "--user", "alice", "--json"]);
+    assert!(ok);
+    let listed: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(listed[0]["id"], id.as_str());
+    assert!(listed[0]["last_seen"].is_i64(), "{listed}");
+
+    let (ok, out, err) = admin(&db, &["revoke", &id]);
+    assert!(ok, "{err}");
+    assert_eq!(out.trim(), format!("revoked {id} (alice, Pixel 8)"));
+    let refused = phone.pending().await.unwrap_err();
+    assert_eq!(
+        refused.refusal_code(),
+        Some(watchword_core::push::ErrorCode::UnknownDevice),
+        "{refused:?}"
+    );
+    let (ok, out, _) = admin(&db, &["devices", "--user", "alice"]);
+    assert!(ok);
+    assert_eq!(out.trim(), "alice has no active device");
+    let (_, out, _) = admin(&db, &["devices", "--user", "alice", "--all"]);
+    assert!(out.contains("REVOKED"), "{out}");
+    let (ok, _, err) = admin(&db, &["revoke", &id]);
+    assert!(!ok);
+    assert!(err.contains("unknown_device"), "{err}");
+
+    let (ok, out, err) = admin(&db, &["remove-user", "--user", "alice"]);
+    assert!(ok, "{err}");
+    assert_eq!(
+        out.trim(),
+        "removed alice: 0 device(s) revoked, 0 activation code(s) cancelled, 0 open request(s) ended"
+    );
+    let (ok, _, err) = admin(&db, &["remove-user", "--user", "nobody"]);
+    assert!(!ok);
+    assert!(err.contains("unknown_user"), "{err}");
+}

@@ -1,0 +1,150 @@
+//! What an administrator does with devices and users: list a user's
+//! devices (name, activated, last seen, how it is woken), revoke a lost
+//! phone, remove a user. A revoked device is unknown to every signed
+//! request from that moment (`unknown_device`): its pending fetches and its
+//! answers change nothing, and no notification goes to it. Its row stays,
+//! marked revoked, so the listing still shows what happened.
+
+use rusqlite::{OptionalExtension, params};
+use serde::Serialize;
+use watchword_core::push::{ErrorCode, PushTokenKind};
+
+use crate::{
+    PushServer,
+    error::{ServerError, ServerResult},
+};
+
+/// One device as an administrator sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeviceInfo {
+    /// The device id (what `revoke` takes).
+    pub id: String,
+    /// The user it belongs to.
+    pub user: String,
+    /// The name the device gave itself at activation.
+    pub name: String,
+    /// When it was activated, Unix seconds.
+    pub activated_at: i64,
+    /// Its last verified signed request, Unix seconds.
+    pub last_seen: Option<i64>,
+    /// How it is woken (none: it polls).
+    pub push: Option<PushTokenKind>,
+    /// When an administrator revoked it.
+    pub revoked_at: Option<i64>,
+}
+
+/// What removing a user did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UserRemoved {
+    /// Devices revoked.
+    pub devices_revoked: usize,
+    /// Unused activation codes cancelled.
+    pub activations_cancelled: usize,
+    /// Open sign-in requests ended (as expired).
+    pub requests_ended: usize,
+}
+
+impl PushServer {
+    /// The devices of `user` (revoked ones too when `include_revoked`),
+    /// oldest first.
+    pub fn devices(&self, user: &str, include_revoked: bool) -> ServerResult<Vec<DeviceInfo>> {
+        let db = self.db()?;
+        let mut stmt = db.prepare(
+            "SELECT id, user, name, created_at, last_seen, push_kind, revoked_at FROM devices
+             WHERE user = ?1 AND (?2 OR revoked_at IS NULL) ORDER BY created_at, id",
+        )?;
+        let rows = stmt.query_map(params![user, include_revoked], |r| {
+            Ok(DeviceInfo {
+                id: r.get(0)?,
+                user: r.get(1)?,
+                name: r.get(2)?,
+                activated_at: r.get(3)?,
+                last_seen: r.get(4)?,
+                push: r
+                    .get::<_, Option<String>>(5)?
+                    .as_deref()
+                    .and_then(PushTokenKind::parse),
+                revoked_at: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Revokes device `id` (a lost or replaced phone): from now on its
+    /// signed requests are refused as `unknown_device` and nothing is sent
+    /// to it. Revoking a revoked device is refused the same way, so a typo
+    /// is never mistaken for success.
+    pub fn revoke_device(&self, id: &str) -> ServerResult<DeviceInfo> {
+        let now = self.now();
+        let mut db = self.db()?;
+        let tx = db.transaction()?;
+        let user: Option<String> = tx
+            .query_row(
+                "SELECT user FROM devices WHERE id = ?1 AND revoked_at IS NULL",
+                params![id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(user) = user else {
+            return Err(ServerError::new(
+                ErrorCode::UnknownDevice,
+                format!("no active device {id}"),
+            ));
+        };
+        // Its push address goes too: nothing may be sent to a lost phone.
+        tx.execute(
+            "UPDATE devices SET revoked_at = ?2, push_token = NULL WHERE id = ?1",
+            params![id, now],
+        )?;
+        tx.commit()?;
+        drop(db);
+        tracing::info!(device = %id, %user, "device revoked");
+        self.devices(&user, true)?
+            .into_iter()
+            .find(|d| d.id == id)
+            .ok_or_else(|| ServerError::internal("revoke", "the revoked device is gone"))
+    }
+
+    /// Removes `user`: revokes every device, cancels unused activation
+    /// codes and ends open sign-in requests. Enrolling the user again
+    /// later starts afresh.
+    pub fn remove_user(&self, user: &str) -> ServerResult<UserRemoved> {
+        let now = self.now();
+        let mut db = self.db()?;
+        let tx = db.transaction()?;
+        let known: bool = tx
+            .query_row("SELECT 1 FROM users WHERE name = ?1", params![user], |_| {
+                Ok(true)
+            })
+            .optional()?
+            .unwrap_or(false);
+        if !known {
+            return Err(ServerError::new(
+                ErrorCode::UnknownUser,
+                format!("no user {user}"),
+            ));
+        }
+        let devices_revoked = tx.execute(
+            "UPDATE devices SET revoked_at = ?2, push_token = NULL
+             WHERE user = ?1 AND revoked_at IS NULL",
+            params![user, now],
+        )?;
+        let activations_cancelled = tx.execute(
+            "UPDATE enrolments SET expires_at = MIN(expires_at, ?2)
+             WHERE user = ?1 AND used_at IS NULL AND expires_at > ?2",
+            params![user, now],
+        )?;
+        let requests_ended = tx.execute(
+            "UPDATE challenges SET status = 'expired', expires_at = MIN(expires_at, ?2)
+             WHERE user = ?1 AND status = 'pending'",
+            params![user, now],
+        )?;
+        tx.commit()?;
+        tracing::info!(%user, devices_revoked, activations_cancelled, requests_ended, "user removed");
+        Ok(UserRemoved {
+            devices_revoked,
+            activations_cancelled,
+            requests_ended,
+        })
+    }
+}

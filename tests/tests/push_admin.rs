@@ -1,0 +1,146 @@
+//! An administrator's work on the reference server, with real devices over
+//! loopback: listing a user's devices, revoking a lost phone (its requests
+//! refused at once, its late answer changing nothing, no notification to
+//! it), the lost phone → new phone recipe, and removing a user.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is a failure report.
+
+use std::sync::Arc;
+
+use watchword_core::push::{
+    Activation, Answer, ChallengeStatus, ErrorCode, MemoryPushStore, PushError, PushService,
+};
+use watchword_server::admin::UserRemoved;
+use watchword_tests::push::Loopback;
+
+fn refusal<T: std::fmt::Debug>(r: Result<T, PushError>) -> ErrorCode {
+    match r {
+        Err(e) => e
+            .refusal_code()
+            .unwrap_or_else(|| panic!("not a server refusal: {e:?}")),
+        Ok(v) => panic!("accepted: {v:?}"),
+    }
+}
+
+#[tokio::test]
+async fn devices_are_listed_with_their_name_activation_and_last_visit() {
+    let lb = Loopback::start().await;
+    let phone = lb.device("alice").await;
+    let listed = lb.server.devices("alice", false).unwrap();
+    assert_eq!(listed.len(), 1);
+    let d = &listed[0];
+    assert_eq!(
+        (d.name.as_str(), d.user.as_str(), d.push, d.revoked_at),
+        ("alice's phone", "alice", None, None)
+    );
+    assert_eq!(d.id, phone.accounts().unwrap()[0].device_id);
+    assert_eq!(d.activated_at, lb.server.now());
+    assert_eq!(d.last_seen, None, "activation is not a signed request");
+
+    lb.clock.advance(90_000);
+    phone.pending().await.unwrap();
+    assert_eq!(
+        lb.server.devices("alice", false).unwrap()[0].last_seen,
+        Some(lb.server.now())
+    );
+    // Another user's devices are not in the list.
+    let _bob = lb.device("bob").await;
+    assert_eq!(lb.server.devices("alice", false).unwrap().len(), 1);
+    assert!(lb.server.devices("nobody", true).unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_revoked_phone_is_refused_at_once_and_its_late_answer_changes_nothing() {
+    let lb = Loopback::start().await;
+    let lost = lb.device("alice").await;
+    let lost_id = lost.accounts().unwrap()[0].device_id.clone();
+    // A sign-in the lost phone has already seen.
+    let c = lb.rp_challenge("alice", true).await.unwrap();
+    assert_eq!(lost.pending().await.unwrap().len(), 1);
+    let sent_before = lb.sender.sent().len();
+
+    let revoked = lb.server.revoke_device(&lost_id).unwrap();
+    assert!(revoked.revoked_at.is_some());
+
+    // Its answer to the request it saw is refused and changes nothing.
+    assert_eq!(
+        refusal(lost.respond(&c.id, &Answer::approve(c.number)).await),
+        ErrorCode::UnknownDevice
+    );
+    assert_eq!(lb.rp_status(&c.id).await.status, ChallengeStatus::Pending);
+    // It can fetch nothing more.
+    assert_eq!(refusal(lost.pending().await), ErrorCode::UnknownDevice);
+    // No new sign-in goes to it: alice has no active device left.
+    let r = lb.rp_challenge("alice", true).await;
+    assert!(
+        matches!(&r, Err(body) if body.error.code == ErrorCode::NoDevice),
+        "{r:?}"
+    );
+    assert_eq!(lb.sender.sent().len(), sent_before);
+    // The listing keeps it, marked, on request.
+    assert!(lb.server.devices("alice", false).unwrap().is_empty());
+    let all = lb.server.devices("alice", true).unwrap();
+    assert_eq!((all.len(), all[0].revoked_at), (1, revoked.revoked_at));
+    // Revoking twice (or a typo) is not a silent success.
+    let again = lb.server.revoke_device(&lost_id).unwrap_err();
+    assert_eq!(again.code, ErrorCode::UnknownDevice);
+}
+
+#[tokio::test]
+async fn lost_phone_to_new_phone() {
+    // The recipe in the README: revoke the lost phone, issue a new
+    // activation code, activate the new phone.
+    let lb = Loopback::start().await;
+    let lost = lb.device("alice").await;
+    let lost_id = lost.accounts().unwrap()[0].device_id.clone();
+    lb.server.revoke_device(&lost_id).unwrap();
+    let new = lb.device("alice").await;
+
+    let c = lb.rp_challenge("alice", true).await.unwrap();
+    assert_eq!(refusal(lost.pending().await), ErrorCode::UnknownDevice);
+    let seen = new.pending().await.unwrap();
+    assert_eq!(seen.len(), 1);
+    new.respond(&c.id, &Answer::approve(c.number))
+        .await
+        .unwrap();
+    assert_eq!(lb.rp_status(&c.id).await.status, ChallengeStatus::Approved);
+    let active = lb.server.devices("alice", false).unwrap();
+    assert_eq!(active.len(), 1);
+    assert_eq!(active[0].id, new.accounts().unwrap()[0].device_id);
+}
+
+#[tokio::test]
+async fn removing_a_user_revokes_cancels_and_ends_everything() {
+    let lb = Loopback::start().await;
+    let phone = lb.device("alice").await;
+    let second = lb.device("alice").await;
+    let unused = lb.server.enrol("alice", &lb.base).unwrap();
+    let c = lb.rp_challenge("alice", true).await.unwrap();
+
+    assert_eq!(
+        lb.server.remove_user("alice").unwrap(),
+        UserRemoved {
+            devices_revoked: 2,
+            activations_cancelled: 1,
+            requests_ended: 1,
+        }
+    );
+    assert_eq!(refusal(phone.pending().await), ErrorCode::UnknownDevice);
+    assert_eq!(refusal(second.pending().await), ErrorCode::UnknownDevice);
+    assert_eq!(lb.rp_status(&c.id).await.status, ChallengeStatus::Expired);
+    // The unused activation code no longer activates anything.
+    let late = Activation::from_link(&unused.link).unwrap();
+    let fresh = PushService::new(Arc::new(MemoryPushStore::new()), lb.clock.clone()).unwrap();
+    assert_eq!(
+        refusal(fresh.activate(&late, "late phone", None).await),
+        ErrorCode::ActivationExpired
+    );
+    // An unknown user is refused as such.
+    assert_eq!(
+        lb.server.remove_user("nobody").unwrap_err().code,
+        ErrorCode::UnknownUser
+    );
+    // Enrolling again starts afresh.
+    let back = lb.device("alice").await;
+    assert_eq!(back.pending().await.unwrap().len(), 0);
+}
