@@ -233,6 +233,37 @@ fn files_that_are_not_exports_get_typed_errors_and_change_nothing() {
     assert!(p.accounts().is_empty(), "all or nothing");
 }
 
+/// The 64 MiB limit (`import::MAX_IMPORT_BYTES`) is checked from the
+/// file's size: sparse files, so nothing that size is written, and one of
+/// 1 TiB that could not even be held in memory, let alone read in time.
+#[test]
+fn files_over_64_mib_are_refused_from_their_size_without_being_read() {
+    const LIMIT: u64 = 64 * 1024 * 1024;
+    let dir = tempfile::tempdir().unwrap();
+    let p = Phone::new(dir.path(), "p");
+    for size in [LIMIT + 1, 1 << 40] {
+        let big = dir.path().join(format!("export-{size}.json"));
+        std::fs::File::create(&big).unwrap().set_len(size).unwrap();
+        let started = std::time::Instant::now();
+        let (ok, e) = p.run(&["import", big.to_str().unwrap()]);
+        assert!(!ok);
+        assert_eq!(kind(&e), "invalid_input", "{e}");
+        assert_eq!(
+            e["error"]["message"],
+            format!("the file is {size} bytes, too large to be an authenticator export"),
+        );
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "{size} bytes took {:?}",
+            started.elapsed()
+        );
+        let (ok, e) = p.run(&["import", "--dry-run", big.to_str().unwrap()]);
+        assert!(!ok);
+        assert_eq!(kind(&e), "invalid_input", "{e}");
+    }
+    assert!(p.accounts().is_empty());
+}
+
 #[test]
 fn automatic_backups_follow_changes() {
     let dir = tempfile::tempdir().unwrap();

@@ -1,6 +1,8 @@
 //! The refusals of the push protocol over loopback HTTP: replays, another
-//! device's key, tampered answers, stale timestamps, forged server
-//! signatures (the device never shows them), relying-party auth.
+//! device's key, tampered answers, stale timestamps (answers, fetches and
+//! push-token changes), late answers, approvals without the number, forged
+//! server signatures and challenges signed for another device (the device
+//! never shows them), relying-party auth, request bodies over 16 KiB.
 //! (Delivery to push services: `push_delivery.rs`.)
 
 // Helpers outside #[test] fns panic on failure too, like the tests.
@@ -16,12 +18,14 @@ use axum::{
 };
 use watchword_core::push::{
     Activation, Answer, ChallengeStatus, Decision, ErrorCode, MemoryPushStore, PushAccount,
-    PushError, PushService,
+    PushError, PushService, PushToken,
     keys::{SigningKey, random_b64},
     protocol::{
         self, AnswerFields, AnswerRequest, ErrorBody, HEADER_DEVICE, HEADER_NONCE,
-        HEADER_SIGNATURE, HEADER_TIMESTAMP, PENDING_PATH, PendingResponse,
+        HEADER_SIGNATURE, HEADER_TIMESTAMP, PENDING_PATH, PUSH_TOKEN_PATH, PendingResponse,
+        PushTokenUpdate, push_token_input,
     },
+    service::verify_challenge,
 };
 use watchword_tests::push::Loopback;
 
@@ -524,4 +528,359 @@ async fn a_lost_answer_reply_is_retried_and_recognised_as_taken() {
     );
     assert_eq!(*dropped.lock().unwrap(), 1);
     assert_eq!(lb.rp_status(&c.id).await.status, ChallengeStatus::Approved);
+}
+
+#[tokio::test]
+async fn a_challenge_the_server_signed_for_another_device_is_refused() {
+    let lb = Loopback::start().await;
+    // Two devices of the same user, pinning the same server key.
+    let first = lb.device("alice").await.accounts().unwrap().remove(0);
+    let second = lb.device("alice").await.accounts().unwrap().remove(0);
+    assert_eq!(first.server_public_key, second.server_public_key);
+    let c = lb.rp_challenge("alice", true).await.unwrap();
+    let now = lb.server.now();
+    let (status, body) = raw_pending(
+        &lb.base,
+        &first,
+        &first.signing_key().unwrap(),
+        now,
+        &random_b64(16).unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let wire = serde_json::from_value::<PendingResponse>(body)
+        .unwrap()
+        .challenges
+        .remove(0);
+    assert_eq!(wire.id, c.id);
+    // The server's own signature, for the first device: it shows there...
+    let shown = verify_challenge(&first, &wire, now).unwrap();
+    assert_eq!(shown.account_id, first.device_id);
+    // ...and is refused by the other device of the same user.
+    assert_eq!(
+        verify_challenge(&second, &wire, now),
+        Err(PushError::BadServerSignature(c.id.clone()))
+    );
+}
+
+#[tokio::test]
+async fn an_answer_after_the_expiry_is_challenge_expired() {
+    let lb = Loopback::start().await;
+    let phone = lb.device("alice").await;
+    let account = phone.accounts().unwrap().remove(0);
+    let key = account.signing_key().unwrap();
+    let in_time = lb.rp_challenge("alice", true).await.unwrap();
+    let late = lb.rp_challenge("alice", true).await.unwrap();
+    assert_eq!(in_time.expires_at, late.expires_at);
+    let (_, body) = raw_pending(
+        &lb.base,
+        &account,
+        &key,
+        lb.server.now(),
+        &random_b64(16).unwrap(),
+    )
+    .await;
+    let pending = serde_json::from_value::<PendingResponse>(body).unwrap();
+    let nonce_of = |id: &str| {
+        pending
+            .challenges
+            .iter()
+            .find(|w| w.id == id)
+            .unwrap()
+            .nonce
+            .clone()
+    };
+    let answer = |id: &str, decision, number, now| {
+        signed_answer(
+            &key,
+            &account.device_id,
+            id,
+            &nonce_of(id),
+            decision,
+            number,
+            now,
+        )
+    };
+
+    // Its last second: still taken.
+    lb.clock
+        .advance((in_time.expires_at - 1 - lb.server.now()) * 1000);
+    let now = lb.server.now();
+    let (status, body) = post_answer(
+        &lb.base,
+        &in_time.id,
+        &answer(&in_time.id, Decision::Approve, in_time.number, now),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["status"], "approved");
+
+    // At the expiry: a correctly signed, fresh answer with the right
+    // number, sent straight to the server (the device would refuse first).
+    lb.clock.advance(1_000);
+    let now = lb.server.now();
+    assert_eq!(now, late.expires_at);
+    let (status, body) = post_answer(
+        &lb.base,
+        &late.id,
+        &answer(&late.id, Decision::Approve, late.number, now),
+    )
+    .await;
+    assert_eq!(
+        (status, code_of(&body)),
+        (StatusCode::GONE, ErrorCode::ChallengeExpired)
+    );
+    assert_eq!(
+        lb.rp_status(&late.id).await.status,
+        ChallengeStatus::Expired
+    );
+    // An hour late, a denial is no better: it stays expired.
+    lb.clock.advance(3_600_000);
+    let now = lb.server.now();
+    let (status, body) = post_answer(
+        &lb.base,
+        &late.id,
+        &answer(&late.id, Decision::Deny, None, now),
+    )
+    .await;
+    assert_eq!(
+        (status, code_of(&body)),
+        (StatusCode::GONE, ErrorCode::ChallengeExpired)
+    );
+    assert_eq!(
+        lb.rp_status(&late.id).await.status,
+        ChallengeStatus::Expired
+    );
+    assert_eq!(
+        lb.rp_status(&in_time.id).await.status,
+        ChallengeStatus::Approved
+    );
+}
+
+#[tokio::test]
+async fn an_approval_without_the_number_is_number_required() {
+    let lb = Loopback::start().await;
+    let phone = lb.device("alice").await;
+    let account = phone.accounts().unwrap().remove(0);
+    let key = account.signing_key().unwrap();
+    let c = lb.rp_challenge("alice", true).await.unwrap();
+    assert!(c.number.is_some());
+    let now = lb.server.now();
+    let (_, body) = raw_pending(&lb.base, &account, &key, now, &random_b64(16).unwrap()).await;
+    let wire = serde_json::from_value::<PendingResponse>(body)
+        .unwrap()
+        .challenges
+        .remove(0);
+    assert!(wire.needs_number);
+    // The device refuses first and sends nothing...
+    phone.pending().await.unwrap();
+    assert_eq!(
+        phone.respond(&c.id, &Answer::approve(None)).await,
+        Err(PushError::NumberRequired)
+    );
+    // ...so the server's own refusal is driven by a signed answer sent
+    // directly. More times than wrong numbers are allowed: none of them
+    // is a try, and the sign-in stays open.
+    for _ in 0..4 {
+        let (status, body) = post_answer(
+            &lb.base,
+            &c.id,
+            &signed_answer(
+                &key,
+                &account.device_id,
+                &c.id,
+                &wire.nonce,
+                Decision::Approve,
+                None,
+                now,
+            ),
+        )
+        .await;
+        assert_eq!(
+            (status, code_of(&body)),
+            (StatusCode::BAD_REQUEST, ErrorCode::NumberRequired)
+        );
+    }
+    assert_eq!(lb.rp_status(&c.id).await.status, ChallengeStatus::Pending);
+    phone
+        .respond(&c.id, &Answer::approve(c.number))
+        .await
+        .unwrap();
+    assert_eq!(lb.rp_status(&c.id).await.status, ChallengeStatus::Approved);
+}
+
+#[tokio::test]
+async fn a_push_token_change_with_a_stale_timestamp_is_refused() {
+    let lb = Loopback::start().await;
+    let phone = lb.device("alice").await;
+    let account = phone.accounts().unwrap().remove(0);
+    let key = account.signing_key().unwrap();
+    let token = PushToken::Fcm {
+        token: "new-fcm-token".into(),
+    };
+    let change = |timestamp: i64| {
+        let request_nonce = random_b64(16).unwrap();
+        let input =
+            push_token_input(&account.device_id, timestamp, &request_nonce, Some(&token)).unwrap();
+        PushTokenUpdate {
+            device_id: account.device_id.clone(),
+            push: Some(token.clone()),
+            timestamp,
+            request_nonce,
+            signature: key.sign(&input).unwrap(),
+        }
+    };
+    let post = |update: PushTokenUpdate| {
+        let url = format!("{}{PUSH_TOKEN_PATH}", lb.base);
+        async move {
+            let r = reqwest::Client::new()
+                .post(url)
+                .json(&update)
+                .send()
+                .await
+                .unwrap();
+            (r.status(), r.json::<serde_json::Value>().await.unwrap())
+        }
+    };
+    let stored = || -> Option<String> {
+        rusqlite::Connection::open(&lb.db)
+            .unwrap()
+            .query_row(
+                "SELECT push_token FROM devices WHERE id = ?1",
+                [&account.device_id],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    assert_eq!(stored(), None);
+    let now = lb.server.now();
+    for ts in [now - 121, now + 121, now - 3_600, now + 86_400] {
+        let (status, body) = post(change(ts)).await;
+        assert_eq!(
+            (status, code_of(&body)),
+            (StatusCode::UNAUTHORIZED, ErrorCode::StaleTimestamp),
+            "timestamp {ts} at {now}"
+        );
+    }
+    assert_eq!(stored(), None, "a refused change changes nothing");
+    // The edges of the window are taken.
+    for ts in [now - 120, now + 120] {
+        let (status, body) = post(change(ts)).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    assert_eq!(stored(), Some(token.canonical_json()));
+}
+
+/// Sends `body` to `path` as a chunked request (no `Content-Length`, so
+/// the server cannot refuse it from the header alone) with the relying
+/// party's `rp_key`, and returns the status code.
+async fn post_chunked(base: &str, rp_key: &str, path: &str, body: Vec<u8>) -> u16 {
+    use std::io::{Read as _, Write as _};
+    let addr = base.trim_start_matches("http://").to_owned();
+    let path = path.to_owned();
+    let rp_key = rp_key.to_owned();
+    // A blocking socket on its own thread: the server runs on this test's
+    // runtime.
+    tokio::task::spawn_blocking(move || {
+        let mut s = std::net::TcpStream::connect(&addr).unwrap();
+        write!(
+            s,
+            "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nAuthorization: Bearer {rp_key}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        for chunk in body.chunks(1024) {
+            write!(s, "{:x}\r\n", chunk.len()).unwrap();
+            // The server may stop reading once over the limit.
+            if s.write_all(chunk).and_then(|()| s.write_all(b"\r\n")).is_err() {
+                break;
+            }
+        }
+        let _ = s.write_all(b"0\r\n\r\n");
+        let mut reply = Vec::new();
+        let _ = s.read_to_end(&mut reply);
+        let reply = String::from_utf8_lossy(&reply);
+        reply
+            .strip_prefix("HTTP/1.1 ")
+            .and_then(|r| r.get(..3))
+            .unwrap_or_else(|| panic!("no HTTP reply: {reply:?}"))
+            .parse()
+            .unwrap()
+    })
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn request_bodies_over_16_kib_are_refused_and_the_server_stays_up() {
+    const LIMIT: usize = 16 * 1024;
+    let lb = Loopback::start().await;
+    let phone = lb.device("alice").await;
+    let c = lb.rp_challenge("alice", true).await.unwrap();
+    let enrolment = lb.server.enrol("bob", &lb.base).unwrap();
+    let http = reqwest::Client::new();
+    let paths = [
+        protocol::answer_path(&c.id),
+        PUSH_TOKEN_PATH.to_owned(),
+        format!("/v1/activate/{}", enrolment.enrolment_id),
+        "/v1/challenges".to_owned(),
+    ];
+    for path in &paths {
+        let url = format!("{}{path}", lb.base);
+        // Not JSON: a body the server reads whole is a typed bad_request.
+        for size in [LIMIT, LIMIT + 1, 17 * 1024, 1024 * 1024] {
+            let r = http
+                .post(&url)
+                .bearer_auth(&lb.rp_key)
+                .header("content-type", "application/json")
+                .body(vec![b'x'; size])
+                .send()
+                .await
+                .unwrap();
+            let status = r.status();
+            if size <= LIMIT {
+                let body: serde_json::Value = r.json().await.unwrap();
+                assert_eq!(
+                    (status, code_of(&body)),
+                    (StatusCode::BAD_REQUEST, ErrorCode::BadRequest),
+                    "{path}: {size} bytes"
+                );
+                let message = body["error"]["message"].as_str().unwrap();
+                assert!(message.starts_with("bad JSON"), "{path}: {message}");
+            } else {
+                assert_eq!(
+                    status,
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "{path}: {size} bytes"
+                );
+            }
+        }
+        // Without a Content-Length the body is cut at the limit too.
+        assert_eq!(
+            post_chunked(&lb.base, &lb.rp_key, path, vec![b'x'; 17 * 1024]).await,
+            413,
+            "{path}: chunked"
+        );
+        assert_eq!(
+            post_chunked(&lb.base, &lb.rp_key, path, vec![b'x'; LIMIT]).await,
+            400,
+            "{path}: chunked at the limit"
+        );
+    }
+    // The server is still up and nothing was changed: the sign-in is
+    // pending, the enrolment unused, and the device approves.
+    assert_eq!(lb.rp_status(&c.id).await.status, ChallengeStatus::Pending);
+    phone.pending().await.unwrap();
+    phone
+        .respond(&c.id, &Answer::approve(c.number))
+        .await
+        .unwrap();
+    assert_eq!(lb.rp_status(&c.id).await.status, ChallengeStatus::Approved);
+    let bobs = PushService::new(Arc::new(MemoryPushStore::new()), lb.clock.clone()).unwrap();
+    bobs.activate(
+        &Activation::from_link(&enrolment.link).unwrap(),
+        "phone",
+        None,
+    )
+    .await
+    .unwrap();
 }

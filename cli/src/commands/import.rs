@@ -3,7 +3,7 @@
 //! backup...; the format is recognised from the content) into the vault,
 //! all or nothing. `--dry-run` shows what would happen and stores nothing.
 
-use std::path::PathBuf;
+use std::{io::Read as _, path::PathBuf};
 
 use serde_json::json;
 use watchword_core::{
@@ -52,13 +52,25 @@ pub struct Args {
     unlock: unlock::UnlockArgs,
 }
 
-/// Reads `file`, asking for its password only when it is encrypted.
+/// Reads `file`, asking for its password only when it is encrypted. A
+/// file over [`import::MAX_IMPORT_BYTES`] is refused from its size, before
+/// any of it is read.
 pub fn read_file(file: &std::path::Path, password: &PasswordArgs) -> Result<ImportFile, ApiError> {
-    // The file holds secrets (a plain export): wiped once read.
-    let bytes =
-        zeroize::Zeroizing::new(std::fs::read(file).map_err(|e| {
-            ApiError::invalid_input(format!("cannot read {}: {e}", file.display()))
-        })?);
+    let cannot =
+        |e: std::io::Error| ApiError::invalid_input(format!("cannot read {}: {e}", file.display()));
+    let f = std::fs::File::open(file).map_err(cannot)?;
+    let size = usize::try_from(f.metadata().map_err(cannot)?.len()).unwrap_or(usize::MAX);
+    if size > import::MAX_IMPORT_BYTES {
+        return Err(ImportError::TooLarge { bytes: size }.into());
+    }
+    // The file holds secrets (a plain export): wiped once read, and read
+    // into a buffer of its size, never moved (a move would leave an unwiped
+    // copy). `take` bounds a file that grows meanwhile; `import::read`
+    // refuses it if it did.
+    let mut bytes = zeroize::Zeroizing::new(Vec::with_capacity(size));
+    f.take(import::MAX_IMPORT_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
     let given = password.password_file.is_some() || std::env::var_os(IMPORT_PASSWORD_ENV).is_some();
     let first = if given {
         Some(password.read(IMPORT_PASSWORD_ENV, "Export password", false)?)

@@ -41,3 +41,27 @@ pub fn read(bytes: &[u8], password: Option<&Zeroizing<String>>) -> Result<Import
     }
     formats::read(bytes, password.map(|p| p.as_str()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_size_limit_is_checked_before_any_reader() {
+        // calloc'd zeros: no page of them is touched unless a reader runs.
+        let over = vec![0u8; MAX_IMPORT_BYTES + 1];
+        let started = std::time::Instant::now();
+        assert_eq!(
+            read(&over, None).unwrap_err(),
+            ImportError::TooLarge {
+                bytes: MAX_IMPORT_BYTES + 1
+            }
+        );
+        assert!(started.elapsed() < std::time::Duration::from_millis(100));
+        // At the limit the readers run (and find no export in zeros).
+        assert_eq!(
+            read(&over[..MAX_IMPORT_BYTES], None).unwrap_err(),
+            ImportError::UnknownFormat
+        );
+    }
+}

@@ -678,8 +678,10 @@ pub fn verify_challenge(
     if wire.user != account.user || wire.organisation != account.organisation {
         return Err(PushError::BadServerSignature(wire.id.clone()));
     }
-    let ttl = wire.expires_at - wire.created_at;
-    if !(1..=MAX_CHALLENGE_TTL).contains(&ttl)
+    // Checked: signed times as absurd as (i64::MIN, i64::MAX) are refused
+    // like any other, not an overflow.
+    let ttl = wire.expires_at.checked_sub(wire.created_at);
+    if !ttl.is_some_and(|ttl| (1..=MAX_CHALLENGE_TTL).contains(&ttl))
         || wire.created_at > now + protocol::REPLAY_WINDOW_SECS
     {
         return Err(PushError::Protocol(format!(
@@ -716,8 +718,168 @@ mod tests {
     use crate::{
         http::Silent,
         otp::FixedClock,
-        push::{MemoryPushStore, client::DEFAULT_BUDGET},
+        push::{MemoryPushStore, client::DEFAULT_BUDGET, keys::PreparedSigner},
     };
+
+    /// Server time of the `verify_challenge` tests.
+    const NOW: i64 = 1_700_000_000;
+
+    /// Alice's account on device `d1`, pinning `server`'s public key.
+    fn alices_account(server: &SigningKey) -> PushAccount {
+        PushAccount::new(
+            "d1".into(),
+            "https://push.example.org".into(),
+            "alice".into(),
+            "Example".into(),
+            "phone".into(),
+            server.public_key_b64(),
+            0,
+            &SigningKey::generate().unwrap(),
+        )
+    }
+
+    /// A challenge for Alice created at [`NOW`] for 60 s, changed by `edit`
+    /// and then signed for `device_id` as the server signs it
+    /// (`server/src/challenges.rs`, `pending`): the server key's
+    /// [`PreparedSigner`] over [`protocol::challenge_input`] for the
+    /// fetching device. The signature is always valid for what it carries.
+    fn signed_for(
+        server: &SigningKey,
+        device_id: &str,
+        edit: impl FnOnce(&mut WireChallenge),
+    ) -> WireChallenge {
+        let mut c = WireChallenge {
+            id: "c1".into(),
+            nonce: "bm9uY2Utbm9uY2Utbm9uY2U".into(),
+            user: "alice".into(),
+            organisation: "Example".into(),
+            app: "Outlook".into(),
+            location: "Utrecht, NL".into(),
+            ip: "203.0.113.7".into(),
+            created_at: NOW,
+            expires_at: NOW + 60,
+            needs_number: true,
+            signature: String::new(),
+        };
+        edit(&mut c);
+        let input = protocol::challenge_input(&c, device_id).unwrap();
+        c.signature = PreparedSigner::new(server).unwrap().sign(&input).unwrap();
+        c
+    }
+
+    #[test]
+    fn verify_challenge_refuses_a_challenge_signed_for_another_device() {
+        let server = SigningKey::generate().unwrap();
+        let account = alices_account(&server);
+        // The control: the same challenge signed for this device is shown.
+        let own = verify_challenge(&account, &signed_for(&server, "d1", |_| {}), NOW).unwrap();
+        assert_eq!((own.id.as_str(), own.account_id.as_str()), ("c1", "d1"));
+        // Alice's other device, same user, same server key: the signature
+        // is the server's, but over another device id.
+        for other in ["d2", "d10", "d"] {
+            assert_eq!(
+                verify_challenge(&account, &signed_for(&server, other, |_| {}), NOW),
+                Err(PushError::BadServerSignature("c1".into())),
+                "signed for {other}"
+            );
+        }
+    }
+
+    #[test]
+    fn verify_challenge_refuses_another_user_or_organisation() {
+        let server = SigningKey::generate().unwrap();
+        let account = alices_account(&server);
+        // Signed by the pinned key for this very device, but about someone
+        // else: refused, never shown under Alice's name.
+        type Edit = fn(&mut WireChallenge);
+        let cases: [(&str, Edit); 4] = [
+            ("another user", |c| c.user = "bob".into()),
+            ("the user in other case", |c| c.user = "Alice".into()),
+            ("another organisation", |c| {
+                c.organisation = "Elsewhere".into()
+            }),
+            ("both", |c| {
+                c.user = "bob".into();
+                c.organisation = "Elsewhere".into();
+            }),
+        ];
+        for (what, edit) in cases {
+            assert_eq!(
+                verify_challenge(&account, &signed_for(&server, "d1", edit), NOW),
+                Err(PushError::BadServerSignature("c1".into())),
+                "{what}"
+            );
+        }
+    }
+
+    #[test]
+    fn verify_challenge_refuses_implausible_times() {
+        let server = SigningKey::generate().unwrap();
+        let account = alices_account(&server);
+        let implausible = Err(PushError::Protocol(
+            "challenge c1 has implausible times".into(),
+        ));
+        // (created_at, expires_at), each correctly signed.
+        let refused = [
+            ("expires before it is created", NOW, NOW - 1),
+            ("expires as it is created", NOW, NOW),
+            ("expires long before it is created", NOW + 30, NOW - 3_600),
+            (
+                "a lifetime one second over 600 s",
+                NOW,
+                NOW + MAX_CHALLENGE_TTL + 1,
+            ),
+            ("a lifetime of a year", NOW, NOW + 365 * 86_400),
+            (
+                "created one second beyond the window ahead",
+                NOW + protocol::REPLAY_WINDOW_SECS + 1,
+                NOW + protocol::REPLAY_WINDOW_SECS + 61,
+            ),
+            ("created a day ahead", NOW + 86_400, NOW + 86_460),
+            ("a lifetime past the range of i64", i64::MIN, i64::MAX),
+            ("the extremes the other way", i64::MAX, i64::MIN),
+        ];
+        for (what, created_at, expires_at) in refused {
+            let c = signed_for(&server, "d1", |c| {
+                c.created_at = created_at;
+                c.expires_at = expires_at;
+            });
+            assert_eq!(verify_challenge(&account, &c, NOW), implausible, "{what}");
+        }
+        // The bounds themselves are accepted.
+        let accepted = [
+            ("a lifetime of one second", NOW, NOW + 1),
+            (
+                "a lifetime of exactly 600 s",
+                NOW - 10,
+                NOW - 10 + MAX_CHALLENGE_TTL,
+            ),
+            (
+                "created at the edge of the window ahead",
+                NOW + protocol::REPLAY_WINDOW_SECS,
+                NOW + protocol::REPLAY_WINDOW_SECS + 60,
+            ),
+        ];
+        for (what, created_at, expires_at) in accepted {
+            let c = signed_for(&server, "d1", |c| {
+                c.created_at = created_at;
+                c.expires_at = expires_at;
+            });
+            let shown = verify_challenge(&account, &c, NOW);
+            assert_eq!(
+                shown.map(|p| (p.created_at, p.expires_at)),
+                Ok((created_at, expires_at)),
+                "{what}"
+            );
+        }
+        // Plausible but over: expired at its last second, not before.
+        let c = signed_for(&server, "d1", |c| c.expires_at = NOW + 60);
+        assert!(verify_challenge(&account, &c, NOW + 59).is_ok());
+        assert_eq!(
+            verify_challenge(&account, &c, NOW + 60),
+            Err(PushError::Expired("c1".into()))
+        );
+    }
 
     /// A device with one Watchword account whose server never answers.
     fn device_of_a_silent_server() -> PushService<MemoryPushStore> {
