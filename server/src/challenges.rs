@@ -59,6 +59,24 @@ impl PushServer {
         &self,
         request: &CreateChallengeRequest,
     ) -> ServerResult<(CreateChallengeResponse, Vec<PushNotification>)> {
+        self.create_challenge_as(None, request)
+    }
+
+    /// [`Self::create_challenge`] for the relying party `rp` (from its
+    /// key): only `rp` sees the challenge's status.
+    pub fn create_challenge_for(
+        &self,
+        rp: &str,
+        request: &CreateChallengeRequest,
+    ) -> ServerResult<(CreateChallengeResponse, Vec<PushNotification>)> {
+        self.create_challenge_as(Some(rp), request)
+    }
+
+    fn create_challenge_as(
+        &self,
+        rp: Option<&str>,
+        request: &CreateChallengeRequest,
+    ) -> ServerResult<(CreateChallengeResponse, Vec<PushNotification>)> {
         for (name, v) in [
             ("user", &request.user),
             ("app", &request.app),
@@ -135,9 +153,9 @@ impl PushServer {
         };
         let expires_at = now + ttl;
         tx.execute(
-            "INSERT INTO challenges(id, user, nonce, app, location, ip, created_at, expires_at, number, status)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'pending')",
-            params![id, request.user, nonce, request.app, request.location, request.ip, now, expires_at, number],
+            "INSERT INTO challenges(id, user, nonce, app, location, ip, created_at, expires_at, number, status, rp)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'pending', ?10)",
+            params![id, request.user, nonce, request.app, request.location, request.ip, now, expires_at, number, rp],
         )?;
         tx.commit()?;
         let notes = devices
@@ -168,9 +186,43 @@ impl PushServer {
 
     /// What the relying party sees.
     pub fn challenge_status(&self, id: &str) -> ServerResult<ChallengeStatusResponse> {
+        self.challenge_status_as(None, id)
+    }
+
+    /// [`Self::challenge_status`] as relying party `rp` sees it: a
+    /// challenge another relying party (or the administrator) raised is
+    /// `challenge_not_found`, as if it did not exist.
+    pub fn challenge_status_for(
+        &self,
+        rp: &str,
+        id: &str,
+    ) -> ServerResult<ChallengeStatusResponse> {
+        self.challenge_status_as(Some(rp), id)
+    }
+
+    fn challenge_status_as(
+        &self,
+        rp: Option<&str>,
+        id: &str,
+    ) -> ServerResult<ChallengeStatusResponse> {
         check_id(id)?;
         let now = self.now();
         let db = self.db()?;
+        if let Some(rp) = rp {
+            let owner: Option<Option<String>> = db
+                .query_row(
+                    "SELECT rp FROM challenges WHERE id = ?1",
+                    params![id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if owner.flatten().as_deref() != Some(rp) {
+                return Err(ServerError::new(
+                    ErrorCode::ChallengeNotFound,
+                    "no such challenge",
+                ));
+            }
+        }
         let row = load_challenge(&db, id)?;
         Ok(ChallengeStatusResponse {
             id: id.to_owned(),

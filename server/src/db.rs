@@ -8,7 +8,7 @@ use rusqlite::Connection;
 
 /// 2: typed push addresses (`devices.push_kind`, the token as JSON) and
 /// the `deliveries` record.
-const SCHEMA_VERSION: i32 = 3;
+const SCHEMA_VERSION: i32 = 4;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS meta (
@@ -56,7 +56,8 @@ CREATE TABLE IF NOT EXISTS challenges (
     status TEXT NOT NULL,
     wrong_tries INTEGER NOT NULL DEFAULT 0,
     answered_at INTEGER,
-    answered_by TEXT
+    answered_by TEXT,
+    rp TEXT
 );
 CREATE INDEX IF NOT EXISTS challenges_user_status ON challenges(user, status);
 CREATE TABLE IF NOT EXISTS nonces (
@@ -66,6 +67,12 @@ CREATE TABLE IF NOT EXISTS nonces (
     PRIMARY KEY (device_id, nonce)
 );
 CREATE INDEX IF NOT EXISTS nonces_seen ON nonces(seen_at);
+CREATE TABLE IF NOT EXISTS rp_keys (
+    name TEXT PRIMARY KEY,
+    key_hash BLOB NOT NULL,
+    created_at INTEGER NOT NULL,
+    revoked_at INTEGER
+);
 CREATE TABLE IF NOT EXISTS deliveries (
     challenge_id TEXT NOT NULL,
     device_id TEXT NOT NULL,
@@ -93,6 +100,21 @@ ALTER TABLE devices ADD COLUMN last_seen INTEGER;
 ALTER TABLE devices ADD COLUMN revoked_at INTEGER;
 ";
 
+/// Version 4 names relying parties (each its own key) and records which one
+/// raised each challenge; the one unnamed key becomes `default`.
+const MIGRATE_3_TO_4: &str = "
+ALTER TABLE challenges ADD COLUMN rp TEXT;
+CREATE TABLE rp_keys (
+    name TEXT PRIMARY KEY,
+    key_hash BLOB NOT NULL,
+    created_at INTEGER NOT NULL,
+    revoked_at INTEGER
+);
+INSERT INTO rp_keys(name, key_hash, created_at)
+    SELECT 'default', value, 0 FROM meta WHERE key = 'rp_key_hash';
+DELETE FROM meta WHERE key = 'rp_key_hash';
+";
+
 /// Opens (creating if needed) the database at `path`.
 pub fn open(path: &Path) -> rusqlite::Result<Connection> {
     let conn = Connection::open(path)?;
@@ -115,6 +137,9 @@ pub fn open(path: &Path) -> rusqlite::Result<Connection> {
         if version < 3 {
             tx.execute_batch(MIGRATE_2_TO_3)?;
         }
+        if version < 4 {
+            tx.execute_batch(MIGRATE_3_TO_4)?;
+        }
         tx.commit()?;
     }
     conn.execute_batch(SCHEMA)?;
@@ -127,7 +152,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_version_2_database_is_migrated_keeping_its_devices() {
+    fn a_version_2_database_is_migrated_keeping_its_devices_and_key() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("v2.db");
         {
@@ -138,6 +163,13 @@ mod tests {
                  CREATE TABLE devices (id TEXT PRIMARY KEY, user TEXT NOT NULL REFERENCES users(name),
                      public_key TEXT NOT NULL, name TEXT NOT NULL, push_token TEXT,
                      created_at INTEGER NOT NULL, push_kind TEXT);
+                 CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
+                 CREATE TABLE challenges (id TEXT PRIMARY KEY, user TEXT NOT NULL, nonce TEXT NOT NULL,
+                     app TEXT NOT NULL, location TEXT NOT NULL, ip TEXT NOT NULL,
+                     created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, number INTEGER,
+                     status TEXT NOT NULL, wrong_tries INTEGER NOT NULL DEFAULT 0,
+                     answered_at INTEGER, answered_by TEXT);
+                 INSERT INTO meta(key, value) VALUES ('rp_key_hash', x'0102');
                  INSERT INTO users(name, organisation) VALUES ('alice', 'Example');
                  INSERT INTO devices(id, user, public_key, name, created_at)
                      VALUES ('d1', 'alice', 'pk', 'phone', 100);
@@ -158,6 +190,13 @@ mod tests {
             )
             .unwrap();
         assert_eq!(row, ("phone".to_owned(), None, None));
+        // The one unnamed relying-party key is now `default`'s.
+        let rp: (String, Vec<u8>) = conn
+            .query_row("SELECT name, key_hash FROM rp_keys", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!(rp, ("default".to_owned(), vec![1, 2]));
         // Opening again changes nothing.
         drop(conn);
         open(&path).unwrap();

@@ -7,12 +7,10 @@ use std::{
     sync::{Arc, Mutex, MutexGuard},
 };
 
-use ring::digest;
 use rusqlite::{Connection, OptionalExtension, params};
-use subtle::ConstantTimeEq as _;
 use watchword_core::{
     otp::{Clock, SystemClock},
-    push::keys::{PreparedSigner, SigningKey, random_b64},
+    push::keys::{PreparedSigner, SigningKey},
     vault::KeyProvider,
 };
 
@@ -108,41 +106,6 @@ impl PushServer {
             .map_err(|_| ServerError::internal("database", "lock poisoned"))
     }
 
-    /// Makes a new relying-party API key (replacing the old one) and
-    /// returns it. Only its hash is stored.
-    pub fn rotate_rp_key(&self) -> ServerResult<String> {
-        let key = format!(
-            "wwrp_{}",
-            random_b64(24).map_err(|e| ServerError::internal("rp key", e))?
-        );
-        self.db()?.execute(
-            "INSERT OR REPLACE INTO meta(key, value) VALUES ('rp_key_hash', ?1)",
-            params![hash_rp_key(&key)],
-        )?;
-        Ok(key)
-    }
-
-    /// Checks a relying party's bearer key.
-    pub fn check_rp_key(&self, presented: &str) -> ServerResult<()> {
-        let stored: Option<Vec<u8>> = self
-            .db()?
-            .query_row(
-                "SELECT value FROM meta WHERE key = 'rp_key_hash'",
-                [],
-                |r| r.get(0),
-            )
-            .optional()?;
-        match stored {
-            // Hashes compared in constant time: neither the key nor its
-            // hash leaks through how long a refusal takes.
-            Some(h) if bool::from(h.as_slice().ct_eq(&hash_rp_key(presented))) => Ok(()),
-            _ => Err(ServerError::new(
-                watchword_core::push::ErrorCode::Unauthorized,
-                "missing or wrong relying-party API key",
-            )),
-        }
-    }
-
     /// Remembers the public base URL (for activation URLs made by
     /// `enrol` when the server is not running).
     pub fn set_public_url(&self, url: &str) -> ServerResult<()> {
@@ -187,11 +150,4 @@ impl PushServer {
         let vapid = Vapid::load_or_create(&*self.db()?, &self.key, true)?;
         Ok(vapid.public_key().to_owned())
     }
-}
-
-fn hash_rp_key(key: &str) -> Vec<u8> {
-    let mut ctx = digest::Context::new(&digest::SHA256);
-    ctx.update(b"watchword-v1/rp-key\n");
-    ctx.update(key.as_bytes());
-    ctx.finish().as_ref().to_vec()
 }

@@ -96,7 +96,8 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> ServerResult<&'a str> {
         .ok_or_else(|| ServerError::bad_request(format!("missing header {name}")))
 }
 
-fn rp_auth(server: &PushServer, headers: &HeaderMap) -> ServerResult<()> {
+/// The relying party the request's bearer key belongs to.
+fn rp_auth(server: &PushServer, headers: &HeaderMap) -> ServerResult<String> {
     let presented = headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
@@ -122,8 +123,8 @@ async fn create_challenge(
     body: Bytes,
 ) -> Reply {
     let r = rp_auth(&server, &headers)
-        .and_then(|()| parse(&body))
-        .and_then(|req| server.create_challenge(&req))
+        .and_then(|rp| Ok((rp, parse(&body)?)))
+        .and_then(|(rp, req)| server.create_challenge_for(&rp, &req))
         .map(|(response, notes)| {
             // In the background: a slow push service never delays the
             // relying party.
@@ -138,7 +139,7 @@ async fn challenge_status(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Reply {
-    let r = rp_auth(&server, &headers).and_then(|()| server.challenge_status(&id));
+    let r = rp_auth(&server, &headers).and_then(|rp| server.challenge_status_for(&rp, &id));
     respond(&server, StatusCode::OK, r)
 }
 

@@ -19,6 +19,7 @@ mod enrolment;
 pub mod error;
 pub mod http;
 pub mod policy;
+pub mod relying_parties;
 mod server_key;
 
 use std::{net::SocketAddr, sync::Arc};

@@ -160,11 +160,32 @@ enum Command {
         #[arg(long)]
         user: String,
     },
-    /// Make a new relying-party API key (the old one stops working).
+    /// Relying parties' API keys. Without a subcommand: a new key for the
+    /// relying party `default` (its old key stops working).
     RpKey {
         /// The SQLite state file.
         #[arg(long)]
         db: PathBuf,
+        #[command(subcommand)]
+        action: Option<RpKeyAction>,
+    },
+}
+
+/// What `rp-key` does with relying parties' keys.
+#[derive(Debug, Subcommand)]
+enum RpKeyAction {
+    /// A key for a new relying party NAME (printed once; only a hash is
+    /// kept). Each relying party sees only the sign-ins it raised.
+    Add {
+        /// The relying party's name (letters, digits, `.`, `_`, `-`).
+        name: String,
+    },
+    /// Every relying party and whether its key is live.
+    List,
+    /// Revoke NAME's key: its calls are refused from now on.
+    Revoke {
+        /// The relying party's name.
+        name: String,
     },
 }
 
@@ -535,9 +556,26 @@ async fn run(command: Command) -> Result<(), String> {
             println!("{public}");
             Ok(())
         }
-        Command::RpKey { db } => {
+        Command::RpKey { db, action } => {
             let server = open(&db, Policy::default(), log)?;
-            println!("{}", server.rotate_rp_key().map_err(|e| e.to_string())?);
+            match action {
+                None => println!("{}", server.rotate_rp_key().map_err(describe)?),
+                Some(RpKeyAction::Add { name }) => {
+                    println!("{}", server.add_rp_key(&name).map_err(describe)?)
+                }
+                Some(RpKeyAction::List) => {
+                    for rp in server.rp_keys().map_err(describe)? {
+                        match rp.revoked_at {
+                            None => println!("{}  live", rp.name),
+                            Some(_) => println!("{}  revoked", rp.name),
+                        }
+                    }
+                }
+                Some(RpKeyAction::Revoke { name }) => {
+                    server.revoke_rp_key(&name).map_err(describe)?;
+                    println!("revoked the key of {name}");
+                }
+            }
             Ok(())
         }
     }
@@ -587,4 +625,16 @@ fn group_code(code: &str) -> String {
         .map(|c| String::from_utf8_lossy(c).into_owned())
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory as _;
+
+    use super::*;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
 }

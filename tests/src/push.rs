@@ -274,15 +274,29 @@ impl RelyingParty {
     }
 
     /// Polls the status of challenge `id`.
+    ///
+    /// # Panics
+    /// When the server refuses.
     pub async fn status(&self, id: &str) -> ChallengeStatusResponse {
-        self.http
+        self.try_status(id)
+            .await
+            .unwrap_or_else(|e| panic!("status of {id} refused: {e:?}"))
+    }
+
+    /// Polls the status of challenge `id`: the status, or the server's
+    /// refusal.
+    pub async fn try_status(&self, id: &str) -> Result<ChallengeStatusResponse, ErrorBody> {
+        let r = self
+            .http
             .get(format!("{}/v1/challenges/{id}", self.base))
             .bearer_auth(&self.key)
             .send()
             .await
-            .expect("status request")
-            .json()
-            .await
-            .expect("status json")
+            .expect("status request");
+        if r.status().is_success() {
+            Ok(r.json().await.expect("status json"))
+        } else {
+            Err(r.json().await.expect("error json"))
+        }
     }
 }

@@ -1,7 +1,8 @@
 //! An administrator's work on the reference server, with real devices over
 //! loopback: listing a user's devices, revoking a lost phone (its requests
 //! refused at once, its late answer changing nothing, no notification to
-//! it), the lost phone → new phone recipe, and removing a user.
+//! it), the lost phone → new phone recipe, removing a user, and relying
+//! parties each with their own key, seeing only their own sign-ins.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test code: a panic is a failure report.
 
@@ -11,7 +12,7 @@ use watchword_core::push::{
     Activation, Answer, ChallengeStatus, ErrorCode, MemoryPushStore, PushError, PushService,
 };
 use watchword_server::admin::UserRemoved;
-use watchword_tests::push::Loopback;
+use watchword_tests::push::{Loopback, RelyingParty, sign_in};
 
 fn refusal<T: std::fmt::Debug>(r: Result<T, PushError>) -> ErrorCode {
     match r {
@@ -143,4 +144,78 @@ async fn removing_a_user_revokes_cancels_and_ends_everything() {
     // Enrolling again starts afresh.
     let back = lb.device("alice").await;
     assert_eq!(back.pending().await.unwrap().len(), 0);
+}
+
+#[tokio::test]
+async fn each_relying_party_has_its_own_key_and_sees_only_its_own_sign_ins() {
+    let lb = Loopback::start().await;
+    let phone = lb.device("alice").await;
+    let outlook = RelyingParty::new(&lb.base, &lb.server.add_rp_key("outlook").unwrap());
+    let vpn = RelyingParty::new(&lb.base, &lb.server.add_rp_key("vpn").unwrap());
+    let default = RelyingParty::new(&lb.base, &lb.rp_key);
+
+    let c = outlook
+        .challenge(&sign_in("alice", Some(true)))
+        .await
+        .unwrap();
+    assert_eq!(outlook.status(&c.id).await.status, ChallengeStatus::Pending);
+    // Another relying party cannot tell it exists.
+    for other in [&vpn, &default] {
+        let r = other.try_status(&c.id).await;
+        assert!(
+            matches!(&r, Err(body) if body.error.code == ErrorCode::ChallengeNotFound),
+            "{r:?}"
+        );
+    }
+    phone.pending().await.unwrap();
+    phone
+        .respond(&c.id, &Answer::approve(c.number))
+        .await
+        .unwrap();
+    assert_eq!(
+        outlook.status(&c.id).await.status,
+        ChallengeStatus::Approved
+    );
+
+    // A name is one key; revoking it stops that relying party only.
+    let dup = lb.server.add_rp_key("vpn").unwrap_err();
+    assert_eq!(dup.code, ErrorCode::BadRequest);
+    lb.server.revoke_rp_key("vpn").unwrap();
+    let r = vpn.challenge(&sign_in("alice", Some(true))).await;
+    assert!(
+        matches!(&r, Err(body) if body.error.code == ErrorCode::Unauthorized),
+        "{r:?}"
+    );
+    assert!(
+        outlook
+            .challenge(&sign_in("alice", Some(true)))
+            .await
+            .is_ok()
+    );
+    let listed: Vec<(String, bool)> = lb
+        .server
+        .rp_keys()
+        .unwrap()
+        .into_iter()
+        .map(|rp| (rp.name, rp.revoked_at.is_some()))
+        .collect();
+    assert_eq!(
+        listed,
+        vec![
+            ("default".to_owned(), false),
+            ("outlook".to_owned(), false),
+            ("vpn".to_owned(), true)
+        ]
+    );
+    // A revoked name can have a new key.
+    let vpn_again = RelyingParty::new(&lb.base, &lb.server.add_rp_key("vpn").unwrap());
+    assert!(
+        vpn_again
+            .challenge(&sign_in("alice", Some(true)))
+            .await
+            .is_ok()
+    );
+    // Only hashes are stored.
+    let stored = std::fs::read(&lb.db).unwrap();
+    assert!(!stored.windows(5).any(|w| w == b"wwrp_"));
 }
