@@ -33,6 +33,10 @@ use crate::{
     vault::Vault,
 };
 
+/// Server times the device learns its clock offset from (Unix seconds,
+/// 2000-01-01 to 3000-01-01).
+const PLAUSIBLE_SERVER_TIME: std::ops::RangeInclusive<i64> = 946_684_800..=32_503_680_000;
+
 /// Longest time limit a device accepts on a challenge, seconds.
 pub const MAX_CHALLENGE_TTL: i64 = 600;
 
@@ -596,10 +600,13 @@ impl<S: PushStore> PushService<S> {
         account: &PushAccount,
         server_time: Option<i64>,
     ) -> Result<(), PushError> {
-        let Some(server_time) = server_time else {
+        // The reply's time is not signed: one outside any plausible clock
+        // (before 2000, after 3000) is ignored, which also keeps every
+        // offset sum below far from overflowing.
+        let Some(server_time) = server_time.filter(|t| PLAUSIBLE_SERVER_TIME.contains(t)) else {
             return Ok(());
         };
-        let offset = server_time - self.local_now();
+        let offset = server_time.saturating_sub(self.local_now());
         let previous = self
             .lock_offsets()?
             .insert(account.device_id.clone(), offset)
@@ -682,7 +689,7 @@ pub fn verify_challenge(
     // like any other, not an overflow.
     let ttl = wire.expires_at.checked_sub(wire.created_at);
     if !ttl.is_some_and(|ttl| (1..=MAX_CHALLENGE_TTL).contains(&ttl))
-        || wire.created_at > now + protocol::REPLAY_WINDOW_SECS
+        || wire.created_at > now.saturating_add(protocol::REPLAY_WINDOW_SECS)
     {
         return Err(PushError::Protocol(format!(
             "challenge {} has implausible times",
@@ -720,6 +727,20 @@ mod tests {
         otp::FixedClock,
         push::{MemoryPushStore, client::DEFAULT_BUDGET, keys::PreparedSigner},
     };
+
+    #[tokio::test]
+    async fn an_implausible_server_time_teaches_the_clock_nothing() {
+        let clock = Arc::new(FixedClock::new(NOW * 1000));
+        let service = PushService::new(Arc::new(MemoryPushStore::new()), clock).unwrap();
+        let account = alices_account(&SigningKey::generate().unwrap());
+        service.store.put(&account).unwrap();
+        for wild in [i64::MIN, -1, 0, 946_684_799, 32_503_680_001, i64::MAX] {
+            service.learn(&account, Some(wild)).unwrap();
+            assert_eq!(service.now_for(&account), NOW, "{wild}");
+        }
+        service.learn(&account, Some(NOW + 90)).unwrap();
+        assert_eq!(service.now_for(&account), NOW + 90);
+    }
 
     /// Server time of the `verify_challenge` tests.
     const NOW: i64 = 1_700_000_000;
