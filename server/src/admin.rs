@@ -11,6 +11,7 @@ use watchword_core::push::{ErrorCode, PushTokenKind};
 
 use crate::{
     PushServer,
+    audit::{self, AuditEvent, AuditKind},
     error::{ServerError, ServerResult},
 };
 
@@ -96,6 +97,16 @@ impl PushServer {
             "UPDATE devices SET revoked_at = ?2, push_token = NULL WHERE id = ?1",
             params![id, now],
         )?;
+        audit::record(
+            &tx,
+            now,
+            AuditKind::DeviceRevoked,
+            &AuditEvent {
+                user: Some(user.clone()),
+                device: Some(id.to_owned()),
+                ..AuditEvent::default()
+            },
+        )?;
         tx.commit()?;
         drop(db);
         tracing::info!(device = %id, %user, "device revoked");
@@ -138,6 +149,15 @@ impl PushServer {
             "UPDATE challenges SET status = 'expired', expires_at = MIN(expires_at, ?2)
              WHERE user = ?1 AND status = 'pending'",
             params![user, now],
+        )?;
+        audit::record(
+            &tx,
+            now,
+            AuditKind::UserRemoved,
+            &AuditEvent {
+                user: Some(user.to_owned()),
+                ..AuditEvent::default()
+            },
         )?;
         tx.commit()?;
         tracing::info!(%user, devices_revoked, activations_cancelled, requests_ended, "user removed");

@@ -15,6 +15,7 @@ use watchword_core::push::{
 
 use crate::{
     PushServer,
+    audit::{self, AuditEvent, AuditKind},
     delivery::{PushNotification, records},
     enrolment::check_id,
     error::{ServerError, ServerResult},
@@ -156,6 +157,20 @@ impl PushServer {
             "INSERT INTO challenges(id, user, nonce, app, location, ip, created_at, expires_at, number, status, rp)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'pending', ?10)",
             params![id, request.user, nonce, request.app, request.location, request.ip, now, expires_at, number, rp],
+        )?;
+        audit::record(
+            &tx,
+            now,
+            AuditKind::ChallengeCreated,
+            &AuditEvent {
+                user: Some(request.user.clone()),
+                rp: rp.map(str::to_owned),
+                challenge: Some(id.clone()),
+                app: Some(request.app.clone()),
+                location: Some(request.location.clone()),
+                ip: Some(request.ip.clone()),
+                ..AuditEvent::default()
+            },
         )?;
         tx.commit()?;
         let notes = devices
@@ -353,10 +368,23 @@ impl PushServer {
         match status {
             ChallengeStatus::Pending => {}
             ChallengeStatus::Expired => {
-                tx.execute(
+                let first = tx.execute(
                     "UPDATE challenges SET status = 'expired' WHERE id = ?1 AND status = 'pending'",
                     params![id],
                 )?;
+                if first > 0 {
+                    audit::record(
+                        tx,
+                        now,
+                        AuditKind::ChallengeExpired,
+                        &AuditEvent {
+                            user: Some(user.to_owned()),
+                            device: Some(device_id.to_owned()),
+                            challenge: Some(id.to_owned()),
+                            ..AuditEvent::default()
+                        },
+                    )?;
+                }
                 return Err(ServerError::new(
                     ErrorCode::ChallengeExpired,
                     "this sign-in request has expired",
@@ -375,6 +403,22 @@ impl PushServer {
             tx.execute(
                 "UPDATE challenges SET status = ?2, answered_at = ?3, answered_by = ?4 WHERE id = ?1",
                 params![id, status.as_str(), now, device_id],
+            )?;
+            let kind = match status {
+                ChallengeStatus::Approved => AuditKind::ChallengeApproved,
+                ChallengeStatus::Fraud => AuditKind::ChallengeFraud,
+                _ => AuditKind::ChallengeDenied,
+            };
+            audit::record(
+                tx,
+                now,
+                kind,
+                &AuditEvent {
+                    user: Some(user.to_owned()),
+                    device: Some(device_id.to_owned()),
+                    challenge: Some(id.to_owned()),
+                    ..AuditEvent::default()
+                },
             )?;
             Ok(AnswerResponse {
                 status,

@@ -10,6 +10,27 @@ use rusqlite::Connection;
 /// the `deliveries` record.
 const SCHEMA_VERSION: i32 = 4;
 
+/// The audit log (`audit.rs`): append-only, enforced by triggers.
+const AUDIT: &str = "
+CREATE TABLE IF NOT EXISTS audit (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    at INTEGER NOT NULL,
+    event TEXT NOT NULL,
+    user TEXT,
+    device TEXT,
+    rp TEXT,
+    challenge TEXT,
+    app TEXT,
+    location TEXT,
+    ip TEXT
+);
+CREATE INDEX IF NOT EXISTS audit_at ON audit(at);
+CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+";
+
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS meta (
     key TEXT PRIMARY KEY,
@@ -143,6 +164,8 @@ pub fn open(path: &Path) -> rusqlite::Result<Connection> {
         tx.commit()?;
     }
     conn.execute_batch(SCHEMA)?;
+    // New in version 4 too; IF NOT EXISTS makes it safe on every open.
+    conn.execute_batch(AUDIT)?;
     conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     Ok(conn)
 }

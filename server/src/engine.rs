@@ -147,7 +147,14 @@ impl PushServer {
     /// new public key. Devices need not change anything: Web Push
     /// endpoints of UnifiedPush distributors are not bound to a key.
     pub fn rotate_vapid_key(&self) -> ServerResult<String> {
-        let vapid = Vapid::load_or_create(&*self.db()?, &self.key, true)?;
+        let db = self.db()?;
+        let vapid = Vapid::load_or_create(&db, &self.key, true)?;
+        crate::audit::record(
+            &db,
+            self.now(),
+            crate::audit::AuditKind::VapidKeyRotated,
+            &crate::audit::AuditEvent::default(),
+        )?;
         Ok(vapid.public_key().to_owned())
     }
 }

@@ -19,6 +19,7 @@ use zeroize::Zeroizing;
 
 use crate::{
     PushServer,
+    audit::{self, AuditEvent, AuditKind},
     error::{ServerError, ServerResult},
 };
 
@@ -97,6 +98,15 @@ impl PushServer {
                 expires_at
             ],
         )?;
+        audit::record(
+            &db,
+            now,
+            AuditKind::ActivationIssued,
+            &AuditEvent {
+                user: Some(user.to_owned()),
+                ..AuditEvent::default()
+            },
+        )?;
         let url = format!(
             "{}{ACTIVATE_PATH}{enrolment_id}",
             base_url.trim_end_matches('/')
@@ -173,6 +183,19 @@ impl PushServer {
                 "UPDATE enrolments SET failed_tries = ?2 WHERE id = ?1",
                 params![enrolment_id, failed],
             )?;
+            audit::record(
+                &tx,
+                now,
+                if failed >= max {
+                    AuditKind::ActivationLocked
+                } else {
+                    AuditKind::ActivationFailed
+                },
+                &AuditEvent {
+                    user: Some(user.clone()),
+                    ..AuditEvent::default()
+                },
+            )?;
             tx.commit()?;
             return Err(if failed >= max {
                 ServerError::new(
@@ -208,6 +231,16 @@ impl PushServer {
         tx.execute(
             "UPDATE enrolments SET used_at = ?2, device_id = ?3 WHERE id = ?1",
             params![enrolment_id, now, device_id],
+        )?;
+        audit::record(
+            &tx,
+            now,
+            AuditKind::DeviceActivated,
+            &AuditEvent {
+                user: Some(user.clone()),
+                device: Some(device_id.clone()),
+                ..AuditEvent::default()
+            },
         )?;
         let mut response = ActivateResponse {
             device_id,

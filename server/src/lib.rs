@@ -10,6 +10,7 @@
 //!   and recorded.
 
 pub mod admin;
+pub mod audit;
 mod challenges;
 mod db;
 pub mod delivery;

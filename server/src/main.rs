@@ -160,6 +160,19 @@ enum Command {
         #[arg(long)]
         user: String,
     },
+    /// The audit log: activations, devices, sign-ins and their answers,
+    /// key changes (nothing secret).
+    Audit {
+        /// The SQLite state file.
+        #[arg(long)]
+        db: PathBuf,
+        /// From this moment on: Unix seconds or a date `YYYY-MM-DD` (UTC).
+        #[arg(long, default_value = "0", value_parser = parse_since)]
+        since: i64,
+        /// One JSON object a line.
+        #[arg(long)]
+        json: bool,
+    },
     /// Relying parties' API keys. Without a subcommand: a new key for the
     /// relying party `default` (its old key stops working).
     RpKey {
@@ -304,14 +317,55 @@ async fn main() -> ExitCode {
     }
 }
 
+/// `--since`: Unix seconds, or a UTC date `YYYY-MM-DD` (its midnight).
+fn parse_since(text: &str) -> Result<i64, String> {
+    if let Ok(secs) = text.parse::<i64>() {
+        return Ok(secs);
+    }
+    let parts: Vec<i64> = text
+        .split('-')
+        .map(|p| p.parse::<i64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| format!("{text:?} is neither Unix seconds nor a date YYYY-MM-DD"))?;
+    match parts[..] {
+        [y, m, d] if (1..=12).contains(&m) && (1..=31).contains(&d) => {
+            Ok(watchword_core::calendar::days_from_civil(y, m, d) * 86_400)
+        }
+        _ => Err(format!("{text:?} is not a date YYYY-MM-DD")),
+    }
+}
+
+/// UTC to the minute, for the admin listings.
+fn utc_minute(t: i64) -> String {
+    let (y, m, d) = watchword_core::calendar::civil_from_days(t.div_euclid(86_400));
+    let s = t.rem_euclid(86_400);
+    format!("{y}-{m:02}-{d:02} {:02}:{:02} UTC", s / 3600, s / 60 % 60)
+}
+
+/// One line for an audit record: when, what, then each known field.
+fn describe_audit(r: &watchword_server::audit::AuditRecord) -> String {
+    let c = &r.context;
+    let mut line = format!("{}  {}", utc_minute(r.at), r.event);
+    for (name, value) in [
+        ("user", &c.user),
+        ("device", &c.device),
+        ("rp", &c.rp),
+        ("challenge", &c.challenge),
+        ("app", &c.app),
+        ("location", &c.location),
+        ("ip", &c.ip),
+    ] {
+        if let Some(v) = value {
+            line.push_str(&format!("  {name}={v:?}"));
+        }
+    }
+    line
+}
+
 /// One line for a device: id, name, when activated and last seen (UTC),
 /// how it is woken, revoked or not.
 fn describe_device(d: &watchword_server::admin::DeviceInfo) -> String {
-    let when = |t: i64| {
-        let (y, m, d) = watchword_core::calendar::civil_from_days(t.div_euclid(86_400));
-        let s = t.rem_euclid(86_400);
-        format!("{y}-{m:02}-{d:02} {:02}:{:02} UTC", s / 3600, s / 60 % 60)
-    };
+    let when = utc_minute;
     let mut line = format!(
         "{}  {}  activated {}  last seen {}  {}",
         d.id,
@@ -556,6 +610,17 @@ async fn run(command: Command) -> Result<(), String> {
             println!("{public}");
             Ok(())
         }
+        Command::Audit { db, since, json } => {
+            let server = open(&db, Policy::default(), log)?;
+            for r in server.audit_since(since).map_err(describe)? {
+                if json {
+                    println!("{}", serde_json::to_string(&r).map_err(|e| e.to_string())?);
+                } else {
+                    println!("{}", describe_audit(&r));
+                }
+            }
+            Ok(())
+        }
         Command::RpKey { db, action } => {
             let server = open(&db, Policy::default(), log)?;
             match action {
@@ -636,5 +701,15 @@ mod tests {
     #[test]
     fn the_command_line_is_well_formed() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn since_is_unix_seconds_or_a_date() {
+        assert_eq!(parse_since("1765000000"), Ok(1_765_000_000));
+        assert_eq!(parse_since("2026-12-07"), Ok(1_796_601_600));
+        assert_eq!(parse_since("1970-01-01"), Ok(0));
+        for bad in ["yesterday", "2026-13-01", "2026-12", ""] {
+            assert!(parse_since(bad).is_err(), "{bad}");
+        }
     }
 }

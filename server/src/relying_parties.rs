@@ -15,6 +15,7 @@ use watchword_core::push::{ErrorCode, keys::random_b64};
 
 use crate::{
     PushServer,
+    audit::{self, AuditEvent, AuditKind},
     error::{ServerError, ServerResult},
 };
 
@@ -55,6 +56,13 @@ fn hash_rp_key(key: &str) -> Vec<u8> {
     ctx.finish().as_ref().to_vec()
 }
 
+fn rp_event(name: &str) -> AuditEvent {
+    AuditEvent {
+        rp: Some(name.to_owned()),
+        ..AuditEvent::default()
+    }
+}
+
 fn new_key() -> ServerResult<String> {
     Ok(format!(
         "wwrp_{}",
@@ -87,6 +95,7 @@ impl PushServer {
             "INSERT OR REPLACE INTO rp_keys(name, key_hash, created_at, revoked_at) VALUES (?1, ?2, ?3, NULL)",
             params![name, hash_rp_key(&key), now],
         )?;
+        audit::record(&db, now, AuditKind::RpKeyAdded, &rp_event(name))?;
         tracing::info!(relying_party = %name, "relying-party key added");
         Ok(key)
     }
@@ -95,10 +104,13 @@ impl PushServer {
     /// its old one) and returns it.
     pub fn rotate_rp_key(&self) -> ServerResult<String> {
         let key = new_key()?;
-        self.db()?.execute(
+        let now = self.now();
+        let db = self.db()?;
+        db.execute(
             "INSERT OR REPLACE INTO rp_keys(name, key_hash, created_at, revoked_at) VALUES (?1, ?2, ?3, NULL)",
-            params![DEFAULT_RP, hash_rp_key(&key), self.now()],
+            params![DEFAULT_RP, hash_rp_key(&key), now],
         )?;
+        audit::record(&db, now, AuditKind::RpKeyAdded, &rp_event(DEFAULT_RP))?;
         Ok(key)
     }
 
@@ -120,15 +132,18 @@ impl PushServer {
     /// Revokes `name`'s key: its calls are refused from now on. The
     /// challenges it raised stay (devices may still answer them).
     pub fn revoke_rp_key(&self, name: &str) -> ServerResult<()> {
-        let changed = self.db()?.execute(
+        let now = self.now();
+        let db = self.db()?;
+        let changed = db.execute(
             "UPDATE rp_keys SET revoked_at = ?2 WHERE name = ?1 AND revoked_at IS NULL",
-            params![name, self.now()],
+            params![name, now],
         )?;
         if changed == 0 {
             return Err(ServerError::bad_request(format!(
                 "no relying party {name} with a live key"
             )));
         }
+        audit::record(&db, now, AuditKind::RpKeyRevoked, &rp_event(name))?;
         tracing::info!(relying_party = %name, "relying-party key revoked");
         Ok(())
     }

@@ -299,4 +299,41 @@ async fn devices_revoke_and_remove_user() {
     let (ok, _, err) = admin(&db, &["remove-user", "--user", "nobody"]);
     assert!(!ok);
     assert!(err.contains("unknown_user"), "{err}");
+
+    // The audit log of all that, as JSON lines and as text.
+    let (ok, out, err) = admin(&db, &["audit", "--json"]);
+    assert!(ok, "{err}");
+    let events: Vec<String> = out
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["event"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(
+        events,
+        [
+            "activation_issued",
+            "device_activated",
+            "device_revoked",
+            "user_removed"
+        ]
+    );
+    let (ok, out, _) = admin(&db, &["audit", "--since", "2000-01-01"]);
+    assert!(ok);
+    assert!(
+        out.lines()
+            .nth(2)
+            .unwrap()
+            .contains(&format!("device_revoked  user=\"alice\"  device=\"{id}\"")),
+        "{out}"
+    );
+    let (ok, out, _) = admin(&db, &["audit", "--since", "2999-01-01"]);
+    assert!(ok);
+    assert!(out.is_empty(), "{out}");
+    let (ok, _, err) = admin(&db, &["audit", "--since", "yesterday"]);
+    assert!(!ok);
+    assert!(err.contains("neither Unix seconds nor a date"), "{err}");
 }

@@ -219,3 +219,111 @@ async fn each_relying_party_has_its_own_key_and_sees_only_its_own_sign_ins() {
     let stored = std::fs::read(&lb.db).unwrap();
     assert!(!stored.windows(5).any(|w| w == b"wwrp_"));
 }
+
+#[tokio::test]
+async fn the_audit_log_records_who_did_what_and_cannot_be_changed() {
+    let lb = Loopback::start().await;
+    let outlook_key = lb.server.add_rp_key("outlook").unwrap();
+    let outlook = RelyingParty::new(&lb.base, &outlook_key);
+    // A wrong activation code first, then the right one.
+    let e = lb.server.enrol("alice", &lb.base).unwrap();
+    let wrong_digit = if e.code.ends_with('0') { "1" } else { "0" };
+    let wrong_code = format!("{}{wrong_digit}", &e.code[..8]);
+    let wrong_link = e.link.replace(&e.code, &wrong_code);
+    let phone = PushService::new(Arc::new(MemoryPushStore::new()), lb.clock.clone()).unwrap();
+    let r = phone
+        .activate(&Activation::from_link(&wrong_link).unwrap(), "Pixel", None)
+        .await;
+    assert_eq!(refusal(r), ErrorCode::ActivationWrongCode);
+    phone
+        .activate(&Activation::from_link(&e.link).unwrap(), "Pixel", None)
+        .await
+        .unwrap();
+    let device = phone.accounts().unwrap()[0].device_id.clone();
+    // An approved and a denied sign-in.
+    let mut request = sign_in("alice", Some(true));
+    request.location = "Utrecht, NL".into();
+    request.ip = "203.0.113.7".into();
+    let approved = outlook.challenge(&request).await.unwrap();
+    phone.pending().await.unwrap();
+    phone
+        .respond(&approved.id, &Answer::approve(approved.number))
+        .await
+        .unwrap();
+    let denied = outlook.challenge(&request).await.unwrap();
+    phone.pending().await.unwrap();
+    phone.respond(&denied.id, &Answer::deny()).await.unwrap();
+    lb.clock.advance(3_600_000);
+    let later = lb.server.now();
+    lb.server.revoke_device(&device).unwrap();
+    lb.server.revoke_rp_key("outlook").unwrap();
+
+    let log = lb.server.audit_since(0).unwrap();
+    let events: Vec<&str> = log.iter().map(|r| r.event.as_str()).collect();
+    assert_eq!(
+        events,
+        [
+            "rp_key_added", // the Loopback's default key
+            "rp_key_added",
+            "activation_issued",
+            "activation_failed",
+            "device_activated",
+            "challenge_created",
+            "challenge_approved",
+            "challenge_created",
+            "challenge_denied",
+            "device_revoked",
+            "rp_key_revoked",
+        ]
+    );
+    let created = &log[5];
+    assert_eq!(
+        (
+            created.context.user.as_deref(),
+            created.context.rp.as_deref(),
+            created.context.challenge.as_deref(),
+            created.context.app.as_deref(),
+            created.context.location.as_deref(),
+            created.context.ip.as_deref(),
+        ),
+        (
+            Some("alice"),
+            Some("outlook"),
+            Some(approved.id.as_str()),
+            Some("Outlook"),
+            Some("Utrecht, NL"),
+            Some("203.0.113.7")
+        )
+    );
+    let approval = &log[6];
+    assert_eq!(approval.context.device.as_deref(), Some(device.as_str()));
+    assert_eq!(
+        approval.context.challenge.as_deref(),
+        Some(approved.id.as_str())
+    );
+    assert!(log.windows(2).all(|w| w[0].seq < w[1].seq));
+    // --since: only what happened from then on.
+    let recent: Vec<String> = lb
+        .server
+        .audit_since(later)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.event)
+        .collect();
+    assert_eq!(recent, ["device_revoked", "rp_key_revoked"]);
+    // Nothing secret: no activation code, no key, no number.
+    let text = serde_json::to_string(&log).unwrap();
+    for secret in [e.code.as_str(), outlook_key.as_str(), lb.rp_key.as_str()] {
+        assert!(!text.contains(secret));
+    }
+    // Append-only, even to someone with the database file.
+    let conn = rusqlite::Connection::open(&lb.db).unwrap();
+    for sql in [
+        "UPDATE audit SET user = 'mallory'",
+        "DELETE FROM audit WHERE event = 'challenge_approved'",
+    ] {
+        let e = conn.execute(sql, []).unwrap_err();
+        assert!(e.to_string().contains("append-only"), "{sql}: {e}");
+    }
+    assert_eq!(lb.server.audit_since(0).unwrap(), log);
+}
