@@ -49,6 +49,9 @@ cp -r third_party/rustsec-advisory-db/. "$advisory_db/"
   GIT_AUTHOR_DATE=2026-08-21T08:28:40+02:00 GIT_COMMITTER_DATE=2026-08-21T08:28:40+02:00 \
     git -c user.name=watchword -c user.email=ci@localhost commit -q -m "RustSec snapshot (NOTE.md)"
 )
+# Every target's crates (cargo deny reads the whole graph, Windows and Redox
+# included), then the check with nothing fetched behind it.
+cargo fetch --locked
 cargo deny --offline --locked check
 
 # --- privacyIDEA push and OATH against a live privacyIDEA 3.14 (issue 7) ---
@@ -172,12 +175,17 @@ python3 tests/readme/run_examples.py
 # its calls into the core fit the generated API (names and argument labels;
 # not types); ios/project.yml (XcodeGen) is valid YAML naming sources that
 # exist, with the Info.plist keys and entitlements the app and its
-# Notification Service Extension need. Negative controls: a copy of ios/
-# with one broken Swift file, and one with a wrong argument label, must fail.
-step "iOS shell: Swift syntax, calls into the core, XcodeGen spec"
+# Notification Service Extension need; each target's texts (issue 21): its
+# English and Dutch tables have the same keys and placeholders, every key its
+# Swift uses is in both, no Swift shows English of its own, every error kind
+# of the core has a message, the Dutch avoids what docs/glossary-nl.md says
+# to. Negative controls: a copy of ios/ with one broken Swift file, one with
+# a wrong argument label, and one with a Dutch key missing, must fail.
+step "iOS shell: Swift syntax, calls into the core, XcodeGen spec, English and Dutch texts"
 target/debug/swift-check ios
 target/debug/swift-check --uses target/bindings/swift/WatchwordCore.swift ios
 target/debug/swift-check --xcodegen ios/project.yml
+target/debug/swift-check --strings ios/project.yml bindings/api/WatchwordCore.swift.txt docs/glossary-nl.md
 ios_copy=$(mktemp -d)
 cp -R ios "$ios_copy/ios"
 printf 'struct Broken {\n    func f( {\n}\n' > "$ios_copy/ios/Watchword/Screens/Broken.swift"
@@ -191,18 +199,27 @@ if target/debug/swift-check --uses target/bindings/swift/WatchwordCore.swift "$i
   echo "negative control failed: a call with a wrong label passed the API check" >&2
   exit 1
 fi
+sed -i '/^"approve" = /d' "$ios_copy/ios/Watchword/Resources/nl.lproj/Localizable.strings"
+if target/debug/swift-check --strings "$ios_copy/ios/project.yml" bindings/api/WatchwordCore.swift.txt docs/glossary-nl.md 2>/dev/null; then
+  echo "negative control failed: a key missing in Dutch passed the texts check" >&2
+  exit 1
+fi
 rm -rf "$ios_copy"
-echo "negative controls: a broken Swift file and a wrong label under ios/ fail the checks, as they should"
+echo "negative controls: a broken Swift file, a wrong label and a missing Dutch key under ios/ fail the checks, as they should"
 # --- end iOS shell -----------------------------------------------------------
 # --- Android shell (issue 10) ---------------------------------------------
 # There is no Android SDK, NDK or Google Maven here, so no APK is built:
 # android/ci/check.sh compiles every Kotlin source of the shell with the
-# bindings generated above (target/bindings/kotlin) against the Android 15
+# bindings generated above (target/bindings/kotlin) and an R class written
+# from res/values/strings.xml (no aapt2 here) against the Android 15
 # framework classes from Maven Central (org.robolectric:android-all), JNA
-# and kotlinx-coroutines-android, warnings as errors; checks that
-# AndroidManifest.xml is well-formed and names only compiled classes; and
-# runs negative controls (a broken Kotlin file and bad manifests must fail).
-step "Android shell: compile against the framework jar, manifest, negative controls"
+# and kotlinx-coroutines-android, warnings as errors; checks the texts
+# (issue 21: English and Dutch with the same keys, plural forms and
+# placeholders, a message per error kind of the core, no English in the
+# Kotlin, the glossary's Dutch terms); checks that AndroidManifest.xml is
+# well-formed and names only compiled classes; and runs negative controls
+# (damaged texts, a broken Kotlin file and bad manifests must fail).
+step "Android shell: texts, compile against the framework jar, manifest, negative controls"
 need java mvn python3
 android/ci/check.sh
 # --- end Android shell ------------------------------------------------------

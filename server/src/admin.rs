@@ -11,7 +11,7 @@ use watchword_core::push::{ErrorCode, PushTokenKind};
 
 use crate::{
     PushServer,
-    audit::{self, AuditEvent, AuditKind},
+    audit::{AuditEvent, AuditKind},
     error::{ServerError, ServerResult},
 };
 
@@ -97,7 +97,7 @@ impl PushServer {
             "UPDATE devices SET revoked_at = ?2, push_token = NULL WHERE id = ?1",
             params![id, now],
         )?;
-        audit::record(
+        self.record_audit(
             &tx,
             now,
             AuditKind::DeviceRevoked,
@@ -150,7 +150,7 @@ impl PushServer {
              WHERE user = ?1 AND status = 'pending'",
             params![user, now],
         )?;
-        audit::record(
+        self.record_audit(
             &tx,
             now,
             AuditKind::UserRemoved,

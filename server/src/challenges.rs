@@ -15,7 +15,7 @@ use watchword_core::push::{
 
 use crate::{
     PushServer,
-    audit::{self, AuditEvent, AuditKind},
+    audit::{AuditEvent, AuditKind},
     delivery::{PushNotification, records},
     enrolment::check_id,
     error::{ServerError, ServerResult},
@@ -158,7 +158,7 @@ impl PushServer {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'pending', ?10)",
             params![id, request.user, nonce, request.app, request.location, request.ip, now, expires_at, number, rp],
         )?;
-        audit::record(
+        self.record_audit(
             &tx,
             now,
             AuditKind::ChallengeCreated,
@@ -373,7 +373,7 @@ impl PushServer {
                     params![id],
                 )?;
                 if first > 0 {
-                    audit::record(
+                    self.record_audit(
                         tx,
                         now,
                         AuditKind::ChallengeExpired,
@@ -409,7 +409,7 @@ impl PushServer {
                 ChallengeStatus::Fraud => AuditKind::ChallengeFraud,
                 _ => AuditKind::ChallengeDenied,
             };
-            audit::record(
+            self.record_audit(
                 tx,
                 now,
                 kind,

@@ -33,6 +33,7 @@ pub struct PushServer {
     pub(crate) policy: Policy,
     sender: Arc<dyn PushSender>,
     vapid: Vapid,
+    metrics: crate::metrics::Metrics,
 }
 
 impl std::fmt::Debug for PushServer {
@@ -80,6 +81,7 @@ impl PushServer {
             policy,
             sender,
             vapid,
+            metrics: crate::metrics::Metrics::default(),
         })
     }
 
@@ -127,6 +129,31 @@ impl PushServer {
         Ok(v.and_then(|b| String::from_utf8(b).ok()))
     }
 
+    /// The server's metrics (`/metrics`).
+    pub fn metrics(&self) -> &crate::metrics::Metrics {
+        &self.metrics
+    }
+
+    /// Appends an audit event (inside the caller's transaction) and counts
+    /// it.
+    pub(crate) fn record_audit(
+        &self,
+        conn: &Connection,
+        at: i64,
+        kind: crate::audit::AuditKind,
+        event: &crate::audit::AuditEvent,
+    ) -> ServerResult<()> {
+        crate::audit::record(conn, at, kind, event)?;
+        self.metrics.event(kind);
+        Ok(())
+    }
+
+    /// Whether the database answers (`/healthz`).
+    pub fn healthy(&self) -> ServerResult<()> {
+        self.db()?.query_row("SELECT 1", [], |_| Ok(()))?;
+        Ok(())
+    }
+
     /// The push sender.
     pub(crate) fn sender(&self) -> &dyn PushSender {
         self.sender.as_ref()
@@ -149,7 +176,7 @@ impl PushServer {
     pub fn rotate_vapid_key(&self) -> ServerResult<String> {
         let db = self.db()?;
         let vapid = Vapid::load_or_create(&db, &self.key, true)?;
-        crate::audit::record(
+        self.record_audit(
             &db,
             self.now(),
             crate::audit::AuditKind::VapidKeyRotated,

@@ -19,7 +19,7 @@ use zeroize::Zeroizing;
 
 use crate::{
     PushServer,
-    audit::{self, AuditEvent, AuditKind},
+    audit::{AuditEvent, AuditKind},
     error::{ServerError, ServerResult},
 };
 
@@ -98,7 +98,7 @@ impl PushServer {
                 expires_at
             ],
         )?;
-        audit::record(
+        self.record_audit(
             &db,
             now,
             AuditKind::ActivationIssued,
@@ -183,7 +183,7 @@ impl PushServer {
                 "UPDATE enrolments SET failed_tries = ?2 WHERE id = ?1",
                 params![enrolment_id, failed],
             )?;
-            audit::record(
+            self.record_audit(
                 &tx,
                 now,
                 if failed >= max {
@@ -232,7 +232,7 @@ impl PushServer {
             "UPDATE enrolments SET used_at = ?2, device_id = ?3 WHERE id = ?1",
             params![enrolment_id, now, device_id],
         )?;
-        audit::record(
+        self.record_audit(
             &tx,
             now,
             AuditKind::DeviceActivated,

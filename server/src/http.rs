@@ -36,17 +36,65 @@ pub fn router(server: Arc<PushServer>) -> Router {
         .route("/v1/device/challenges/{id}/answer", post(answer))
         .route("/v1/device/push-token", post(push_token))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
-        .layer(axum::middleware::from_fn(access_log))
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics))
+        .layer(axum::middleware::from_fn_with_state(
+            server.clone(),
+            access_log,
+        ))
         .with_state(server)
 }
 
-/// One DEBUG line a request: method, path, status and time taken. Paths
-/// hold ids only (enrolment, challenge), never a code, key or body.
-async fn access_log(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+/// `200 {"status":"ok"}` while the database answers, `503` otherwise.
+async fn healthz(State(server): State<Arc<PushServer>>) -> Response {
+    match server.healthy() {
+        Ok(()) => (StatusCode::OK, Json(serde_json::json!({"status": "ok"}))).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({"status": "unavailable"})),
+            )
+                .into_response()
+        }
+    }
+}
+
+/// The metrics in the OpenMetrics text format.
+async fn metrics(State(server): State<Arc<PushServer>>) -> Response {
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        server.metrics().render(),
+    )
+        .into_response()
+}
+
+/// One DEBUG line a request (method, path, status and time taken) and its
+/// latency in the metrics under its route template. Paths hold ids only
+/// (enrolment, challenge), never a code, key or body.
+async fn access_log(
+    State(server): State<Arc<PushServer>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or("unmatched", |p| p.as_str())
+        .to_owned();
     let started = std::time::Instant::now();
     let response = next.run(request).await;
+    server.metrics().request(
+        method.as_str(),
+        &route,
+        response.status().as_u16(),
+        started.elapsed().as_secs_f64(),
+    );
     tracing::debug!(
         %method,
         path,

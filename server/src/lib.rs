@@ -19,6 +19,7 @@ mod engine;
 mod enrolment;
 pub mod error;
 pub mod http;
+pub mod metrics;
 pub mod policy;
 pub mod relying_parties;
 mod server_key;

@@ -15,7 +15,7 @@ use watchword_core::push::{ErrorCode, keys::random_b64};
 
 use crate::{
     PushServer,
-    audit::{self, AuditEvent, AuditKind},
+    audit::{AuditEvent, AuditKind},
     error::{ServerError, ServerResult},
 };
 
@@ -95,7 +95,7 @@ impl PushServer {
             "INSERT OR REPLACE INTO rp_keys(name, key_hash, created_at, revoked_at) VALUES (?1, ?2, ?3, NULL)",
             params![name, hash_rp_key(&key), now],
         )?;
-        audit::record(&db, now, AuditKind::RpKeyAdded, &rp_event(name))?;
+        self.record_audit(&db, now, AuditKind::RpKeyAdded, &rp_event(name))?;
         tracing::info!(relying_party = %name, "relying-party key added");
         Ok(key)
     }
@@ -110,7 +110,7 @@ impl PushServer {
             "INSERT OR REPLACE INTO rp_keys(name, key_hash, created_at, revoked_at) VALUES (?1, ?2, ?3, NULL)",
             params![DEFAULT_RP, hash_rp_key(&key), now],
         )?;
-        audit::record(&db, now, AuditKind::RpKeyAdded, &rp_event(DEFAULT_RP))?;
+        self.record_audit(&db, now, AuditKind::RpKeyAdded, &rp_event(DEFAULT_RP))?;
         Ok(key)
     }
 
@@ -143,7 +143,7 @@ impl PushServer {
                 "no relying party {name} with a live key"
             )));
         }
-        audit::record(&db, now, AuditKind::RpKeyRevoked, &rp_event(name))?;
+        self.record_audit(&db, now, AuditKind::RpKeyRevoked, &rp_event(name))?;
         tracing::info!(relying_party = %name, "relying-party key revoked");
         Ok(())
     }

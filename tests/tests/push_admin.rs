@@ -327,3 +327,53 @@ async fn the_audit_log_records_who_did_what_and_cannot_be_changed() {
     }
     assert_eq!(lb.server.audit_since(0).unwrap(), log);
 }
+
+#[tokio::test]
+async fn health_and_metrics_for_the_operators() {
+    let lb = Loopback::start().await;
+    let phone = lb.device("alice").await;
+    let c = lb.rp_challenge("alice", true).await.unwrap();
+    phone.pending().await.unwrap();
+    phone
+        .respond(&c.id, &Answer::approve(c.number))
+        .await
+        .unwrap();
+    let http = reqwest::Client::new();
+    let health = http
+        .get(format!("{}/healthz", lb.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 200);
+    assert_eq!(
+        health.json::<serde_json::Value>().await.unwrap(),
+        serde_json::json!({"status": "ok"})
+    );
+    let m = http
+        .get(format!("{}/metrics", lb.base))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        m.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/openmetrics-text")
+    );
+    let text = m.text().await.unwrap();
+    for line in [
+        "watchword_events_total{event=\"challenge_created\"} 1",
+        "watchword_events_total{event=\"challenge_approved\"} 1",
+        "watchword_events_total{event=\"device_activated\"} 1",
+        "watchword_delivery_steps_total{service=\"none\",state=\"no_address\"} 1",
+        "watchword_http_request_duration_seconds_count{method=\"GET\",route=\"/v1/device/pending\",status=\"200\"} 1",
+        "watchword_http_request_duration_seconds_count{method=\"POST\",route=\"/v1/device/challenges/{id}/answer\",status=\"200\"} 1",
+    ] {
+        assert!(text.contains(line), "{line} not in\n{text}");
+    }
+    // Route templates and fixed words only: no user, device or id.
+    let device = phone.accounts().unwrap()[0].device_id.clone();
+    for personal in ["alice", device.as_str(), c.id.as_str()] {
+        assert!(!text.contains(personal), "{personal} in the metrics");
+    }
+}

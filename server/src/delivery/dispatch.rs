@@ -131,6 +131,8 @@ impl PushServer {
             detail,
             now: self.now(),
         };
+        self.metrics()
+            .delivery(step.kind.map_or("none", |k| k.as_str()), state.as_str());
         if let Err(e) = self.db().and_then(|db| records::record(&db, &step)) {
             tracing::error!(error = %e, "delivery record not written");
         }
