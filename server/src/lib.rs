@@ -23,6 +23,7 @@ pub mod metrics;
 pub mod policy;
 pub mod relying_parties;
 mod server_key;
+pub mod tls;
 
 use std::{net::SocketAddr, sync::Arc};
 
@@ -38,14 +39,16 @@ use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
 pub struct ServerHandle {
     /// Where it listens.
     pub addr: SocketAddr,
+    tls: bool,
     shutdown: Option<oneshot::Sender<()>>,
     task: JoinHandle<()>,
 }
 
 impl ServerHandle {
-    /// `http://<addr>`.
+    /// `http://<addr>`, or `https://<addr>` with TLS.
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.tls { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
     }
 
     /// Stops accepting, finishes open requests, and waits.
@@ -60,25 +63,43 @@ impl ServerHandle {
 /// Binds `addr` (use port 0 for any free port) and serves `server` in a
 /// background task. Remembers the public URL for `enrol`.
 pub async fn start(server: Arc<PushServer>, addr: SocketAddr) -> std::io::Result<ServerHandle> {
+    start_with(server, addr, None).await
+}
+
+/// [`start`], over TLS when `tls` is given ([`tls::server_config`]).
+pub async fn start_with(
+    server: Arc<PushServer>,
+    addr: SocketAddr,
+    tls: Option<Arc<rustls::ServerConfig>>,
+) -> std::io::Result<ServerHandle> {
     let listener = TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
+    let scheme = if tls.is_some() { "https" } else { "http" };
     server
-        .set_public_url(&format!("http://{addr}"))
+        .set_public_url(&format!("{scheme}://{addr}"))
         .map_err(std::io::Error::other)?;
     let (tx, rx) = oneshot::channel::<()>();
     let app = http::router(server);
+    let with_tls = tls.is_some();
     let task = tokio::spawn(async move {
-        let served = axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = rx.await;
-            })
-            .await;
-        if let Err(e) = served {
-            tracing::error!(error = %e, "server stopped");
+        let stop = async {
+            let _ = rx.await;
+        };
+        match tls {
+            Some(config) => tls::serve(listener, config, app, stop).await,
+            None => {
+                if let Err(e) = axum::serve(listener, app)
+                    .with_graceful_shutdown(stop)
+                    .await
+                {
+                    tracing::error!(error = %e, "server stopped");
+                }
+            }
         }
     });
     Ok(ServerHandle {
         addr,
+        tls: with_tls,
         shutdown: Some(tx),
         task,
     })

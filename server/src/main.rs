@@ -50,9 +50,17 @@ enum Command {
         /// Address to listen on (loopback by default; put TLS in front).
         #[arg(long, default_value = "127.0.0.1:8470")]
         listen: SocketAddr,
-        /// Public base URL devices use (default http://<listen>).
+        /// Public base URL devices use (default http://<listen>, or
+        /// https:// with TLS).
         #[arg(long)]
         public_url: Option<String>,
+        /// Serve TLS with this PEM certificate chain (leaf first), instead
+        /// of plain HTTP for a proxy in front.
+        #[arg(long, requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// The PEM private key of `--tls-cert`.
+        #[arg(long, requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
         #[command(flatten)]
         push: PushOptions,
     },
@@ -449,8 +457,22 @@ async fn run(command: Command) -> Result<(), String> {
             db,
             listen,
             public_url,
+            tls_cert,
+            tls_key,
             push,
         } => {
+            let tls = match (tls_cert, tls_key) {
+                (Some(cert), Some(key)) => {
+                    let cert = std::fs::read(&cert)
+                        .map_err(|e| format!("cannot read {}: {e}", cert.display()))?;
+                    let key = Zeroizing::new(
+                        std::fs::read(&key)
+                            .map_err(|e| format!("cannot read {}: {e}", key.display()))?,
+                    );
+                    Some(watchword_server::tls::server_config(&cert, &key)?)
+                }
+                _ => None,
+            };
             let senders = Senders::build(push.config()?, Arc::new(LogSender::default()))?;
             let kinds: Vec<&str> = senders.kinds().iter().map(|k| k.as_str()).collect();
             let server = Arc::new(open(&db, Policy::default(), Arc::new(senders))?);
@@ -459,7 +481,7 @@ async fn run(command: Command) -> Result<(), String> {
                     .set_vapid_subject(subject)
                     .map_err(|e| e.to_string())?;
             }
-            let handle = watchword_server::start(server.clone(), listen)
+            let handle = watchword_server::start_with(server.clone(), listen, tls)
                 .await
                 .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
             if let Some(url) = public_url {

@@ -84,20 +84,56 @@ struct Tls {
     connections: Arc<AtomicUsize>,
 }
 
+/// A certificate authority made on the spot and a leaf it signed for
+/// `localhost` and `127.0.0.1`: what a loopback TLS server presents and
+/// what its clients trust.
+pub struct TestPki {
+    /// The CA certificate, PEM (clients add it as a root).
+    pub ca_pem: String,
+    /// The leaf certificate, PEM.
+    pub leaf_pem: String,
+    /// The leaf certificate, DER.
+    pub leaf_der: Vec<u8>,
+    /// The leaf's private key, PKCS#8 PEM.
+    pub key_pem: String,
+    /// The leaf's private key, PKCS#8 DER.
+    pub key_der: Vec<u8>,
+}
+
+impl TestPki {
+    /// A new CA and leaf.
+    pub fn new() -> Self {
+        use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair as RcKey};
+        let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+        ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        ca_params
+            .distinguished_name
+            .push(DnType::CommonName, "Watchword test CA");
+        let ca_key = RcKey::generate().unwrap();
+        let ca = ca_params.self_signed(&ca_key).unwrap();
+        let leaf_key = RcKey::generate().unwrap();
+        let leaf = CertificateParams::new(vec!["localhost".to_owned(), "127.0.0.1".to_owned()])
+            .unwrap()
+            .signed_by(&leaf_key, &ca, &ca_key)
+            .unwrap();
+        Self {
+            ca_pem: ca.pem(),
+            leaf_pem: leaf.pem(),
+            leaf_der: leaf.der().to_vec(),
+            key_pem: leaf_key.serialize_pem(),
+            key_der: leaf_key.serialize_der(),
+        }
+    }
+}
+
+impl Default for TestPki {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 fn serve_tls(router: Router) -> Tls {
-    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair as RcKey};
-    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca_params
-        .distinguished_name
-        .push(DnType::CommonName, "Watchword test push CA");
-    let ca_key = RcKey::generate().unwrap();
-    let ca = ca_params.self_signed(&ca_key).unwrap();
-    let leaf_key = RcKey::generate().unwrap();
-    let leaf = CertificateParams::new(vec!["localhost".to_owned(), "127.0.0.1".to_owned()])
-        .unwrap()
-        .signed_by(&leaf_key, &ca, &ca_key)
-        .unwrap();
+    let pki = TestPki::new();
     let mut config = rustls::ServerConfig::builder_with_provider(Arc::new(
         rustls::crypto::ring::default_provider(),
     ))
@@ -105,8 +141,8 @@ fn serve_tls(router: Router) -> Tls {
     .unwrap()
     .with_no_client_auth()
     .with_single_cert(
-        vec![leaf.der().clone()],
-        rustls::pki_types::PrivateKeyDer::Pkcs8(leaf_key.serialize_der().into()),
+        vec![pki.leaf_der.clone().into()],
+        rustls::pki_types::PrivateKeyDer::Pkcs8(pki.key_der.clone().into()),
     )
     .unwrap();
     config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
@@ -140,7 +176,7 @@ fn serve_tls(router: Router) -> Tls {
     });
     Tls {
         url: format!("https://127.0.0.1:{}", addr.port()),
-        ca_pem: ca.pem(),
+        ca_pem: pki.ca_pem,
         connections,
     }
 }

@@ -8,11 +8,17 @@
 
 use std::sync::Arc;
 
+use watchword_core::otp::SystemClock;
 use watchword_core::push::{
     Activation, Answer, ChallengeStatus, ErrorCode, MemoryPushStore, PushError, PushService,
 };
 use watchword_server::admin::UserRemoved;
-use watchword_tests::push::{Loopback, RelyingParty, sign_in};
+use watchword_server::{Policy, delivery::LogSender};
+use watchword_tests::{
+    push::{Loopback, RelyingParty, log_only, open_server, sign_in},
+    push_services::TestPki,
+};
+use zeroize::Zeroizing;
 
 fn refusal<T: std::fmt::Debug>(r: Result<T, PushError>) -> ErrorCode {
     match r {
@@ -376,4 +382,82 @@ async fn health_and_metrics_for_the_operators() {
     for personal in ["alice", device.as_str(), c.id.as_str()] {
         assert!(!text.contains(personal), "{personal} in the metrics");
     }
+}
+
+#[tokio::test]
+async fn the_server_serves_tls_itself_when_given_a_certificate() {
+    let pki = TestPki::new();
+    let config = watchword_server::tls::server_config(
+        pki.leaf_pem.as_bytes(),
+        &Zeroizing::new(pki.key_pem.clone().into_bytes()),
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let server = open_server(
+        &dir.path().join("tls.db"),
+        Arc::new(SystemClock),
+        Policy::default(),
+        log_only(Arc::new(LogSender::default())),
+    );
+    let handle =
+        watchword_server::start_with(server.clone(), "127.0.0.1:0".parse().unwrap(), Some(config))
+            .await
+            .unwrap();
+    let base = handle.base_url();
+    assert!(base.starts_with("https://127.0.0.1:"), "{base}");
+    // Activation links carry the https URL.
+    assert!(
+        server
+            .enrol("alice", &base)
+            .unwrap()
+            .url
+            .starts_with("https://")
+    );
+    watchword_core::push::client::install_ring_provider();
+    let trusting = reqwest::Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_pem(pki.ca_pem.as_bytes()).unwrap())
+        .build()
+        .unwrap();
+    let r = trusting
+        .get(format!("{base}/healthz"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    // Plain HTTP to the TLS port gets no HTTP answer; an untrusting client
+    // refuses the certificate.
+    let plain = reqwest::get(format!("http://{}/healthz", handle.addr)).await;
+    assert!(plain.is_err(), "{plain:?}");
+    let untrusting = reqwest::Client::builder().build().unwrap();
+    let e = untrusting
+        .get(format!("{base}/healthz"))
+        .send()
+        .await
+        .unwrap_err();
+    assert!(e.is_connect(), "{e:?}");
+    handle.stop().await;
+
+    // Bad files are refused with a reason, never their content.
+    let other = TestPki::new();
+    let mismatch = watchword_server::tls::server_config(
+        pki.leaf_pem.as_bytes(),
+        &Zeroizing::new(other.key_pem.clone().into_bytes()),
+    )
+    .unwrap_err();
+    assert!(mismatch.contains("does not fit"), "{mismatch}");
+    let no_cert = watchword_server::tls::server_config(
+        b"not a certificate",
+        &Zeroizing::new(pki.key_pem.clone().into_bytes()),
+    )
+    .unwrap_err();
+    assert!(no_cert.contains("no certificate"), "{no_cert}");
+    let no_key = watchword_server::tls::server_config(
+        pki.leaf_pem.as_bytes(),
+        &Zeroizing::new(b"nothing".to_vec()),
+    )
+    .unwrap_err();
+    assert!(
+        no_key.contains("no PEM private key") && !no_key.contains("nothing"),
+        "{no_key}"
+    );
 }
