@@ -311,11 +311,17 @@ async fn main() -> ExitCode {
             Command::Serve { .. } => tracing::Level::INFO,
             _ => tracing::Level::WARN,
         });
-    tracing_subscriber::fmt()
+    // WATCHWORD_LOG_FORMAT=json: one JSON object a line, for a log
+    // collector (fields as fields, not in the message).
+    let logs = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_target(false)
-        .with_max_level(level)
-        .init();
+        .with_max_level(level);
+    if std::env::var("WATCHWORD_LOG_FORMAT").as_deref() == Ok("json") {
+        logs.json().flatten_event(true).init();
+    } else {
+        logs.init();
+    }
     match run(command).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -337,3 +337,56 @@ async fn devices_revoke_and_remove_user() {
     assert!(!ok);
     assert!(err.contains("neither Unix seconds nor a date"), "{err}");
 }
+
+#[tokio::test]
+async fn json_logs_one_object_a_line_with_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("push.db");
+    let mut child = Command::new(BIN)
+        .env("WATCHWORD_SERVER_PASSPHRASE", PASSPHRASE)
+        .env("WATCHWORD_LOG", "debug")
+        .env("WATCHWORD_LOG_FORMAT", "json")
+        .args(["serve", "--listen", "127.0.0.1:0", "--db"])
+        .arg(&db)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let _serve = Serve(child);
+    let mut lines = Vec::new();
+    let base = loop {
+        let mut line = String::new();
+        assert!(stderr.read_line(&mut line).unwrap() > 0, "{lines:?}");
+        if let Some(base) = line.trim().strip_prefix("watchword-server listening on ") {
+            break base.to_owned();
+        }
+        lines.push(line);
+    };
+    watchword_core::push::client::install_ring_provider();
+    let r = reqwest::get(format!("{base}/healthz")).await.unwrap();
+    assert_eq!(r.status(), 200);
+    // The access line arrives as one JSON object with its fields.
+    let logged = loop {
+        let mut line = String::new();
+        assert!(stderr.read_line(&mut line).unwrap() > 0);
+        if let Ok(v) = serde_json::from_str::<Value>(&line)
+            && v["message"] == "request"
+        {
+            break v;
+        }
+    };
+    assert_eq!(
+        (
+            &logged["level"],
+            &logged["method"],
+            &logged["path"],
+            &logged["status"]
+        ),
+        (
+            &Value::from("DEBUG"),
+            &Value::from("GET"),
+            &Value::from("/healthz"),
+            &Value::from(200)
+        )
+    );
+}
