@@ -8,9 +8,10 @@ The manifest must be well-formed XML, and every component it names
 must be a class the Kotlin compile produced in CLASSES_DIR. Names starting
 with "." (or without a dot) are relative to the app's `namespace` in
 build.gradle.kts, as AGP resolves them. Every app resource the manifest
-refers to (`@xml/name`, not `@android:...`) must exist under the module's
-src/main/res, and be well-formed XML when it is XML. Exit 1 with the
-reasons otherwise.
+refers to (`@xml/name`, `@string/name`, not `@android:...`) must exist
+under the module's src/main/res (a file for `@xml/`, a <string> in
+values/*.xml for `@string/`), and be well-formed XML when it is XML. Exit 1
+with the reasons otherwise.
 """
 import re
 import sys
@@ -19,6 +20,8 @@ from pathlib import Path
 
 ANDROID = "{http://schemas.android.com/apk/res/android}"
 COMPONENTS = ("application", "activity", "activity-alias", "service", "receiver", "provider")
+# Resources that are entries of res/values/*.xml rather than files of their own.
+VALUE_KINDS = ("string", "plurals", "color", "dimen", "bool", "integer")
 
 
 def namespace(gradle: Path) -> str:
@@ -64,7 +67,13 @@ def main() -> int:
             if not ref:
                 continue
             kind, name = ref.groups()
-            found = sorted(res.glob(f"{kind}*/{name}.*"))
+            if kind in VALUE_KINDS:
+                found = [
+                    f for f in sorted(res.glob("values/*.xml"))
+                    if any(e.tag == kind and e.get("name") == name for e in ET.parse(f).getroot())
+                ]
+            else:
+                found = sorted(res.glob(f"{kind}*/{name}.*"))
             if not found:
                 problems.append(f"{value} is not a resource under {res}")
                 continue

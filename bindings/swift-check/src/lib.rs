@@ -6,10 +6,14 @@
 //! an API change is a visible diff against `bindings/api/WatchwordCore.swift.txt`.
 //! [`swift_files`] finds the files to check (recursively); [`xcodegen`]
 //! checks the iOS shell's XcodeGen spec; [`api_use`] checks the shell's
-//! calls against the generated API.
+//! calls against the generated API; [`localization`] checks that every text
+//! the shell shows comes from its English and Dutch string tables
+//! ([`tables`] reads them).
 
 pub mod api_use;
 mod files;
+pub mod localization;
+pub mod tables;
 pub mod xcodegen;
 
 pub use files::swift_files;

@@ -5,6 +5,11 @@
 //! `swift-check --uses API DIR...` checks that the Swift under DIR calls the
 //! API (the generated `WatchwordCore.swift`, or its `--api` listing) with
 //! names and argument labels it declares.
+//! `swift-check --strings SPEC API GLOSSARY` checks the texts of the spec's
+//! targets: English and Dutch tables with the same keys and placeholders,
+//! every key the Swift uses in both, no English in the Swift, a message for
+//! every error kind of API (a listing or the generated Swift), the Dutch in
+//! the glossary's terms.
 
 use std::{path::Path, process::ExitCode};
 
@@ -38,6 +43,14 @@ fn main() -> ExitCode {
         };
         return check_xcodegen(Path::new(spec));
     }
+    if args.first().map(String::as_str) == Some("--strings") {
+        let (Some(spec), Some(api), Some(glossary)) = (args.get(1), args.get(2), args.get(3))
+        else {
+            eprintln!("usage: swift-check --strings SPEC API GLOSSARY");
+            return ExitCode::from(2);
+        };
+        return check_strings(Path::new(spec), Path::new(api), Path::new(glossary));
+    }
     if args.first().map(String::as_str) == Some("--uses") {
         let (Some(api), Some(_)) = (args.get(1), args.get(2)) else {
             eprintln!("usage: swift-check --uses API DIR...");
@@ -47,7 +60,7 @@ fn main() -> ExitCode {
     }
     if args.is_empty() {
         eprintln!(
-            "usage: swift-check FILE_OR_DIR... | --api FILE | --xcodegen SPEC | --uses API DIR..."
+            "usage: swift-check FILE_OR_DIR... | --api FILE | --xcodegen SPEC | --uses API DIR... | --strings SPEC API GLOSSARY"
         );
         return ExitCode::from(2);
     }
@@ -89,8 +102,10 @@ fn main() -> ExitCode {
     }
 }
 
-fn check_uses(api_file: &Path, dirs: &[String]) -> ExitCode {
-    let listing = std::fs::read_to_string(api_file)
+/// The API listing of `api_file`: the generated Swift (listed here) or a
+/// listing already (`bindings/api/WatchwordCore.swift.txt`).
+fn listing(api_file: &Path) -> Result<Vec<String>, String> {
+    std::fs::read_to_string(api_file)
         .map_err(|e| format!("{}: {e}", api_file.display()))
         .and_then(|text| {
             if api_file.extension().is_some_and(|e| e == "swift") {
@@ -98,7 +113,50 @@ fn check_uses(api_file: &Path, dirs: &[String]) -> ExitCode {
             } else {
                 Ok(text.lines().map(str::to_owned).collect())
             }
+        })
+}
+
+fn check_strings(spec: &Path, api_file: &Path, glossary: &Path) -> ExitCode {
+    let inputs = std::fs::read_to_string(spec)
+        .map_err(|e| format!("{}: {e}", spec.display()))
+        .and_then(|s| Ok((s, listing(api_file)?)))
+        .and_then(|(s, l)| {
+            let g = std::fs::read_to_string(glossary)
+                .map_err(|e| format!("{}: {e}", glossary.display()))?;
+            Ok((s, l, g))
         });
+    let (spec_text, listing, glossary_text) = match inputs {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("swift-check: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let base = spec.parent().unwrap_or(Path::new("."));
+    let report = swift_check::localization::check(&spec_text, base, &listing, &glossary_text);
+    for p in &report.problems {
+        eprintln!("{p}");
+    }
+    if report.problems.is_empty() && report.targets > 0 {
+        println!(
+            "swift-check: {} target(s): {} keys in English and Dutch with the same placeholders; \
+             {} uses in the Swift, every one a key of both; no English in the Swift; \
+             {} error kinds with messages; {} avoided glossary terms absent",
+            report.targets, report.keys, report.uses, report.kinds, report.terms
+        );
+        ExitCode::SUCCESS
+    } else {
+        println!(
+            "swift-check: {} problem(s) with the texts of {}",
+            report.problems.len().max(1),
+            spec.display()
+        );
+        ExitCode::FAILURE
+    }
+}
+
+fn check_uses(api_file: &Path, dirs: &[String]) -> ExitCode {
+    let listing = listing(api_file);
     let result = listing.and_then(|listing| {
         let api = swift_check::api_use::Api::from_listing(&listing);
         let files = swift_check::swift_files(dirs)?;

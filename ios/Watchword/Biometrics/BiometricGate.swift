@@ -10,7 +10,20 @@ final class LocalAuthenticationGate: BiometricGate {
     /// The core awaits this without blocking a thread; the system prompt
     /// runs while the approval or reveal waits.
     func confirm(reason: String) async -> Bool {
-        await Self.prompt(reason: reason)
+        await Self.prompt(reason: Self.localized(reason))
+    }
+
+    /// The prompt's reason in the user's language for the core's English
+    /// `reason` (`PresenceAction::reason`, core/src/vault/presence.rs); a
+    /// reason this list does not know gets a general "Confirm to continue".
+    static func localized(_ reason: String) -> String {
+        switch reason {
+        case "show the secret": return L10n.text("biometric_reason_show_secret")
+        case "export the secrets": return L10n.text("biometric_reason_export_secrets")
+        case "approve the sign-in": return L10n.text("biometric_reason_approve_sign_in")
+        case "delete the account": return L10n.text("biometric_reason_delete_account")
+        default: return L10n.text("biometric_reason_other")
+        }
     }
 
     /// Shows the system prompt with `reason`; true when the user confirmed.

@@ -14,7 +14,7 @@ final class CoreHolder: ObservableObject {
     @Published private(set) var vault: Vault?
     /// Push approvals over the vault's push accounts.
     @Published private(set) var push: PushClient?
-    /// Why the vault could not be opened (the core's or the Keychain's text).
+    /// Why the vault could not be opened, in the user's language (`L10n.message`).
     @Published private(set) var failure: String?
 
     /// Opens (or creates) the vault; does nothing once it is open. Called at
@@ -41,7 +41,7 @@ final class CoreHolder: ObservableObject {
             self.vault = vault
             failure = nil
         } catch {
-            failure = error.localizedDescription
+            failure = L10n.message(for: error)
         }
     }
 }

@@ -5,7 +5,8 @@ import WatchwordCore
 /// The accounts with their current codes. The list is asked from the core
 /// again every second (`Vault.codes()`), so each code, its seconds left
 /// (`validFor`) and its successor come from the core; the view only shows
-/// them. HOTP codes are made on demand (`Vault.nextHotp`).
+/// them. HOTP codes are made on demand (`Vault.nextHotp`). Every text is a
+/// key of Localizable.strings (English, Dutch).
 struct AccountsView: View {
     @EnvironmentObject private var core: CoreHolder
     /// HOTP codes the user asked for, by account id.
@@ -31,13 +32,13 @@ struct AccountsView: View {
                             hotp: hotpCodes[account.id],
                             nextHotp: { nextHotp(account.id) })
                         .swipeActions {
-                            Button("Delete", role: .destructive) { Task { await delete(account) } }
+                            Button("manage_delete", role: .destructive) { Task { await delete(account) } }
                         }
                         .contextMenu {
-                            Button("Rename") { startRename(account) }
-                            Button("Move up") { move(account, by: -1) }
-                            Button("Move down") { move(account, by: 1) }
-                            Button("Delete", role: .destructive) { Task { await delete(account) } }
+                            Button("manage_rename") { startRename(account) }
+                            Button("manage_move_up") { move(account, by: -1) }
+                            Button("manage_move_down") { move(account, by: 1) }
+                            Button("manage_delete", role: .destructive) { Task { await delete(account) } }
                         }
                     }
                     if let failure = failure {
@@ -49,26 +50,26 @@ struct AccountsView: View {
                 }
                 .overlay {
                     if core.vault != nil, codes().isEmpty {
-                        Text("No accounts yet. Add one from the Add tab.")
+                        Text("accounts_empty_tab")
                             .foregroundStyle(.secondary)
                     }
                 }
             }
-            .navigationTitle("Codes")
-            .searchable(text: $search)
-            .alert("Rename", isPresented: Binding(get: { renaming != nil }, set: { if !$0 { renaming = nil } })) {
-                TextField("Name", text: $newName)
-                TextField("Group (empty: none)", text: $newGroup)
-                TextField("Icon name or URL (empty: none)", text: $newIcon)
-                Button("Save") { rename() }
-                Button("Cancel", role: .cancel) {}
+            .navigationTitle("tab_codes")
+            .searchable(text: $search, prompt: Text("accounts_search_hint"))
+            .alert("manage_rename", isPresented: Binding(get: { renaming != nil }, set: { if !$0 { renaming = nil } })) {
+                TextField("rename_name_hint", text: $newName)
+                TextField("rename_group_hint", text: $newGroup)
+                TextField("rename_icon_hint", text: $newIcon)
+                Button("action_save") { rename() }
+                Button("action_cancel", role: .cancel) {}
             }
             .alert(
-                "Deleted \(deleted?.label ?? "")",
+                L10n.text("deleted", deleted?.label ?? ""),
                 isPresented: Binding(get: { deleted != nil }, set: { if !$0 { deleted = nil } })
             ) {
-                Button("Undo") { undo() }
-                Button("OK", role: .cancel) {}
+                Button("action_undo") { undo() }
+                Button("action_ok", role: .cancel) {}
             }
         }
     }
@@ -90,7 +91,7 @@ struct AccountsView: View {
                 changes: AccountChanges(name: newName, icon: newIcon, group: newGroup))
             failure = nil
         } catch {
-            failure = error.localizedDescription
+            failure = L10n.message(for: error)
         }
     }
 
@@ -106,7 +107,7 @@ struct AccountsView: View {
             _ = try vault.update(id: account.id, changes: AccountChanges(sortOrder: other.sortOrder))
             _ = try vault.update(id: other.id, changes: AccountChanges(sortOrder: list[at].sortOrder))
         } catch {
-            failure = error.localizedDescription
+            failure = L10n.message(for: error)
         }
     }
 
@@ -118,7 +119,7 @@ struct AccountsView: View {
             deleted = account
             failure = nil
         } catch {
-            failure = error.localizedDescription
+            failure = L10n.message(for: error)
         }
     }
 
@@ -127,7 +128,7 @@ struct AccountsView: View {
         do {
             _ = try vault.restore(id: account.id)
         } catch {
-            failure = error.localizedDescription
+            failure = L10n.message(for: error)
         }
     }
 
@@ -147,7 +148,7 @@ struct AccountsView: View {
             hotpCodes[id] = try vault.nextHotp(id: id)
             failure = nil
         } catch {
-            failure = error.localizedDescription
+            failure = L10n.message(for: error)
         }
     }
 }
@@ -171,14 +172,17 @@ private struct AccountRow: View {
                         .font(.system(.title, design: .monospaced))
                         .onTapGesture { copy(code) }
                 } else {
-                    Button("Show next code", action: nextHotp)
+                    Button("hotp_show_next", action: nextHotp)
                 }
             }
             Spacer()
             if let code = account.code {
                 VStack(alignment: .trailing) {
-                    Text("\(code.validFor) s").monospacedDigit()
-                    Text("next \(code.nextCode)").font(.caption).foregroundStyle(.secondary)
+                    // Seconds in the user's locale, short: "27 s", "27 sec."
+                    Text(Duration.seconds(Int64(code.validFor)).formatted(.units(allowed: [.seconds], width: .narrow)))
+                        .monospacedDigit()
+                        .accessibilityLabel(L10n.plural("seconds_left", Int(code.validFor)))
+                    Text(L10n.text("next_code_value", code.nextCode)).font(.caption).foregroundStyle(.secondary)
                 }
             }
         }
@@ -205,14 +209,14 @@ private struct PushAccountsSection: View {
     @State private var message: String?
 
     var body: some View {
-        Section("Sign-in approvals") {
+        Section("push_accounts_heading") {
             ForEach(accounts, id: \.id) { account in
                 VStack(alignment: .leading) {
                     Text(account.label)
                     Text(account.server).font(.caption).foregroundStyle(.secondary)
                 }
                 .swipeActions {
-                    Button("Remove", role: .destructive) { removing = account }
+                    Button("action_remove", role: .destructive) { removing = account }
                 }
             }
             if let message = message {
@@ -221,10 +225,10 @@ private struct PushAccountsSection: View {
         }
         .onAppear { load() }
         .confirmationDialog(
-            "Remove this account? This phone will no longer approve its sign-ins.",
+            "push_remove_confirm",
             isPresented: Binding(get: { removing != nil }, set: { if !$0 { removing = nil } })
         ) {
-            Button("Remove", role: .destructive) {
+            Button("action_remove", role: .destructive) {
                 if let account = removing { remove(account) }
             }
         }
@@ -238,18 +242,28 @@ private struct PushAccountsSection: View {
                 return nil
             }
         } catch {
-            message = error.localizedDescription
+            message = L10n.message(for: error)
         }
     }
 
     private func remove(_ account: PushAccountSummary) {
         guard let vault = core.vault else { return }
         do {
-            message = try vault.removePush(id: account.id).note
+            let removal = try vault.removePush(id: account.id)
+            // The core's `note` is the CLI's English; the same facts, localised.
+            message = Self.removed(removal.account)
         } catch {
-            message = error.localizedDescription
+            message = L10n.message(for: error)
         }
         load()
+    }
+
+    /// Who can remove the phone on the server, now that it is gone here.
+    static func removed(_ account: PushAccountSummary) -> String {
+        switch account.provider {
+        case .watchword: return L10n.text("push_removed_watchword", account.server, account.deviceId)
+        case .privacyIdea: return L10n.text("push_removed_privacyidea", account.server, account.deviceId)
+        }
     }
 }
 
@@ -259,13 +273,13 @@ private struct ClockSection: View {
     @State private var message: String?
 
     var body: some View {
-        Section("Codes rejected? The phone's clock may be off") {
-            TextField("https://sign-in.example.com", text: $url)
+        Section("clock_section_title") {
+            TextField("clock_url_hint", text: $url)
                 .keyboardType(.URL)
                 .textInputAutocapitalization(.never)
                 .autocorrectionDisabled()
-            Button("Correct codes with this server's time") { Task { await sync() } }
-            Button("No correction") { reset() }
+            Button("clock_correct_with_server") { Task { await sync() } }
+            Button("clock_none") { reset() }
             if let message = message {
                 Text(message).font(.footnote).foregroundStyle(.secondary)
             }
@@ -276,9 +290,9 @@ private struct ClockSection: View {
         guard let vault = core.vault else { return }
         do {
             let result = try await vault.syncClock(url: url.trimmingCharacters(in: .whitespaces), http: PlatformHttp())
-            message = "Codes now follow \(url): \(Self.seconds(result.offsetMs)) (within \(Self.seconds(result.uncertaintyMs)))."
+            message = L10n.text("clock_synced", url, Self.seconds(result.offsetMs), Self.seconds(result.uncertaintyMs))
         } catch {
-            message = error.localizedDescription
+            message = L10n.message(for: error)
         }
     }
 
@@ -286,14 +300,14 @@ private struct ClockSection: View {
         guard let vault = core.vault else { return }
         do {
             try vault.setClockOffsetMs(offsetMs: 0)
-            message = "Codes follow the phone's clock again."
+            message = L10n.text("clock_reset")
         } catch {
-            message = error.localizedDescription
+            message = L10n.message(for: error)
         }
     }
 
-    /// Milliseconds as signed seconds for the user, e.g. "+120.5 s".
+    /// Milliseconds as signed seconds in the user's locale: "+120.5 s", "+120,5 s".
     private static func seconds(_ ms: Int64) -> String {
-        String(format: "%+.1f s", Double(ms) / 1000)
+        L10n.text("clock_seconds", Double(ms) / 1000)
     }
 }

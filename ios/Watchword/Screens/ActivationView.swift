@@ -21,27 +21,27 @@ struct ActivationView: View {
 
     var body: some View {
         Form {
-            Section("Activation code") {
-                TextField("123 456 789", text: $code)
+            Section("enrol_code_hint") {
+                TextField("activation_code_placeholder", text: $code)
                     .keyboardType(.numberPad)
                     .textContentType(.oneTimeCode)
             }
-            Section("URL") {
-                TextField("https://…", text: $url)
+            Section("enrol_url_hint") {
+                TextField("activation_url_placeholder", text: $url)
                     .keyboardType(.URL)
                     .textInputAutocapitalization(.never)
                     .autocorrectionDisabled()
             }
-            Section("This device's name") {
-                TextField("Device name", text: $deviceName)
+            Section("activation_device_section") {
+                TextField("activation_device_field", text: $deviceName)
             }
-            Button("Activate") { Task { await activate() } }
+            Button("enrol_activate") { Task { await activate() } }
                 .disabled(busy || code.isEmpty || url.isEmpty)
             if let message = message {
                 Section { Text(message) }
             }
         }
-        .navigationTitle("Activate sign-ins")
+        .navigationTitle("activation_title")
     }
 
     private func activate() async {
@@ -52,11 +52,11 @@ struct ActivationView: View {
             let outcome = try await push.enrol(
                 input: .typed(code: code, url: url), choices: EnrolChoices(), deviceName: deviceName)
             if case .activated(let activation) = outcome {
-                message = activation.summary
+                message = EnrolView.activated(activation)
                 code = ""
             }
         } catch {
-            message = error.localizedDescription
+            message = L10n.message(for: error)
         }
     }
 }

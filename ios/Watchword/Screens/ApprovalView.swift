@@ -1,7 +1,7 @@
 import SwiftUI
 import WatchwordCore
 
-/// One sign-in request: what, where, when (in the user's locale) and for
+/// One sign-in request: what, where, when (in the user's locale: `Date.FormatStyle`) and for
 /// which account; the seconds left, asked from the core every second
 /// (`PushClient.state`); the number from the sign-in screen when the
 /// request needs one, or one button per offered answer (privacyIDEA number
@@ -20,28 +20,30 @@ struct ApprovalView: View {
 
     var body: some View {
         Form {
-            Section("Approve sign-in?") {
+            Section("approval_title") {
                 if !challenge.message.isEmpty {
                     Text(challenge.message)
                 }
-                LabeledContent("Account", value: challenge.account)
-                LabeledContent("App", value: challenge.app)
-                LabeledContent("Time") {
-                    Text(Date(timeIntervalSince1970: TimeInterval(challenge.createdAt)), style: .time)
+                LabeledContent("detail_account", value: challenge.account)
+                LabeledContent("detail_app", value: challenge.app)
+                LabeledContent("detail_time") {
+                    // Date and time in the user's locale and 12/24-hour setting.
+                    Text(Date(timeIntervalSince1970: TimeInterval(challenge.createdAt))
+                        .formatted(date: .abbreviated, time: .standard))
                 }
                 if !challenge.location.isEmpty {
-                    LabeledContent("Location", value: challenge.location)
+                    LabeledContent("detail_location", value: challenge.location)
                 }
                 if !challenge.ip.isEmpty {
-                    LabeledContent("IP", value: challenge.ip)
+                    LabeledContent("detail_ip", value: challenge.ip)
                 }
                 TimelineView(.periodic(from: .now, by: 1)) { _ in
                     progressText(core.push?.state(id: challenge.id))
                 }
             }
             if challenge.needsNumber && challenge.options.isEmpty && answered == nil {
-                Section("Type the number shown on the sign-in screen") {
-                    TextField("Number", text: $number)
+                Section("approval_type_number_title") {
+                    TextField("approval_number_field", text: $number)
                         .keyboardType(.numberPad)
                         .font(.system(.largeTitle, design: .rounded))
                 }
@@ -50,19 +52,19 @@ struct ApprovalView: View {
                 Section {
                     Text(answered.label).font(.headline)
                     if let code = core.push?.state(id: challenge.id)?.displayCode {
-                        LabeledContent("Type this code on the sign-in screen", value: code)
+                        LabeledContent("approval_display_code", value: code)
                     }
                 }
             } else {
                 Section {
                     ForEach(challenge.options, id: \.self) { option in
-                        Button("Approve: \(option)") { Task { await answer(.approve, option: option) } }
+                        Button(L10n.text("approve_option", option)) { Task { await answer(.approve, option: option) } }
                     }
                     if challenge.options.isEmpty {
-                        Button("Approve") { Task { await answer(.approve) } }
+                        Button("approve") { Task { await answer(.approve) } }
                     }
-                    Button("Deny") { Task { await answer(.deny) } }
-                    Button("Not me: report fraud", role: .destructive) {
+                    Button("deny") { Task { await answer(.deny) } }
+                    Button("report_fraud_not_me", role: .destructive) {
                         Task { await answer(.fraud) }
                     }
                 }
@@ -82,10 +84,10 @@ struct ApprovalView: View {
         if let progress = progress, progress.status != .pending {
             Text(progress.status.label)
         } else {
-            Text("\(secondsLeft) s left").monospacedDigit()
+            Text(L10n.plural("seconds_left", Int(secondsLeft))).monospacedDigit()
         }
         if let tries = progress?.triesLeft {
-            Text("\(tries) tries left").foregroundStyle(.secondary)
+            Text(L10n.plural("tries_left", Int(tries))).foregroundStyle(.secondary)
         }
     }
 
@@ -107,7 +109,7 @@ struct ApprovalView: View {
             failure = nil
             Notifications.withdraw(challenge.id)
         } catch {
-            failure = error.localizedDescription
+            failure = L10n.message(for: error)
         }
     }
 }

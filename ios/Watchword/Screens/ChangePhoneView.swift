@@ -22,46 +22,47 @@ struct ChangePhoneView: View {
     var body: some View {
         NavigationStack {
             Form {
-                Section("Backup") {
+                Section("backup_section") {
                     Text(BackupLine.text(try? core.vault?.lastBackup()))
                         .font(.footnote)
-                    SecureField("Backup or export password (8 characters or more)", text: $password)
-                    Button("Back up now") { Task { await backUpNow() } }
-                    Button("Back up automatically after every change") { Task { await backUpAutomatically() } }
+                    SecureField("backup_password_field", text: $password)
+                    Button("backup_now") { Task { await backUpNow() } }
+                    Button("backup_auto") { Task { await backUpAutomatically() } }
                 }
-                Section("From another app or phone") {
-                    Button("Import a file…") { importing = true }
+                Section("import_section") {
+                    Button("import_file") { importing = true }
                     if let preview = preview {
                         ForEach(preview.accounts, id: \.label) { line in
                             Text((line.duplicateOf == nil ? "+ " : "= ") + line.label)
                         }
                         ForEach(preview.notImported, id: \.label) { left in
-                            Text("Not imported: \(left.label): \(left.reason)").font(.footnote)
+                            // The core's reason is English only (NotImported has no kind yet).
+                            Text(L10n.text("import_not_imported", left.label, left.reason)).font(.footnote)
                         }
-                        Button("Import \(preview.accounts.filter { $0.duplicateOf == nil }.count) new accounts") {
+                        Button(L10n.plural("import_new_accounts", preview.accounts.filter { $0.duplicateOf == nil }.count)) {
                             Task { await importPending() }
                         }
                     }
                 }
-                Section("To another app or phone") {
-                    Button("Export as a Watchword backup") { Task { await export(.watchword) } }
-                    Button("Export for Aegis (encrypted)") { Task { await export(.aegis) } }
+                Section("export_section") {
+                    Button("export_watchword") { Task { await export(.watchword) } }
+                    Button("export_aegis") { Task { await export(.aegis) } }
                 }
                 if let message = message {
                     Text(message).font(.footnote).foregroundStyle(.secondary)
                 }
             }
-            .navigationTitle("Change phones")
+            .navigationTitle("change_phones")
             .fileImporter(isPresented: $importing, allowedContentTypes: [.data]) { result in
                 Task { await read(result) }
             }
             .fileExporter(isPresented: $exporting, document: exportFile, contentType: .data, defaultFilename: "watchword-export") { result in
-                if case .failure(let error) = result { message = error.localizedDescription }
+                if case .failure(let error) = result { message = L10n.message(for: error) }
             }
-            .alert("This file is encrypted", isPresented: $needsPassword) {
-                SecureField("Its password", text: $password)
-                Button("Open") { Task { await previewPending() } }
-                Button("Cancel", role: .cancel) { pendingImport = nil }
+            .alert("import_encrypted_title", isPresented: $needsPassword) {
+                SecureField("import_password_field", text: $password)
+                Button("action_open") { Task { await previewPending() } }
+                Button("action_cancel", role: .cancel) { pendingImport = nil }
             }
         }
     }
@@ -71,10 +72,11 @@ struct ChangePhoneView: View {
         do {
             let folder = try SharedContainer.backupFolder()
             let out = try await vault.backupNow(folder: folder, password: password, keep: 5)
-            message = "Backed up \(out.accounts) accounts (verified)."
-                + (out.reenrol.isEmpty ? "" : " Enrol again on a new phone: \(out.reenrol.joined(separator: ", ")).")
+            let backedUp = L10n.plural("backed_up", Int(out.accounts))
+            message = out.reenrol.isEmpty
+                ? backedUp : backedUp + " " + L10n.text("reenrol", out.reenrol.joined(separator: ", "))
         } catch {
-            message = error.localizedDescription
+            message = L10n.message(for: error)
         }
     }
 
@@ -85,9 +87,9 @@ struct ChangePhoneView: View {
         do {
             try vault.setAutoBackup(folder: try SharedContainer.backupFolder(), password: password, keep: 5)
             _ = try await vault.backupIfChanged()
-            message = "Backing up automatically after every change."
+            message = L10n.text("backup_auto_on")
         } catch {
-            message = error.localizedDescription
+            message = L10n.message(for: error)
         }
     }
 
@@ -100,7 +102,7 @@ struct ChangePhoneView: View {
             password = ""
             await previewPending()
         } catch {
-            message = error.localizedDescription
+            message = L10n.message(for: error)
         }
     }
 
@@ -112,7 +114,7 @@ struct ChangePhoneView: View {
         } catch ApiError.PasswordNeeded {
             needsPassword = true
         } catch {
-            message = error.localizedDescription
+            message = L10n.message(for: error)
         }
     }
 
@@ -120,11 +122,13 @@ struct ChangePhoneView: View {
         guard let vault = core.vault, let bytes = pendingImport else { return }
         do {
             let report = try await vault.importFile(bytes: bytes, password: password.isEmpty ? nil : password, onDuplicate: .skip)
-            message = "Imported \(report.added.count) accounts; \(report.skipped.count) were already here."
+            let imported = L10n.plural("imported", report.added.count)
+            message = report.skipped.isEmpty
+                ? imported : imported + " " + L10n.plural("already_here", report.skipped.count)
             preview = nil
             pendingImport = nil
         } catch {
-            message = error.localizedDescription
+            message = L10n.message(for: error)
         }
     }
 
@@ -135,22 +139,27 @@ struct ChangePhoneView: View {
             exportFile = ExportDocument(data: export.bytes)
             exporting = true
             if !export.leftOut.isEmpty {
-                message = "Enrol again on the new phone: \(export.leftOut.map { $0.label }.joined(separator: ", "))."
+                message = L10n.text("reenrol", export.leftOut.map { $0.label }.joined(separator: ", "))
             }
         } catch {
-            message = error.localizedDescription
+            message = L10n.message(for: error)
         }
     }
 }
 
-/// "Last backup: 2 h ago, 17 accounts", or the last try's error (this screen
-/// and the codes screen).
+/// "Last backup: 2 hours ago, 17 accounts.", that the last try failed, or
+/// that there is none (this screen and the codes screen). The time is
+/// relative, in the user's language (`RelativeDateTimeFormatter`: "2 uur
+/// geleden"). The core's English reason for a failure is not shown: "Back
+/// up now" shows what goes wrong in the user's language.
 enum BackupLine {
     static func text(_ last: LastBackup??) -> String {
-        guard let last = last ?? nil else { return "No backup yet." }
-        let ago = RelativeDateTimeFormatter().localizedString(for: Date(timeIntervalSince1970: TimeInterval(last.at)), relativeTo: Date())
-        if let error = last.error { return "Last backup failed \(ago): \(error)" }
-        return "Last backup: \(ago), \(last.accounts) accounts."
+        guard let last = last ?? nil else { return L10n.text("backup_none") }
+        let formatter = RelativeDateTimeFormatter()
+        formatter.locale = Locale.current
+        let ago = formatter.localizedString(for: Date(timeIntervalSince1970: TimeInterval(last.at)), relativeTo: Date())
+        if last.error != nil { return L10n.text("backup_failed", ago) }
+        return L10n.text("backup_last", ago, L10n.plural("n_accounts", Int(last.accounts)))
     }
 }
 

@@ -25,32 +25,32 @@ struct EnrolView: View {
     var body: some View {
         NavigationStack {
             Form {
-                Section("Add") {
-                    Button("Scan a QR code") { scanning = true }
-                    PhotosPicker("Choose a picture of a QR code", selection: $photo, matching: .images)
-                    NavigationLink("Type an activation code and URL") {
+                Section("tab_add") {
+                    Button("enrol_scan") { scanning = true }
+                    PhotosPicker("enrol_pick_image", selection: $photo, matching: .images)
+                    NavigationLink("enrol_type_code") {
                         ActivationView(url: "")
                     }
                 }
-                Section("Or paste a link") {
-                    TextField("otpauth://… or a secret key", text: $pasted, axis: .vertical)
+                Section("enrol_paste_section") {
+                    TextField("enrol_paste_field", text: $pasted, axis: .vertical)
                         .textInputAutocapitalization(.never)
                         .autocorrectionDisabled()
-                    Button("Add pasted text") { examine(.pasted(text: pasted), pasted) }
+                    Button("enrol_add_pasted") { examine(.pasted(text: pasted), pasted) }
                         .disabled(pasted.isEmpty)
                 }
                 if let found = found {
                     Section(title(found.kind)) {
                         if needsDetails {
-                            TextField("Issuer (e.g. ACME)", text: $draftIssuer)
-                            TextField("Account name", text: $draftName)
+                            TextField("enrol_issuer_hint", text: $draftIssuer)
+                            TextField("enrol_account_name_hint", text: $draftName)
                         }
-                        Button(needsDetails ? "Add" : "Continue") {
+                        Button(needsDetails ? L10n.text("action_add") : L10n.text("action_continue")) {
                             Task { await enrol(found.input, force: false) }
                         }
                         .disabled(needsDetails && draftName.isEmpty)
                         if duplicate {
-                            Button("Add it again anyway") { Task { await enrol(found.input, force: true) } }
+                            Button("enrol_add_anyway") { Task { await enrol(found.input, force: true) } }
                         }
                     }
                 }
@@ -58,7 +58,7 @@ struct EnrolView: View {
                     Section { Text(message) }
                 }
             }
-            .navigationTitle("Add")
+            .navigationTitle("tab_add")
             .sheet(isPresented: $scanning) {
                 ScanView { text in
                     scanning = false
@@ -71,21 +71,31 @@ struct EnrolView: View {
         }
     }
 
-    /// The heading for what the core says the text is.
+    /// The heading for what the core says the text is, in the user's
+    /// language (the core's `explanation` and `reason` are the CLI's
+    /// English; its `messageId` names the explanation).
     private func title(_ kind: EnrolmentKind) -> String {
         switch kind {
         case .otp(let issuer, let name, _, let draft):
-            return draft ? "A secret key: name the account" : "\(issuer ?? "Account"): \(name)"
+            return draft ? L10n.text("kind_secret_key") : "\(issuer ?? L10n.text("detail_account")): \(name)"
+        case .otpList(let accounts):
+            return L10n.text("kind_otp_list", L10n.plural("n_accounts", Int(accounts)))
         case .googleMigration(let accounts, let batchIndex, let batchSize):
-            return "Google Authenticator export, code \(batchIndex + 1) of \(batchSize) (\(accounts) accounts)"
+            return L10n.text(
+                "kind_google_migration", Int(batchIndex) + 1, Int(batchSize),
+                L10n.plural("n_accounts", Int(accounts)))
         case .watchwordActivation(let url):
-            return "A sign-in activation for \(url)"
+            return L10n.text("kind_watchword_activation", url)
         case .privacyIdeaPush(let serial):
-            return "privacyIDEA push token \(serial)"
-        case .microsoftActivation(let explanation):
-            return explanation
-        case .unknown(let reason):
-            return reason
+            return L10n.text("kind_privacyidea_push", serial)
+        case .microsoftActivation(_, let messageId):
+            switch messageId {
+            case "microsoft_personal_account": return L10n.text("kind_microsoft_personal_account")
+            case "microsoft_mfa_server": return L10n.text("kind_microsoft_mfa_server")
+            default: return L10n.text("kind_microsoft_managed")
+            }
+        case .unknown:
+            return L10n.text("kind_unknown")
         }
     }
 
@@ -98,7 +108,7 @@ struct EnrolView: View {
             found = (input, try classify(text: text))
         } catch {
             found = nil
-            message = error.localizedDescription
+            message = L10n.message(for: error)
         }
     }
 
@@ -114,33 +124,33 @@ struct EnrolView: View {
                 input: input, choices: choices, deviceName: UIDevice.current.name)
             switch outcome {
             case .added(let account):
-                done("Added \(account.label).")
+                done(L10n.text("enrol_added", account.label))
             case .addedTwoStep(let account, let clientPart):
-                done("Added \(account.label). To finish, type this on the enrolment page: \(clientPart)")
+                done(L10n.text("enrol_added_two_step", account.label, clientPart))
             case .addedList(let added, let alreadyPresent):
-                done("Added \(added.count) account(s); \(alreadyPresent.count) already here.")
+                done(Self.added(added.count, alreadyPresent: alreadyPresent.count))
             case .imported(let added, let alreadyPresent, let part):
-                var text = "Added \(added.count) account(s); \(alreadyPresent.count) already here."
+                var text = Self.added(added.count, alreadyPresent: alreadyPresent.count)
                 if part.size > 1 {
-                    text += " This was code \(part.index + 1) of \(part.size): "
+                    let (index, size) = (Int(part.index) + 1, Int(part.size))
                     if part.missing.isEmpty {
-                        text += "all \(part.size) scanned."
+                        text += " " + L10n.text("enrol_part_all", index, size)
                     } else {
-                        let rest = part.missing.map { "code \($0 + 1)" }.joined(separator: ", ")
-                        text += "\(part.scanned) of \(part.size) scanned; still to scan: \(rest)."
+                        let rest = part.missing.map { L10n.text("enrol_part_item", Int($0) + 1) }.joined(separator: ", ")
+                        text += " " + L10n.text("enrol_part_missing", index, size, Int(part.scanned), rest)
                     }
                 }
                 done(text)
             case .activated(let activation):
-                done(activation.summary)
+                done(Self.activated(activation))
             case .alreadyPresent:
-                message = "This account is already in Watchword."
+                message = L10n.text("enrol_already_present")
                 duplicate = true
             case .needsDetails:
                 needsDetails = true
             }
         } catch {
-            message = error.localizedDescription
+            message = L10n.message(for: error)
         }
     }
 
@@ -153,12 +163,29 @@ struct EnrolView: View {
             if let first = codes.first {
                 examine(.scanned(text: first.text), first.text)
             } else {
-                message = "No QR code found in that picture."
+                message = L10n.text("enrol_no_qr")
             }
         } catch {
-            message = error.localizedDescription
+            message = L10n.message(for: error)
         }
         photo = nil
+    }
+
+    /// "Added 2 accounts. 1 was already in Watchword."
+    private static func added(_ count: Int, alreadyPresent: Int) -> String {
+        let added = L10n.plural("added_accounts", count)
+        return alreadyPresent == 0 ? added : added + " " + L10n.plural("already_in_watchword", alreadyPresent)
+    }
+
+    /// The sentence after an activation, from the core's record (its
+    /// `summary` is the CLI's English). Also the activation screen's.
+    static func activated(_ activation: ActivatedAccount) -> String {
+        switch activation.provider {
+        case .watchword:
+            return L10n.text("enrol_activated_watchword", activation.account, activation.server, activation.deviceId)
+        case .privacyIdea:
+            return L10n.text("enrol_activated_privacyidea", activation.account, activation.server, activation.deviceId)
+        }
     }
 
     /// Forgets the text (it may hold a secret) once it is stored.

@@ -11,6 +11,9 @@ struct RequestsView: View {
     var body: some View {
         NavigationStack {
             List {
+                if !requests.isEmpty {
+                    Text(L10n.plural("requests_open", requests.count)).font(.footnote).foregroundStyle(.secondary)
+                }
                 ForEach(requests, id: \.id) { request in
                     NavigationLink {
                         ApprovalView(challenge: request)
@@ -30,10 +33,10 @@ struct RequestsView: View {
             }
             .overlay {
                 if requests.isEmpty && failure == nil {
-                    Text("No sign-in requests.").foregroundStyle(.secondary)
+                    Text("requests_none").foregroundStyle(.secondary)
                 }
             }
-            .navigationTitle("Sign-ins")
+            .navigationTitle("tab_signins")
             .refreshable { await load() }
             .task { await load() }
         }
@@ -45,7 +48,7 @@ struct RequestsView: View {
             requests = try await push.pending()
             failure = nil
         } catch {
-            failure = error.localizedDescription
+            failure = L10n.message(for: error)
         }
     }
 }
@@ -57,7 +60,7 @@ struct RequestLoader: View {
     let id: String
     @EnvironmentObject private var core: CoreHolder
     @State private var request: Challenge?
-    @State private var message = "Loading…"
+    @State private var message = L10n.text("loading")
 
     var body: some View {
         Group {
@@ -71,9 +74,9 @@ struct RequestLoader: View {
             guard let push = core.push else { return }
             do {
                 request = try await push.pending().first { $0.id == id }
-                if request == nil { message = "This sign-in request is no longer waiting." }
+                if request == nil { message = L10n.text("approval_gone") }
             } catch {
-                message = error.localizedDescription
+                message = L10n.message(for: error)
             }
         }
     }

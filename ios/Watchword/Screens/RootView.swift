@@ -11,17 +11,17 @@ struct RootView: View {
     var body: some View {
         if core.vault == nil {
             VStack(spacing: 16) {
-                Text("Watchword cannot open its vault").font(.headline)
-                Text(core.failure ?? "Opening…").multilineTextAlignment(.center)
-                Button("Try again") { core.start() }
+                Text("vault_cannot_open").font(.headline)
+                Text(core.failure ?? L10n.text("opening")).multilineTextAlignment(.center)
+                Button("action_try_again") { core.start() }
             }
             .padding()
         } else {
             TabView {
-                AccountsView().tabItem { Label("Codes", systemImage: "key") }
-                RequestsView().tabItem { Label("Sign-ins", systemImage: "checkmark.shield") }
-                EnrolView().tabItem { Label("Add", systemImage: "plus") }
-                ChangePhoneView().tabItem { Label("Move", systemImage: "arrow.left.arrow.right") }
+                AccountsView().tabItem { Label("tab_codes", systemImage: "key") }
+                RequestsView().tabItem { Label("tab_signins", systemImage: "checkmark.shield") }
+                EnrolView().tabItem { Label("tab_add", systemImage: "plus") }
+                ChangePhoneView().tabItem { Label("tab_move", systemImage: "arrow.left.arrow.right") }
             }
             .sheet(isPresented: openRequest) {
                 if let id = notifications.requestToOpen {

@@ -17,14 +17,14 @@ struct ScanView: View {
                     CameraPreview(session: scanner.session).ignoresSafeArea()
                 }
                 if noCamera {
-                    Text("No camera access. Allow it in Settings, or choose a picture or paste the link instead.")
+                    Text("scan_no_camera")
                         .multilineTextAlignment(.center)
                         .padding()
                 }
             }
             .toolbar {
                 ToolbarItem(placement: .cancellationAction) {
-                    Button("Cancel") { dismiss() }
+                    Button("action_cancel") { dismiss() }
                 }
             }
             .task {

@@ -4,7 +4,9 @@ import WatchwordCore
 
 /// The "Approve sign-in?" notification, shared by the app (background
 /// poll, silent pushes) and the Notification Service Extension: its
-/// category and actions, and its text from a challenge the core verified.
+/// category and actions, and its text from a challenge the core verified,
+/// in the user's language (the `Localizable.strings` of the app and of the
+/// extension both have these keys; `swift-check --strings` checks it).
 /// It shows the app, the place and the account, never a number or a secret
 /// (the number is only on the sign-in screen; the user types it in the app).
 enum ApprovalNotification {
@@ -24,13 +26,13 @@ enum ApprovalNotification {
     /// Approve also brings the app to the foreground.
     static func categories() -> Set<UNNotificationCategory> {
         let approve = UNNotificationAction(
-            identifier: approveAction, title: "Approve",
+            identifier: approveAction, title: L10n.text("approve"),
             options: [.authenticationRequired, .foreground])
         let deny = UNNotificationAction(
-            identifier: denyAction, title: "Deny",
+            identifier: denyAction, title: L10n.text("deny"),
             options: [.authenticationRequired])
         let fraud = UNNotificationAction(
-            identifier: fraudAction, title: "Not me: report fraud",
+            identifier: fraudAction, title: L10n.text("report_fraud_not_me"),
             options: [.authenticationRequired, .destructive])
         return [
             UNNotificationCategory(
@@ -41,11 +43,11 @@ enum ApprovalNotification {
 
     /// Fills `content` with what the core says about `challenge`.
     static func fill(_ content: UNMutableNotificationContent, with challenge: Challenge) {
-        content.title = "Approve sign-in?"
+        content.title = L10n.text("approval_title")
         content.subtitle = challenge.account
         content.body =
             challenge.location.isEmpty
-            ? challenge.app : "\(challenge.app) from \(challenge.location)"
+            ? challenge.app : L10n.text("notification_from", challenge.app, challenge.location)
         content.categoryIdentifier = category
         content.threadIdentifier = category
         content.userInfo[challengeIdKey] = challenge.id
@@ -55,9 +57,9 @@ enum ApprovalNotification {
     /// Fills `content` for a request the core could not check here (device
     /// locked, offline, unknown device): no details, no actions.
     static func fillUnchecked(_ content: UNMutableNotificationContent) {
-        content.title = "Sign-in request"
+        content.title = L10n.text("notification_unchecked_title")
         content.subtitle = ""
-        content.body = "Open Watchword to review it."
+        content.body = L10n.text("notification_unchecked_body")
         content.categoryIdentifier = ""
     }
 

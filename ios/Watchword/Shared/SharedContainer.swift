@@ -36,7 +36,8 @@ enum SharedContainer {
         guard let documents = FileManager.default.urls(for: .documentDirectory, in: .userDomainMask).first else {
             throw ShellError.Unavailable(reason: "no Documents folder for backups")
         }
-        return documents.appendingPathComponent("Backups").path
+        // The same folder name in every language, so a language change never loses the backups.
+        return documents.appendingPathComponent("Backups").path // not shown: a folder name
     }
 
     /// Small values both targets read (the APNs token), in the app group.

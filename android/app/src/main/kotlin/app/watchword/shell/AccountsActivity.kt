@@ -24,7 +24,8 @@ import kotlinx.coroutines.launch
  * The home screen: every account with its current code and seconds left,
  * re-asked from the core (`Vault.codes()`) every second; HOTP accounts get
  * a "Next code" button (`Vault.nextHotp`). Links to enrolment and to the
- * open sign-in requests. The launcher activity.
+ * open sign-in requests. The launcher activity. Every text comes from
+ * res/values/strings.xml (English) and res/values-nl (Dutch).
  */
 class AccountsActivity : ScopedActivity() {
     private lateinit var status: TextView
@@ -41,17 +42,17 @@ class AccountsActivity : ScopedActivity() {
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
-        title = "Watchword"
+        title = getString(R.string.app_name)
         status = Ui.text(this)
         backupStatus = Ui.text(this, "", 14f)
         accounts = Ui.column(this, padded = false)
-        search = Ui.field(this, "Search", InputType.TYPE_CLASS_TEXT)
+        search = Ui.field(this, getString(R.string.accounts_search_hint), InputType.TYPE_CLASS_TEXT)
         requests = Ui.column(this, padded = false)
         pushAccounts = Ui.column(this, padded = false)
         val actions = Ui.row(this).apply {
-            addView(Ui.button(this@AccountsActivity, "Add account") { startActivity(Intent(this@AccountsActivity, EnrolActivity::class.java)) })
-            addView(Ui.button(this@AccountsActivity, "Sign-in requests") { showRequests() })
-            addView(Ui.button(this@AccountsActivity, "Change phones") { startActivity(Intent(this@AccountsActivity, ChangePhoneActivity::class.java)) })
+            addView(Ui.button(this@AccountsActivity, getString(R.string.accounts_add)) { startActivity(Intent(this@AccountsActivity, EnrolActivity::class.java)) })
+            addView(Ui.button(this@AccountsActivity, getString(R.string.accounts_requests)) { showRequests() })
+            addView(Ui.button(this@AccountsActivity, getString(R.string.change_phones)) { startActivity(Intent(this@AccountsActivity, ChangePhoneActivity::class.java)) })
         }
         val root = Ui.column(this).apply {
             addView(actions)
@@ -73,7 +74,7 @@ class AccountsActivity : ScopedActivity() {
         showPushAccounts()
         scope.launch {
             backupStatus.text = try {
-                backupLine(core { app.vault().lastBackup() })
+                Texts.backupLine(this@AccountsActivity, core { app.vault().lastBackup() })
             } catch (e: Exception) {
                 describe(e)
             }
@@ -106,29 +107,30 @@ class AccountsActivity : ScopedActivity() {
                 toast(describe(e))
                 return@launch
             }
-            if (listed.isNotEmpty()) pushAccounts.addView(Ui.text(this@AccountsActivity, "Sign-in approvals", 16f))
+            if (listed.isNotEmpty()) pushAccounts.addView(Ui.text(this@AccountsActivity, getString(R.string.push_accounts_heading), 16f))
             for (account in listed) {
                 pushAccounts.addView(Ui.text(this@AccountsActivity, "${account.label} — ${account.server}", 14f))
-                pushAccounts.addView(Ui.button(this@AccountsActivity, "Remove ${account.label}") { confirmRemove(account) })
+                pushAccounts.addView(Ui.button(this@AccountsActivity, getString(R.string.push_account_remove, account.label)) { confirmRemove(account) })
             }
         }
     }
 
     private fun confirmRemove(account: PushAccountSummary) {
         android.app.AlertDialog.Builder(this)
-            .setTitle("Remove ${account.label}?")
-            .setMessage("This phone will no longer approve sign-ins for this account.")
-            .setPositiveButton("Remove") { _, _ ->
+            .setTitle(getString(R.string.push_remove_title, account.label))
+            .setMessage(R.string.push_remove_message)
+            .setPositiveButton(R.string.action_remove) { _, _ ->
                 scope.launch {
                     try {
-                        toast(core { app.vault().removePush(account.id) }.note)
+                        val removed = core { app.vault().removePush(account.id) }
+                        toast(Texts.removed(this@AccountsActivity, removed.account))
                     } catch (e: Exception) {
                         toast(describe(e))
                     }
                     showPushAccounts()
                 }
             }
-            .setNegativeButton("Keep", null)
+            .setNegativeButton(R.string.action_keep, null)
             .show()
     }
 
@@ -148,7 +150,7 @@ class AccountsActivity : ScopedActivity() {
     }
 
     private fun render(codes: List<AccountCode>) {
-        status.text = if (codes.isEmpty()) "No accounts yet. Add one to see its codes here." else ""
+        status.text = if (codes.isEmpty()) getString(R.string.accounts_empty) else ""
         if (codes.map { it.id } != rows.keys.toList()) {
             accounts.removeAllViews()
             rows.clear()
@@ -163,13 +165,13 @@ class AccountsActivity : ScopedActivity() {
      * keeps it in the vault; codes follow it from then on.
      */
     private fun clockSection(): LinearLayout = Ui.column(this, padded = false).apply {
-        addView(Ui.text(this@AccountsActivity, "Codes rejected? The phone's clock may be off. Correct codes with the time of a server you trust:", 14f))
-        clockUrl = Ui.field(this@AccountsActivity, "https://sign-in.example.com", InputType.TYPE_CLASS_TEXT or InputType.TYPE_TEXT_VARIATION_URI)
+        addView(Ui.text(this@AccountsActivity, getString(R.string.clock_explain), 14f))
+        clockUrl = Ui.field(this@AccountsActivity, getString(R.string.clock_url_hint), InputType.TYPE_CLASS_TEXT or InputType.TYPE_TEXT_VARIATION_URI)
         addView(clockUrl)
         addView(
             Ui.row(this@AccountsActivity).apply {
-                addView(Ui.button(this@AccountsActivity, "Correct the clock") { syncClock() })
-                addView(Ui.button(this@AccountsActivity, "No correction") { resetClock() })
+                addView(Ui.button(this@AccountsActivity, getString(R.string.clock_correct)) { syncClock() })
+                addView(Ui.button(this@AccountsActivity, getString(R.string.clock_none)) { resetClock() })
             },
         )
         clockStatus = Ui.text(this@AccountsActivity, "", 14f)
@@ -181,7 +183,12 @@ class AccountsActivity : ScopedActivity() {
         scope.launch {
             clockStatus.text = try {
                 val sync = core { app.vault().syncClock(url, PlatformHttp()) }
-                "Codes now follow $url: ${seconds(sync.offsetMs)} (within ${seconds(sync.uncertaintyMs)})."
+                getString(
+                    R.string.clock_synced,
+                    url,
+                    Texts.signedSeconds(this@AccountsActivity, sync.offsetMs),
+                    Texts.signedSeconds(this@AccountsActivity, sync.uncertaintyMs),
+                )
             } catch (e: Exception) {
                 describe(e)
             }
@@ -192,7 +199,7 @@ class AccountsActivity : ScopedActivity() {
         scope.launch {
             clockStatus.text = try {
                 core { app.vault().setClockOffsetMs(0) }
-                "Codes follow the phone's clock again."
+                getString(R.string.clock_reset)
             } catch (e: Exception) {
                 describe(e)
             }
@@ -208,7 +215,11 @@ class AccountsActivity : ScopedActivity() {
                 toast(describe(e))
                 return@launch
             }
-            if (open.isEmpty()) toast("No open sign-in requests.")
+            if (open.isEmpty()) {
+                toast(getString(R.string.requests_none))
+            } else {
+                requests.addView(Ui.text(this@AccountsActivity, resources.getQuantityString(R.plurals.requests_open, open.size, open.size), 16f))
+            }
             for (challenge in open) {
                 requests.addView(
                     Ui.button(this@AccountsActivity, "${challenge.app}: ${challenge.account}") {
@@ -236,11 +247,11 @@ class AccountsActivity : ScopedActivity() {
             addView(heading)
             addView(codeText)
             addView(remaining)
-            if (info.kind == OtpKind.HOTP) addView(Ui.button(this@AccountsActivity, "Next code") { nextHotp(info.id) })
+            if (info.kind == OtpKind.HOTP) addView(Ui.button(this@AccountsActivity, getString(R.string.hotp_next)) { nextHotp(info.id) })
             // Long press: manage the account.
             isLongClickable = true
             setOnLongClickListener { manage(info.id, heading.text.toString()); true }
-            contentDescription = "${info.label}: long press to rename, move or delete"
+            contentDescription = getString(R.string.account_row_description, info.label)
         }
 
         fun update(info: AccountCode) {
@@ -248,10 +259,11 @@ class AccountsActivity : ScopedActivity() {
             val current = info.code
             if (current != null) {
                 codeText.text = current.code
-                remaining.text = "${current.validFor} s left"
+                val left = current.validFor.toInt()
+                remaining.text = resources.getQuantityString(R.plurals.seconds_left, left, left)
             } else {
                 codeText.text = hotpCodes[info.id] ?: "––––––"
-                remaining.text = "counter-based: press Next code"
+                remaining.text = getString(R.string.hotp_hint)
             }
         }
 
@@ -270,7 +282,14 @@ class AccountsActivity : ScopedActivity() {
     private fun manage(id: Long, label: String) {
         android.app.AlertDialog.Builder(this)
             .setTitle(label)
-            .setItems(arrayOf("Rename", "Move up", "Move down", "Delete")) { _, which ->
+            .setItems(
+                arrayOf(
+                    getString(R.string.manage_rename),
+                    getString(R.string.manage_move_up),
+                    getString(R.string.manage_move_down),
+                    getString(R.string.manage_delete),
+                ),
+            ) { _, which ->
                 when (which) {
                     0 -> rename(id)
                     1 -> move(id, -1)
@@ -290,13 +309,13 @@ class AccountsActivity : ScopedActivity() {
                 toast(describe(e))
                 return@launch
             }
-            val name = Ui.field(this@AccountsActivity, "Name", InputType.TYPE_CLASS_TEXT).apply { setText(current.name) }
-            val group = Ui.field(this@AccountsActivity, "Group (empty: none)", InputType.TYPE_CLASS_TEXT).apply { setText(current.group ?: "") }
-            val icon = Ui.field(this@AccountsActivity, "Icon name or URL (empty: none)", InputType.TYPE_CLASS_TEXT).apply { setText(current.icon ?: "") }
+            val name = Ui.field(this@AccountsActivity, getString(R.string.rename_name_hint), InputType.TYPE_CLASS_TEXT).apply { setText(current.name) }
+            val group = Ui.field(this@AccountsActivity, getString(R.string.rename_group_hint), InputType.TYPE_CLASS_TEXT).apply { setText(current.group ?: "") }
+            val icon = Ui.field(this@AccountsActivity, getString(R.string.rename_icon_hint), InputType.TYPE_CLASS_TEXT).apply { setText(current.icon ?: "") }
             android.app.AlertDialog.Builder(this@AccountsActivity)
-                .setTitle("Rename")
+                .setTitle(R.string.manage_rename)
                 .setView(Ui.column(this@AccountsActivity).apply { addView(name); addView(group); addView(icon) })
-                .setPositiveButton("Save") { _, _ ->
+                .setPositiveButton(R.string.action_save) { _, _ ->
                     scope.launch {
                         try {
                             val changes = AccountChanges(
@@ -311,7 +330,7 @@ class AccountsActivity : ScopedActivity() {
                         }
                     }
                 }
-                .setNegativeButton("Cancel", null)
+                .setNegativeButton(R.string.action_cancel, null)
                 .show()
         }
     }
@@ -341,8 +360,8 @@ class AccountsActivity : ScopedActivity() {
                 core { app.vault().delete(id) }
                 rows.clear()
                 android.app.AlertDialog.Builder(this@AccountsActivity)
-                    .setMessage("Deleted $label.")
-                    .setPositiveButton("Undo") { _, _ ->
+                    .setMessage(getString(R.string.deleted, label))
+                    .setPositiveButton(R.string.action_undo) { _, _ ->
                         scope.launch {
                             try {
                                 core { app.vault().restore(id) }
@@ -352,10 +371,10 @@ class AccountsActivity : ScopedActivity() {
                             }
                         }
                     }
-                    .setNegativeButton("OK", null)
+                    .setNegativeButton(R.string.action_ok, null)
                     .show()
             } catch (e: app.watchword.core.ApiException.Cancelled) {
-                toast("Not confirmed: nothing was deleted.")
+                toast(getString(R.string.delete_not_confirmed))
             } catch (e: Exception) {
                 toast(describe(e))
             }
@@ -364,8 +383,5 @@ class AccountsActivity : ScopedActivity() {
 
     private companion object {
         const val REQUEST_NOTIFICATIONS = 1
-
-        /** Milliseconds as signed seconds for the user, e.g. "+120.5 s". */
-        fun seconds(ms: Long): String = String.format(java.util.Locale.ROOT, "%+.1f s", ms / 1000.0)
     }
 }

@@ -20,8 +20,9 @@ import kotlinx.coroutines.launch
 
 /**
  * One sign-in request: what the core verified (app, place, IP, account),
- * when the sign-in happened (in the phone's locale), the seconds left
- * (re-asked from the core, `PushClient.state`, every second), the number
+ * when the sign-in happened (in the phone's locale and 12/24-hour
+ * setting), the seconds (and tries) left (re-asked from the core,
+ * `PushClient.state`, every second), the number
  * from the sign-in screen when the request needs one, or one button per
  * offered answer (privacyIDEA number matching, `respondWithAnswer`), and
  * Approve / Deny / Report fraud, each answered by the core. Approving goes
@@ -42,20 +43,20 @@ class ApprovalActivity : ScopedActivity() {
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
         challengeId = intent.getStringExtra(EXTRA_CHALLENGE_ID) ?: return finish()
-        title = "Approve sign-in?"
-        details = Ui.text(this, "Loading the request…", 18f)
+        title = getString(R.string.approval_title)
+        details = Ui.text(this, getString(R.string.approval_loading), 18f)
         countdown = Ui.text(this)
-        number = Ui.field(this, "Number shown on the sign-in screen", InputType.TYPE_CLASS_NUMBER).apply { visibility = View.GONE }
+        number = Ui.field(this, getString(R.string.approval_number_hint), InputType.TYPE_CLASS_NUMBER).apply { visibility = View.GONE }
         outcome = Ui.text(this)
         buttons = listOf(
-            Ui.button(this, "Approve") { approve() },
-            Ui.button(this, "Deny") { answer { respond(challengeId, Decision.DENY, null) } },
-            Ui.button(this, "Report fraud") { confirmFraud() },
+            Ui.button(this, getString(R.string.approve)) { approve() },
+            Ui.button(this, getString(R.string.deny)) { answer { respond(challengeId, Decision.DENY, null) } },
+            Ui.button(this, getString(R.string.report_fraud)) { confirmFraud() },
         )
         buttons.forEach { it.isEnabled = false }
         options = Ui.column(this, padded = false)
         val root = Ui.column(this).apply {
-            addView(Ui.text(this@ApprovalActivity, "Approve sign-in?", 24f))
+            addView(Ui.text(this@ApprovalActivity, getString(R.string.approval_title), 24f))
             addView(details)
             addView(countdown)
             addView(number)
@@ -85,28 +86,26 @@ class ApprovalActivity : ScopedActivity() {
                 return@launch
             }
             if (found == null) {
-                details.text = "This sign-in request is no longer open."
+                details.text = getString(R.string.approval_gone)
                 Notifications.cancel(this@ApprovalActivity, challengeId)
                 return@launch
             }
             challenge = found
-            val time = java.text.DateFormat.getDateTimeInstance(java.text.DateFormat.SHORT, java.text.DateFormat.MEDIUM)
-                .format(java.util.Date(found.createdAt * 1000))
             details.text = listOf(
-                "" to found.message,
-                "App" to found.app,
-                "Account" to found.account,
-                "Time" to time,
-                "Location" to found.location,
-                "IP" to found.ip,
+                null to found.message,
+                R.string.detail_app to found.app,
+                R.string.detail_account to found.account,
+                R.string.detail_time to Texts.dateTime(this@ApprovalActivity, found.createdAt),
+                R.string.detail_location to found.location,
+                R.string.detail_ip to found.ip,
             )
                 .filter { it.second.isNotBlank() }
-                .joinToString("\n") { if (it.first.isEmpty()) it.second else "${it.first}: ${it.second}" }
+                .joinToString("\n") { (label, value) -> if (label == null) value else "${getString(label)}: $value" }
             number.visibility = if (found.needsNumber && found.options.isEmpty()) View.VISIBLE else View.GONE
             // privacyIDEA number matching: one button per offered answer,
             // instead of a typed number.
             for (option in found.options) {
-                options.addView(Ui.button(this@ApprovalActivity, "Approve: $option") { answer { respondWithAnswer(challengeId, Decision.APPROVE, option) } })
+                options.addView(Ui.button(this@ApprovalActivity, getString(R.string.approve_option, option)) { answer { respondWithAnswer(challengeId, Decision.APPROVE, option) } })
             }
             buttons.forEach { it.isEnabled = true }
             if (found.options.isNotEmpty()) buttons[0].visibility = View.GONE
@@ -129,7 +128,12 @@ class ApprovalActivity : ScopedActivity() {
                     finished(progress.status)
                     return@launch
                 }
-                countdown.text = "${progress.secondsLeft} s left"
+                val left = progress.secondsLeft.toInt()
+                val tries = progress.triesLeft?.toInt()
+                countdown.text = listOfNotNull(
+                    resources.getQuantityString(R.plurals.seconds_left, left, left),
+                    tries?.let { resources.getQuantityString(R.plurals.tries_left, it, it) },
+                ).joinToString(" · ")
                 delay(1_000)
             }
         }
@@ -139,7 +143,7 @@ class ApprovalActivity : ScopedActivity() {
         val current = challenge ?: return
         val typed = number.text.toString().trim()
         val value = if (current.needsNumber) {
-            typed.toUByteOrNull() ?: return run { outcome.text = "Type the number shown on the sign-in screen." }
+            typed.toUByteOrNull() ?: return run { outcome.text = getString(R.string.approval_type_number) }
         } else {
             null
         }
@@ -148,10 +152,10 @@ class ApprovalActivity : ScopedActivity() {
 
     private fun confirmFraud() {
         AlertDialog.Builder(this)
-            .setTitle("Report fraud?")
-            .setMessage("Deny this sign-in and tell your organisation it was not you.")
-            .setPositiveButton("Report") { _, _ -> answer { respond(challengeId, Decision.FRAUD, null) } }
-            .setNegativeButton("Cancel", null)
+            .setTitle(R.string.fraud_title)
+            .setMessage(R.string.fraud_message)
+            .setPositiveButton(R.string.fraud_confirm) { _, _ -> answer { respond(challengeId, Decision.FRAUD, null) } }
+            .setNegativeButton(R.string.action_cancel, null)
             .show()
     }
 
@@ -162,7 +166,7 @@ class ApprovalActivity : ScopedActivity() {
             try {
                 val status = core { app.push().send() }
                 if (status == ChallengeState.PENDING) {
-                    outcome.text = "The request is still open."
+                    outcome.text = getString(R.string.approval_still_open)
                     buttons.forEach { it.isEnabled = true }
                 } else {
                     finished(status)
@@ -171,7 +175,7 @@ class ApprovalActivity : ScopedActivity() {
                 outcome.text = describe(e)
                 buttons.forEach { it.isEnabled = true }
             } catch (e: ApiException.Cancelled) {
-                outcome.text = "Not confirmed, nothing was sent."
+                outcome.text = getString(R.string.approval_not_confirmed)
                 buttons.forEach { it.isEnabled = true }
             } catch (e: Exception) {
                 outcome.text = describe(e)
@@ -191,11 +195,11 @@ class ApprovalActivity : ScopedActivity() {
             null
         }
         outcome.text = when (status) {
-            ChallengeState.APPROVED -> if (code != null) "Approved. Type this code on the sign-in screen: $code" else "Approved."
-            ChallengeState.DENIED -> "Denied."
-            ChallengeState.REPORTED -> "Denied and reported."
-            ChallengeState.EXPIRED -> "This request expired."
-            ChallengeState.FAILED -> "This request can no longer be answered."
+            ChallengeState.APPROVED -> if (code != null) getString(R.string.status_approved_code, code) else getString(R.string.status_approved)
+            ChallengeState.DENIED -> getString(R.string.status_denied)
+            ChallengeState.REPORTED -> getString(R.string.status_reported)
+            ChallengeState.EXPIRED -> getString(R.string.status_expired)
+            ChallengeState.FAILED -> getString(R.string.status_failed)
             ChallengeState.PENDING -> ""
         }
         Notifications.cancel(this, challengeId)

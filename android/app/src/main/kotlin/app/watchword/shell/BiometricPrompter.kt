@@ -18,20 +18,23 @@ import kotlin.coroutines.resume
  * button. AndroidX would use `androidx.biometric.BiometricPrompt`.
  */
 object BiometricPrompter {
-    /** Prompts with the core's [reason]; cancelling the caller dismisses the prompt. */
+    /**
+     * Prompts with the core's [reason] (in the user's language:
+     * [Texts.biometricReason]); cancelling the caller dismisses the prompt.
+     */
     suspend fun confirm(activity: Activity, reason: String): Boolean = withContext(Dispatchers.Main) {
         suspendCancellableCoroutine { continuation ->
             val cancel = CancellationSignal()
             val answer = { confirmed: Boolean -> if (continuation.isActive) continuation.resume(confirmed) }
             val builder = BiometricPrompt.Builder(activity)
-                .setTitle("Confirm it's you")
-                .setDescription(reason)
+                .setTitle(activity.getString(R.string.biometric_title))
+                .setDescription(Texts.biometricReason(activity, reason))
             when {
                 Build.VERSION.SDK_INT >= Build.VERSION_CODES.R -> builder.setAllowedAuthenticators(
                     BiometricManager.Authenticators.BIOMETRIC_STRONG or BiometricManager.Authenticators.DEVICE_CREDENTIAL,
                 )
                 Build.VERSION.SDK_INT == Build.VERSION_CODES.Q -> allowDeviceCredentialOnQ(builder)
-                else -> builder.setNegativeButton("Cancel", activity.mainExecutor) { _, _ -> answer(false) }
+                else -> builder.setNegativeButton(activity.getString(R.string.action_cancel), activity.mainExecutor) { _, _ -> answer(false) }
             }
             continuation.invokeOnCancellation { cancel.cancel() }
             builder.build().authenticate(

@@ -52,11 +52,11 @@ class CameraScanner(
     @SuppressLint("MissingPermission")
     fun start(preview: SurfaceTexture?) {
         if (thread != null) return
-        val manager = context.getSystemService(CameraManager::class.java) ?: return fail("No camera service.")
+        val manager = context.getSystemService(CameraManager::class.java) ?: return fail(R.string.camera_no_service)
         val cameraId = manager.cameraIdList.firstOrNull {
             manager.getCameraCharacteristics(it).get(CameraCharacteristics.LENS_FACING) == CameraCharacteristics.LENS_FACING_BACK
-        } ?: manager.cameraIdList.firstOrNull() ?: return fail("This device has no camera; pick an image instead.")
-        val size = frameSize(manager.getCameraCharacteristics(cameraId)) ?: return fail("The camera gives no YUV frames.")
+        } ?: manager.cameraIdList.firstOrNull() ?: return fail(R.string.camera_none)
+        val size = frameSize(manager.getCameraCharacteristics(cameraId)) ?: return fail(R.string.camera_no_frames)
         val cameraThread = HandlerThread("watchword-camera").also { it.start() }
         val cameraHandler = Handler(cameraThread.looper)
         thread = cameraThread
@@ -84,7 +84,7 @@ class CameraScanner(
                 override fun onError(device: CameraDevice, error: Int) {
                     device.close()
                     camera = null
-                    fail("The camera stopped (error $error); pick an image instead.")
+                    fail(R.string.camera_stopped, error)
                 }
             },
             cameraHandler,
@@ -136,7 +136,7 @@ class CameraScanner(
                     }
 
                     override fun onConfigureFailed(failed: CameraCaptureSession) {
-                        fail("The camera could not be set up; pick an image instead.")
+                        fail(R.string.camera_setup_failed)
                     }
                 },
             ),
@@ -179,8 +179,10 @@ class CameraScanner(
             ?: sizes.maxByOrNull { it.width * it.height }
     }
 
-    private fun fail(message: String) {
-        main.post { onError(message) }
+    /** Reports a failure to the screen, in the user's language. */
+    private fun fail(message: Int, vararg args: Any) {
+        val text = context.getString(message, *args)
+        main.post { onError(text) }
     }
 
     private companion object {

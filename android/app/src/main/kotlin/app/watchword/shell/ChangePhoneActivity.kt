@@ -10,7 +10,6 @@ import app.watchword.core.ApiException
 import app.watchword.core.ExportFormat
 import app.watchword.core.ImportPreview
 import app.watchword.core.ImportProgress
-import app.watchword.core.LastBackup
 import app.watchword.core.OnDuplicate
 import java.io.File
 import kotlinx.coroutines.launch
@@ -31,15 +30,15 @@ class ChangePhoneActivity : ScopedActivity() {
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
-        title = "Change phones"
+        title = getString(R.string.change_phones)
         lastBackup = Ui.text(this, "", 14f)
         val root = Ui.column(this).apply {
             addView(lastBackup)
-            addView(Ui.button(this@ChangePhoneActivity, "Back up now") { backUpNow() })
-            addView(Ui.button(this@ChangePhoneActivity, "Back up automatically after every change") { backUpAutomatically() })
-            addView(Ui.button(this@ChangePhoneActivity, "Import from another app or a backup") { pick(OPEN_IMPORT) })
-            addView(Ui.button(this@ChangePhoneActivity, "Export as a Watchword backup") { export(ExportFormat.WATCHWORD, "watchword.wwbackup") })
-            addView(Ui.button(this@ChangePhoneActivity, "Export for Aegis (encrypted)") { export(ExportFormat.AEGIS, "aegis-export.json") })
+            addView(Ui.button(this@ChangePhoneActivity, getString(R.string.backup_now)) { backUpNow() })
+            addView(Ui.button(this@ChangePhoneActivity, getString(R.string.backup_auto)) { backUpAutomatically() })
+            addView(Ui.button(this@ChangePhoneActivity, getString(R.string.import_pick)) { pick(OPEN_IMPORT) })
+            addView(Ui.button(this@ChangePhoneActivity, getString(R.string.export_watchword)) { export(ExportFormat.WATCHWORD, "watchword.wwbackup") })
+            addView(Ui.button(this@ChangePhoneActivity, getString(R.string.export_aegis)) { export(ExportFormat.AEGIS, "aegis-export.json") })
         }
         setContentView(Ui.scroll(root))
     }
@@ -49,11 +48,11 @@ class ChangePhoneActivity : ScopedActivity() {
         showLastBackup()
     }
 
-    /** "Last backup: 2 h ago, 17 accounts", or the error of the last try. */
+    /** "Last backup: 2 hours ago, 17 accounts.", or that the last try failed. */
     private fun showLastBackup() {
         scope.launch {
             lastBackup.text = try {
-                backupLine(core { app.vault().lastBackup() })
+                Texts.backupLine(this@ChangePhoneActivity, core { app.vault().lastBackup() })
             } catch (e: Exception) {
                 describe(e)
             }
@@ -62,11 +61,12 @@ class ChangePhoneActivity : ScopedActivity() {
 
     private fun backUpNow() {
         scope.launch {
-            val password = askPassword("Backup password", "At least 8 characters. You need it to restore.") ?: return@launch
+            val password = askPassword(R.string.backup_password_title, getString(R.string.backup_password_message)) ?: return@launch
             try {
                 val out = core { app.vault().backupNow(File(filesDir, "backups").path, password, 5u) }
-                val reenrol = if (out.reenrol.isEmpty()) "" else "\nEnrol again on a new phone: ${out.reenrol.joinToString()}"
-                toast("Backed up ${out.accounts} accounts (verified).$reenrol")
+                val accounts = out.accounts.toInt()
+                val backedUp = resources.getQuantityString(R.plurals.backed_up, accounts, accounts)
+                toast(if (out.reenrol.isEmpty()) backedUp else backedUp + "\n" + getString(R.string.reenrol, out.reenrol.joinToString()))
             } catch (e: Exception) {
                 toast(describe(e))
             }
@@ -77,11 +77,11 @@ class ChangePhoneActivity : ScopedActivity() {
     /** Automatic backups into the app's folder, keeping 5; the core writes one after each change. */
     private fun backUpAutomatically() {
         scope.launch {
-            val password = askPassword("Backup password", "At least 8 characters, kept in the vault for automatic backups. You need it to restore.") ?: return@launch
+            val password = askPassword(R.string.backup_password_title, getString(R.string.backup_auto_password_message)) ?: return@launch
             try {
                 core { app.vault().setAutoBackup(File(filesDir, "backups").path, password, 5u) }
                 core { app.vault().backupIfChanged() }
-                toast("Backing up automatically after every change.")
+                toast(getString(R.string.backup_auto_on))
             } catch (e: Exception) {
                 toast(describe(e))
             }
@@ -122,7 +122,7 @@ class ChangePhoneActivity : ScopedActivity() {
             val preview: ImportPreview = try {
                 core { app.vault().previewImport(bytes, null) }
             } catch (e: ApiException.PasswordNeeded) {
-                password = askPassword("Password of the export", e.message ?: "") ?: return@launch
+                password = askPassword(R.string.import_password_title, getString(R.string.import_password_message)) ?: return@launch
                 try {
                     core { app.vault().previewImport(bytes, password) }
                 } catch (e: Exception) {
@@ -134,55 +134,61 @@ class ChangePhoneActivity : ScopedActivity() {
                 return@launch
             }
             val lines = preview.accounts.joinToString("\n") { (if (it.duplicateOf != null) "= " else "+ ") + it.label }
-            val left = preview.notImported.joinToString("\n") { "Not imported: ${it.label}: ${it.reason}" }
+            // The core's reason is English only (NotImported has no kind yet).
+            val left = preview.notImported.joinToString("\n") { getString(R.string.import_not_imported, it.label, it.reason) }
             val new = preview.accounts.count { it.duplicateOf == null }
             AlertDialog.Builder(this@ChangePhoneActivity)
-                .setTitle("Import $new new accounts?")
+                .setTitle(resources.getQuantityString(R.plurals.import_confirm, new, new))
                 .setMessage(listOf(lines, left).filter { it.isNotEmpty() }.joinToString("\n\n"))
-                .setPositiveButton("Import") { _, _ ->
+                .setPositiveButton(R.string.import_action) { _, _ ->
                     scope.launch {
                         try {
                             val progress = object : ImportProgress {
                                 override fun stored(done: UInt, total: UInt) {
-                                    runOnUiThread { lastBackup.text = "Importing: $done of $total accounts stored…" }
+                                    val text = resources.getQuantityString(R.plurals.import_progress, total.toInt(), done.toInt(), total.toInt())
+                                    runOnUiThread { lastBackup.text = text }
                                 }
                             }
                             val r = core { app.vault().importFileWithProgress(bytes, password, OnDuplicate.SKIP, progress) }
                             showLastBackup()
-                            toast("Imported ${r.added.size} accounts; ${r.skipped.size} were already here.")
+                            val imported = resources.getQuantityString(R.plurals.imported, r.added.size, r.added.size)
+                            toast(
+                                if (r.skipped.isEmpty()) imported else imported + " " + resources.getQuantityString(R.plurals.already_here, r.skipped.size, r.skipped.size),
+                            )
                         } catch (e: Exception) {
                             toast(describe(e))
                         }
                     }
                 }
-                .setNegativeButton("Cancel", null)
+                .setNegativeButton(R.string.action_cancel, null)
                 .show()
         }
     }
 
     private fun exportTo(uri: Uri, format: ExportFormat) {
         scope.launch {
-            val password = askPassword("Export password", "Protects the file. The new app asks for it.") ?: return@launch
+            val password = askPassword(R.string.export_password_title, getString(R.string.export_password_message)) ?: return@launch
             try {
                 val export = core { app.vault().export(format, password) }
                 core { contentResolver.openOutputStream(uri)?.use { it.write(export.bytes) } }
-                val left = if (export.leftOut.isEmpty()) "" else "\nEnrol again on the new phone: ${export.leftOut.joinToString { it.label }}"
-                toast("Exported ${export.accounts} accounts.$left")
+                val accounts = export.accounts.toInt()
+                val exported = resources.getQuantityString(R.plurals.exported, accounts, accounts)
+                toast(if (export.leftOut.isEmpty()) exported else exported + "\n" + getString(R.string.reenrol, export.leftOut.joinToString { it.label }))
             } catch (e: Exception) {
                 toast(describe(e))
             }
         }
     }
 
-    /** A password dialog; null when cancelled. */
-    private suspend fun askPassword(title: String, message: String): String? = suspendCoroutine { cont ->
-        val field = Ui.field(this, "Password", InputType.TYPE_CLASS_TEXT or InputType.TYPE_TEXT_VARIATION_PASSWORD)
+    /** A password dialog titled [title] (a string resource); null when cancelled. */
+    private suspend fun askPassword(title: Int, message: String): String? = suspendCoroutine { cont ->
+        val field = Ui.field(this, getString(R.string.password_hint), InputType.TYPE_CLASS_TEXT or InputType.TYPE_TEXT_VARIATION_PASSWORD)
         AlertDialog.Builder(this)
             .setTitle(title)
             .setMessage(message)
             .setView(field)
-            .setPositiveButton("OK") { _, _ -> cont.resume(field.text.toString()) }
-            .setNegativeButton("Cancel") { _, _ -> cont.resume(null) }
+            .setPositiveButton(R.string.action_ok) { _, _ -> cont.resume(field.text.toString()) }
+            .setNegativeButton(R.string.action_cancel) { _, _ -> cont.resume(null) }
             .setOnCancelListener { cont.resume(null) }
             .show()
     }
@@ -190,22 +196,5 @@ class ChangePhoneActivity : ScopedActivity() {
     private companion object {
         const val OPEN_IMPORT = 1
         const val CREATE_EXPORT = 2
-    }
-}
-
-/** "Last backup: 2 h ago, 17 accounts", or the error of the last try (this screen and the accounts screen). */
-fun backupLine(last: LastBackup?): String = when {
-    last == null -> "No backup yet."
-    last.error != null -> "Last backup failed ${ago(last.at)}: ${last.error}"
-    else -> "Last backup: ${ago(last.at)}, ${last.accounts} accounts."
-}
-
-private fun ago(at: Long): String {
-    val s = (System.currentTimeMillis() / 1000 - at).coerceAtLeast(0)
-    return when {
-        s < 60 -> "just now"
-        s < 3600 -> "${s / 60} min ago"
-        s < 86_400 -> "${s / 3600} h ago"
-        else -> "${s / 86_400} days ago"
     }
 }

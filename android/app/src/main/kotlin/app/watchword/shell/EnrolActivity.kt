@@ -40,25 +40,25 @@ class EnrolActivity : ScopedActivity() {
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
-        title = "Add account"
+        title = getString(R.string.accounts_add)
         preview = TextureView(this).apply {
             layoutParams = LinearLayout.LayoutParams(LinearLayout.LayoutParams.MATCH_PARENT, Ui.dp(this@EnrolActivity, 320))
             surfaceTextureListener = PreviewListener()
         }
-        message = Ui.text(this, "Point the camera at the QR code.")
-        pasted = Ui.field(this, "Or paste a link (otpauth://…)", InputType.TYPE_CLASS_TEXT or InputType.TYPE_TEXT_VARIATION_URI)
-        code = Ui.field(this, "Activation code", InputType.TYPE_CLASS_NUMBER)
-        url = Ui.field(this, "Activation URL", InputType.TYPE_CLASS_TEXT or InputType.TYPE_TEXT_VARIATION_URI)
+        message = Ui.text(this, getString(R.string.enrol_point_camera))
+        pasted = Ui.field(this, getString(R.string.enrol_paste_hint), InputType.TYPE_CLASS_TEXT or InputType.TYPE_TEXT_VARIATION_URI)
+        code = Ui.field(this, getString(R.string.enrol_code_hint), InputType.TYPE_CLASS_NUMBER)
+        url = Ui.field(this, getString(R.string.enrol_url_hint), InputType.TYPE_CLASS_TEXT or InputType.TYPE_TEXT_VARIATION_URI)
         val root = Ui.column(this).apply {
             addView(preview)
             addView(message)
-            addView(Ui.button(this@EnrolActivity, "Pick an image") { pickImage() })
+            addView(Ui.button(this@EnrolActivity, getString(R.string.enrol_pick_image)) { pickImage() })
             addView(pasted)
-            addView(Ui.button(this@EnrolActivity, "Add pasted link") { enrol(EnrolInput.Pasted(pasted.text.toString())) })
-            addView(Ui.text(this@EnrolActivity, "Push sign-in: type what your organisation gave you", 14f))
+            addView(Ui.button(this@EnrolActivity, getString(R.string.enrol_add_pasted)) { enrol(EnrolInput.Pasted(pasted.text.toString())) })
+            addView(Ui.text(this@EnrolActivity, getString(R.string.enrol_push_explain), 14f))
             addView(code)
             addView(url)
-            addView(Ui.button(this@EnrolActivity, "Activate") {
+            addView(Ui.button(this@EnrolActivity, getString(R.string.enrol_activate)) {
                 enrol(EnrolInput.Typed(code.text.toString(), url.text.toString()))
             })
         }
@@ -92,7 +92,7 @@ class EnrolActivity : ScopedActivity() {
         if (grantResults.firstOrNull() == PackageManager.PERMISSION_GRANTED) {
             if (preview.isAvailable) camera?.start(preview.surfaceTexture)
         } else {
-            message.text = "No camera permission: pick an image or paste the link instead."
+            message.text = getString(R.string.enrol_no_camera_permission)
         }
     }
 
@@ -110,7 +110,7 @@ class EnrolActivity : ScopedActivity() {
             try {
                 startActivityForResult(Intent(Intent.ACTION_GET_CONTENT).setType("image/*"), REQUEST_IMAGE)
             } catch (noGallery: ActivityNotFoundException) {
-                message.text = "No app here can pick an image."
+                message.text = getString(R.string.enrol_no_picker)
             }
         }
     }
@@ -125,7 +125,9 @@ class EnrolActivity : ScopedActivity() {
         scope.launch {
             try {
                 val found = core { decodeImage(readPicked(uri)) }
-                if (found.isEmpty()) message.text = "No QR code in that image." else enrol(EnrolInput.Scanned(found.first().text))
+                if (found.isEmpty()) message.text = getString(R.string.enrol_no_qr) else enrol(EnrolInput.Scanned(found.first().text))
+            } catch (e: PickedImageProblem) {
+                message.text = getString(e.text, MAX_IMAGE_MIB)
             } catch (e: Exception) {
                 message.text = describe(e)
             }
@@ -134,7 +136,8 @@ class EnrolActivity : ScopedActivity() {
 
     /** The picked file's bytes, refusing anything larger than [MAX_IMAGE_BYTES] before it fills memory. */
     private fun readPicked(uri: Uri): ByteArray {
-        val input = contentResolver.openInputStream(uri) ?: throw IOException("the picked image could not be opened")
+        val input = contentResolver.openInputStream(uri)
+            ?: throw PickedImageProblem(R.string.enrol_image_unreadable, "the picked image could not be opened")
         return input.use {
             val out = ByteArrayOutputStream()
             val chunk = ByteArray(64 * 1024)
@@ -142,7 +145,9 @@ class EnrolActivity : ScopedActivity() {
                 val read = it.read(chunk)
                 if (read < 0) break
                 out.write(chunk, 0, read)
-                if (out.size() > MAX_IMAGE_BYTES) throw IOException("the picked file is larger than ${MAX_IMAGE_BYTES / (1024 * 1024)} MiB")
+                if (out.size() > MAX_IMAGE_BYTES) {
+                    throw PickedImageProblem(R.string.enrol_image_too_large, "the picked file is larger than $MAX_IMAGE_MIB MiB")
+                }
             }
             out.toByteArray()
         }
@@ -157,22 +162,16 @@ class EnrolActivity : ScopedActivity() {
         scope.launch {
             try {
                 when (val outcome = core { app.push().enrol(input, choices, deviceName()) }) {
-                    is EnrolOutcome.Added -> done("Added ${outcome.account.label}.")
+                    is EnrolOutcome.Added -> done(getString(R.string.enrol_added, outcome.account.label))
                     is EnrolOutcome.Imported -> done(imported(outcome))
-                    is EnrolOutcome.AddedTwoStep -> done(
-                        "Added ${outcome.account.label}. To finish, type this on the enrolment page: ${outcome.clientPart}",
-                    )
-                    is EnrolOutcome.AddedList -> done(
-                        "Added ${outcome.added.size} account(s)" +
-                            (if (outcome.added.isNotEmpty()) ": " + outcome.added.joinToString(", ") { it.label } else "") +
-                            "." + (if (outcome.alreadyPresent.isNotEmpty()) " ${outcome.alreadyPresent.size} already in Watchword." else ""),
-                    )
-                    is EnrolOutcome.Activated -> done(outcome.activation.summary)
+                    is EnrolOutcome.AddedTwoStep -> done(getString(R.string.enrol_added_two_step, outcome.account.label, outcome.clientPart))
+                    is EnrolOutcome.AddedList -> done(added(outcome.added.map { it.label }, outcome.alreadyPresent.size))
+                    is EnrolOutcome.Activated -> done(Texts.activated(this@EnrolActivity, outcome.activation))
                     is EnrolOutcome.AlreadyPresent -> AlertDialog.Builder(this@EnrolActivity)
-                        .setTitle("Already added")
-                        .setMessage("This account is already in Watchword. Add a second copy?")
-                        .setPositiveButton("Add anyway") { _, _ -> enrol(input, choices.copy(force = true)) }
-                        .setNegativeButton("Cancel", null)
+                        .setTitle(R.string.enrol_already_title)
+                        .setMessage(R.string.enrol_already_message)
+                        .setPositiveButton(R.string.enrol_add_anyway) { _, _ -> enrol(input, choices.copy(force = true)) }
+                        .setNegativeButton(R.string.action_cancel, null)
                         .show()
                     is EnrolOutcome.NeedsDetails -> askDetails(input, choices)
                 }
@@ -188,32 +187,43 @@ class EnrolActivity : ScopedActivity() {
         code.setText("")
     }
 
-    private fun imported(o: EnrolOutcome.Imported): String = buildString {
-        append("Added ${o.added.size} account(s)")
-        if (o.added.isNotEmpty()) append(": " + o.added.joinToString(", ") { it.label })
-        append(".")
-        if (o.alreadyPresent.isNotEmpty()) append(" ${o.alreadyPresent.size} already in Watchword.")
-        if (o.part.size > 1u) {
-            append(" This was QR ${o.part.index + 1u} of ${o.part.size}: ")
-            if (o.part.missing.isEmpty()) {
-                append("all ${o.part.size} scanned.")
-            } else {
-                append("${o.part.scanned} of ${o.part.size} scanned; still to scan: " + o.part.missing.joinToString(", ") { "QR ${it + 1u}" } + ".")
-            }
+    /** "Added 2 accounts: A, B. 1 was already in Watchword." */
+    private fun added(labels: List<String>, alreadyPresent: Int): String {
+        val n = labels.size
+        val added = if (n == 0) {
+            resources.getQuantityString(R.plurals.added_accounts, n, n)
+        } else {
+            resources.getQuantityString(R.plurals.added_accounts_named, n, n, labels.joinToString(", "))
         }
+        return if (alreadyPresent == 0) added else added + " " + resources.getQuantityString(R.plurals.already_in_watchword, alreadyPresent, alreadyPresent)
+    }
+
+    /** What a Google Authenticator export added, and which of its QR codes are still to scan. */
+    private fun imported(o: EnrolOutcome.Imported): String {
+        val text = added(o.added.map { it.label }, o.alreadyPresent.size)
+        val part = o.part
+        if (part.size <= 1u) return text
+        val (index, size) = (part.index + 1u).toInt() to part.size.toInt()
+        val progress = if (part.missing.isEmpty()) {
+            getString(R.string.enrol_part_all, index, size)
+        } else {
+            val rest = part.missing.joinToString(", ") { getString(R.string.enrol_part_item, (it + 1u).toInt()) }
+            getString(R.string.enrol_part_missing, index, size, part.scanned.toInt(), rest)
+        }
+        return "$text $progress"
     }
 
     /** A bare secret key: the user names it, then the core adds it. */
     private fun askDetails(input: EnrolInput, choices: EnrolChoices) {
-        val issuer = Ui.field(this, "Issuer (e.g. GitHub)", InputType.TYPE_CLASS_TEXT)
-        val name = Ui.field(this, "Account name", InputType.TYPE_CLASS_TEXT)
+        val issuer = Ui.field(this, getString(R.string.enrol_issuer_hint), InputType.TYPE_CLASS_TEXT)
+        val name = Ui.field(this, getString(R.string.enrol_account_name_hint), InputType.TYPE_CLASS_TEXT)
         AlertDialog.Builder(this)
-            .setTitle("Name this key")
+            .setTitle(R.string.enrol_name_key_title)
             .setView(Ui.column(this).apply { addView(issuer); addView(name) })
-            .setPositiveButton("Add") { _, _ ->
+            .setPositiveButton(R.string.action_add) { _, _ ->
                 enrol(input, choices.copy(issuer = issuer.text.toString(), name = name.text.toString()))
             }
-            .setNegativeButton("Cancel", null)
+            .setNegativeButton(R.string.action_cancel, null)
             .show()
     }
 
@@ -238,6 +248,10 @@ class EnrolActivity : ScopedActivity() {
     private companion object {
         const val REQUEST_CAMERA = 1
         const val REQUEST_IMAGE = 2
-        const val MAX_IMAGE_BYTES = 32 * 1024 * 1024
+        const val MAX_IMAGE_MIB = 32
+        const val MAX_IMAGE_BYTES = MAX_IMAGE_MIB * 1024 * 1024
     }
+
+    /** A picked file this screen refuses itself: [text] is what the user reads, the message is for the log. */
+    private class PickedImageProblem(val text: Int, message: String) : IOException(message)
 }

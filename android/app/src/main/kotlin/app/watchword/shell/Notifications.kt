@@ -14,7 +14,8 @@ import android.os.Build
 import app.watchword.core.Challenge
 
 /**
- * The "Approve sign-in?" notifications: their channel, one notification
+ * The "Approve sign-in?" notifications (texts from res/values/strings.xml and values-nl,
+ * in the user's language): their channel, one notification
  * per request (tagged with its id) showing the app, place and account from
  * the core's [Challenge], and its Approve/Deny actions. Approve (or a tap)
  * opens [ApprovalActivity] for the number and the biometric check; Deny
@@ -26,10 +27,10 @@ object Notifications {
     const val CHANNEL = "sign-in-requests"
     private const val NOTIFICATION_ID = 1
 
-    /** Creates (or updates) the channel; safe to call on every start. */
+    /** Creates (or updates) the channel; safe to call on every start (and it renames the channel after a language change). */
     fun createChannel(context: Context) {
-        val channel = NotificationChannel(CHANNEL, "Sign-in requests", NotificationManager.IMPORTANCE_HIGH).apply {
-            description = "Approve or deny sign-ins to your accounts"
+        val channel = NotificationChannel(CHANNEL, context.getString(R.string.notification_channel_name), NotificationManager.IMPORTANCE_HIGH).apply {
+            description = context.getString(R.string.notification_channel_description)
             lockscreenVisibility = Notification.VISIBILITY_PRIVATE
         }
         manager(context).createNotificationChannel(channel)
@@ -52,15 +53,15 @@ object Notifications {
             context, 0, DenyReceiver.intent(context, challenge.id), PendingIntent.FLAG_IMMUTABLE or PendingIntent.FLAG_UPDATE_CURRENT,
         )
         val place = listOf(challenge.location, challenge.ip).filter { it.isNotBlank() }.joinToString(" · ")
-        val summary = if (place.isEmpty()) challenge.app else "${challenge.app} from $place"
+        val summary = if (place.isEmpty()) challenge.app else context.getString(R.string.notification_from, challenge.app, place)
         // What the lock screen shows: that there is a request, not where from.
         val public = Notification.Builder(context, CHANNEL)
             .setSmallIcon(android.R.drawable.ic_lock_lock)
-            .setContentTitle("Sign-in request")
+            .setContentTitle(context.getString(R.string.notification_public_title))
             .build()
         val notification = Notification.Builder(context, CHANNEL)
             .setSmallIcon(android.R.drawable.ic_lock_lock)
-            .setContentTitle("Approve sign-in?")
+            .setContentTitle(context.getString(R.string.approval_title))
             .setContentText(summary)
             .setStyle(Notification.BigTextStyle().bigText("$summary\n${challenge.account}"))
             .setVisibility(Notification.VISIBILITY_PRIVATE)
@@ -69,8 +70,8 @@ object Notifications {
             .setAutoCancel(true)
             .setOnlyAlertOnce(true)
             .setTimeoutAfter(challenge.secondsLeft * 1000)
-            .addAction(action(context, android.R.drawable.ic_menu_send, "Approve", approve))
-            .addAction(action(context, android.R.drawable.ic_menu_close_clear_cancel, "Deny", deny))
+            .addAction(action(context, android.R.drawable.ic_menu_send, context.getString(R.string.approve), approve))
+            .addAction(action(context, android.R.drawable.ic_menu_close_clear_cancel, context.getString(R.string.deny), deny))
             .build()
         manager(context).notify(challenge.id, NOTIFICATION_ID, notification)
     }

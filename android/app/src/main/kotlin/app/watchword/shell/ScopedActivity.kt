@@ -12,7 +12,8 @@ import kotlinx.coroutines.withContext
  * Base of the screens: a main-thread [CoroutineScope] cancelled in
  * `onDestroy` (AndroidX's `lifecycleScope`, by hand), core calls run on
  * `Dispatchers.IO` (never the main thread: the biometric gate waits for
- * the prompt's answer there), and the core's error text for the user.
+ * the prompt's answer there), and the error message for the user (in
+ * their language, from the core's error kind: [Texts.describe]).
  */
 abstract class ScopedActivity : Activity() {
     /** Coroutines of this screen; cancelled with it. */
@@ -29,9 +30,8 @@ abstract class ScopedActivity : Activity() {
     /** Runs a core call off the main thread. */
     protected suspend fun <T> core(block: suspend () -> T): T = withContext(Dispatchers.IO) { block() }
 
-    /** The core's message for [error] (its error texts are written for users). */
-    protected fun describe(error: Exception): String =
-        error.message?.takeIf { it.isNotBlank() } ?: error.javaClass.simpleName
+    /** The message of [error]'s kind in the user's language (the core's English goes to the log). */
+    protected fun describe(error: Exception): String = Texts.describe(this, error)
 
     /** A short message. */
     protected fun toast(message: String) {

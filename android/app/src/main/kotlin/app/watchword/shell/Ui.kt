@@ -12,8 +12,9 @@ import android.widget.TextView
 
 /**
  * Small builders for screens made in code: framework views only, no XML
- * layouts and no R class, so `kotlinc` alone compiles the shell (AppCompat
- * or Compose would be the usual AndroidX choice).
+ * layouts, so `kotlinc` alone compiles the shell (AppCompat or Compose
+ * would be the usual AndroidX choice). The texts they show come from the
+ * string resources (`getString(R.string.x)`), never from literals here.
  */
 object Ui {
     /** A vertical column with the screen's padding. */

@@ -38,7 +38,7 @@ class UnifiedPushRegistration(context: Context) : PushTokenSource {
             Intent(ACTION_REGISTER).setPackage(distributor)
                 .putExtra(EXTRA_TOKEN, connectorToken())
                 .putExtra(EXTRA_APPLICATION, context.packageName)
-                .putExtra(EXTRA_MESSAGE, "Watchword sign-in requests")
+                .putExtra(EXTRA_MESSAGE, context.getString(R.string.unifiedpush_message))
                 .putExtra(EXTRA_PI, identity),
         )
         return true
