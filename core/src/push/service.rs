@@ -731,7 +731,8 @@ mod tests {
     #[tokio::test]
     async fn an_implausible_server_time_teaches_the_clock_nothing() {
         let clock = Arc::new(FixedClock::new(NOW * 1000));
-        let service = PushService::new(Arc::new(MemoryPushStore::new()), clock).unwrap();
+        let service =
+            PushService::with_transport(Arc::new(MemoryPushStore::new()), Arc::new(Silent), clock);
         let account = alices_account(&SigningKey::generate().unwrap());
         service.store.put(&account).unwrap();
         for wild in [i64::MIN, -1, 0, 946_684_799, 32_503_680_001, i64::MAX] {
