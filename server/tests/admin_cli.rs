@@ -7,7 +7,7 @@
 use std::{
     io::{BufRead, BufReader},
     path::Path,
-    process::{Child, Command, Stdio},
+    process::{Child, ChildStderr, Command, Stdio},
     sync::Arc,
 };
 
@@ -48,6 +48,56 @@ fn admin_with(db: &Path, args: &[&str], passphrase: Option<&str>) -> (bool, Stri
 /// Kills the server child when the test ends, pass or fail.
 struct Serve(Child);
 
+/// What `serve` printed up to its "listening on" line: the base URL, the
+/// lines before it, and its stderr to read on.
+struct Started {
+    serve: Serve,
+    base: String,
+    before: Vec<String>,
+    stderr: BufReader<ChildStderr>,
+}
+
+impl Serve {
+    /// Starts `serve` on `db` (a free loopback port) with the test
+    /// passphrase and `env`, and waits until it listens.
+    fn start(db: &Path, env: &[(&str, &str)]) -> Started {
+        let mut command = Command::new(BIN);
+        command.env("WATCHWORD_SERVER_PASSPHRASE", PASSPHRASE);
+        for (k, v) in env {
+            command.env(k, v);
+        }
+        let mut child = command
+            .args(["serve", "--listen", "127.0.0.1:0", "--db"])
+            .arg(db)
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stderr = BufReader::new(child.stderr.take().unwrap());
+        let serve = Serve(child);
+        let mut before = Vec::new();
+        let base = loop {
+            let mut line = String::new();
+            assert!(stderr.read_line(&mut line).unwrap() > 0, "{before:?}");
+            if let Some(base) = line.trim().strip_prefix("watchword-server listening on ") {
+                break base.to_owned();
+            }
+            before.push(line);
+        };
+        Started {
+            serve,
+            base,
+            before,
+            stderr,
+        }
+    }
+}
+
+/// Keeps reading what serve says next: a closed pipe would make its next
+/// line on stderr fail.
+fn drain(mut stderr: BufReader<ChildStderr>) {
+    std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
+}
+
 impl Drop for Serve {
     fn drop(&mut self) {
         let _ = self.0.kill();
@@ -59,26 +109,14 @@ impl Drop for Serve {
 async fn serve_enrol_challenge_status() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("push.db");
-    let mut child = Command::new(BIN)
-        .env("WATCHWORD_SERVER_PASSPHRASE", PASSPHRASE)
-        .args(["serve", "--listen", "127.0.0.1:0", "--db"])
-        .arg(&db)
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let serve = Serve(child);
-    let mut line = String::new();
-    let mut stderr = BufReader::new(stderr);
-    stderr.read_line(&mut line).unwrap();
-    // Keep reading what serve says next: a closed pipe would make its
-    // next line on stderr fail.
-    std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
-    let base = line
-        .trim()
-        .strip_prefix("watchword-server listening on ")
-        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-        .to_owned();
+    let started = Serve::start(&db, &[]);
+    assert!(
+        started.before.is_empty(),
+        "unexpected first lines {:?}",
+        started.before
+    );
+    let (serve, base) = (started.serve, started.base);
+    drain(started.stderr);
 
     // Enrol without --url: the URL serve is reachable at.
     let (ok, out, err) = admin(&db, &["enrol", "--user", "alice", "--json"]);
@@ -231,18 +269,9 @@ async fn devices_revoke_and_remove_user() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("push.db");
     // An activation needs a server answering: run serve for the phone.
-    let mut child = Command::new(BIN)
-        .env("WATCHWORD_SERVER_PASSPHRASE", PASSPHRASE)
-        .args(["serve", "--listen", "127.0.0.1:0", "--db"])
-        .arg(&db)
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    let _serve = Serve(child);
-    let mut line = String::new();
-    stderr.read_line(&mut line).unwrap();
-    std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
+    let started = Serve::start(&db, &[]);
+    let _serve = started.serve;
+    drain(started.stderr);
 
     let (ok, out, err) = admin(&db, &["enrol", "--user", "alice", "--json"]);
     assert!(ok, "{err}");
@@ -342,26 +371,11 @@ async fn devices_revoke_and_remove_user() {
 async fn json_logs_one_object_a_line_with_fields() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("push.db");
-    let mut child = Command::new(BIN)
-        .env("WATCHWORD_SERVER_PASSPHRASE", PASSPHRASE)
-        .env("WATCHWORD_LOG", "debug")
-        .env("WATCHWORD_LOG_FORMAT", "json")
-        .args(["serve", "--listen", "127.0.0.1:0", "--db"])
-        .arg(&db)
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    let _serve = Serve(child);
-    let mut lines = Vec::new();
-    let base = loop {
-        let mut line = String::new();
-        assert!(stderr.read_line(&mut line).unwrap() > 0, "{lines:?}");
-        if let Some(base) = line.trim().strip_prefix("watchword-server listening on ") {
-            break base.to_owned();
-        }
-        lines.push(line);
-    };
+    let started = Serve::start(
+        &db,
+        &[("WATCHWORD_LOG", "debug"), ("WATCHWORD_LOG_FORMAT", "json")],
+    );
+    let (_serve, base, mut stderr) = (started.serve, started.base, started.stderr);
     watchword_core::push::client::install_ring_provider();
     let r = reqwest::get(format!("{base}/healthz")).await.unwrap();
     assert_eq!(r.status(), 200);
