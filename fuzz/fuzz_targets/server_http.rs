@@ -7,7 +7,7 @@
 //! up to an empty line, then the body.
 #![no_main]
 
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use axum::{
     Router,
@@ -16,51 +16,31 @@ use axum::{
 };
 use libfuzzer_sys::fuzz_target;
 use tower::ServiceExt as _;
-use watchword_core::{
-    otp::SystemClock, push::protocol::CreateChallengeRequest, vault::StaticKeyProvider,
-};
-use watchword_server::{
-    Policy, PushServer,
-    delivery::{LogSender, Senders},
-    http::router,
-};
+use watchword_server::http::router;
+
+#[path = "server_fixture.rs"]
+mod server_fixture;
+use server_fixture::ServerFixture;
 
 struct Fixture {
     runtime: tokio::runtime::Runtime,
     router: Router,
-    _dir: tempfile::TempDir,
+    _server: ServerFixture,
 }
 
 fn fixture() -> &'static Fixture {
     static FIXTURE: OnceLock<Fixture> = OnceLock::new();
     FIXTURE.get_or_init(|| {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let server = PushServer::open_with(
-            &dir.path().join("fuzz.db"),
-            &StaticKeyProvider::new([9; 32]),
-            Arc::new(SystemClock),
-            Policy::default(),
-            Arc::new(Senders::log_only(Arc::new(LogSender::default()))),
-        )
-        .expect("server");
-        server.enrol("alice", "http://127.0.0.1:1").expect("enrol");
-        let _ = server.create_challenge(&CreateChallengeRequest {
-            user: "alice".into(),
-            app: "Fuzz".into(),
-            location: String::new(),
-            ip: String::new(),
-            ttl: Some(600),
-            number_matching: Some(true),
-        });
-        server.rotate_rp_key().expect("rp key");
+        let server = ServerFixture::new();
+        server.server.rotate_rp_key().expect("rp key");
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .expect("runtime");
         Fixture {
             runtime,
-            router: router(Arc::new(server)),
-            _dir: dir,
+            router: router(server.server.clone()),
+            _server: server,
         }
     })
 }

@@ -4,58 +4,20 @@
 //! refused with a protocol error or taken; nothing may panic.
 #![no_main]
 
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use watchword_core::{
-    otp::SystemClock,
-    push::protocol::{ActivateRequest, AnswerRequest, CreateChallengeRequest, PushTokenUpdate},
-    vault::StaticKeyProvider,
-};
-use watchword_server::{
-    Policy, PushServer,
-    delivery::{LogSender, Senders},
+use watchword_core::push::protocol::{
+    ActivateRequest, AnswerRequest, CreateChallengeRequest, PushTokenUpdate,
 };
 
-struct Fixture {
-    server: PushServer,
-    enrolment_id: String,
-    challenge_id: String,
-    _dir: tempfile::TempDir,
-}
+#[path = "server_fixture.rs"]
+mod server_fixture;
+use server_fixture::ServerFixture;
 
 fuzz_target!(|data: &[u8]| {
-    static FIXTURE: OnceLock<Fixture> = OnceLock::new();
-    let f = FIXTURE.get_or_init(|| {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let server = PushServer::open_with(
-            &dir.path().join("fuzz.db"),
-            &StaticKeyProvider::new([9; 32]),
-            Arc::new(SystemClock),
-            Policy::default(),
-            Arc::new(Senders::log_only(Arc::new(LogSender::default()))),
-        )
-        .expect("server");
-        let e = server.enrol("alice", "http://127.0.0.1:1").expect("enrol");
-        let enrolment_id = e.url.rsplit('/').next().expect("id").to_owned();
-        let challenge_id = server
-            .create_challenge(&CreateChallengeRequest {
-                user: "alice".into(),
-                app: "Fuzz".into(),
-                location: String::new(),
-                ip: String::new(),
-                ttl: Some(600),
-                number_matching: Some(true),
-            })
-            .map(|(c, _)| c.id)
-            .unwrap_or_default();
-        Fixture {
-            server,
-            enrolment_id,
-            challenge_id,
-            _dir: dir,
-        }
-    });
+    static FIXTURE: OnceLock<ServerFixture> = OnceLock::new();
+    let f = FIXTURE.get_or_init(ServerFixture::new);
     if let Ok(r) = serde_json::from_slice::<ActivateRequest>(data) {
         let _ = f.server.activate(&f.enrolment_id, &r);
     }

@@ -379,17 +379,16 @@ fn describe_audit(r: &watchword_server::audit::AuditRecord) -> String {
 /// One line for a device: id, name, when activated and last seen (UTC),
 /// how it is woken, revoked or not.
 fn describe_device(d: &watchword_server::admin::DeviceInfo) -> String {
-    let when = utc_minute;
     let mut line = format!(
         "{}  {}  activated {}  last seen {}  {}",
         d.id,
         d.name,
-        when(d.activated_at),
-        d.last_seen.map_or_else(|| "never".to_owned(), when),
+        utc_minute(d.activated_at),
+        d.last_seen.map_or_else(|| "never".to_owned(), utc_minute),
         d.push.map_or("polls (no push address)", |k| k.as_str())
     );
     if let Some(t) = d.revoked_at {
-        line.push_str(&format!("  REVOKED {}", when(t)));
+        line.push_str(&format!("  REVOKED {}", utc_minute(t)));
     }
     line
 }

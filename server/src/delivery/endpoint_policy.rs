@@ -16,7 +16,7 @@ use super::SendError;
 /// True for an address in a private, shared (CGNAT), link-local,
 /// unspecified or broadcast range, or an IPv4 address written as IPv6
 /// whose IPv4 form is one of those or loopback. Loopback itself is decided
-/// separately ([`is_loopback_ip`]).
+/// separately (`IpAddr::is_loopback`).
 pub fn private_ip(ip: IpAddr) -> bool {
     let private_v4 = |ip: Ipv4Addr| {
         let [a, b, ..] = ip.octets();
@@ -41,11 +41,6 @@ pub fn private_ip(ip: IpAddr) -> bool {
             v6.is_unspecified() || (first & 0xfe00) == 0xfc00 || (first & 0xffc0) == 0xfe80
         }
     }
-}
-
-/// True for 127.0.0.0/8 and `::1`.
-pub fn is_loopback_ip(ip: IpAddr) -> bool {
-    ip.is_loopback()
 }
 
 /// True for an endpoint whose host is written as a private address
@@ -91,7 +86,7 @@ impl PublicOnlyResolver {
     pub fn allowed(&self, addrs: impl IntoIterator<Item = SocketAddr>) -> Vec<SocketAddr> {
         addrs
             .into_iter()
-            .filter(|a| !private_ip(a.ip()) && (self.allow_loopback || !is_loopback_ip(a.ip())))
+            .filter(|a| !private_ip(a.ip()) && (self.allow_loopback || !a.ip().is_loopback()))
             .collect()
     }
 }
