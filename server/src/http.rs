@@ -13,7 +13,7 @@ use axum::{
 };
 use serde::{Serialize, de::DeserializeOwned};
 use watchword_core::push::protocol::{
-    ErrorBody, HEADER_DEVICE, HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIMESTAMP,
+    ErrorBody, ErrorCode, HEADER_DEVICE, HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIMESTAMP,
 };
 
 use crate::{
@@ -36,8 +36,13 @@ pub fn router(server: Arc<PushServer>) -> Router {
         .route("/v1/device/challenges/{id}/answer", post(answer))
         .route("/v1/device/push-token", post(push_token))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
+        .layer(axum::middleware::map_response_with_state(
+            server.clone(),
+            too_large,
+        ))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
+        .route("/openapi.json", get(crate::openapi::document))
         .layer(axum::middleware::from_fn_with_state(
             server.clone(),
             access_log,
@@ -103,6 +108,17 @@ async fn access_log(
         "request"
     );
     response
+}
+
+/// A body over [`MAX_BODY`] is refused by axum's extractor (413, plain
+/// text); the client gets the protocol's JSON refusal, `too_large`.
+async fn too_large(State(server): State<Arc<PushServer>>, response: Response) -> Response {
+    if response.status() != StatusCode::PAYLOAD_TOO_LARGE {
+        return response;
+    }
+    let message = format!("the request body is over {MAX_BODY} bytes");
+    let r: ServerResult<()> = Err(ServerError::new(ErrorCode::TooLarge, message));
+    respond(&server, StatusCode::OK, r).into_response()
 }
 
 struct Reply {

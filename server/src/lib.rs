@@ -5,7 +5,8 @@
 //!   the limits; enrolment (`enrolment.rs`) and challenges
 //!   (`challenges.rs`) and device push addresses (`devices.rs`) are its
 //!   methods, shared by HTTP and admin commands.
-//! - [`http`]: the axum API; [`start`] runs it on a loopback port.
+//! - [`http`]: the axum API; [`start`] runs it on a loopback port;
+//!   [`openapi`]: its description (`docs/openapi.json`), served too.
 //! - [`delivery`]: how devices are woken (APNs, FCM, Web Push), retried
 //!   and recorded.
 
@@ -20,6 +21,7 @@ mod enrolment;
 pub mod error;
 pub mod http;
 pub mod metrics;
+pub mod openapi;
 pub mod policy;
 pub mod relying_parties;
 mod server_key;

@@ -186,6 +186,8 @@ pub enum ErrorCode {
     WrongNumber,
     /// Approve without the number the challenge needs.
     NumberRequired,
+    /// The request body is over the server's limit (16 KiB).
+    TooLarge,
     /// A server fault.
     Internal,
 }
@@ -215,6 +217,7 @@ impl ErrorCode {
             ErrorCode::AlreadyAnswered => "already_answered",
             ErrorCode::WrongNumber => "wrong_number",
             ErrorCode::NumberRequired => "number_required",
+            ErrorCode::TooLarge => "too_large",
             ErrorCode::Internal => "internal",
         }
     }
@@ -235,6 +238,7 @@ impl ErrorCode {
             ErrorCode::ActivationUsed
             | ErrorCode::ActivationExpired
             | ErrorCode::ChallengeExpired => 410,
+            ErrorCode::TooLarge => 413,
             ErrorCode::WrongNumber => 422,
             ErrorCode::ActivationLocked => 423,
             ErrorCode::TooManyOpen | ErrorCode::CoolDown => 429,
