@@ -158,6 +158,17 @@ fi
 step "push demo (server, phone and relying party over loopback)"
 target/debug/watchword demo --yes
 
+# --- the HTTP API's OpenAPI description (issue 20) ---------------------------
+# docs/openapi.json (served at /openapi.json) is checked against the server
+# by tests/tests/push_openapi.rs above; here schemathesis (from PyPI, pinned
+# in tests/openapi/constraints.txt, installed into build/venv-openapi by the
+# script) runs against a live `watchword-server serve` of the test build on
+# 127.0.0.1, a bounded number of examples per operation: no 5xx, no crash,
+# every status, content type and refusal code as documented. The script's
+# trap stops the server whatever happens.
+step "OpenAPI: schemathesis against a live server"
+tests/openapi/run.sh target/debug
+
 # --- README examples (issue 15) ----------------------------------------------
 # Every command example in README.md, run in order in one bash session in a
 # scratch directory and compared with the README text (the rules are at the
