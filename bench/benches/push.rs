@@ -23,11 +23,15 @@ use ring::{
     signature::{self, KeyPair, RsaKeyPair},
 };
 use serde_json::json;
+use watchword_bench::{
+    privacyidea::{self, PiRelyingParty},
+    stats::summary,
+};
 use watchword_core::{
-    enrol::{self, Enrolment},
     otp::SystemClock,
     push::{
         Activation, Answer, MemoryPushStore, PushService,
+        client::ServerClient,
         keys::{SigningKey, verify},
         protocol::ChallengeStatus,
     },
@@ -39,11 +43,6 @@ const WARMUP: usize = 50;
 /// privacyIDEA's development server is far slower per request: fewer rounds.
 const PI_ROUNDS: usize = 100;
 const PI_WARMUP: usize = 5;
-
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    let rank = ((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
-    sorted[rank - 1].as_secs_f64() * 1000.0
-}
 
 async fn round_trips() -> serde_json::Value {
     let dir = tempfile::tempdir().unwrap();
@@ -77,60 +76,31 @@ async fn round_trips() -> serde_json::Value {
     summary(times)
 }
 
-/// Rounds, p50, p99, mean, min and max of `times`, in milliseconds.
-fn summary(mut times: Vec<Duration>) -> serde_json::Value {
-    times.sort();
-    let mean = times.iter().map(Duration::as_secs_f64).sum::<f64>() / times.len() as f64 * 1000.0;
-    json!({
-        "rounds": times.len(),
-        "p50_ms": percentile(&times, 0.50),
-        "p99_ms": percentile(&times, 0.99),
-        "mean_ms": mean,
-        "min_ms": percentile(&times, 0.0),
-        "max_ms": percentile(&times, 1.0),
-    })
-}
-
-/// Median microseconds of `f` over `n` runs (after a warm-up).
 /// The same round trip with privacyIDEA 3.14 as the server (the live one
-/// `tests/privacyidea/server.sh` runs): the relying party's
-/// `/validate/check` (user + PIN) raises the challenge, the phone polls
-/// (signed with its RSA-4096 key, privacyIDEA's signature checked),
-/// approves (signed), and the relying party's `/validate/polltransaction`
-/// says accepted. `None` without `WATCHWORD_PI_URL`.
+/// `tests/privacyidea/server.sh` runs), as `watchword_bench::privacyidea`
+/// makes it (shared with the load generator). `None` without
+/// `WATCHWORD_PI_URL`.
 async fn privacyidea_round_trips() -> Option<serde_json::Value> {
     let pi = watchword_tests::privacyidea::PiServer::from_env().await?;
     let user = "judy";
-    pi.clear_tokens(user).await;
-    let qr = pi.init_push(user, "1234").await;
-    let Ok(Enrolment::PrivacyIdeaPush(link)) = enrol::classify(&qr.link) else {
-        panic!("not a pipush link: {}", qr.link);
-    };
-    let phone = PushService::new(Arc::new(MemoryPushStore::new()), Arc::new(SystemClock)).unwrap();
-    phone.enrol_privacyidea(&link).await.unwrap();
+    let device = privacyidea::enrol_device(&pi, ServerClient::new().unwrap(), user, "1234")
+        .await
+        .unwrap();
+    let rp = PiRelyingParty::new(&pi.url);
     let mut times = Vec::with_capacity(PI_ROUNDS);
     // Where the time goes: the relying party's check, the phone's poll,
     // its answer, the relying party's status poll (sums over the rounds).
     let mut phases = [Duration::ZERO; 4];
     for i in 0..PI_WARMUP + PI_ROUNDS {
-        let t0 = Instant::now();
-        let (tid, _) = pi.sign_in(user, "1234").await;
-        let t1 = Instant::now();
-        let pending = phone.pending().await.unwrap();
-        let c = pending.iter().find(|c| c.account_id == qr.serial).unwrap();
-        let t2 = Instant::now();
-        phone.respond(&c.id, &Answer::approve(None)).await.unwrap();
-        let t3 = Instant::now();
-        let s = pi.poll_transaction(&tid).await;
-        assert_eq!(s["result"]["value"], true, "{s}");
+        let p = privacyidea::round_trip(&rp, &device).await.unwrap();
         if i >= PI_WARMUP {
-            times.push(t0.elapsed());
-            for (sum, (a, b)) in
+            times.push(p.total());
+            for (sum, d) in
                 phases
                     .iter_mut()
-                    .zip([(t0, t1), (t1, t2), (t2, t3), (t3, Instant::now())])
+                    .zip([p.check, p.phone_poll, p.phone_answer, p.status_poll])
             {
-                *sum += b - a;
+                *sum += d;
             }
         }
     }
@@ -146,6 +116,7 @@ async fn privacyidea_round_trips() -> Option<serde_json::Value> {
     Some(out)
 }
 
+/// Median microseconds of `f` over `n` runs (after a warm-up).
 fn median_us(n: usize, mut f: impl FnMut()) -> f64 {
     for _ in 0..n / 10 + 1 {
         f();

@@ -1,5 +1,11 @@
 //! Shared inputs of the benchmarks, so a benchmark and its peer (pyotp,
-//! plain rusqlite, ...) work on exactly the same data.
+//! plain rusqlite, ...) work on exactly the same data, and the push load
+//! generator's work ([`load`], binary `push-load`) with the privacyIDEA
+//! round trip it shares with the push benchmark ([`privacyidea`]).
+
+pub mod load;
+pub mod privacyidea;
+pub mod stats;
 
 /// Number of accounts per algorithm in the OTP benchmark.
 pub const OTP_ACCOUNTS: usize = 64;

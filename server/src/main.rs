@@ -64,14 +64,23 @@ enum Command {
         #[command(flatten)]
         push: PushOptions,
     },
-    /// Create an activation code for a user.
+    /// Create an activation code for a user, or for every user of a file.
     Enrol {
         /// The SQLite state file.
         #[arg(long)]
         db: PathBuf,
         /// The user.
+        #[arg(
+            long,
+            required_unless_present = "users_file",
+            conflicts_with = "users_file"
+        )]
+        user: Option<String>,
+        /// Enrol every user listed in this file, one a line (blank lines
+        /// and `#` comments skipped): one code each, the database opened
+        /// once. With `--json`, one JSON object a line.
         #[arg(long)]
-        user: String,
+        users_file: Option<PathBuf>,
         /// Organisation shown on the device (for a new user).
         #[arg(long, default_value = "Watchword")]
         organisation: String,
@@ -505,6 +514,7 @@ async fn run(command: Command) -> Result<(), String> {
         Command::Enrol {
             db,
             user,
+            users_file,
             organisation,
             url,
             json,
@@ -521,15 +531,39 @@ async fn run(command: Command) -> Result<(), String> {
                     .map_err(|e| e.to_string())?
                     .ok_or("no public URL known: pass --url or run `serve` once")?,
             };
-            let e = server.enrol(&user, &base).map_err(|e| e.to_string())?;
-            if json {
-                print_json(&e)?;
-            } else {
-                println!("user:            {}", e.user);
-                println!("activation code: {}", group_code(&e.code));
-                println!("URL:             {}", e.url);
-                println!("QR link:         {}", e.link);
-                println!("expires at:      {} (Unix time)", e.expires_at);
+            let Some(path) = users_file else {
+                let user = user.ok_or("give --user or --users-file")?;
+                let e = server.enrol(&user, &base).map_err(|e| e.to_string())?;
+                if json {
+                    print_json(&e)?;
+                } else {
+                    println!("user:            {}", e.user);
+                    println!("activation code: {}", group_code(&e.code));
+                    println!("URL:             {}", e.url);
+                    println!("QR link:         {}", e.link);
+                    println!("expires at:      {} (Unix time)", e.expires_at);
+                }
+                return Ok(());
+            };
+            // Many users at once (an organisation's staff): the key is
+            // unsealed once, not once a user. Each line's code is printed
+            // as it is made, so a failure part-way leaves the earlier
+            // ones usable; the error names the line.
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            for (n, line) in text.lines().enumerate() {
+                let user = line.trim();
+                if user.is_empty() || user.starts_with('#') {
+                    continue;
+                }
+                let e = server
+                    .enrol(user, &base)
+                    .map_err(|e| format!("{} line {}: {e}", path.display(), n + 1))?;
+                if json {
+                    print_json(&e)?;
+                } else {
+                    println!("{}  {}  {}", e.user, group_code(&e.code), e.url);
+                }
             }
             Ok(())
         }

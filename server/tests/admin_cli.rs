@@ -404,3 +404,53 @@ async fn json_logs_one_object_a_line_with_fields() {
         )
     );
 }
+
+#[test]
+fn enrol_a_users_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("push.db");
+    let users = dir.path().join("users.txt");
+    std::fs::write(&users, "# staff\nalice\n\n  bob  \n").unwrap();
+    let file = users.to_str().unwrap();
+    let (ok, out, err) = admin(
+        &db,
+        &[
+            "enrol",
+            "--users-file",
+            file,
+            "--url",
+            "https://x.example",
+            "--json",
+        ],
+    );
+    assert!(ok, "{err}");
+    let lines: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let names: Vec<&str> = lines.iter().map(|e| e["user"].as_str().unwrap()).collect();
+    assert_eq!(names, ["alice", "bob"]);
+    for e in &lines {
+        assert!(
+            e["url"]
+                .as_str()
+                .unwrap()
+                .starts_with("https://x.example/v1/activate/")
+        );
+        assert_eq!(e["code"].as_str().unwrap().len(), 9);
+    }
+    assert_ne!(lines[0]["code"], lines[1]["code"]);
+    // A bad line says which one; the users before it keep their codes.
+    std::fs::write(&users, format!("carol\n{}\n", "x".repeat(1000))).unwrap();
+    let (ok, out, err) = admin(
+        &db,
+        &["enrol", "--users-file", file, "--url", "https://x.example"],
+    );
+    assert!(!ok);
+    assert!(out.starts_with("carol  "), "{out}");
+    assert!(err.contains("users.txt line 2: "), "{err}");
+    // One of --user and --users-file.
+    let (ok, _, err) = admin(&db, &["enrol", "--url", "https://x.example"]);
+    assert!(!ok);
+    assert!(err.contains("--user"), "{err}");
+}

@@ -49,6 +49,14 @@ PI_LOGLEVEL = 20
 CFG
         chmod 600 "$state/pi.cfg"
     fi
+    # SQLAlchemy's default pool (5 + 10 overflow) runs dry under the load
+    # generator's concurrent requests (bench/load/run.sh: each request may
+    # hold two connections, the second for its audit entry) and every
+    # request then fails after 30 s: room for 64 at once. Added to older
+    # state directories too.
+    if ! grep -q '^SQLALCHEMY_ENGINE_OPTIONS' "$state/pi.cfg"; then
+        echo 'SQLALCHEMY_ENGINE_OPTIONS = {"pool_size": 32, "max_overflow": 32}' >>"$state/pi.cfg"
+    fi
     # passwd-style users for the resolver (no passwords needed). The tests give
     # each scenario its own user so user-scoped policies do not interfere.
     cat >"$state/users" <<USERS
@@ -64,6 +72,11 @@ ivan:x:1008:1008:Ivan Example,,,:/home/ivan:/bin/sh
 judy:x:1009:1009:Judy Example,,,:/home/judy:/bin/sh
 ken:x:1010:1010:Ken Example (the Kotlin binding tests),,,:/home/ken:/bin/sh
 USERS
+    # The load generator's users (bench/load/run.sh): load000 ... load255,
+    # one push token each.
+    for i in $(seq 0 255); do
+        printf 'load%03d:x:%d:%d:Load %d,,,:/home/load%03d:/bin/sh\n' "$i" $((2000 + i)) $((2000 + i)) "$i" "$i"
+    done >>"$state/users"
 }
 
 pim() { PRIVACYIDEA_CONFIGFILE="$state/pi.cfg" "$venv/bin/pi-manage" "$@"; }
