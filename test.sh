@@ -66,11 +66,22 @@ step "privacyIDEA: live 3.14 server on 127.0.0.1 for the privacyidea_* tests"
 need_pi() { command -v python3 >/dev/null || { echo "missing tool: python3 (CI does not skip)" >&2; exit 1; }; }
 need_pi
 pi_t0=$SECONDS
-trap 'tests/privacyidea/server.sh stop || true; rm -f "$WATCHWORD_SKIP_LOG"' EXIT
+trap 'tests/privacyidea/server.sh stop || true; tests/postgres/server.sh stop || true; rm -f "$WATCHWORD_SKIP_LOG"' EXIT
 tests/privacyidea/server.sh start
 eval "$(tests/privacyidea/server.sh env)"
 echo "privacyIDEA server up after $((SECONDS - pi_t0)) s"
 # --- end privacyIDEA ------------------------------------------------------
+
+# --- PostgreSQL for the push server (issue 20) --------------------------------
+# Debian's postgresql package (installed by the script when missing), a
+# cluster in a fresh temporary directory on 127.0.0.1:55432, stopped and
+# deleted by the trap above. The push suites run on SQLite in "rust tests"
+# and again on PostgreSQL below; tests/tests/push_instances.rs (two
+# instances on one database) needs it and fails under CI=true without it.
+step "PostgreSQL: a throwaway server on 127.0.0.1 for the server's second backend"
+tests/postgres/server.sh start
+eval "$(tests/postgres/server.sh env)"
+# --- end PostgreSQL ---------------------------------------------------------
 
 # --- push delivery peers (issue 17) ------------------------------------------
 # Independent implementations that check what the server sends: http-ece,
@@ -115,6 +126,27 @@ if env -u WATCHWORD_PI_URL CI=true cargo test -q --locked -p watchword-tests --t
 fi
 rm -rf "$absent"
 echo "absent privacyIDEA: skipped and counted outside CI, a failure under CI=true"
+
+# One suite, two backends: every push test server again on PostgreSQL (a
+# fresh database each, tests/src/databases.rs), and the several-instance
+# tests. Then the same skip rule: without WATCHWORD_PG_URL the instance
+# tests are skipped and counted outside CI, failed under CI=true.
+step "push server suites on PostgreSQL (the same tests, every server on PostgreSQL)"
+push_suites=(--test push_activation --test push_admin --test push_budget --test push_concurrency
+  --test push_delivery --test push_flow --test push_security)
+WATCHWORD_TEST_DB=postgres cargo test --locked -p watchword-tests "${push_suites[@]}"
+absent=$(mktemp -d)
+if ! out=$(env -u WATCHWORD_PG_URL CI=false WATCHWORD_SKIP_LOG="$absent/log" \
+    cargo test -q --locked -p watchword-tests --test push_instances 2>&1); then
+  echo "$out"; echo "without PostgreSQL outside CI, the group must pass with skips" >&2; exit 1
+fi
+grep -q "skipped: PostgreSQL: " <<<"$out" && [ -s "$absent/log" ] || {
+  echo "$out"; echo "without PostgreSQL, no 'skipped:' line or skip record" >&2; exit 1; }
+if env -u WATCHWORD_PG_URL CI=true cargo test -q --locked -p watchword-tests --test push_instances >/dev/null 2>&1; then
+  echo "negative control failed: without PostgreSQL under CI=true the group passed" >&2; exit 1
+fi
+rm -rf "$absent"
+echo "absent PostgreSQL: skipped and counted outside CI, a failure under CI=true"
 
 need() {
   # Under CI=true a missing tool is a failure, never a skip.

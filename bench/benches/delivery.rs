@@ -208,7 +208,7 @@ async fn main() {
     let dir = tempfile::tempdir().unwrap();
     let server = Arc::new(
         PushServer::open_with(
-            &dir.path().join("t.db"),
+            dir.path().join("t.db"),
             &watchword_core::vault::StaticKeyProvider::new([7; 32]),
             Arc::new(SystemClock),
             Policy::default(),

@@ -46,7 +46,7 @@ const PI_WARMUP: usize = 5;
 
 async fn round_trips() -> serde_json::Value {
     let dir = tempfile::tempdir().unwrap();
-    let (server, handle) = start_real_time_server(&dir.path().join("bench.db")).await;
+    let (server, handle) = start_real_time_server(dir.path().join("bench.db")).await;
     let base = handle.base_url();
     let phone = PushService::new(Arc::new(MemoryPushStore::new()), Arc::new(SystemClock)).unwrap();
     let e = server.enrol("alice", &base).unwrap();

@@ -62,7 +62,7 @@ async fn activate_pending_respond_approve_over_the_vault() {
     let dir = tempfile::tempdir().unwrap();
     let vault = new_vault(dir.path());
 
-    let (server, handle) = start_real_time_server(&dir.path().join("server.db")).await;
+    let (server, handle) = start_real_time_server(dir.path().join("server.db")).await;
     let e = server.enrol("alice", &handle.base_url()).unwrap();
 
     // A wrong code says how many tries are left, every time.
@@ -174,7 +174,7 @@ fn watchword_human(vault: &Path, args: &[&str], stdin: &str) -> (bool, String) {
 async fn approve_counts_a_skipped_request_apart() {
     let dir = tempfile::tempdir().unwrap();
     let vault = new_vault(dir.path());
-    let (server, handle) = start_real_time_server(&dir.path().join("server.db")).await;
+    let (server, handle) = start_real_time_server(dir.path().join("server.db")).await;
     let e = server.enrol("alice", &handle.base_url()).unwrap();
     let (ok, v) = watchword(&vault, &["activate", "--link", &e.link], "");
     assert!(ok, "{v}");
@@ -225,7 +225,7 @@ async fn approve_counts_a_skipped_request_apart() {
 async fn push_accounts_are_listed_renamed_and_removed() {
     let dir = tempfile::tempdir().unwrap();
     let vault = new_vault(dir.path());
-    let (server, handle) = start_real_time_server(&dir.path().join("server.db")).await;
+    let (server, handle) = start_real_time_server(dir.path().join("server.db")).await;
     let e = server.enrol("alice", &handle.base_url()).unwrap();
     let (ok, v) = watchword(&vault, &["activate", "--link", &e.link], "");
     assert!(ok, "{v}");
@@ -301,7 +301,7 @@ async fn listen_is_woken_by_web_push_and_unregisters_when_it_stops() {
     use std::io::BufRead;
     let dir = tempfile::tempdir().unwrap();
     let vault = new_vault(dir.path());
-    let (server, handle) = start_web_push_server(&dir.path().join("server.db")).await;
+    let (server, handle) = start_web_push_server(dir.path().join("server.db")).await;
     let e = server.enrol("alice", &handle.base_url()).unwrap();
     let (ok, v) = watchword(&vault, &["activate", "--link", &e.link], "");
     assert!(ok, "{v}");

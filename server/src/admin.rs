@@ -5,7 +5,6 @@
 //! answers change nothing, and no notification goes to it. Its row stays,
 //! marked revoked, so the listing still shows what happened.
 
-use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 use watchword_core::push::{ErrorCode, PushTokenKind};
 
@@ -13,6 +12,7 @@ use crate::{
     PushServer,
     audit::{AuditEvent, AuditKind},
     error::{ServerError, ServerResult},
+    params,
 };
 
 /// One device as an administrator sees it.
@@ -49,26 +49,30 @@ impl PushServer {
     /// The devices of `user` (revoked ones too when `include_revoked`),
     /// oldest first.
     pub fn devices(&self, user: &str, include_revoked: bool) -> ServerResult<Vec<DeviceInfo>> {
-        let db = self.db()?;
-        let mut stmt = db.prepare(
-            "SELECT id, user, name, created_at, last_seen, push_kind, revoked_at FROM devices
-             WHERE user = ?1 AND (?2 OR revoked_at IS NULL) ORDER BY created_at, id",
-        )?;
-        let rows = stmt.query_map(params![user, include_revoked], |r| {
-            Ok(DeviceInfo {
-                id: r.get(0)?,
-                user: r.get(1)?,
-                name: r.get(2)?,
-                activated_at: r.get(3)?,
-                last_seen: r.get(4)?,
-                push: r
-                    .get::<_, Option<String>>(5)?
-                    .as_deref()
-                    .and_then(PushTokenKind::parse),
-                revoked_at: r.get(6)?,
+        self.store()
+            .read()?
+            .query(
+                "SELECT id, user_name, name, created_at, last_seen, push_kind, revoked_at
+                 FROM devices WHERE user_name = $1 AND ($2 = 1 OR revoked_at IS NULL)
+                 ORDER BY created_at, id",
+                params![user, i64::from(include_revoked)],
+            )?
+            .iter()
+            .map(|r| {
+                Ok(DeviceInfo {
+                    id: r.get(0)?,
+                    user: r.get(1)?,
+                    name: r.get(2)?,
+                    activated_at: r.get(3)?,
+                    last_seen: r.get(4)?,
+                    push: r
+                        .get::<Option<String>>(5)?
+                        .as_deref()
+                        .and_then(PushTokenKind::parse),
+                    revoked_at: r.get(6)?,
+                })
             })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+            .collect()
     }
 
     /// Revokes device `id` (a lost or replaced phone): from now on its
@@ -77,15 +81,17 @@ impl PushServer {
     /// is never mistaken for success.
     pub fn revoke_device(&self, id: &str) -> ServerResult<DeviceInfo> {
         let now = self.now();
-        let mut db = self.db()?;
-        let tx = db.transaction()?;
+        let tx = self.store().begin()?;
         let user: Option<String> = tx
-            .query_row(
-                "SELECT user FROM devices WHERE id = ?1 AND revoked_at IS NULL",
+            .query_opt(
+                &format!(
+                    "SELECT user_name FROM devices WHERE id = $1 AND revoked_at IS NULL{}",
+                    tx.for_update()
+                ),
                 params![id],
-                |r| r.get(0),
-            )
-            .optional()?;
+            )?
+            .map(|r| r.get(0))
+            .transpose()?;
         let Some(user) = user else {
             return Err(ServerError::new(
                 ErrorCode::UnknownDevice,
@@ -94,7 +100,7 @@ impl PushServer {
         };
         // Its push address goes too: nothing may be sent to a lost phone.
         tx.execute(
-            "UPDATE devices SET revoked_at = ?2, push_token = NULL WHERE id = ?1",
+            "UPDATE devices SET revoked_at = $2, push_token = NULL WHERE id = $1",
             params![id, now],
         )?;
         self.record_audit(
@@ -108,7 +114,6 @@ impl PushServer {
             },
         )?;
         tx.commit()?;
-        drop(db);
         tracing::info!(device = %id, %user, "device revoked");
         self.devices(&user, true)?
             .into_iter()
@@ -121,35 +126,36 @@ impl PushServer {
     /// later starts afresh.
     pub fn remove_user(&self, user: &str) -> ServerResult<UserRemoved> {
         let now = self.now();
-        let mut db = self.db()?;
-        let tx = db.transaction()?;
-        let known: bool = tx
-            .query_row("SELECT 1 FROM users WHERE name = ?1", params![user], |_| {
-                Ok(true)
-            })
-            .optional()?
-            .unwrap_or(false);
+        let tx = self.store().begin()?;
+        let known = tx
+            .query_opt(
+                &format!("SELECT 1 FROM users WHERE name = $1{}", tx.for_update()),
+                params![user],
+            )?
+            .is_some();
         if !known {
             return Err(ServerError::new(
                 ErrorCode::UnknownUser,
                 format!("no user {user}"),
             ));
         }
-        let devices_revoked = tx.execute(
-            "UPDATE devices SET revoked_at = ?2, push_token = NULL
-             WHERE user = ?1 AND revoked_at IS NULL",
+        let count = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
+        let devices_revoked = count(tx.execute(
+            "UPDATE devices SET revoked_at = $2, push_token = NULL
+             WHERE user_name = $1 AND revoked_at IS NULL",
             params![user, now],
-        )?;
-        let activations_cancelled = tx.execute(
-            "UPDATE enrolments SET expires_at = MIN(expires_at, ?2)
-             WHERE user = ?1 AND used_at IS NULL AND expires_at > ?2",
+        )?);
+        let activations_cancelled = count(tx.execute(
+            "UPDATE enrolments SET expires_at = $2
+             WHERE user_name = $1 AND used_at IS NULL AND expires_at > $2",
             params![user, now],
-        )?;
-        let requests_ended = tx.execute(
-            "UPDATE challenges SET status = 'expired', expires_at = MIN(expires_at, ?2)
-             WHERE user = ?1 AND status = 'pending'",
+        )?);
+        let requests_ended = count(tx.execute(
+            "UPDATE challenges SET status = 'expired',
+                 expires_at = CASE WHEN expires_at < $2 THEN expires_at ELSE $2 END
+             WHERE user_name = $1 AND status = 'pending'",
             params![user, now],
-        )?;
+        )?);
         self.record_audit(
             &tx,
             now,

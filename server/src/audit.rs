@@ -7,10 +7,9 @@
 //!
 //! `watchword-server audit --db D --since T --json` prints it as JSON lines.
 
-use rusqlite::{Connection, params};
 use serde::Serialize;
 
-use crate::{PushServer, error::ServerResult};
+use crate::{PushServer, error::ServerResult, params, store::Tx};
 
 /// What happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -109,23 +108,18 @@ pub struct AuditRecord {
 }
 
 /// Appends one event (inside the caller's transaction).
-pub(crate) fn record(
-    conn: &Connection,
-    at: i64,
-    kind: AuditKind,
-    e: &AuditEvent,
-) -> ServerResult<()> {
+pub(crate) fn record(tx: &Tx<'_>, at: i64, kind: AuditKind, e: &AuditEvent) -> ServerResult<()> {
     let blank = |v: &Option<String>| v.clone().filter(|s| !s.is_empty());
-    conn.execute(
-        "INSERT INTO audit(at, event, user, device, rp, challenge, app, location, ip)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    tx.execute(
+        "INSERT INTO audit(at, event, user_name, device, rp, challenge, app, location, ip)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         params![
             at,
             kind.as_str(),
-            e.user,
-            e.device,
-            e.rp,
-            e.challenge,
+            &e.user,
+            &e.device,
+            &e.rp,
+            &e.challenge,
             blank(&e.app),
             blank(&e.location),
             blank(&e.ip)
@@ -137,27 +131,30 @@ pub(crate) fn record(
 impl PushServer {
     /// The audit log from Unix time `since` on, oldest first.
     pub fn audit_since(&self, since: i64) -> ServerResult<Vec<AuditRecord>> {
-        let db = self.db()?;
-        let mut stmt = db.prepare(
-            "SELECT seq, at, event, user, device, rp, challenge, app, location, ip FROM audit
-             WHERE at >= ?1 ORDER BY seq",
-        )?;
-        let rows = stmt.query_map(params![since], |r| {
-            Ok(AuditRecord {
-                seq: r.get(0)?,
-                at: r.get(1)?,
-                event: r.get(2)?,
-                context: AuditEvent {
-                    user: r.get(3)?,
-                    device: r.get(4)?,
-                    rp: r.get(5)?,
-                    challenge: r.get(6)?,
-                    app: r.get(7)?,
-                    location: r.get(8)?,
-                    ip: r.get(9)?,
-                },
+        self.store()
+            .read()?
+            .query(
+                "SELECT seq, at, event, user_name, device, rp, challenge, app, location, ip
+                 FROM audit WHERE at >= $1 ORDER BY seq",
+                params![since],
+            )?
+            .iter()
+            .map(|r| {
+                Ok(AuditRecord {
+                    seq: r.get(0)?,
+                    at: r.get(1)?,
+                    event: r.get(2)?,
+                    context: AuditEvent {
+                        user: r.get(3)?,
+                        device: r.get(4)?,
+                        rp: r.get(5)?,
+                        challenge: r.get(6)?,
+                        app: r.get(7)?,
+                        location: r.get(8)?,
+                        ip: r.get(9)?,
+                    },
+                })
             })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+            .collect()
     }
 }

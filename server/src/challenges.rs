@@ -1,7 +1,6 @@
 //! Sign-in challenges: creation by a relying party (with push-fatigue
 //! limits), status, the device's signed pending fetch, and answers.
 
-use rusqlite::{OptionalExtension, Transaction, params};
 use watchword_core::push::{
     ChallengeStatus, Decision, ErrorCode,
     keys::{random_b64, random_below, random_hex, verify},
@@ -19,6 +18,8 @@ use crate::{
     delivery::{PushNotification, records},
     enrolment::check_id,
     error::{ServerError, ServerResult},
+    params,
+    store::Tx,
 };
 
 /// The signed-request headers of a device call.
@@ -97,18 +98,21 @@ impl PushServer {
             )));
         }
         let now = self.now();
-        let mut db = self.db()?;
-        let tx = db.transaction()?;
-        let cooldown: Option<(i64, Option<String>)> = tx
-            .query_row(
-                "SELECT cooldown_until, cooldown_reason FROM users WHERE name = ?1",
-                params![request.user],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        let Some((cooldown_until, reason)) = cooldown else {
+        let tx = self.store().begin()?;
+        // The user's row is locked until commit: on several instances the
+        // open-request limit and the cool-down are checked one request at
+        // a time.
+        let user = tx.query_opt(
+            &format!(
+                "SELECT cooldown_until, cooldown_reason FROM users WHERE name = $1{}",
+                tx.for_update()
+            ),
+            params![&request.user],
+        )?;
+        let Some(user) = user else {
             return Err(ServerError::new(ErrorCode::UnknownUser, "no such user"));
         };
+        let (cooldown_until, reason): (i64, Option<String>) = (user.get(0)?, user.get(1)?);
         if cooldown_until > now {
             let mut e = ServerError::new(
                 ErrorCode::CoolDown,
@@ -120,24 +124,27 @@ impl PushServer {
             e.retry_after = Some(cooldown_until - now);
             return Err(e);
         }
-        let devices: Vec<(String, Option<String>)> = {
-            let mut stmt = tx.prepare(
-                "SELECT id, push_token FROM devices WHERE user = ?1 AND revoked_at IS NULL",
-            )?;
-            stmt.query_map(params![request.user], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<Result<_, _>>()?
-        };
+        let devices = tx
+            .query(
+                "SELECT id, push_token FROM devices WHERE user_name = $1 AND revoked_at IS NULL",
+                params![&request.user],
+            )?
+            .iter()
+            .map(|r| Ok((r.get::<String>(0)?, r.get::<Option<String>>(1)?)))
+            .collect::<ServerResult<Vec<_>>>()?;
         if devices.is_empty() {
             return Err(ServerError::new(
                 ErrorCode::NoDevice,
                 "this user has no activated device",
             ));
         }
-        let open: u32 = tx.query_row(
-            "SELECT COUNT(*) FROM challenges WHERE user = ?1 AND status = 'pending' AND expires_at > ?2",
-            params![request.user, now],
-            |r| r.get(0),
-        )?;
+        let open: u32 = tx
+            .query_one(
+                "SELECT COUNT(*) FROM challenges
+                 WHERE user_name = $1 AND status = 'pending' AND expires_at > $2",
+                params![&request.user, now],
+            )?
+            .get(0)?;
         if open >= self.policy.max_open_per_user {
             return Err(ServerError::new(
                 ErrorCode::TooManyOpen,
@@ -154,9 +161,9 @@ impl PushServer {
         };
         let expires_at = now + ttl;
         tx.execute(
-            "INSERT INTO challenges(id, user, nonce, app, location, ip, created_at, expires_at, number, status, rp)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'pending', ?10)",
-            params![id, request.user, nonce, request.app, request.location, request.ip, now, expires_at, number, rp],
+            "INSERT INTO challenges(id, user_name, nonce, app, location, ip, created_at, expires_at, number, status, rp)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', $10)",
+            params![&id, &request.user, &nonce, &request.app, &request.location, &request.ip, now, expires_at, number, rp],
         )?;
         self.record_audit(
             &tx,
@@ -222,23 +229,21 @@ impl PushServer {
     ) -> ServerResult<ChallengeStatusResponse> {
         check_id(id)?;
         let now = self.now();
-        let db = self.db()?;
+        let db = self.store().read()?;
         if let Some(rp) = rp {
-            let owner: Option<Option<String>> = db
-                .query_row(
-                    "SELECT rp FROM challenges WHERE id = ?1",
-                    params![id],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            if owner.flatten().as_deref() != Some(rp) {
+            let owner: Option<String> = db
+                .query_opt("SELECT rp FROM challenges WHERE id = $1", params![id])?
+                .map(|r| r.get::<Option<String>>(0))
+                .transpose()?
+                .flatten();
+            if owner.as_deref() != Some(rp) {
                 return Err(ServerError::new(
                     ErrorCode::ChallengeNotFound,
                     "no such challenge",
                 ));
             }
         }
-        let row = load_challenge(&db, id)?;
+        let row = load_challenge(&db, id, false)?;
         Ok(ChallengeStatusResponse {
             id: id.to_owned(),
             status: effective_status(&row, now),
@@ -253,8 +258,7 @@ impl PushServer {
     /// signed for this device.
     pub fn pending(&self, request: &SignedRequest) -> ServerResult<PendingResponse> {
         let now = self.now();
-        let mut db = self.db()?;
-        let tx = db.transaction()?;
+        let tx = self.store().begin()?;
         let device = load_device(&tx, &request.device_id)?;
         check_timestamp(request.timestamp, now)?;
         let input = request_input(
@@ -269,37 +273,34 @@ impl PushServer {
             ServerError::new(ErrorCode::BadSignature, "request signature does not verify")
         })?;
         remember_nonce(&tx, &request.device_id, &request.nonce, now)?;
-        let organisation: String = tx.query_row(
-            "SELECT organisation FROM users WHERE name = ?1",
-            params![device.user],
-            |r| r.get(0),
-        )?;
+        let organisation: String = tx
+            .query_one(
+                "SELECT organisation FROM users WHERE name = $1",
+                params![&device.user],
+            )?
+            .get(0)?;
         let mut challenges = Vec::new();
-        {
-            let mut stmt = tx.prepare(
-                "SELECT id, nonce, app, location, ip, created_at, expires_at, number FROM challenges
-                 WHERE user = ?1 AND status = 'pending' AND expires_at > ?2 ORDER BY created_at, id",
-            )?;
-            let rows = stmt.query_map(params![device.user, now], |r| {
-                Ok(WireChallenge {
-                    id: r.get(0)?,
-                    nonce: r.get(1)?,
-                    user: device.user.clone(),
-                    organisation: organisation.clone(),
-                    app: r.get(2)?,
-                    location: r.get(3)?,
-                    ip: r.get(4)?,
-                    created_at: r.get(5)?,
-                    expires_at: r.get(6)?,
-                    needs_number: r.get::<_, Option<u8>>(7)?.is_some(),
-                    signature: String::new(),
-                })
-            })?;
-            for c in rows {
-                let mut c = c?;
-                c.signature = self.sign(&challenge_input(&c, &request.device_id).map_err(bad)?)?;
-                challenges.push(c);
-            }
+        for r in tx.query(
+            "SELECT id, nonce, app, location, ip, created_at, expires_at, number FROM challenges
+             WHERE user_name = $1 AND status = 'pending' AND expires_at > $2
+             ORDER BY created_at, id",
+            params![&device.user, now],
+        )? {
+            let mut c = WireChallenge {
+                id: r.get(0)?,
+                nonce: r.get(1)?,
+                user: device.user.clone(),
+                organisation: organisation.clone(),
+                app: r.get(2)?,
+                location: r.get(3)?,
+                ip: r.get(4)?,
+                created_at: r.get(5)?,
+                expires_at: r.get(6)?,
+                needs_number: r.get::<Option<u8>>(7)?.is_some(),
+                signature: String::new(),
+            };
+            c.signature = self.sign(&challenge_input(&c, &request.device_id).map_err(bad)?)?;
+            challenges.push(c);
         }
         tx.commit()?;
         Ok(PendingResponse {
@@ -312,11 +313,12 @@ impl PushServer {
     pub fn answer(&self, id: &str, request: &AnswerRequest) -> ServerResult<AnswerResponse> {
         check_id(id)?;
         let now = self.now();
-        let mut db = self.db()?;
-        let tx = db.transaction()?;
+        let tx = self.store().begin()?;
         let device = load_device(&tx, &request.device_id)?;
         check_timestamp(request.timestamp, now)?;
-        let row = load_challenge(&tx, id)?;
+        // Locked until commit: two answers through two instances are
+        // decided one after the other.
+        let row = load_challenge(&tx, id, true)?;
         let input = answer_input(&AnswerFields {
             challenge_id: id,
             challenge_nonce: &row.nonce,
@@ -356,7 +358,7 @@ impl PushServer {
     #[allow(clippy::too_many_arguments)]
     fn decide(
         &self,
-        tx: &Transaction<'_>,
+        tx: &Tx<'_>,
         id: &str,
         row: &ChallengeRow,
         status: ChallengeStatus,
@@ -369,7 +371,7 @@ impl PushServer {
             ChallengeStatus::Pending => {}
             ChallengeStatus::Expired => {
                 let first = tx.execute(
-                    "UPDATE challenges SET status = 'expired' WHERE id = ?1 AND status = 'pending'",
+                    "UPDATE challenges SET status = 'expired' WHERE id = $1 AND status = 'pending'",
                     params![id],
                 )?;
                 if first > 0 {
@@ -401,7 +403,7 @@ impl PushServer {
         }
         let finish = |status: ChallengeStatus| -> ServerResult<AnswerResponse> {
             tx.execute(
-                "UPDATE challenges SET status = ?2, answered_at = ?3, answered_by = ?4 WHERE id = ?1",
+                "UPDATE challenges SET status = $2, answered_at = $3, answered_by = $4 WHERE id = $1",
                 params![id, status.as_str(), now, device_id],
             )?;
             let kind = match status {
@@ -438,7 +440,7 @@ impl PushServer {
                         let tries = row.wrong_tries + 1;
                         let left = self.policy.max_number_tries.saturating_sub(tries);
                         tx.execute(
-                            "UPDATE challenges SET wrong_tries = ?2 WHERE id = ?1",
+                            "UPDATE challenges SET wrong_tries = $2 WHERE id = $1",
                             params![id, tries],
                         )?;
                         if left == 0 {
@@ -462,7 +464,9 @@ impl PushServer {
             Decision::Fraud => {
                 let r = finish(ChallengeStatus::Fraud)?;
                 tx.execute(
-                    "UPDATE users SET cooldown_until = MAX(cooldown_until, ?2), cooldown_reason = 'fraud reported' WHERE name = ?1",
+                    "UPDATE users SET cooldown_reason = 'fraud reported',
+                         cooldown_until = CASE WHEN cooldown_until > $2 THEN cooldown_until ELSE $2 END
+                     WHERE name = $1",
                     params![user, now + self.policy.fraud_cooldown],
                 )?;
                 Ok(r)
@@ -471,15 +475,19 @@ impl PushServer {
     }
 
     /// Three denials within the window start a cool-down.
-    fn after_denial(&self, tx: &Transaction<'_>, user: &str, now: i64) -> ServerResult<()> {
-        let denials: u32 = tx.query_row(
-            "SELECT COUNT(*) FROM challenges WHERE user = ?1 AND status = 'denied' AND answered_at > ?2",
-            params![user, now - self.policy.deny_window],
-            |r| r.get(0),
-        )?;
+    fn after_denial(&self, tx: &Tx<'_>, user: &str, now: i64) -> ServerResult<()> {
+        let denials: u32 = tx
+            .query_one(
+                "SELECT COUNT(*) FROM challenges
+                 WHERE user_name = $1 AND status = 'denied' AND answered_at > $2",
+                params![user, now - self.policy.deny_window],
+            )?
+            .get(0)?;
         if denials >= self.policy.max_denials {
             tx.execute(
-                "UPDATE users SET cooldown_until = MAX(cooldown_until, ?2), cooldown_reason = 'too many denials' WHERE name = ?1",
+                "UPDATE users SET cooldown_reason = 'too many denials',
+                     cooldown_until = CASE WHEN cooldown_until > $2 THEN cooldown_until ELSE $2 END
+                 WHERE name = $1",
                 params![user, now + self.policy.deny_cooldown],
             )?;
         }
@@ -496,7 +504,9 @@ fn effective_status(row: &ChallengeRow, now: i64) -> ChallengeStatus {
 }
 
 pub(crate) fn check_timestamp(timestamp: i64, now: i64) -> ServerResult<()> {
-    if (timestamp - now).abs() > REPLAY_WINDOW_SECS {
+    // abs_diff: any i64 a request claims, however extreme, is just far
+    // away (a subtraction would overflow).
+    if timestamp.abs_diff(now) > REPLAY_WINDOW_SECS.unsigned_abs() {
         return Err(ServerError::new(
             ErrorCode::StaleTimestamp,
             format!("timestamp is more than {REPLAY_WINDOW_SECS} s from server time"),
@@ -505,52 +515,45 @@ pub(crate) fn check_timestamp(timestamp: i64, now: i64) -> ServerResult<()> {
     Ok(())
 }
 
-pub(crate) fn load_device(tx: &Transaction<'_>, device_id: &str) -> ServerResult<Device> {
+pub(crate) fn load_device(tx: &Tx<'_>, device_id: &str) -> ServerResult<Device> {
     check_field("device_id", device_id).map_err(bad)?;
-    tx.query_row(
-        // A revoked device is unknown from the moment it is revoked.
-        "SELECT user, public_key FROM devices WHERE id = ?1 AND revoked_at IS NULL",
-        params![device_id],
-        |r| {
-            Ok(Device {
-                user: r.get(0)?,
-                public_key: r.get(1)?,
-            })
-        },
-    )
-    .optional()?
-    .ok_or_else(|| ServerError::new(ErrorCode::UnknownDevice, "unknown device"))
+    let row = tx
+        .query_opt(
+            // A revoked device is unknown from the moment it is revoked.
+            "SELECT user_name, public_key FROM devices WHERE id = $1 AND revoked_at IS NULL",
+            params![device_id],
+        )?
+        .ok_or_else(|| ServerError::new(ErrorCode::UnknownDevice, "unknown device"))?;
+    Ok(Device {
+        user: row.get(0)?,
+        public_key: row.get(1)?,
+    })
 }
 
-fn load_challenge(conn: &rusqlite::Connection, id: &str) -> ServerResult<ChallengeRow> {
-    let row = conn
-        .query_row(
-            "SELECT user, nonce, expires_at, number, status, wrong_tries, answered_at FROM challenges WHERE id = ?1",
+/// Challenge `id`; with `lock`, its row stays locked until the
+/// transaction ends (it is about to be decided).
+fn load_challenge(tx: &Tx<'_>, id: &str, lock: bool) -> ServerResult<ChallengeRow> {
+    let row = tx
+        .query_opt(
+            &format!(
+                "SELECT user_name, nonce, expires_at, number, status, wrong_tries, answered_at
+                 FROM challenges WHERE id = $1{}",
+                if lock { tx.for_update() } else { "" }
+            ),
             params![id],
-            |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, i64>(2)?,
-                    r.get::<_, Option<u8>>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, u32>(5)?,
-                    r.get::<_, Option<i64>>(6)?,
-                ))
-            },
-        )
-        .optional()?
+        )?
         .ok_or_else(|| ServerError::new(ErrorCode::ChallengeNotFound, "no such challenge"))?;
-    let status = ChallengeStatus::parse(&row.4)
-        .ok_or_else(|| ServerError::internal("challenge status", &row.4))?;
+    let status: String = row.get(4)?;
+    let status = ChallengeStatus::parse(&status)
+        .ok_or_else(|| ServerError::internal("challenge status", &status))?;
     Ok(ChallengeRow {
-        user: row.0,
-        nonce: row.1,
-        expires_at: row.2,
-        number: row.3,
+        user: row.get(0)?,
+        nonce: row.get(1)?,
+        expires_at: row.get(2)?,
+        number: row.get(3)?,
         status,
-        wrong_tries: row.5,
-        answered_at: row.6,
+        wrong_tries: row.get(5)?,
+        answered_at: row.get(6)?,
     })
 }
 
@@ -558,7 +561,7 @@ fn load_challenge(conn: &rusqlite::Connection, id: &str) -> ServerResult<Challen
 /// its device was last seen. Nonces older than twice the window can no
 /// longer pass the timestamp check and are dropped.
 pub(crate) fn remember_nonce(
-    tx: &Transaction<'_>,
+    tx: &Tx<'_>,
     device_id: &str,
     nonce: &str,
     now: i64,
@@ -568,11 +571,12 @@ pub(crate) fn remember_nonce(
         return Err(ServerError::bad_request("nonce is too short"));
     }
     tx.execute(
-        "DELETE FROM nonces WHERE seen_at < ?1",
+        "DELETE FROM nonces WHERE seen_at < $1",
         params![now - 2 * REPLAY_WINDOW_SECS - 1],
     )?;
     let inserted = tx.execute(
-        "INSERT OR IGNORE INTO nonces(device_id, nonce, seen_at) VALUES (?1, ?2, ?3)",
+        "INSERT INTO nonces(device_id, nonce, seen_at) VALUES ($1, $2, $3)
+         ON CONFLICT(device_id, nonce) DO NOTHING",
         params![device_id, nonce, now],
     )?;
     if inserted == 0 {
@@ -583,7 +587,7 @@ pub(crate) fn remember_nonce(
     }
     // Called only after the signature verified: the device was here.
     tx.execute(
-        "UPDATE devices SET last_seen = ?2 WHERE id = ?1",
+        "UPDATE devices SET last_seen = $2 WHERE id = $1",
         params![device_id, now],
     )?;
     Ok(())

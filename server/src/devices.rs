@@ -2,7 +2,6 @@
 //! (the platform handed it a new token, or it can no longer be reached by
 //! push), signed like every device request.
 
-use rusqlite::params;
 use watchword_core::push::{
     ErrorCode,
     keys::verify,
@@ -13,6 +12,7 @@ use crate::{
     PushServer,
     challenges::{check_timestamp, load_device, remember_nonce},
     error::{ServerError, ServerResult},
+    params,
 };
 
 impl PushServer {
@@ -23,8 +23,7 @@ impl PushServer {
                 .map_err(|e| ServerError::bad_request(e.to_string()))?;
         }
         let now = self.now();
-        let mut db = self.db()?;
-        let tx = db.transaction()?;
+        let tx = self.store().begin()?;
         let device = load_device(&tx, &request.device_id)?;
         check_timestamp(request.timestamp, now)?;
         let input = push_token_input(
@@ -39,9 +38,9 @@ impl PushServer {
         })?;
         remember_nonce(&tx, &request.device_id, &request.request_nonce, now)?;
         tx.execute(
-            "UPDATE devices SET push_token = ?2, push_kind = ?3 WHERE id = ?1",
+            "UPDATE devices SET push_token = $2, push_kind = $3 WHERE id = $1",
             params![
-                request.device_id,
+                &request.device_id,
                 request.push.as_ref().map(|p| p.canonical_json()),
                 request.push.as_ref().map(|p| p.kind().as_str())
             ],

@@ -2,12 +2,8 @@
 //! commands, the CLI demo) shares. Enrolment and challenge logic live in
 //! `enrolment.rs` and `challenges.rs` as more `impl PushServer` blocks.
 
-use std::{
-    path::Path,
-    sync::{Arc, Mutex, MutexGuard},
-};
+use std::sync::Arc;
 
-use rusqlite::{Connection, OptionalExtension, params};
 use watchword_core::{
     otp::{Clock, SystemClock},
     push::keys::{PreparedSigner, SigningKey},
@@ -15,16 +11,17 @@ use watchword_core::{
 };
 
 use crate::{
-    db,
     delivery::{LogSender, PushSender, Senders, Vapid},
     error::{ServerError, ServerResult},
+    params,
     policy::Policy,
     server_key,
+    store::{DbLocation, Store, Tx},
 };
 
 /// The push server: database, server key, clock, policy, push sender.
 pub struct PushServer {
-    conn: Mutex<Connection>,
+    store: Store,
     clock: Arc<dyn Clock>,
     key: SigningKey,
     signer: PreparedSigner,
@@ -45,11 +42,12 @@ impl std::fmt::Debug for PushServer {
 }
 
 impl PushServer {
-    /// Opens the server on the database at `path`, its signing key sealed
-    /// by `keys`, with the system clock, default policy and a log sender.
-    pub fn open(path: &Path, keys: &dyn KeyProvider) -> ServerResult<Self> {
+    /// Opens the server on the database `db` (a SQLite path or a
+    /// PostgreSQL URL), its signing key sealed by `keys`, with the system
+    /// clock, default policy and a log sender.
+    pub fn open(db: impl Into<DbLocation>, keys: &dyn KeyProvider) -> ServerResult<Self> {
         Self::open_with(
-            path,
+            db,
             keys,
             Arc::new(SystemClock),
             Policy::default(),
@@ -60,20 +58,20 @@ impl PushServer {
     /// Opens with the key provider that seals the signing key, and an
     /// injected clock, policy and push sender.
     pub fn open_with(
-        path: &Path,
+        db: impl Into<DbLocation>,
         keys: &dyn KeyProvider,
         clock: Arc<dyn Clock>,
         policy: Policy,
         sender: Arc<dyn PushSender>,
     ) -> ServerResult<Self> {
-        let conn = db::open(path).map_err(|e| ServerError::internal("open database", e))?;
-        let key = server_key::load_or_create(&conn, keys)?;
+        let store = Store::open(&db.into())?;
+        let key = server_key::load_or_create(&store, keys)?;
         let code_key = server_key::activation_code_key(&key)?;
         let signer =
             PreparedSigner::new(&key).map_err(|e| ServerError::internal("server key", e))?;
-        let vapid = Vapid::load_or_create(&conn, &key, false)?;
+        let vapid = Vapid::load_or_create(&store, &key, false)?;
         Ok(Self {
-            conn: Mutex::new(conn),
+            store,
             clock,
             key,
             signer,
@@ -102,31 +100,25 @@ impl PushServer {
             .map_err(|e| ServerError::internal("sign", e))
     }
 
-    pub(crate) fn db(&self) -> ServerResult<MutexGuard<'_, Connection>> {
-        self.conn
-            .lock()
-            .map_err(|_| ServerError::internal("database", "lock poisoned"))
+    /// The database.
+    pub(crate) fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Which database backend the server runs on (`sqlite`, `postgres`).
+    pub fn backend(&self) -> &'static str {
+        self.store.kind()
     }
 
     /// Remembers the public base URL (for activation URLs made by
     /// `enrol` when the server is not running).
     pub fn set_public_url(&self, url: &str) -> ServerResult<()> {
-        self.db()?.execute(
-            "INSERT OR REPLACE INTO meta(key, value) VALUES ('public_url', ?1)",
-            params![url.as_bytes()],
-        )?;
-        Ok(())
+        set_meta(&self.store, "public_url", url.as_bytes())
     }
 
     /// The remembered public base URL.
     pub fn public_url(&self) -> ServerResult<Option<String>> {
-        let v: Option<Vec<u8>> = self
-            .db()?
-            .query_row("SELECT value FROM meta WHERE key = 'public_url'", [], |r| {
-                r.get(0)
-            })
-            .optional()?;
-        Ok(v.and_then(|b| String::from_utf8(b).ok()))
+        Ok(get_meta(&self.store.read()?, "public_url")?.and_then(|b| String::from_utf8(b).ok()))
     }
 
     /// The server's metrics (`/metrics`).
@@ -138,19 +130,19 @@ impl PushServer {
     /// it.
     pub(crate) fn record_audit(
         &self,
-        conn: &Connection,
+        tx: &Tx<'_>,
         at: i64,
         kind: crate::audit::AuditKind,
         event: &crate::audit::AuditEvent,
     ) -> ServerResult<()> {
-        crate::audit::record(conn, at, kind, event)?;
+        crate::audit::record(tx, at, kind, event)?;
         self.metrics.event(kind);
         Ok(())
     }
 
     /// Whether the database answers (`/healthz`).
     pub fn healthy(&self) -> ServerResult<()> {
-        self.db()?.query_row("SELECT 1", [], |_| Ok(()))?;
+        self.store.read()?.query_one("SELECT 1", params![])?;
         Ok(())
     }
 
@@ -167,21 +159,46 @@ impl PushServer {
     /// Stores the VAPID contact push services see (`mailto:` or
     /// `https:`).
     pub fn set_vapid_subject(&self, subject: &str) -> ServerResult<()> {
-        self.vapid.set_subject(&*self.db()?, subject)
+        self.vapid.set_subject(&self.store, subject)
     }
 
     /// Replaces the VAPID key (used from the next open) and returns the
     /// new public key. Devices need not change anything: Web Push
     /// endpoints of UnifiedPush distributors are not bound to a key.
     pub fn rotate_vapid_key(&self) -> ServerResult<String> {
-        let db = self.db()?;
-        let vapid = Vapid::load_or_create(&db, &self.key, true)?;
+        let vapid = Vapid::load_or_create(&self.store, &self.key, true)?;
+        let tx = self.store.begin()?;
         self.record_audit(
-            &db,
+            &tx,
             self.now(),
             crate::audit::AuditKind::VapidKeyRotated,
             &crate::audit::AuditEvent::default(),
         )?;
+        tx.commit()?;
         Ok(vapid.public_key().to_owned())
     }
+}
+
+/// A value of the `meta` table.
+pub(crate) fn get_meta(tx: &Tx<'_>, key: &str) -> ServerResult<Option<Vec<u8>>> {
+    tx.query_opt("SELECT value FROM meta WHERE key = $1", params![key])?
+        .map(|r| r.get(0))
+        .transpose()
+}
+
+/// Sets a value of the `meta` table, in a transaction of its own.
+pub(crate) fn set_meta(store: &Store, key: &str, value: &[u8]) -> ServerResult<()> {
+    let tx = store.begin()?;
+    put_meta(&tx, key, value)?;
+    tx.commit()
+}
+
+/// Sets a value of the `meta` table inside `tx`.
+pub(crate) fn put_meta(tx: &Tx<'_>, key: &str, value: &[u8]) -> ServerResult<()> {
+    tx.execute(
+        "INSERT INTO meta(key, value) VALUES ($1, $2)
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )?;
+    Ok(())
 }

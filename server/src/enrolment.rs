@@ -5,7 +5,6 @@
 //! `<base>/v1/activate/<enrolment_id>`; only a hash of the code is stored.
 
 use ring::hmac;
-use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 use watchword_core::push::{
     ErrorCode,
@@ -21,6 +20,7 @@ use crate::{
     PushServer,
     audit::{AuditEvent, AuditKind},
     error::{ServerError, ServerResult},
+    params,
 };
 
 /// What the administrator hands to the user.
@@ -49,9 +49,6 @@ impl std::fmt::Debug for Enrolment {
             .finish_non_exhaustive()
     }
 }
-
-/// user, code hash, expires at, failed tries, used at.
-type EnrolmentRow = (String, Vec<u8>, i64, u32, Option<i64>);
 
 /// HMAC-SHA256 of the enrolment id and code under the server's code key
 /// (`server_key::activation_code_key`). Enrolments stored before the hash
@@ -83,15 +80,16 @@ impl PushServer {
             random_below(1_000_000_000).map_err(|e| ServerError::internal("random", e))?
         ));
         let expires_at = now + self.policy.activation_ttl;
-        let db = self.db()?;
-        db.execute(
-            "INSERT OR IGNORE INTO users(name, organisation) VALUES (?1, ?2)",
-            params![user, self.policy.organisation],
+        let tx = self.store().begin()?;
+        tx.execute(
+            "INSERT INTO users(name, organisation) VALUES ($1, $2) ON CONFLICT(name) DO NOTHING",
+            params![user, &self.policy.organisation],
         )?;
-        db.execute(
-            "INSERT INTO enrolments(id, user, code_hash, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        tx.execute(
+            "INSERT INTO enrolments(id, user_name, code_hash, created_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5)",
             params![
-                enrolment_id,
+                &enrolment_id,
                 user,
                 hmac::sign(&self.code_key, &code_message(&enrolment_id, &code)).as_ref(),
                 now,
@@ -99,7 +97,7 @@ impl PushServer {
             ],
         )?;
         self.record_audit(
-            &db,
+            &tx,
             now,
             AuditKind::ActivationIssued,
             &AuditEvent {
@@ -107,6 +105,7 @@ impl PushServer {
                 ..AuditEvent::default()
             },
         )?;
+        tx.commit()?;
         let url = format!(
             "{}{ACTIVATE_PATH}{enrolment_id}",
             base_url.trim_end_matches('/')
@@ -136,21 +135,30 @@ impl PushServer {
             push.check()
                 .map_err(|e| ServerError::bad_request(e.to_string()))?;
         }
-        let mut db = self.db()?;
-        let tx = db.transaction()?;
-        let row: Option<EnrolmentRow> = tx
-            .query_row(
-                "SELECT user, code_hash, expires_at, failed_tries, used_at FROM enrolments WHERE id = ?1",
-                params![enrolment_id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-            )
-            .optional()?;
-        let Some((user, hash, expires_at, failed, used_at)) = row else {
+        let tx = self.store().begin()?;
+        // Locked until commit: tries on two instances are counted one
+        // after the other, never both from the same count.
+        let row = tx.query_opt(
+            &format!(
+                "SELECT user_name, code_hash, expires_at, failed_tries, used_at
+                 FROM enrolments WHERE id = $1{}",
+                tx.for_update()
+            ),
+            params![enrolment_id],
+        )?;
+        let Some(row) = row else {
             return Err(ServerError::new(
                 ErrorCode::ActivationNotFound,
                 "no enrolment behind this activation URL",
             ));
         };
+        let (user, hash, expires_at, failed, used_at): (String, Vec<u8>, i64, u32, Option<i64>) = (
+            row.get(0)?,
+            row.get(1)?,
+            row.get(2)?,
+            row.get(3)?,
+            row.get(4)?,
+        );
         let max = self.policy.activation_max_tries;
         if used_at.is_some() {
             return Err(ServerError::new(
@@ -180,7 +188,7 @@ impl PushServer {
         {
             let failed = failed + 1;
             tx.execute(
-                "UPDATE enrolments SET failed_tries = ?2 WHERE id = ?1",
+                "UPDATE enrolments SET failed_tries = $2 WHERE id = $1",
                 params![enrolment_id, failed],
             )?;
             self.record_audit(
@@ -211,26 +219,28 @@ impl PushServer {
             "d{}",
             random_hex(12).map_err(|e| ServerError::internal("random", e))?
         );
-        let organisation: String = tx.query_row(
-            "SELECT organisation FROM users WHERE name = ?1",
-            params![user],
-            |r| r.get(0),
-        )?;
+        let organisation: String = tx
+            .query_one(
+                "SELECT organisation FROM users WHERE name = $1",
+                params![&user],
+            )?
+            .get(0)?;
         tx.execute(
-            "INSERT INTO devices(id, user, public_key, name, push_token, push_kind, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO devices(id, user_name, public_key, name, push_token, push_kind, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
             params![
-                device_id,
-                user,
-                request.public_key,
-                request.device_name,
+                &device_id,
+                &user,
+                &request.public_key,
+                &request.device_name,
                 request.push.as_ref().map(|p| p.canonical_json()),
                 request.push.as_ref().map(|p| p.kind().as_str()),
                 now
             ],
         )?;
         tx.execute(
-            "UPDATE enrolments SET used_at = ?2, device_id = ?3 WHERE id = ?1",
-            params![enrolment_id, now, device_id],
+            "UPDATE enrolments SET used_at = $2, device_id = $3 WHERE id = $1",
+            params![enrolment_id, now, &device_id],
         )?;
         self.record_audit(
             &tx,
@@ -309,19 +319,21 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let stored = |server: &PushServer, id: &str| -> Vec<u8> {
             server
-                .db()
+                .store()
+                .read()
                 .unwrap()
-                .query_row(
-                    "SELECT code_hash FROM enrolments WHERE id = ?1",
+                .query_one(
+                    "SELECT code_hash FROM enrolments WHERE id = $1",
                     params![id],
-                    |r| r.get(0),
                 )
+                .unwrap()
+                .get(0)
                 .unwrap()
         };
         let a =
-            PushServer::open(&dir.path().join("a.db"), &StaticKeyProvider::new([1; 32])).unwrap();
+            PushServer::open(dir.path().join("a.db"), &StaticKeyProvider::new([1; 32])).unwrap();
         let b =
-            PushServer::open(&dir.path().join("b.db"), &StaticKeyProvider::new([2; 32])).unwrap();
+            PushServer::open(dir.path().join("b.db"), &StaticKeyProvider::new([2; 32])).unwrap();
         let e = a.enrol("alice", "https://x").unwrap();
         let hash = stored(&a, &e.enrolment_id);
         // Not computable from the database alone: neither the unkeyed
@@ -342,7 +354,7 @@ mod tests {
     fn bad_users_and_ids_are_refused() {
         let dir = tempfile::tempdir().unwrap();
         let server =
-            PushServer::open(&dir.path().join("s.db"), &StaticKeyProvider::new([7; 32])).unwrap();
+            PushServer::open(dir.path().join("s.db"), &StaticKeyProvider::new([7; 32])).unwrap();
         for user in ["", "  ", "al\nice"] {
             assert_eq!(
                 server.enrol(user, "https://x").unwrap_err().code,

@@ -52,7 +52,7 @@ pub fn router(server: Arc<PushServer>) -> Router {
 
 /// `200 {"status":"ok"}` while the database answers, `503` otherwise.
 async fn healthz(State(server): State<Arc<PushServer>>) -> Response {
-    match server.healthy() {
+    match blocking(&server, |s| s.healthy()).await {
         Ok(()) => (StatusCode::OK, Json(serde_json::json!({"status": "ok"}))).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "health check failed");
@@ -170,14 +170,30 @@ fn rp_auth(server: &PushServer, headers: &HeaderMap) -> ServerResult<String> {
     server.check_rp_key(presented)
 }
 
+/// Runs the engine's work (database queries, which block) on tokio's
+/// blocking pool: a slow query never holds up a runtime worker, and on
+/// PostgreSQL many requests wait on their connections at once. A panic in
+/// it is an internal error, never a dropped connection.
+async fn blocking<T: Send + 'static>(
+    server: &Arc<PushServer>,
+    work: impl FnOnce(&Arc<PushServer>) -> ServerResult<T> + Send + 'static,
+) -> ServerResult<T> {
+    let server = server.clone();
+    tokio::task::spawn_blocking(move || work(&server))
+        .await
+        .unwrap_or_else(|e| Err(ServerError::internal("request", e)))
+}
+
 async fn activate(
     State(server): State<Arc<PushServer>>,
     Path(enrolment_id): Path<String>,
     body: Bytes,
 ) -> Reply {
-    let r = check_id(&enrolment_id)
-        .and_then(|()| parse(&body))
-        .and_then(|req| server.activate(&enrolment_id, &req));
+    let r = blocking(&server, move |s| {
+        check_id(&enrolment_id)?;
+        s.activate(&enrolment_id, &parse(&body)?)
+    })
+    .await;
     respond(&server, StatusCode::OK, r)
 }
 
@@ -186,15 +202,15 @@ async fn create_challenge(
     headers: HeaderMap,
     body: Bytes,
 ) -> Reply {
-    let r = rp_auth(&server, &headers)
-        .and_then(|rp| Ok((rp, parse(&body)?)))
-        .and_then(|(rp, req)| server.create_challenge_for(&rp, &req))
-        .map(|(response, notes)| {
-            // In the background: a slow push service never delays the
-            // relying party.
-            server.spawn_delivery(notes);
-            response
-        });
+    let r = blocking(&server, move |s| {
+        let rp = rp_auth(s, &headers)?;
+        let (response, notes) = s.create_challenge_for(&rp, &parse(&body)?)?;
+        // In the background: a slow push service never delays the
+        // relying party.
+        s.spawn_delivery(notes);
+        Ok(response)
+    })
+    .await;
     respond(&server, StatusCode::CREATED, r)
 }
 
@@ -203,12 +219,15 @@ async fn challenge_status(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Reply {
-    let r = rp_auth(&server, &headers).and_then(|rp| server.challenge_status_for(&rp, &id));
+    let r = blocking(&server, move |s| {
+        s.challenge_status_for(&rp_auth(s, &headers)?, &id)
+    })
+    .await;
     respond(&server, StatusCode::OK, r)
 }
 
 async fn pending(State(server): State<Arc<PushServer>>, headers: HeaderMap) -> Reply {
-    let r = (|| {
+    let r = blocking(&server, move |s| {
         let request = SignedRequest {
             device_id: header(&headers, HEADER_DEVICE)?.to_owned(),
             timestamp: header(&headers, HEADER_TIMESTAMP)?
@@ -217,8 +236,9 @@ async fn pending(State(server): State<Arc<PushServer>>, headers: HeaderMap) -> R
             nonce: header(&headers, HEADER_NONCE)?.to_owned(),
             signature: header(&headers, HEADER_SIGNATURE)?.to_owned(),
         };
-        server.pending(&request)
-    })();
+        s.pending(&request)
+    })
+    .await;
     respond(&server, StatusCode::OK, r)
 }
 
@@ -227,11 +247,11 @@ async fn answer(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Reply {
-    let r = parse(&body).and_then(|req| server.answer(&id, &req));
+    let r = blocking(&server, move |s| s.answer(&id, &parse(&body)?)).await;
     respond(&server, StatusCode::OK, r)
 }
 
 async fn push_token(State(server): State<Arc<PushServer>>, body: Bytes) -> Reply {
-    let r = parse(&body).and_then(|req| server.update_push_token(&req));
+    let r = blocking(&server, move |s| s.update_push_token(&parse(&body)?)).await;
     respond(&server, StatusCode::OK, r)
 }

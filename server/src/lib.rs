@@ -13,7 +13,6 @@
 pub mod admin;
 pub mod audit;
 mod challenges;
-mod db;
 pub mod delivery;
 mod devices;
 mod engine;
@@ -25,6 +24,7 @@ pub mod openapi;
 pub mod policy;
 pub mod relying_parties;
 mod server_key;
+pub mod store;
 pub mod tls;
 
 use std::{net::SocketAddr, sync::Arc};
@@ -34,6 +34,7 @@ pub use engine::PushServer;
 pub use enrolment::Enrolment;
 pub use error::{ServerError, ServerResult};
 pub use policy::Policy;
+pub use store::DbLocation;
 use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
 
 /// A running HTTP server.

@@ -22,7 +22,7 @@ use watchword_core::{
     vault::{KdfParams, KeyProvider, KeyProviderError, PassphraseKeyProvider},
 };
 use watchword_server::{
-    Policy, PushServer, ServerError,
+    DbLocation, Policy, PushServer, ServerError,
     delivery::{
         LogSender, PushSender, Senders,
         apns::{self, ApnsConfig},
@@ -44,9 +44,10 @@ struct Cli {
 enum Command {
     /// Serve the HTTP API.
     Serve {
-        /// The SQLite state file (created if missing).
+        /// The state: a SQLite file (created if missing) or a
+        /// postgres://user@host/db URL (several instances on one database).
         #[arg(long)]
-        db: PathBuf,
+        db: DbLocation,
         /// Address to listen on (loopback by default; put TLS in front).
         #[arg(long, default_value = "127.0.0.1:8470")]
         listen: SocketAddr,
@@ -66,9 +67,9 @@ enum Command {
     },
     /// Create an activation code for a user, or for every user of a file.
     Enrol {
-        /// The SQLite state file.
+        /// The state: a SQLite file or a postgres:// URL.
         #[arg(long)]
-        db: PathBuf,
+        db: DbLocation,
         /// The user.
         #[arg(
             long,
@@ -93,9 +94,9 @@ enum Command {
     },
     /// Raise a sign-in approval for a user (as a relying party would).
     Challenge {
-        /// The SQLite state file.
+        /// The state: a SQLite file or a postgres:// URL.
         #[arg(long)]
-        db: PathBuf,
+        db: DbLocation,
         /// The user.
         #[arg(long)]
         user: String,
@@ -122,9 +123,9 @@ enum Command {
     },
     /// Show the server's VAPID public key (Web Push), making one if needed.
     Vapid {
-        /// The SQLite state file.
+        /// The state: a SQLite file or a postgres:// URL.
         #[arg(long)]
-        db: PathBuf,
+        db: DbLocation,
         /// Make a new key pair (takes effect when `serve` next starts).
         #[arg(long)]
         rotate: bool,
@@ -134,9 +135,9 @@ enum Command {
     },
     /// Show a challenge's status and how its notifications went.
     Status {
-        /// The SQLite state file.
+        /// The state: a SQLite file or a postgres:// URL.
         #[arg(long)]
-        db: PathBuf,
+        db: DbLocation,
         /// The challenge id.
         id: String,
         /// Print JSON.
@@ -145,9 +146,9 @@ enum Command {
     },
     /// List a user's devices: name, activated, last seen, how it is woken.
     Devices {
-        /// The SQLite state file.
+        /// The state: a SQLite file or a postgres:// URL.
         #[arg(long)]
-        db: PathBuf,
+        db: DbLocation,
         /// The user.
         #[arg(long)]
         user: String,
@@ -161,18 +162,18 @@ enum Command {
     /// Revoke a device (a lost or replaced phone): its requests are refused
     /// from now on and nothing is sent to it.
     Revoke {
-        /// The SQLite state file.
+        /// The state: a SQLite file or a postgres:// URL.
         #[arg(long)]
-        db: PathBuf,
+        db: DbLocation,
         /// The device id (from `devices`).
         device: String,
     },
     /// Remove a user: revoke every device, cancel unused activation codes,
     /// end open sign-in requests.
     RemoveUser {
-        /// The SQLite state file.
+        /// The state: a SQLite file or a postgres:// URL.
         #[arg(long)]
-        db: PathBuf,
+        db: DbLocation,
         /// The user.
         #[arg(long)]
         user: String,
@@ -180,9 +181,9 @@ enum Command {
     /// The audit log: activations, devices, sign-ins and their answers,
     /// key changes (nothing secret).
     Audit {
-        /// The SQLite state file.
+        /// The state: a SQLite file or a postgres:// URL.
         #[arg(long)]
-        db: PathBuf,
+        db: DbLocation,
         /// From this moment on: Unix seconds or a date `YYYY-MM-DD` (UTC).
         #[arg(long, default_value = "0", value_parser = parse_since)]
         since: i64,
@@ -193,9 +194,9 @@ enum Command {
     /// Relying parties' API keys. Without a subcommand: a new key for the
     /// relying party `default` (its old key stops working).
     RpKey {
-        /// The SQLite state file.
+        /// The state: a SQLite file or a postgres:// URL.
         #[arg(long)]
-        db: PathBuf,
+        db: DbLocation,
         #[command(subcommand)]
         action: Option<RpKeyAction>,
     },
@@ -407,7 +408,7 @@ fn describe_device(d: &watchword_server::admin::DeviceInfo) -> String {
 const PASSPHRASE_ENV: &str = "WATCHWORD_SERVER_PASSPHRASE";
 
 fn open(
-    db: &std::path::Path,
+    db: &DbLocation,
     policy: Policy,
     sender: Arc<dyn PushSender>,
 ) -> Result<PushServer, String> {
@@ -427,9 +428,8 @@ fn open(
     PushServer::open_with(db, &keys, Arc::new(SystemClock), policy, sender).map_err(|e| {
         if keys.wrong.load(Ordering::Relaxed) {
             format!(
-                "wrong passphrase: {PASSPHRASE_ENV} does not open the signing key sealed in {}; \
-                 set the one it was first opened with, nothing was changed (wrong_passphrase)",
-                db.display()
+                "wrong passphrase: {PASSPHRASE_ENV} does not open the signing key sealed in {db}; \
+                 set the one it was first opened with, nothing was changed (wrong_passphrase)"
             )
         } else {
             e.to_string()

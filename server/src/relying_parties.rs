@@ -8,7 +8,6 @@
 //! (`rotate_rp_key` replaces it).
 
 use ring::digest;
-use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 use subtle::ConstantTimeEq as _;
 use watchword_core::push::{ErrorCode, keys::random_b64};
@@ -17,6 +16,8 @@ use crate::{
     PushServer,
     audit::{AuditEvent, AuditKind},
     error::{ServerError, ServerResult},
+    params,
+    store::Tx,
 };
 
 /// The name of the key `rotate_rp_key` replaces.
@@ -77,25 +78,24 @@ impl PushServer {
         check_name(name)?;
         let key = new_key()?;
         let now = self.now();
-        let db = self.db()?;
-        let taken: bool = db
-            .query_row(
-                "SELECT 1 FROM rp_keys WHERE name = ?1 AND revoked_at IS NULL",
+        let tx = self.store().begin()?;
+        let taken = tx
+            .query_opt(
+                &format!(
+                    "SELECT 1 FROM rp_keys WHERE name = $1 AND revoked_at IS NULL{}",
+                    tx.for_update()
+                ),
                 params![name],
-                |_| Ok(true),
-            )
-            .optional()?
-            .unwrap_or(false);
+            )?
+            .is_some();
         if taken {
             return Err(ServerError::bad_request(format!(
                 "relying party {name} already has a key (revoke it first)"
             )));
         }
-        db.execute(
-            "INSERT OR REPLACE INTO rp_keys(name, key_hash, created_at, revoked_at) VALUES (?1, ?2, ?3, NULL)",
-            params![name, hash_rp_key(&key), now],
-        )?;
-        self.record_audit(&db, now, AuditKind::RpKeyAdded, &rp_event(name))?;
+        upsert_key(&tx, name, &key, now)?;
+        self.record_audit(&tx, now, AuditKind::RpKeyAdded, &rp_event(name))?;
+        tx.commit()?;
         tracing::info!(relying_party = %name, "relying-party key added");
         Ok(key)
     }
@@ -105,37 +105,39 @@ impl PushServer {
     pub fn rotate_rp_key(&self) -> ServerResult<String> {
         let key = new_key()?;
         let now = self.now();
-        let db = self.db()?;
-        db.execute(
-            "INSERT OR REPLACE INTO rp_keys(name, key_hash, created_at, revoked_at) VALUES (?1, ?2, ?3, NULL)",
-            params![DEFAULT_RP, hash_rp_key(&key), now],
-        )?;
-        self.record_audit(&db, now, AuditKind::RpKeyAdded, &rp_event(DEFAULT_RP))?;
+        let tx = self.store().begin()?;
+        upsert_key(&tx, DEFAULT_RP, &key, now)?;
+        self.record_audit(&tx, now, AuditKind::RpKeyAdded, &rp_event(DEFAULT_RP))?;
+        tx.commit()?;
         Ok(key)
     }
 
     /// Every relying party, by name.
     pub fn rp_keys(&self) -> ServerResult<Vec<RelyingParty>> {
-        let db = self.db()?;
-        let mut stmt =
-            db.prepare("SELECT name, created_at, revoked_at FROM rp_keys ORDER BY name")?;
-        let rows = stmt.query_map([], |r| {
-            Ok(RelyingParty {
-                name: r.get(0)?,
-                created_at: r.get(1)?,
-                revoked_at: r.get(2)?,
+        self.store()
+            .read()?
+            .query(
+                "SELECT name, created_at, revoked_at FROM rp_keys ORDER BY name",
+                params![],
+            )?
+            .iter()
+            .map(|r| {
+                Ok(RelyingParty {
+                    name: r.get(0)?,
+                    created_at: r.get(1)?,
+                    revoked_at: r.get(2)?,
+                })
             })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+            .collect()
     }
 
     /// Revokes `name`'s key: its calls are refused from now on. The
     /// challenges it raised stay (devices may still answer them).
     pub fn revoke_rp_key(&self, name: &str) -> ServerResult<()> {
         let now = self.now();
-        let db = self.db()?;
-        let changed = db.execute(
-            "UPDATE rp_keys SET revoked_at = ?2 WHERE name = ?1 AND revoked_at IS NULL",
+        let tx = self.store().begin()?;
+        let changed = tx.execute(
+            "UPDATE rp_keys SET revoked_at = $2 WHERE name = $1 AND revoked_at IS NULL",
             params![name, now],
         )?;
         if changed == 0 {
@@ -143,7 +145,8 @@ impl PushServer {
                 "no relying party {name} with a live key"
             )));
         }
-        self.record_audit(&db, now, AuditKind::RpKeyRevoked, &rp_event(name))?;
+        self.record_audit(&tx, now, AuditKind::RpKeyRevoked, &rp_event(name))?;
+        tx.commit()?;
         tracing::info!(relying_party = %name, "relying-party key revoked");
         Ok(())
     }
@@ -153,15 +156,13 @@ impl PushServer {
     /// leaks through how long a refusal takes.
     pub fn check_rp_key(&self, presented: &str) -> ServerResult<String> {
         let presented = hash_rp_key(presented);
-        let db = self.db()?;
-        let mut stmt = db.prepare("SELECT name, key_hash FROM rp_keys WHERE revoked_at IS NULL")?;
-        let keys = stmt
-            .query_map([], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?))
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
+        let keys = self.store().read()?.query(
+            "SELECT name, key_hash FROM rp_keys WHERE revoked_at IS NULL",
+            params![],
+        )?;
         let mut found = None;
-        for (name, hash) in keys {
+        for row in keys {
+            let (name, hash): (String, Vec<u8>) = (row.get(0)?, row.get(1)?);
             if bool::from(hash.as_slice().ct_eq(&presented)) {
                 found = Some(name);
             }
@@ -173,6 +174,17 @@ impl PushServer {
             )
         })
     }
+}
+
+/// Stores `name`'s key (hashed), replacing a revoked or `default` one.
+fn upsert_key(tx: &Tx<'_>, name: &str, key: &str, now: i64) -> ServerResult<()> {
+    tx.execute(
+        "INSERT INTO rp_keys(name, key_hash, created_at, revoked_at) VALUES ($1, $2, $3, NULL)
+         ON CONFLICT(name) DO UPDATE SET key_hash = excluded.key_hash,
+             created_at = excluded.created_at, revoked_at = NULL",
+        params![name, hash_rp_key(key), now],
+    )?;
+    Ok(())
 }
 
 #[cfg(test)]

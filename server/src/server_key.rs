@@ -6,14 +6,18 @@
 //! first open. The activation-code hashes are keyed from the same key.
 
 use ring::{hkdf, hmac};
-use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use watchword_core::{
     push::{ErrorCode, keys::SigningKey},
     vault::{KeyProvider, KeyProviderError},
 };
 use zeroize::Zeroizing;
 
-use crate::error::{ServerError, ServerResult};
+use crate::{
+    engine::get_meta,
+    error::{ServerError, ServerResult},
+    params,
+    store::Store,
+};
 
 /// The `meta` row holding the sealed PKCS#8 key.
 const SEALED: &str = "server_key_sealed";
@@ -22,15 +26,12 @@ const LEGACY_CLEAR: &str = "server_key";
 
 /// Opens the sealed key with `keys`, or makes (or adopts a legacy clear)
 /// key, seals it and stores it.
-pub(crate) fn load_or_create(
-    conn: &Connection,
-    keys: &dyn KeyProvider,
-) -> ServerResult<SigningKey> {
-    if let Some(sealed) = meta(conn, SEALED)? {
-        let pkcs8 = keys.unwrap(sealed).map_err(key_error)?;
-        return SigningKey::from_pkcs8(pkcs8).map_err(|e| ServerError::internal("server key", e));
+pub(crate) fn load_or_create(store: &Store, keys: &dyn KeyProvider) -> ServerResult<SigningKey> {
+    if let Some(sealed) = get_meta(&store.read()?, SEALED)? {
+        return open_sealed(sealed, keys);
     }
-    let key = match meta(conn, LEGACY_CLEAR)? {
+    let tx = store.begin()?;
+    let key = match get_meta(&tx, LEGACY_CLEAR)? {
         Some(clear) => SigningKey::from_pkcs8(Zeroizing::new(clear))
             .map_err(|e| ServerError::internal("server key", e))?,
         None => SigningKey::generate().map_err(|e| ServerError::internal("server key", e))?,
@@ -42,37 +43,36 @@ pub(crate) fn load_or_create(
         .map_err(key_error)?;
     // secure_delete zeroes the clear key's bytes when its row goes; the
     // checkpoint writes that back and empties the WAL that still held it.
-    conn.pragma_update(None, "secure_delete", true)?;
-    // Rolled back on drop if either statement fails.
-    let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
-    tx.execute(
-        "INSERT INTO meta(key, value) VALUES (?1, ?2)",
+    tx.wipe_deleted()?;
+    // Another instance starting on the same PostgreSQL at the same moment
+    // may have stored its key first: then that one is the server's key.
+    let inserted = tx.execute(
+        "INSERT INTO meta(key, value) VALUES ($1, $2) ON CONFLICT(key) DO NOTHING",
         params![SEALED, sealed],
     )?;
-    tx.execute("DELETE FROM meta WHERE key = ?1", params![LEGACY_CLEAR])?;
+    if inserted == 0 {
+        drop(tx);
+        let sealed = get_meta(&store.read()?, SEALED)?
+            .ok_or_else(|| ServerError::internal("server key", "sealed key vanished"))?;
+        return open_sealed(sealed, keys);
+    }
+    tx.execute("DELETE FROM meta WHERE key = $1", params![LEGACY_CLEAR])?;
     tx.commit()?;
-    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    store.checkpoint()?;
     Ok(key)
 }
 
-/// The key of the activation-code hashes, derived from the signing key
-/// (HKDF-SHA256, its own label). Keyed, so a copy of the database alone
-/// cannot try the 10^9 possible codes against a hash: that needs the
-/// sealed key, hence the passphrase.
+fn open_sealed(sealed: Vec<u8>, keys: &dyn KeyProvider) -> ServerResult<SigningKey> {
+    let pkcs8 = keys.unwrap(sealed).map_err(key_error)?;
+    SigningKey::from_pkcs8(pkcs8).map_err(|e| ServerError::internal("server key", e))
+}
+
 pub(crate) fn activation_code_key(key: &SigningKey) -> ServerResult<hmac::Key> {
     let prk = hkdf::Salt::new(hkdf::HKDF_SHA256, b"watchword-v1/server").extract(key.pkcs8());
     let okm = prk
         .expand(&[b"activation-code"], hmac::HMAC_SHA256)
         .map_err(|e| ServerError::internal("activation code key", e))?;
     Ok(hmac::Key::from(okm))
-}
-
-fn meta(conn: &Connection, key: &str) -> ServerResult<Option<Vec<u8>>> {
-    Ok(conn
-        .query_row("SELECT value FROM meta WHERE key = ?1", params![key], |r| {
-            r.get(0)
-        })
-        .optional()?)
 }
 
 fn key_error(e: KeyProviderError) -> ServerError {
@@ -93,7 +93,15 @@ mod tests {
     use watchword_core::vault::StaticKeyProvider;
 
     use super::*;
-    use crate::db;
+    use crate::{engine::set_meta, store::DbLocation};
+
+    fn meta(store: &Store, key: &str) -> ServerResult<Option<Vec<u8>>> {
+        get_meta(&store.read()?, key)
+    }
+
+    fn open_db(path: &std::path::Path) -> Store {
+        Store::open(&DbLocation::from(path)).unwrap()
+    }
 
     fn contains(haystack: &[u8], needle: &[u8]) -> bool {
         haystack.windows(needle.len()).any(|w| w == needle)
@@ -104,7 +112,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.db");
         let keys = StaticKeyProvider::new([3; 32]);
-        let conn = db::open(&path).unwrap();
+        let conn = open_db(&path);
         let key = load_or_create(&conn, &keys).unwrap();
         assert_eq!(meta(&conn, LEGACY_CLEAR).unwrap(), None);
         let sealed = meta(&conn, SEALED).unwrap().unwrap();
@@ -116,7 +124,7 @@ mod tests {
             "the clear key is in the file"
         );
 
-        let conn = db::open(&path).unwrap();
+        let conn = open_db(&path);
         let again = load_or_create(&conn, &keys).unwrap();
         assert_eq!(again.public_key_b64(), key.public_key_b64());
         let wrong = load_or_create(&conn, &StaticKeyProvider::new([4; 32])).unwrap_err();
@@ -134,12 +142,8 @@ mod tests {
         let path = dir.path().join("s.db");
         let legacy = SigningKey::generate().unwrap();
         {
-            let conn = db::open(&path).unwrap();
-            conn.execute(
-                "INSERT INTO meta(key, value) VALUES (?1, ?2)",
-                params![LEGACY_CLEAR, legacy.pkcs8().as_slice()],
-            )
-            .unwrap();
+            let conn = open_db(&path);
+            set_meta(&conn, LEGACY_CLEAR, legacy.pkcs8().as_slice()).unwrap();
         }
         assert!(contains(
             &[
@@ -150,7 +154,7 @@ mod tests {
             legacy.pkcs8()
         ));
         let keys = StaticKeyProvider::new([5; 32]);
-        let conn = db::open(&path).unwrap();
+        let conn = open_db(&path);
         let adopted = load_or_create(&conn, &keys).unwrap();
         assert_eq!(adopted.public_key_b64(), legacy.public_key_b64());
         assert_eq!(meta(&conn, LEGACY_CLEAR).unwrap(), None);

@@ -41,8 +41,9 @@ columns shift with the width of values; line breaks must match):
 
 Skipped, with the reason printed: the few commands in SKIP (they cannot run
 inside a test), the privacyIDEA section when no live privacyIDEA answers
-(`test.sh` starts one before), and blocks using "$WATCHWORD_SHARED" when
-the third-party corpus is absent. Under CI=true those two are failures.
+(`test.sh` starts one before), blocks with a `postgres://` URL when no
+PostgreSQL answers (`tests/postgres/server.sh start`), and blocks using "$WATCHWORD_SHARED" when
+the third-party corpus is absent. Under CI=true those three are failures.
 
 Per block it prints PASS/FAIL (with a diff per failing command), then exactly
 one line `README examples: N passed, N failed, N skipped` (counting
@@ -211,6 +212,15 @@ class Bindings:
 
 # --- running -----------------------------------------------------------------
 
+def port_open(port):
+    """Whether something accepts connections on 127.0.0.1:`port`."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -339,6 +349,12 @@ def main():
                             capture_output=True, check=True).stdout
     pi_url = re.search(r"WATCHWORD_PI_URL=(\S+)", pi_env).group(1)
     have_pi = pi_up(pi_url)
+    # The PostgreSQL examples (two server instances on one database) use the
+    # one tests/postgres/server.sh runs (test.sh starts it first).
+    pg_env = subprocess.run([str(ROOT / "tests/postgres/server.sh"), "env"], text=True,
+                            capture_output=True, check=True).stdout
+    pg_port = re.search(r"127\.0\.0\.1:(\d+)/", pg_env).group(1)
+    have_pg = port_open(int(pg_port))
 
     scratch = Path(tempfile.mkdtemp(prefix="watchword-readme-"))
     home, work = scratch / "home", scratch / "work"
@@ -366,7 +382,7 @@ def main():
     for b in blocks:
         for ex in b.examples:
             for port in re.findall(r"127\.0\.0\.1:(\d{4,5})\b", ex.command):
-                if port not in bindings.map and port != pi_url.rsplit(":", 1)[-1]:
+                if port not in bindings.map and port not in (pi_url.rsplit(":", 1)[-1], pg_port):
                     bindings.map[port] = free_port()
 
     passed = failed = skipped = 0
@@ -377,6 +393,9 @@ def main():
             why_not, for_corpus = None, False
             if b.section == PI_SECTION and not have_pi:
                 why_not = f"no live privacyIDEA at {pi_url} (tests/privacyidea/server.sh start)"
+            elif any("postgres://" in ex.command for ex in b.examples) and not have_pg:
+                why_not = (f"no PostgreSQL on 127.0.0.1:{pg_port} "
+                           "(tests/postgres/server.sh start)")
             elif any("WATCHWORD_SHARED" in ex.command for ex in b.examples) and not have_corpus:
                 why_not = (f"no third-party test corpus at {corpus} "
                            "(set WATCHWORD_SHARED to its folder; README: \"The test corpus\")")

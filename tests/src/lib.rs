@@ -26,7 +26,9 @@ pub fn repo_data(name: &str) -> PathBuf {
 }
 
 pub mod cli;
+pub mod databases;
 pub mod privacyidea;
 pub mod push;
 pub mod push_peers;
+pub mod push_raw;
 pub mod push_services;

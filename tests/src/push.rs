@@ -10,11 +10,7 @@
 // Test-only harness: a failed setup must stop the test at once.
 #![allow(clippy::expect_used)]
 
-use std::{
-    net::SocketAddr,
-    path::{Path, PathBuf},
-    sync::Arc,
-};
+use std::{net::SocketAddr, sync::Arc};
 
 use watchword_core::{
     otp::{Clock, FixedClock, SystemClock},
@@ -26,7 +22,7 @@ use watchword_core::{
     },
 };
 use watchword_server::{
-    Policy, PushServer, ServerHandle,
+    DbLocation, Policy, PushServer, ServerHandle,
     delivery::{LogSender, PushSender, Senders},
 };
 
@@ -47,8 +43,9 @@ pub struct Loopback {
     pub rp_key: String,
     /// The base URL.
     pub base: String,
-    /// Where the database lives.
-    pub db: PathBuf,
+    /// Where the database lives (SQLite in the test's directory, or a fresh
+    /// PostgreSQL database: `databases::test_db`).
+    pub db: DbLocation,
     policy: Policy,
     _dir: tempfile::TempDir,
     rp: RelyingParty,
@@ -63,7 +60,7 @@ fn server_keys() -> watchword_core::vault::StaticKeyProvider {
 /// Opens (or reopens) the reference server's database at `db`, its signing
 /// key sealed with the fixed test key.
 pub fn open_server(
-    db: &Path,
+    db: impl Into<DbLocation>,
     clock: Arc<dyn Clock>,
     policy: Policy,
     sender: Arc<dyn PushSender>,
@@ -73,7 +70,7 @@ pub fn open_server(
 
 /// [`open_server`], serving HTTP on an ephemeral port of 127.0.0.1.
 pub async fn start_server(
-    db: &Path,
+    db: impl Into<DbLocation>,
     clock: Arc<dyn Clock>,
     policy: Policy,
     sender: Arc<dyn PushSender>,
@@ -88,7 +85,7 @@ pub async fn start_server(
 /// [`start_server`] on the real clock, with the default policy and a
 /// sender that only logs: the server a phone or the CLI talks to in real
 /// time.
-pub async fn start_real_time_server(db: &Path) -> (Arc<PushServer>, ServerHandle) {
+pub async fn start_real_time_server(db: impl Into<DbLocation>) -> (Arc<PushServer>, ServerHandle) {
     start_server(
         db,
         Arc::new(SystemClock),
@@ -100,7 +97,7 @@ pub async fn start_real_time_server(db: &Path) -> (Arc<PushServer>, ServerHandle
 
 /// [`start_real_time_server`] that sends Web Push, to endpoints on this
 /// machine too (the CLI's `listen`, test receivers).
-pub async fn start_web_push_server(db: &Path) -> (Arc<PushServer>, ServerHandle) {
+pub async fn start_web_push_server(db: impl Into<DbLocation>) -> (Arc<PushServer>, ServerHandle) {
     let config = watchword_server::delivery::senders::DeliveryConfig {
         web_push: true,
         web_push_loopback: true,
@@ -150,7 +147,7 @@ impl Loopback {
     /// A server with `policy`.
     pub async fn start_with(policy: Policy) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
-        let db = dir.path().join("server.db");
+        let db = crate::databases::test_db(dir.path());
         let clock = Arc::new(FixedClock::new(real_now_ms()));
         let sender = Arc::new(LogSender::default());
         let (server, handle) =

@@ -15,6 +15,7 @@ use watchword_core::push::{
 use watchword_server::admin::UserRemoved;
 use watchword_server::{Policy, delivery::LogSender};
 use watchword_tests::{
+    databases::{everything_stored, sql_execute},
     push::{Loopback, RelyingParty, log_only, open_server, sign_in},
     push_services::TestPki,
 };
@@ -222,7 +223,7 @@ async fn each_relying_party_has_its_own_key_and_sees_only_its_own_sign_ins() {
             .is_ok()
     );
     // Only hashes are stored.
-    let stored = std::fs::read(&lb.db).unwrap();
+    let stored = everything_stored(&lb.db);
     assert!(!stored.windows(5).any(|w| w == b"wwrp_"));
 }
 
@@ -322,14 +323,13 @@ async fn the_audit_log_records_who_did_what_and_cannot_be_changed() {
     for secret in [e.code.as_str(), outlook_key.as_str(), lb.rp_key.as_str()] {
         assert!(!text.contains(secret));
     }
-    // Append-only, even to someone with the database file.
-    let conn = rusqlite::Connection::open(&lb.db).unwrap();
+    // Append-only, even to someone with the database.
     for sql in [
-        "UPDATE audit SET user = 'mallory'",
+        "UPDATE audit SET user_name = 'mallory'",
         "DELETE FROM audit WHERE event = 'challenge_approved'",
     ] {
-        let e = conn.execute(sql, []).unwrap_err();
-        assert!(e.to_string().contains("append-only"), "{sql}: {e}");
+        let e = sql_execute(&lb.db, sql).unwrap_err();
+        assert!(e.contains("append-only"), "{sql}: {e}");
     }
     assert_eq!(lb.server.audit_since(0).unwrap(), log);
 }
@@ -394,7 +394,7 @@ async fn the_server_serves_tls_itself_when_given_a_certificate() {
     .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let server = open_server(
-        &dir.path().join("tls.db"),
+        watchword_tests::databases::test_db(dir.path()),
         Arc::new(SystemClock),
         Policy::default(),
         log_only(Arc::new(LogSender::default())),

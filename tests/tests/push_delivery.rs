@@ -68,7 +68,7 @@ impl Delivering {
         let senders = Senders::build(config, Arc::new(LogSender::default())).unwrap();
         let dir = tempfile::tempdir().unwrap();
         let (server, handle) = start_server(
-            &dir.path().join("server.db"),
+            watchword_tests::databases::test_db(dir.path()),
             Arc::new(SystemClock),
             policy,
             Arc::new(senders),

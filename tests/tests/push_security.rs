@@ -17,92 +17,20 @@ use axum::{
     http::{HeaderMap, Method, StatusCode, Uri},
 };
 use watchword_core::push::{
-    Activation, Answer, ChallengeStatus, Decision, ErrorCode, MemoryPushStore, PushAccount,
-    PushError, PushService, PushToken,
+    Activation, Answer, ChallengeStatus, Decision, ErrorCode, MemoryPushStore, PushError,
+    PushService, PushToken,
     keys::{SigningKey, random_b64},
     protocol::{
-        self, AnswerFields, AnswerRequest, ErrorBody, HEADER_DEVICE, HEADER_NONCE,
-        HEADER_SIGNATURE, HEADER_TIMESTAMP, PENDING_PATH, PUSH_TOKEN_PATH, PendingResponse,
-        PushTokenUpdate, push_token_input,
+        self, HEADER_DEVICE, PENDING_PATH, PUSH_TOKEN_PATH, PendingResponse, PushTokenUpdate,
+        push_token_input,
     },
     service::verify_challenge,
 };
-use watchword_tests::push::Loopback;
-
-/// An independent client: signed pending fetch with explicit fields.
-async fn raw_pending(
-    base: &str,
-    account: &PushAccount,
-    key: &SigningKey,
-    timestamp: i64,
-    nonce: &str,
-) -> (StatusCode, serde_json::Value) {
-    let input =
-        protocol::request_input("GET", PENDING_PATH, &account.device_id, timestamp, nonce).unwrap();
-    let r = reqwest::Client::new()
-        .get(format!("{base}{PENDING_PATH}"))
-        .header(HEADER_DEVICE, &account.device_id)
-        .header(HEADER_TIMESTAMP, timestamp.to_string())
-        .header(HEADER_NONCE, nonce)
-        .header(HEADER_SIGNATURE, key.sign(&input).unwrap())
-        .send()
-        .await
-        .unwrap();
-    (r.status(), r.json().await.unwrap())
-}
-
-async fn post_answer(
-    base: &str,
-    id: &str,
-    body: &AnswerRequest,
-) -> (StatusCode, serde_json::Value) {
-    let r = reqwest::Client::new()
-        .post(format!("{base}{}", protocol::answer_path(id)))
-        .json(body)
-        .send()
-        .await
-        .unwrap();
-    (r.status(), r.json().await.unwrap())
-}
-
-fn code_of(v: &serde_json::Value) -> ErrorCode {
-    serde_json::from_value::<ErrorBody>(v.clone())
-        .unwrap()
-        .error
-        .code
-}
-
-/// Signs an answer with `key` claiming `device_id`.
-#[allow(clippy::too_many_arguments)]
-fn signed_answer(
-    key: &SigningKey,
-    device_id: &str,
-    id: &str,
-    challenge_nonce: &str,
-    decision: Decision,
-    number: Option<u8>,
-    timestamp: i64,
-) -> AnswerRequest {
-    let request_nonce = random_b64(16).unwrap();
-    let input = protocol::answer_input(&AnswerFields {
-        challenge_id: id,
-        challenge_nonce,
-        device_id,
-        decision,
-        number,
-        timestamp,
-        request_nonce: &request_nonce,
-    })
-    .unwrap();
-    AnswerRequest {
-        device_id: device_id.into(),
-        decision,
-        number,
-        timestamp,
-        request_nonce,
-        signature: key.sign(&input).unwrap(),
-    }
-}
+use watchword_tests::{
+    databases::sql_texts,
+    push::Loopback,
+    push_raw::{code_of, post_answer, raw_pending, signed_answer},
+};
 
 #[tokio::test]
 async fn replayed_requests_and_answers_are_refused() {
@@ -743,14 +671,11 @@ async fn a_push_token_change_with_a_stale_timestamp_is_refused() {
         }
     };
     let stored = || -> Option<String> {
-        rusqlite::Connection::open(&lb.db)
-            .unwrap()
-            .query_row(
-                "SELECT push_token FROM devices WHERE id = ?1",
-                [&account.device_id],
-                |r| r.get(0),
-            )
-            .unwrap()
+        let sql = format!(
+            "SELECT push_token FROM devices WHERE id = '{}'",
+            account.device_id
+        );
+        sql_texts(&lb.db, &sql).remove(0)
     };
     assert_eq!(stored(), None);
     let now = lb.server.now();

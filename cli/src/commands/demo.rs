@@ -141,7 +141,7 @@ async fn demo(args: &Args, json: bool) -> Result<Output, ApiError> {
     .map_err(|e| internal("push senders", e))?;
     let server = Arc::new(
         PushServer::open_with(
-            &dir.path().join("server.db"),
+            dir.path().join("server.db"),
             // Nothing is kept: the server key is sealed with a key that
             // exists only in this process.
             &StaticKeyProvider::ephemeral().map_err(|e| internal("server key", e))?,

@@ -133,7 +133,11 @@ impl PushServer {
         };
         self.metrics()
             .delivery(step.kind.map_or("none", |k| k.as_str()), state.as_str());
-        if let Err(e) = self.db().and_then(|db| records::record(&db, &step)) {
+        let written = self.store().begin().and_then(|tx| {
+            records::record(&tx, &step)?;
+            tx.commit()
+        });
+        if let Err(e) = written {
             tracing::error!(error = %e, "delivery record not written");
         }
     }
@@ -142,11 +146,12 @@ impl PushServer {
     /// notification was made (a new token is not dropped for an old one).
     fn drop_token(&self, note: &PushNotification) {
         let Some(push) = &note.push else { return };
-        let dropped = self.db().and_then(|db| {
-            Ok(db.execute(
-                "UPDATE devices SET push_token = NULL, push_kind = NULL WHERE id = ?1 AND push_token = ?2",
-                rusqlite::params![note.payload.device_id, push.canonical_json()],
-            )?)
+        let dropped = self.store().begin().and_then(|tx| {
+            tx.execute(
+                "UPDATE devices SET push_token = NULL, push_kind = NULL WHERE id = $1 AND push_token = $2",
+                crate::params![&note.payload.device_id, push.canonical_json()],
+            )?;
+            tx.commit()
         });
         if let Err(e) = dropped {
             tracing::error!(error = %e, "push token not dropped");

@@ -4,13 +4,12 @@
 //! `watchword-server status` read it. Nothing secret is stored: the token
 //! itself is not, only its kind and what the push service said.
 
-use rusqlite::{Connection, params};
 use watchword_core::push::{
     PushTokenKind,
     protocol::{Delivery, DeliveryState},
 };
 
-use crate::error::ServerResult;
+use crate::{error::ServerResult, params, store::Tx};
 
 /// Longest failure text kept (a push service's reason, trimmed).
 const MAX_DETAIL: usize = 300;
@@ -27,13 +26,13 @@ pub(crate) struct Step<'a> {
 }
 
 /// Records `step`, replacing the row's previous state.
-pub(crate) fn record(conn: &Connection, step: &Step<'_>) -> ServerResult<()> {
+pub(crate) fn record(tx: &Tx<'_>, step: &Step<'_>) -> ServerResult<()> {
     let detail = step
         .detail
         .map(|d| d.chars().take(MAX_DETAIL).collect::<String>());
-    conn.execute(
+    tx.execute(
         "INSERT INTO deliveries(challenge_id, device_id, kind, state, attempts, detail, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT(challenge_id, device_id) DO UPDATE SET
            kind = excluded.kind, state = excluded.state, attempts = excluded.attempts,
            detail = excluded.detail, updated_at = excluded.updated_at",
@@ -51,32 +50,25 @@ pub(crate) fn record(conn: &Connection, step: &Step<'_>) -> ServerResult<()> {
 }
 
 /// The deliveries of challenge `id`, by device.
-pub(crate) fn for_challenge(conn: &Connection, id: &str) -> ServerResult<Vec<Delivery>> {
-    let mut stmt = conn.prepare(
+pub(crate) fn for_challenge(tx: &Tx<'_>, id: &str) -> ServerResult<Vec<Delivery>> {
+    tx.query(
         "SELECT device_id, kind, state, attempts, detail, updated_at FROM deliveries
-         WHERE challenge_id = ?1 ORDER BY device_id",
-    )?;
-    let rows = stmt.query_map(params![id], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, Option<String>>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, u32>(3)?,
-            r.get::<_, Option<String>>(4)?,
-            r.get::<_, i64>(5)?,
-        ))
-    })?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (device_id, kind, state, attempts, detail, updated_at) = row?;
-        out.push(Delivery {
-            device_id,
-            kind: kind.as_deref().and_then(PushTokenKind::parse),
-            state: DeliveryState::parse(&state).unwrap_or(DeliveryState::Failed),
-            attempts,
-            detail,
-            updated_at,
-        });
-    }
-    Ok(out)
+         WHERE challenge_id = $1 ORDER BY device_id",
+        params![id],
+    )?
+    .iter()
+    .map(|r| {
+        Ok(Delivery {
+            device_id: r.get(0)?,
+            kind: r
+                .get::<Option<String>>(1)?
+                .as_deref()
+                .and_then(PushTokenKind::parse),
+            state: DeliveryState::parse(&r.get::<String>(2)?).unwrap_or(DeliveryState::Failed),
+            attempts: r.get(3)?,
+            detail: r.get(4)?,
+            updated_at: r.get(5)?,
+        })
+    })
+    .collect()
 }

@@ -14,13 +14,17 @@ use ring::{
     rand::{SecureRandom, SystemRandom},
     signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair},
 };
-use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use watchword_core::push::keys::SigningKey;
 use zeroize::Zeroizing;
 
 use super::jwt::JwtKey;
-use crate::error::{ServerError, ServerResult};
+use crate::{
+    engine::{get_meta, put_meta, set_meta},
+    error::{ServerError, ServerResult},
+    params,
+    store::Store,
+};
 
 /// The `meta` row holding the sealed VAPID key.
 const SEALED: &str = "vapid_key_sealed";
@@ -58,18 +62,12 @@ impl Vapid {
     /// Opens the sealed key (making one when there is none, or when
     /// `rotate`), sealed under `server_key`.
     pub(crate) fn load_or_create(
-        conn: &Connection,
+        store: &Store,
         server_key: &SigningKey,
         rotate: bool,
     ) -> ServerResult<Self> {
         let seal = sealing_key(server_key)?;
-        let stored: Option<Vec<u8>> = conn
-            .query_row(
-                "SELECT value FROM meta WHERE key = ?1",
-                params![SEALED],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let stored = get_meta(&store.read()?, SEALED)?;
         let pkcs8 = match stored {
             Some(sealed) if !rotate => open(&seal, &sealed)?,
             _ => {
@@ -77,23 +75,33 @@ impl Vapid {
                 let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &rng)
                     .map_err(|e| ServerError::internal("vapid key", e))?;
                 let pkcs8 = Zeroizing::new(pkcs8.as_ref().to_vec());
-                conn.execute(
-                    "INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)",
-                    params![SEALED, sealed(&seal, &pkcs8)?],
-                )?;
-                pkcs8
+                let tx = store.begin()?;
+                if rotate {
+                    put_meta(&tx, SEALED, &sealed(&seal, &pkcs8)?)?;
+                    tx.commit()?;
+                    pkcs8
+                } else {
+                    // Instances starting together: the first key stored wins.
+                    let inserted = tx.execute(
+                        "INSERT INTO meta(key, value) VALUES ($1, $2) ON CONFLICT(key) DO NOTHING",
+                        params![SEALED, sealed(&seal, &pkcs8)?],
+                    )?;
+                    tx.commit()?;
+                    if inserted == 0 {
+                        let stored = get_meta(&store.read()?, SEALED)?.ok_or_else(|| {
+                            ServerError::internal("vapid key", "sealed key vanished")
+                        })?;
+                        open(&seal, &stored)?
+                    } else {
+                        pkcs8
+                    }
+                }
             }
         };
         let key = JwtKey::es256(&pkcs8, "VAPID key")
             .map_err(|e| ServerError::internal("vapid key", e))?;
         let public_b64 = URL_SAFE_NO_PAD.encode(key.public_point().unwrap_or_default());
-        let subject: Option<Vec<u8>> = conn
-            .query_row(
-                "SELECT value FROM meta WHERE key = ?1",
-                params![SUBJECT],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let subject = get_meta(&store.read()?, SUBJECT)?;
         let subject = subject
             .and_then(|s| String::from_utf8(s).ok())
             .unwrap_or_else(|| DEFAULT_SUBJECT.to_owned());
@@ -106,16 +114,13 @@ impl Vapid {
 
     /// Stores the contact the push services see (`mailto:` or `https:`)
     /// and uses it from now on.
-    pub(crate) fn set_subject(&self, conn: &Connection, subject: &str) -> ServerResult<()> {
+    pub(crate) fn set_subject(&self, store: &Store, subject: &str) -> ServerResult<()> {
         if !(subject.starts_with("mailto:") || subject.starts_with("https://")) {
             return Err(ServerError::bad_request(
                 "the VAPID subject is a mailto: or https: contact",
             ));
         }
-        conn.execute(
-            "INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)",
-            params![SUBJECT, subject.as_bytes()],
-        )?;
+        set_meta(store, SUBJECT, subject.as_bytes())?;
         if let Ok(mut s) = self.subject.write() {
             *s = subject.to_owned();
         }
@@ -207,12 +212,11 @@ fn open(seal: &LessSafeKey, sealed: &[u8]) -> ServerResult<Zeroizing<Vec<u8>>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db;
 
     #[test]
     fn the_key_is_sealed_under_the_server_key_and_kept() {
         let dir = tempfile::tempdir().unwrap();
-        let conn = db::open(&dir.path().join("s.db")).unwrap();
+        let conn = Store::open(&crate::store::DbLocation::from(dir.path().join("s.db"))).unwrap();
         let server_key = SigningKey::generate().unwrap();
         let vapid = Vapid::load_or_create(&conn, &server_key, false).unwrap();
         let again = Vapid::load_or_create(&conn, &server_key, false).unwrap();

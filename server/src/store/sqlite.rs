@@ -1,14 +1,18 @@
-//! The server's SQLite file: schema and opening. One connection behind a
-//! mutex (SQLite has one writer anyway); WAL so admin commands can read
-//! while `serve` runs.
+//! The SQLite backend: the file's schema and its migrations (the schema
+//! version is SQLite's `user_version`), and running the store's portable
+//! SQL on a connection. WAL, so admin commands can read while `serve` runs.
 
-use std::path::Path;
+use std::{borrow::Cow, path::Path};
 
-use rusqlite::Connection;
+use rusqlite::{Connection, types::ValueRef};
 
-/// 2: typed push addresses (`devices.push_kind`, the token as JSON) and
-/// the `deliveries` record.
-const SCHEMA_VERSION: i32 = 4;
+use super::{Row, Value};
+use crate::error::{ServerError, ServerResult};
+
+/// 2: typed push addresses; 3: last seen, revoked; 4: named relying
+/// parties, the audit log; 5: `user` columns renamed `user_name` (one SQL
+/// for SQLite and PostgreSQL, where `user` is reserved).
+pub(super) const SCHEMA_VERSION: i32 = 5;
 
 /// The audit log (`audit.rs`): append-only, enforced by triggers.
 const AUDIT: &str = "
@@ -16,7 +20,7 @@ CREATE TABLE IF NOT EXISTS audit (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     at INTEGER NOT NULL,
     event TEXT NOT NULL,
-    user TEXT,
+    user_name TEXT,
     device TEXT,
     rp TEXT,
     challenge TEXT,
@@ -44,7 +48,7 @@ CREATE TABLE IF NOT EXISTS users (
 );
 CREATE TABLE IF NOT EXISTS enrolments (
     id TEXT PRIMARY KEY,
-    user TEXT NOT NULL REFERENCES users(name),
+    user_name TEXT NOT NULL REFERENCES users(name),
     code_hash BLOB NOT NULL,
     created_at INTEGER NOT NULL,
     expires_at INTEGER NOT NULL,
@@ -54,7 +58,7 @@ CREATE TABLE IF NOT EXISTS enrolments (
 );
 CREATE TABLE IF NOT EXISTS devices (
     id TEXT PRIMARY KEY,
-    user TEXT NOT NULL REFERENCES users(name),
+    user_name TEXT NOT NULL REFERENCES users(name),
     public_key TEXT NOT NULL,
     name TEXT NOT NULL,
     push_token TEXT,
@@ -63,10 +67,10 @@ CREATE TABLE IF NOT EXISTS devices (
     last_seen INTEGER,
     revoked_at INTEGER
 );
-CREATE INDEX IF NOT EXISTS devices_user ON devices(user);
+CREATE INDEX IF NOT EXISTS devices_user ON devices(user_name);
 CREATE TABLE IF NOT EXISTS challenges (
     id TEXT PRIMARY KEY,
-    user TEXT NOT NULL REFERENCES users(name),
+    user_name TEXT NOT NULL REFERENCES users(name),
     nonce TEXT NOT NULL,
     app TEXT NOT NULL,
     location TEXT NOT NULL,
@@ -80,7 +84,7 @@ CREATE TABLE IF NOT EXISTS challenges (
     answered_by TEXT,
     rp TEXT
 );
-CREATE INDEX IF NOT EXISTS challenges_user_status ON challenges(user, status);
+CREATE INDEX IF NOT EXISTS challenges_user_status ON challenges(user_name, status);
 CREATE TABLE IF NOT EXISTS nonces (
     device_id TEXT NOT NULL,
     nonce TEXT NOT NULL,
@@ -136,8 +140,27 @@ INSERT INTO rp_keys(name, key_hash, created_at)
 DELETE FROM meta WHERE key = 'rp_key_hash';
 ";
 
+/// Version 5 names the user column `user_name` in every table that has
+/// one (the indexes follow the rename); a table made later by `SCHEMA`
+/// has the new name already.
+fn migrate_4_to_5(tx: &Connection) -> rusqlite::Result<()> {
+    for table in ["enrolments", "devices", "challenges", "audit"] {
+        let has_user: bool = tx.query_row(
+            "SELECT COUNT(*) > 0 FROM pragma_table_info(?1) WHERE name = 'user'",
+            [table],
+            |r| r.get(0),
+        )?;
+        if has_user {
+            tx.execute_batch(&format!(
+                "ALTER TABLE {table} RENAME COLUMN user TO user_name"
+            ))?;
+        }
+    }
+    Ok(())
+}
+
 /// Opens (creating if needed) the database at `path`.
-pub fn open(path: &Path) -> rusqlite::Result<Connection> {
+pub(super) fn open(path: &Path) -> rusqlite::Result<Connection> {
     let conn = Connection::open(path)?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -161,6 +184,9 @@ pub fn open(path: &Path) -> rusqlite::Result<Connection> {
         if version < 4 {
             tx.execute_batch(MIGRATE_3_TO_4)?;
         }
+        if version < 5 {
+            migrate_4_to_5(&tx)?;
+        }
         tx.commit()?;
     }
     conn.execute_batch(SCHEMA)?;
@@ -168,6 +194,72 @@ pub fn open(path: &Path) -> rusqlite::Result<Connection> {
     conn.execute_batch(AUDIT)?;
     conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     Ok(conn)
+}
+
+/// The store's `$1` parameters as SQLite's `?1`.
+fn dialect(sql: &str) -> Cow<'_, str> {
+    if sql.contains('$') {
+        Cow::Owned(sql.replace('$', "?"))
+    } else {
+        Cow::Borrowed(sql)
+    }
+}
+
+fn bind(v: &Value) -> rusqlite::types::ToSqlOutput<'_> {
+    use rusqlite::types::ToSqlOutput::Borrowed;
+    Borrowed(match v {
+        Value::Null => ValueRef::Null,
+        Value::Int(i) => ValueRef::Integer(*i),
+        Value::Text(s) => ValueRef::Text(s.as_bytes()),
+        Value::Bytes(b) => ValueRef::Blob(b),
+    })
+}
+
+impl rusqlite::ToSql for Value {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        Ok(bind(self))
+    }
+}
+
+/// Runs a statement; the number of rows changed.
+pub(super) fn execute(conn: &Connection, sql: &str, params: &[Value]) -> ServerResult<u64> {
+    let mut stmt = conn.prepare_cached(&dialect(sql))?;
+    let n = stmt.execute(rusqlite::params_from_iter(params))?;
+    Ok(n as u64)
+}
+
+/// Runs a query; every row.
+pub(super) fn query(conn: &Connection, sql: &str, params: &[Value]) -> ServerResult<Vec<Row>> {
+    let mut stmt = conn.prepare_cached(&dialect(sql))?;
+    let columns = stmt.column_count();
+    let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let mut row = Vec::with_capacity(columns);
+        for i in 0..columns {
+            row.push(match r.get_ref(i)? {
+                ValueRef::Null => Value::Null,
+                ValueRef::Integer(n) => Value::Int(n),
+                ValueRef::Text(t) => Value::Text(
+                    String::from_utf8(t.to_vec())
+                        .map_err(|e| ServerError::internal("database text", e))?,
+                ),
+                ValueRef::Blob(b) => Value::Bytes(b.to_vec()),
+                ValueRef::Real(_) => {
+                    return Err(ServerError::internal("database", "unexpected real"));
+                }
+            });
+        }
+        out.push(Row(row));
+    }
+    Ok(out)
+}
+
+/// Writes the WAL back into the file and empties it (after a secret was
+/// deleted with `secure_delete`).
+pub(super) fn checkpoint(conn: &Connection) -> ServerResult<()> {
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -205,14 +297,14 @@ mod tests {
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
         assert_eq!(version, SCHEMA_VERSION);
-        let row: (String, Option<i64>, Option<i64>) = conn
+        let row: (String, Option<i64>, Option<i64>, String) = conn
             .query_row(
-                "SELECT name, last_seen, revoked_at FROM devices WHERE id = 'd1'",
+                "SELECT name, last_seen, revoked_at, user_name FROM devices WHERE id = 'd1'",
                 [],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )
             .unwrap();
-        assert_eq!(row, ("phone".to_owned(), None, None));
+        assert_eq!(row, ("phone".to_owned(), None, None, "alice".to_owned()));
         // The one unnamed relying-party key is now `default`'s.
         let rp: (String, Vec<u8>) = conn
             .query_row("SELECT name, key_hash FROM rp_keys", [], |r| {
