@@ -5,15 +5,28 @@
 //! answers change nothing, and no notification goes to it. Its row stays,
 //! marked revoked, so the listing still shows what happened.
 
+use ring::digest;
 use serde::Serialize;
-use watchword_core::push::{ErrorCode, PushTokenKind};
+use subtle::ConstantTimeEq as _;
+use watchword_core::push::{ErrorCode, PushTokenKind, keys::random_b64};
 
 use crate::{
     PushServer,
     audit::{AuditEvent, AuditKind},
+    engine::{get_meta, put_meta},
     error::{ServerError, ServerResult},
     params,
 };
+
+/// The `meta` row with the hash of the administrator key.
+const ADMIN_KEY_HASH: &str = "admin_key_hash";
+
+fn hash_admin_key(key: &str) -> Vec<u8> {
+    let mut ctx = digest::Context::new(&digest::SHA256);
+    ctx.update(b"watchword-v1/admin-key\n");
+    ctx.update(key.as_bytes());
+    ctx.finish().as_ref().to_vec()
+}
 
 /// One device as an administrator sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -172,5 +185,36 @@ impl PushServer {
             activations_cancelled,
             requests_ended,
         })
+    }
+
+    /// A new administrator key for the admin HTTP API (`Authorization:
+    /// Bearer wwadm_...`), replacing the old one; printed once, only its
+    /// hash is kept. Until one is made, the admin API refuses everyone.
+    pub fn rotate_admin_key(&self) -> ServerResult<String> {
+        let key = format!(
+            "wwadm_{}",
+            random_b64(32).map_err(|e| ServerError::internal("admin key", e))?
+        );
+        let now = self.now();
+        let tx = self.store().begin()?;
+        put_meta(&tx, ADMIN_KEY_HASH, &hash_admin_key(&key))?;
+        self.record_audit(&tx, now, AuditKind::AdminKeyChanged, &AuditEvent::default())?;
+        tx.commit()?;
+        tracing::info!("administrator key replaced");
+        Ok(key)
+    }
+
+    /// Whether `presented` is the administrator key (compared in constant
+    /// time); `unauthorized` otherwise, and when no key was ever made.
+    pub fn check_admin_key(&self, presented: &str) -> ServerResult<()> {
+        let stored = get_meta(&self.store().read()?, ADMIN_KEY_HASH)?;
+        let presented = hash_admin_key(presented);
+        match stored {
+            Some(hash) if bool::from(hash.as_slice().ct_eq(&presented)) => Ok(()),
+            _ => Err(ServerError::new(
+                ErrorCode::Unauthorized,
+                "missing or wrong administrator key",
+            )),
+        }
     }
 }

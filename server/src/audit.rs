@@ -43,6 +43,8 @@ pub enum AuditKind {
     RpKeyRevoked,
     /// The server's Web Push (VAPID) key was replaced.
     VapidKeyRotated,
+    /// The administrator key (admin HTTP API) was set or replaced.
+    AdminKeyChanged,
 }
 
 impl AuditKind {
@@ -63,6 +65,7 @@ impl AuditKind {
             AuditKind::RpKeyAdded => "rp_key_added",
             AuditKind::RpKeyRevoked => "rp_key_revoked",
             AuditKind::VapidKeyRotated => "vapid_key_rotated",
+            AuditKind::AdminKeyChanged => "admin_key_changed",
         }
     }
 }

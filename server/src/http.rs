@@ -9,7 +9,7 @@ use axum::{
     extract::{Path, State},
     http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
-    routing::{get, post},
+    routing::{delete, get, post},
 };
 use serde::{Serialize, de::DeserializeOwned};
 use watchword_core::push::protocol::{
@@ -17,7 +17,7 @@ use watchword_core::push::protocol::{
 };
 
 use crate::{
-    PushServer,
+    PushServer, admin_http,
     challenges::SignedRequest,
     enrolment::check_id,
     error::{ServerError, ServerResult},
@@ -35,6 +35,18 @@ pub fn router(server: Arc<PushServer>) -> Router {
         .route("/v1/device/pending", get(pending))
         .route("/v1/device/challenges/{id}/answer", post(answer))
         .route("/v1/device/push-token", post(push_token))
+        // The administrator's API (admin_http.rs), under the admin key.
+        .route("/v1/admin/users/{user}/devices", get(admin_http::devices))
+        .route("/v1/admin/users/{user}/enrolments", post(admin_http::enrol))
+        .route("/v1/admin/users/{user}", delete(admin_http::remove_user))
+        .route("/v1/admin/devices/{id}/revoke", post(admin_http::revoke))
+        .route("/v1/admin/audit", get(admin_http::audit))
+        .route("/v1/admin/rp-keys", get(admin_http::rp_keys))
+        .route("/v1/admin/rp-keys", post(admin_http::add_rp_key))
+        .route(
+            "/v1/admin/rp-keys/{name}/revoke",
+            post(admin_http::revoke_rp_key),
+        )
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
         .layer(axum::middleware::map_response_with_state(
             server.clone(),
@@ -121,7 +133,7 @@ async fn too_large(State(server): State<Arc<PushServer>>, response: Response) ->
     respond(&server, StatusCode::OK, r).into_response()
 }
 
-struct Reply {
+pub(crate) struct Reply {
     status: StatusCode,
     body: serde_json::Value,
 }
@@ -132,7 +144,11 @@ impl IntoResponse for Reply {
     }
 }
 
-fn respond<T: Serialize>(server: &PushServer, status: StatusCode, r: ServerResult<T>) -> Reply {
+pub(crate) fn respond<T: Serialize>(
+    server: &PushServer,
+    status: StatusCode,
+    r: ServerResult<T>,
+) -> Reply {
     match r.and_then(|v| serde_json::to_value(v).map_err(|e| ServerError::internal("json", e))) {
         Ok(body) => Reply { status, body },
         Err(e) => {
@@ -149,7 +165,7 @@ fn respond<T: Serialize>(server: &PushServer, status: StatusCode, r: ServerResul
     }
 }
 
-fn parse<T: DeserializeOwned>(body: &[u8]) -> ServerResult<T> {
+pub(crate) fn parse<T: DeserializeOwned>(body: &[u8]) -> ServerResult<T> {
     serde_json::from_slice(body).map_err(|e| ServerError::bad_request(format!("bad JSON: {e}")))
 }
 
@@ -160,21 +176,25 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> ServerResult<&'a str> {
         .ok_or_else(|| ServerError::bad_request(format!("missing header {name}")))
 }
 
-/// The relying party the request's bearer key belongs to.
-fn rp_auth(server: &PushServer, headers: &HeaderMap) -> ServerResult<String> {
-    let presented = headers
+/// The request's `Authorization: Bearer` key ("" when there is none).
+pub(crate) fn bearer(headers: &HeaderMap) -> &str {
+    headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or("");
-    server.check_rp_key(presented)
+        .unwrap_or("")
+}
+
+/// The relying party the request's bearer key belongs to.
+fn rp_auth(server: &PushServer, headers: &HeaderMap) -> ServerResult<String> {
+    server.check_rp_key(bearer(headers))
 }
 
 /// Runs the engine's work (database queries, which block) on tokio's
 /// blocking pool: a slow query never holds up a runtime worker, and on
 /// PostgreSQL many requests wait on their connections at once. A panic in
 /// it is an internal error, never a dropped connection.
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     server: &Arc<PushServer>,
     work: impl FnOnce(&Arc<PushServer>) -> ServerResult<T> + Send + 'static,
 ) -> ServerResult<T> {

@@ -11,6 +11,7 @@
 //!   and recorded.
 
 pub mod admin;
+pub mod admin_http;
 pub mod audit;
 mod challenges;
 pub mod delivery;

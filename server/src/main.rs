@@ -191,6 +191,13 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// A new administrator key for the admin HTTP API (/v1/admin/...,
+    /// `Authorization: Bearer`), printed once; the old one stops working.
+    AdminKey {
+        /// The state: a SQLite file or a postgres:// URL.
+        #[arg(long)]
+        db: DbLocation,
+    },
     /// Relying parties' API keys. Without a subcommand: a new key for the
     /// relying party `default` (its old key stops working).
     RpKey {
@@ -680,6 +687,11 @@ async fn run(command: Command) -> Result<(), String> {
                     println!("{}", describe_audit(&r));
                 }
             }
+            Ok(())
+        }
+        Command::AdminKey { db } => {
+            let server = open(&db, Policy::default(), log)?;
+            println!("{}", server.rotate_admin_key().map_err(describe)?);
             Ok(())
         }
         Command::RpKey { db, action } => {

@@ -461,3 +461,200 @@ async fn the_server_serves_tls_itself_when_given_a_certificate() {
         "{no_key}"
     );
 }
+
+/// The administrator's HTTP API, as an identity system would call it.
+struct AdminApi {
+    base: String,
+    key: String,
+    http: reqwest::Client,
+}
+
+impl AdminApi {
+    async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        key: &str,
+        body: Option<serde_json::Value>,
+    ) -> (u16, serde_json::Value) {
+        let mut request = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(key);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let r = request.send().await.unwrap();
+        (r.status().as_u16(), r.json().await.unwrap())
+    }
+
+    async fn get(&self, path: &str) -> (u16, serde_json::Value) {
+        self.call(reqwest::Method::GET, path, &self.key, None).await
+    }
+
+    async fn post(&self, path: &str, body: Option<serde_json::Value>) -> (u16, serde_json::Value) {
+        self.call(reqwest::Method::POST, path, &self.key, body)
+            .await
+    }
+}
+
+fn code(body: &serde_json::Value) -> &str {
+    body["error"]["code"].as_str().unwrap_or("")
+}
+
+#[tokio::test]
+async fn the_admin_http_api_does_what_the_commands_do_and_only_with_its_key() {
+    let lb = Loopback::start().await;
+    let http = reqwest::Client::new();
+    // Before any administrator key exists, nobody gets in, not even with
+    // a relying party's key.
+    let before = AdminApi {
+        base: lb.base.clone(),
+        key: lb.rp_key.clone(),
+        http: http.clone(),
+    };
+    let (status, body) = before.get("/v1/admin/rp-keys").await;
+    assert_eq!((status, code(&body)), (401, "unauthorized"));
+
+    let admin = AdminApi {
+        base: lb.base.clone(),
+        key: lb.server.rotate_admin_key().unwrap(),
+        http,
+    };
+    assert!(admin.key.starts_with("wwadm_"));
+    for key in ["", "wwadm_wrong", lb.rp_key.as_str()] {
+        let (status, body) = admin
+            .call(reqwest::Method::GET, "/v1/admin/audit", key, None)
+            .await;
+        assert_eq!((status, code(&body)), (401, "unauthorized"), "{key:?}");
+    }
+
+    // Enrol over the API; a phone activates with what it returns.
+    let (status, e) = admin.post("/v1/admin/users/alice/enrolments", None).await;
+    assert_eq!(status, 201, "{e}");
+    assert_eq!(e["code"].as_str().unwrap().len(), 9);
+    let phone = PushService::new(Arc::new(MemoryPushStore::new()), lb.clock.clone()).unwrap();
+    phone
+        .activate(
+            &Activation::from_link(e["link"].as_str().unwrap()).unwrap(),
+            "alice's phone",
+            None,
+        )
+        .await
+        .unwrap();
+    let (status, listed) = admin.get("/v1/admin/users/alice/devices").await;
+    assert_eq!(status, 200);
+    let device = listed["devices"][0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(listed["devices"][0]["name"], "alice's phone");
+
+    // A relying party added over the API raises a sign-in with its key.
+    let (status, added) = admin
+        .post(
+            "/v1/admin/rp-keys",
+            Some(serde_json::json!({"name": "intranet"})),
+        )
+        .await;
+    assert_eq!(status, 201, "{added}");
+    let intranet = RelyingParty::new(&lb.base, added["key"].as_str().unwrap());
+    let c = intranet
+        .challenge(&sign_in("alice", Some(true)))
+        .await
+        .unwrap();
+    let (_, listed) = admin.get("/v1/admin/rp-keys").await;
+    let names: Vec<&str> = listed["relying_parties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["default", "intranet"]);
+    let (status, body) = admin.post("/v1/admin/rp-keys/intranet/revoke", None).await;
+    assert_eq!((status, &body["revoked"]), (200, &serde_json::json!(true)));
+    assert_eq!(
+        intranet.try_status(&c.id).await.unwrap_err().error.code,
+        ErrorCode::Unauthorized
+    );
+
+    // Revoked over the API: the phone is refused at once.
+    let (status, revoked) = admin
+        .post(&format!("/v1/admin/devices/{device}/revoke"), None)
+        .await;
+    assert_eq!(status, 200, "{revoked}");
+    assert!(revoked["revoked_at"].is_i64());
+    assert_eq!(refusal(phone.pending().await), ErrorCode::UnknownDevice);
+    let (status, body) = admin
+        .post(&format!("/v1/admin/devices/{device}/revoke"), None)
+        .await;
+    assert_eq!((status, code(&body)), (401, "unknown_device"));
+    let (_, all) = admin.get("/v1/admin/users/alice/devices?all=true").await;
+    assert_eq!(all["devices"].as_array().unwrap().len(), 1);
+    let (_, live) = admin.get("/v1/admin/users/alice/devices").await;
+    assert!(live["devices"].as_array().unwrap().is_empty());
+
+    // Removing a user; an unknown one is 404.
+    let (status, removed) = admin
+        .call(
+            reqwest::Method::DELETE,
+            "/v1/admin/users/alice",
+            &admin.key,
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(removed["requests_ended"], 1);
+    let (status, body) = admin
+        .call(
+            reqwest::Method::DELETE,
+            "/v1/admin/users/nobody",
+            &admin.key,
+            None,
+        )
+        .await;
+    assert_eq!((status, code(&body)), (404, "unknown_user"));
+
+    // Everything is in the audit log, read over the API the same as the
+    // command reads it; bad parameters are refused.
+    let (status, log) = admin.get("/v1/admin/audit?since=0").await;
+    assert_eq!(status, 200);
+    let events: Vec<&str> = log["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        events,
+        [
+            "rp_key_added",
+            "admin_key_changed",
+            "activation_issued",
+            "device_activated",
+            "rp_key_added",
+            "challenge_created",
+            "rp_key_revoked",
+            "device_revoked",
+            "user_removed"
+        ]
+    );
+    assert_eq!(
+        serde_json::to_value(lb.server.audit_since(0).unwrap()).unwrap(),
+        log["events"]
+    );
+    for path in [
+        "/v1/admin/audit?since=yesterday",
+        "/v1/admin/users/alice/devices?all=yes",
+    ] {
+        let (status, body) = admin.get(path).await;
+        assert_eq!((status, code(&body)), (400, "bad_request"), "{path}");
+    }
+    // A new key replaces the old one.
+    let old = admin.key.clone();
+    lb.server.rotate_admin_key().unwrap();
+    let (status, _) = admin
+        .call(reqwest::Method::GET, "/v1/admin/audit", &old, None)
+        .await;
+    assert_eq!(status, 401);
+    // Only hashes of the keys are stored.
+    let stored = everything_stored(&lb.db);
+    assert!(!stored.windows(6).any(|w| w == b"wwadm_"));
+}
