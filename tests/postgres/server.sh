@@ -5,18 +5,19 @@
 #   tests/postgres/server.sh start   # install if missing, initdb in a temp dir, run, wait
 #   tests/postgres/server.sh env     # prints WATCHWORD_PG_URL for the tests
 #   tests/postgres/server.sh stop    # stops it and deletes its temp dir
+#   tests/postgres/server.sh createdb NAME   # one more database (the load bench)
 #
 # The cluster lives in a fresh temporary directory (its path is noted in
-# build/postgres/datadir); it listens only on 127.0.0.1:$PG_PORT (default
-# 55432) with trust authentication for the role `watchword` (CREATEDB: each
+# build/postgres-$PG_PORT/datadir, so clusters on other ports can run beside
+# it); it listens only on 127.0.0.1:$PG_PORT (default 55432) with trust authentication for the role `watchword` (CREATEDB: each
 # test makes its own database). Never a real server's settings. PostgreSQL
 # refuses to run as root: as root it runs as the `postgres` user the package
 # creates. Under CI=true a server that does not come up fails (exit 1).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-note="$root/build/postgres"
 port="${PG_PORT:-55432}"
+note="$root/build/postgres-$port"
 url="postgres://watchword@127.0.0.1:$port/watchword"
 
 log() { printf '[postgres] %s\n' "$*" >&2; }
@@ -52,7 +53,7 @@ start() {
     bin="$(bindir)"
     if [ -f "$note/datadir" ] && [ -d "$(cat "$note/datadir")" ]; then
         data="$(cat "$note/datadir")"
-        if as_owner "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+        if as_owner "$bin/pg_ctl" -D "$data/cluster" status >/dev/null 2>&1; then
             log "already running ($data)"
             return 0
         fi
@@ -88,5 +89,9 @@ case "${1:-}" in
     start) start ;;
     stop) stop ;;
     env) echo "export WATCHWORD_PG_URL=$url" ;;
-    *) echo "usage: $0 start|env|stop" >&2; exit 2 ;;
+    createdb)
+        [ -n "${2:-}" ] || { echo "usage: $0 createdb NAME" >&2; exit 2; }
+        as_owner "$(bindir)/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -q \
+            -v ON_ERROR_STOP=1 -c "CREATE DATABASE $2 OWNER watchword" >/dev/null ;;
+    *) echo "usage: $0 start|env|stop|createdb NAME" >&2; exit 2 ;;
 esac
