@@ -4,10 +4,11 @@
 //! same (from `server/src/http.rs`, from requests, and from the route
 //! templates the server's metrics saw); and every response of real round
 //! trips (activation, sign-in requests, status, pending fetch, answers,
-//! push-token changes, and each refusal they can give) has a documented
-//! status, content type and error code and validates against the
-//! document's schema (jsonschema, JSON Schema 2020-12 as OpenAPI 3.1 uses).
-//! Every documented refusal code is provoked at least once here, except
+//! push-token changes, the administrator's API under its own key, and each
+//! refusal they can give) has a documented status, content type and error
+//! code and validates against the document's schema (jsonschema, JSON
+//! Schema 2020-12 as OpenAPI 3.1 uses). Every documented refusal code is
+//! provoked at least once at every operation that documents it, except
 //! `internal`. `tests/openapi/run.sh` runs schemathesis against it too.
 
 // Helpers outside #[test] fns panic on failure too, like the tests.
@@ -36,6 +37,13 @@ const STATUS: &str = "/v1/challenges/{id}";
 const PENDING: &str = "/v1/device/pending";
 const ANSWER: &str = "/v1/device/challenges/{id}/answer";
 const PUSH_TOKEN: &str = "/v1/device/push-token";
+const ADMIN_DEVICES: &str = "/v1/admin/users/{user}/devices";
+const ADMIN_ENROL: &str = "/v1/admin/users/{user}/enrolments";
+const ADMIN_USER: &str = "/v1/admin/users/{user}";
+const ADMIN_REVOKE: &str = "/v1/admin/devices/{id}/revoke";
+const ADMIN_AUDIT: &str = "/v1/admin/audit";
+const ADMIN_RP_KEYS: &str = "/v1/admin/rp-keys";
+const ADMIN_RP_REVOKE: &str = "/v1/admin/rp-keys/{name}/revoke";
 
 /// Every protocol error code. The match makes a new variant a compile
 /// error here until the document (and this list) has it.
@@ -76,6 +84,38 @@ fn all_codes() -> Vec<ErrorCode> {
         }
     }
     all
+}
+
+/// Every audit event kind, as the audit log spells it. The match makes a
+/// new variant a compile error here until the document has it.
+fn all_audit_kinds() -> Vec<&'static str> {
+    use watchword_server::audit::AuditKind::{self, *};
+    let all = [
+        ActivationIssued,
+        ActivationFailed,
+        ActivationLocked,
+        DeviceActivated,
+        DeviceRevoked,
+        UserRemoved,
+        ChallengeCreated,
+        ChallengeApproved,
+        ChallengeDenied,
+        ChallengeFraud,
+        ChallengeExpired,
+        RpKeyAdded,
+        RpKeyRevoked,
+        VapidKeyRotated,
+        AdminKeyChanged,
+    ];
+    for k in &all {
+        match k {
+            ActivationIssued | ActivationFailed | ActivationLocked | DeviceActivated
+            | DeviceRevoked | UserRemoved | ChallengeCreated | ChallengeApproved
+            | ChallengeDenied | ChallengeFraud | ChallengeExpired | RpKeyAdded | RpKeyRevoked
+            | VapidKeyRotated | AdminKeyChanged => {}
+        }
+    }
+    all.iter().map(|k: &AuditKind| k.as_str()).collect()
 }
 
 fn document() -> Value {
@@ -340,6 +380,26 @@ impl Api {
         .await
     }
 
+    /// A call of the administrator's API with `key` as its bearer key.
+    async fn admin(
+        &self,
+        key: &str,
+        method: Method,
+        template: &str,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Reply {
+        let body = body.map(|b| serde_json::to_vec(b).unwrap());
+        self.send(
+            method,
+            template,
+            path,
+            &[("authorization", format!("Bearer {key}"))],
+            body,
+        )
+        .await
+    }
+
     /// Every documented (operation, status, code) no response has shown
     /// yet, besides `internal` and the health check's 503.
     fn unseen(&self) -> Vec<String> {
@@ -489,6 +549,28 @@ fn the_document_is_openapi_3_1_and_its_codes_are_the_protocols() {
         .collect();
     let protocol: BTreeSet<String> = all_codes().iter().map(|c| c.as_str().to_owned()).collect();
     assert_eq!(documented, protocol);
+    // The audit event kinds are exactly the server's, and the two API keys
+    // are separate schemes.
+    let kinds: Vec<&str> = doc["components"]["schemas"]["AuditEventKind"]["enum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k.as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, all_audit_kinds());
+    for (path, methods) in documented_routes(&doc) {
+        for method in methods {
+            let security = &doc["paths"][&path][&method]["security"];
+            let expected = if path.starts_with("/v1/admin/") {
+                json!([{"adminKey": []}])
+            } else if path.starts_with("/v1/challenges") {
+                json!([{"relyingParty": []}])
+            } else {
+                Value::Null
+            };
+            assert_eq!(security, &expected, "{method} {path}");
+        }
+    }
     // Each refusal is documented under the HTTP status the server sends
     // with its code, and every code but `internal` appears at some route.
     let mut used = BTreeSet::new();
@@ -558,27 +640,150 @@ fn the_document_is_openapi_3_1_and_its_codes_are_the_protocols() {
     errors(&created, &missing).unwrap_err();
 }
 
+/// The routing functions (`get(handler)`, `get(a).post(b)`) called at the
+/// top level of a `.route(...)` call's second argument.
+fn routing_methods(handlers: &str) -> Vec<String> {
+    let mut methods = Vec::new();
+    let mut depth = 0;
+    let mut word = String::new();
+    for c in handlers.chars() {
+        match c {
+            '(' => {
+                if depth == 0 {
+                    // `axum::routing::get(` counts as `get(`.
+                    let name = word.rsplit("::").next().unwrap().to_owned();
+                    assert!(
+                        ["get", "post", "put", "delete", "patch"].contains(&name.as_str()),
+                        "unknown routing function {word:?} in {handlers:?}"
+                    );
+                    methods.push(name);
+                }
+                depth += 1;
+                word.clear();
+            }
+            ')' => {
+                depth -= 1;
+                word.clear();
+            }
+            c if c.is_alphanumeric() || c == '_' || c == ':' => word.push(c),
+            _ => word.clear(),
+        }
+    }
+    methods
+}
+
+/// Each path of the router's `.route(PATH, METHODS)` calls in `source`
+/// (`http.rs`; a call may span lines, a path may have several calls) and
+/// its methods.
+fn routes_in_source(source: &str) -> BTreeMap<String, BTreeSet<String>> {
+    let start = source.find("pub fn router(").expect("fn router in http.rs");
+    let body = &source[start..];
+    let body = &body[..body.find("\n}\n").expect("the end of fn router")];
+    // Without comments: a commented-out route is not served.
+    let body: String = body
+        .lines()
+        .map(|line| {
+            let mut in_string = false;
+            let mut previous = ' ';
+            let mut end = line.len();
+            for (i, c) in line.char_indices() {
+                if c == '"' && previous != '\\' {
+                    in_string = !in_string;
+                } else if c == '/' && previous == '/' && !in_string {
+                    end = i - 1;
+                    break;
+                }
+                previous = c;
+            }
+            format!("{}\n", &line[..end])
+        })
+        .collect();
+    // Routes this reading would not see.
+    for other in [".nest(", ".nest_service(", ".merge(", ".route_service("] {
+        assert!(
+            !body.contains(other),
+            "{other} in fn router: read it here too"
+        );
+    }
+    let mut routes: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (at, call) in body.match_indices(".route(") {
+        let args = &body[at + call.len()..];
+        let mut depth = 1;
+        let end = args
+            .char_indices()
+            .find(|&(_, c)| {
+                match c {
+                    '(' => depth += 1,
+                    ')' => depth -= 1,
+                    _ => {}
+                }
+                depth == 0
+            })
+            .expect("the end of a .route( call")
+            .0;
+        let args = &args[..end];
+        let (path, handlers) = args
+            .trim_start()
+            .strip_prefix('"')
+            .and_then(|a| a.split_once('"'))
+            .unwrap_or_else(|| panic!("a .route( call without a literal path: {args}"));
+        let methods = routes.entry(path.to_owned()).or_default();
+        for method in routing_methods(handlers) {
+            assert!(
+                methods.insert(method.clone()),
+                "{method} {path} routed twice"
+            );
+        }
+    }
+    routes
+}
+
 #[test]
 fn the_routes_in_the_router_source_are_the_documented_ones() {
     let source = std::fs::read_to_string(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../server/src/http.rs"),
     )
     .unwrap();
-    let mut routes: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for line in source.lines() {
-        let Some(rest) = line.trim().strip_prefix(".route(\"") else {
-            continue;
-        };
-        let (path, handlers) = rest.split_once('"').unwrap();
-        let methods = routes.entry(path.to_owned()).or_default();
-        for method in ["get", "post", "put", "delete", "patch"] {
-            if handlers.contains(&format!("{method}(")) {
-                methods.insert(method.to_owned());
-            }
-        }
-    }
-    assert!(routes.len() >= 9, "routes read from http.rs: {routes:?}");
+    let routes = routes_in_source(&source);
+    assert!(routes.len() >= 16, "routes read from http.rs: {routes:?}");
+    assert_eq!(routes["/v1/admin/rp-keys"].len(), 2, "{routes:?}");
     assert_eq!(routes, documented_routes(&document()));
+
+    // The reading itself: calls over several lines, several calls of one
+    // path, chained methods, comments; a routing function it does not know
+    // and a method routed twice are failures, not silently skipped.
+    let sample = r#"pub fn router(s: S) -> Router {
+    Router::new()
+        // .route("/commented", get(x))
+        .route("/a/{id}", get(budget(x))) // .route("/c", get(y))
+        .route(
+            "/a/{id}",
+            post(h::put_it).delete(patch_it(y)),
+        )
+        .route("/b", axum::routing::put(z))
+        .route("/c//d", get(z))
+}
+fn other() { x.route("/e", get(w)) }
+"#;
+    let expected: BTreeMap<String, BTreeSet<String>> = [
+        ("/a/{id}", vec!["get", "post", "delete"]),
+        ("/b", vec!["put"]),
+        ("/c//d", vec!["get"]),
+    ]
+    .into_iter()
+    .map(|(p, m)| (p.to_owned(), m.into_iter().map(str::to_owned).collect()))
+    .collect();
+    assert_eq!(routes_in_source(sample), expected);
+    let refused = |source: String| {
+        let e = std::panic::catch_unwind(|| routes_in_source(&source)).unwrap_err();
+        e.downcast_ref::<String>().cloned().unwrap_or_default()
+    };
+    let any = sample.replace("axum::routing::put(z)", "axum::routing::any(z)");
+    assert!(refused(any).contains("unknown routing function"));
+    let service = sample.replace("axum::routing::put(z)", "get_service(z)");
+    assert!(refused(service).contains("unknown routing function"));
+    let twice = sample.replace(".delete(patch_it(y))", ".get(y)");
+    assert!(refused(twice).contains("get /a/{id} routed twice"));
 }
 
 #[tokio::test]
@@ -602,7 +807,13 @@ async fn the_server_serves_exactly_the_documented_routes() {
     for (template, methods) in &routes {
         let path = template
             .replace("{enrolment_id}", "e0")
-            .replace("{id}", "c0");
+            .replace("{id}", "c0")
+            .replace("{user}", "nobody")
+            .replace("{name}", "nobody");
+        assert!(
+            !path.contains('{'),
+            "{template}: a parameter this test does not fill"
+        );
         for method in ["get", "post", "put", "delete", "patch"] {
             let m = Method::from_bytes(method.to_ascii_uppercase().as_bytes()).unwrap();
             if methods.contains(method) {
@@ -636,6 +847,12 @@ async fn the_server_serves_exactly_the_documented_routes() {
         "/v1/challenges/c0/answer",
         "/v2/challenges",
         "/admin",
+        "/v1/admin",
+        "/v1/admin/users",
+        "/v1/admin/users/alice/devices/d0",
+        "/v1/admin/devices/d0",
+        "/v1/admin/rp-keys/default",
+        "/v1/admin/audit/1",
         "/openapi.yaml",
         "/docs",
     ] {
@@ -1028,6 +1245,9 @@ async fn real_round_trips_and_every_refusal_match_the_document() {
     let r = api.post_raw(PUSH_TOKEN, PUSH_TOKEN_PATH, &too_large).await;
     assert_eq!((r.status, r.code()), (413, "too_large"));
 
+    // --- the administrator ---------------------------------------------------
+    administrator(&api, &lb, &alice, &too_large).await;
+
     // --- operations --------------------------------------------------------
     let r = api
         .send(Method::GET, "/healthz", "/healthz", &[], None)
@@ -1047,6 +1267,329 @@ async fn real_round_trips_and_every_refusal_match_the_document() {
         missing.is_empty(),
         "documented but never provoked: {missing:#?}"
     );
+}
+
+/// The administrator's API (`/v1/admin/...`, the administrator key) after
+/// the round trips above: Alice has an approved sign-in and is cooling
+/// down, Bob's device polls, Dave's device is woken through FCM.
+async fn administrator(api: &Api, lb: &Loopback, alice: &RawDevice, too_large: &[u8]) {
+    let admin_routes = [
+        (Method::GET, ADMIN_DEVICES, "/v1/admin/users/alice/devices"),
+        (
+            Method::POST,
+            ADMIN_ENROL,
+            "/v1/admin/users/alice/enrolments",
+        ),
+        (Method::DELETE, ADMIN_USER, "/v1/admin/users/alice"),
+        (Method::POST, ADMIN_REVOKE, "/v1/admin/devices/d0/revoke"),
+        (Method::GET, ADMIN_AUDIT, ADMIN_AUDIT),
+        (Method::GET, ADMIN_RP_KEYS, ADMIN_RP_KEYS),
+        (Method::POST, ADMIN_RP_KEYS, ADMIN_RP_KEYS),
+        (
+            Method::POST,
+            ADMIN_RP_REVOKE,
+            "/v1/admin/rp-keys/default/revoke",
+        ),
+    ];
+    let body = |method: &Method, template: &str| {
+        (*method == Method::POST && template == ADMIN_RP_KEYS).then(|| json!({"name": "x"}))
+    };
+    // Until an administrator key is made, nobody gets in: not without a
+    // key, not with an empty one, not with a relying party's.
+    for (method, template, path) in &admin_routes {
+        let b = body(method, template);
+        let r = api
+            .send(
+                method.clone(),
+                template,
+                path,
+                &[],
+                b.as_ref().map(|b| serde_json::to_vec(b).unwrap()),
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.code()),
+            (401, "unauthorized"),
+            "{method} {path}"
+        );
+        for key in ["", "wwadm_", api.rp_key.as_str()] {
+            let r = api
+                .admin(key, method.clone(), template, path, b.as_ref())
+                .await;
+            assert_eq!(
+                (r.status, r.code()),
+                (401, "unauthorized"),
+                "{method} {path} {key}"
+            );
+        }
+    }
+    let old_key = lb.server.rotate_admin_key().unwrap();
+    let key = lb.server.rotate_admin_key().unwrap();
+    assert!(key.starts_with("wwadm_"));
+    // With a key: only that one, and it is no relying party's key.
+    for (method, template, path) in &admin_routes {
+        let b = body(method, template);
+        for wrong in [old_key.as_str(), &key[..key.len() - 1], api.rp_key.as_str()] {
+            let r = api
+                .admin(wrong, method.clone(), template, path, b.as_ref())
+                .await;
+            assert_eq!(
+                (r.status, r.code()),
+                (401, "unauthorized"),
+                "{method} {path}"
+            );
+        }
+    }
+    let r = api
+        .send(
+            Method::POST,
+            CHALLENGES,
+            CHALLENGES,
+            &[("authorization", format!("Bearer {key}"))],
+            Some(serde_json::to_vec(&json!({"user": "dave", "app": "Outlook"})).unwrap()),
+        )
+        .await;
+    assert_eq!((r.status, r.code()), (401, "unauthorized"));
+    let key = key.as_str();
+    let get = |path: String| async move {
+        api.admin(key, Method::GET, ADMIN_DEVICES, &path, None)
+            .await
+    };
+
+    // Devices.
+    let r = get("/v1/admin/users/alice/devices".into()).await;
+    assert_eq!(r.status, 200);
+    let devices = r.body["devices"].as_array().unwrap();
+    assert_eq!(devices.len(), 1);
+    assert_eq!(devices[0]["id"], alice.id.as_str());
+    assert_eq!(devices[0]["user"], "alice");
+    assert_eq!(devices[0]["name"], "alice's phone");
+    assert!(devices[0]["last_seen"].is_i64(), "{r:?}");
+    assert_eq!(devices[0]["push"], Value::Null);
+    assert_eq!(devices[0]["revoked_at"], Value::Null);
+    let r = get("/v1/admin/users/dave/devices?all=true".into()).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.body["devices"][0]["push"], "fcm");
+    assert_eq!(r.body["devices"][0]["last_seen"], Value::Null);
+    let r = get("/v1/admin/users/no%20body/devices?all=false".into()).await;
+    assert_eq!((r.status, &r.body), (200, &json!({"devices": []})));
+    for all in ["yes", "1", "TRUE", ""] {
+        let r = get(format!("/v1/admin/users/alice/devices?all={all}")).await;
+        assert_eq!((r.status, r.code()), (400, "bad_request"), "all={all}");
+    }
+
+    // Enrolment over the API, and the device it activates.
+    let r = api
+        .admin(
+            key,
+            Method::POST,
+            ADMIN_ENROL,
+            "/v1/admin/users/frank/enrolments",
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 201);
+    assert_eq!(r.body["user"], "frank");
+    let enrolment_id = r.body["enrolment_id"].as_str().unwrap();
+    let url = r.body["url"].as_str().unwrap();
+    assert_eq!(url, format!("{}/v1/activate/{enrolment_id}", lb.base));
+    assert!(
+        r.body["link"]
+            .as_str()
+            .unwrap()
+            .starts_with("watchword://activate?")
+    );
+    let frank_key = SigningKey::generate().unwrap();
+    let activated = api
+        .post(
+            ACTIVATE,
+            &format!("/v1/activate/{enrolment_id}"),
+            &json!({"code": r.body["code"], "public_key": frank_key.public_key_b64(), "device_name": "frank's phone",
+                "push": {"kind": "apns", "token": "00ff", "sandbox": true}}),
+        )
+        .await;
+    assert_eq!(activated.status, 200);
+    let frank = RawDevice {
+        id: activated.body["device_id"].as_str().unwrap().to_owned(),
+        key: frank_key,
+    };
+    for user in ["%20", "a%0Ab", &"u".repeat(201)] {
+        let r = api
+            .admin(
+                key,
+                Method::POST,
+                ADMIN_ENROL,
+                &format!("/v1/admin/users/{user}/enrolments"),
+                None,
+            )
+            .await;
+        assert_eq!((r.status, r.code()), (400, "bad_request"), "{user}");
+    }
+
+    // Revoking Frank's device: refused from then on, listed as revoked.
+    let revoke = |id: String| async move {
+        let path = format!("/v1/admin/devices/{id}/revoke");
+        api.admin(key, Method::POST, ADMIN_REVOKE, &path, None)
+            .await
+    };
+    let r = revoke(frank.id.clone()).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        (r.body["id"].as_str(), r.body["push"].as_str()),
+        (Some(frank.id.as_str()), Some("apns"))
+    );
+    assert!(r.body["revoked_at"].is_i64());
+    let r = revoke(frank.id.clone()).await;
+    assert_eq!((r.status, r.code()), (401, "unknown_device"));
+    let r = revoke("d0".into()).await;
+    assert_eq!((r.status, r.code()), (401, "unknown_device"));
+    let h = pending_headers(&frank.id, &frank.key, now(lb), &nonce());
+    let r = api.send(Method::GET, PENDING, PENDING, &h, None).await;
+    assert_eq!((r.status, r.code()), (401, "unknown_device"));
+    let r = get("/v1/admin/users/frank/devices".into()).await;
+    assert_eq!((r.status, &r.body), (200, &json!({"devices": []})));
+    let r = get("/v1/admin/users/frank/devices?all=true".into()).await;
+    assert!(r.body["devices"][0]["revoked_at"].is_i64(), "{r:?}");
+
+    // Removing users: Dave (a device), Grace (an unused code only).
+    let remove = |user: &'static str| async move {
+        let path = format!("/v1/admin/users/{user}");
+        api.admin(key, Method::DELETE, ADMIN_USER, &path, None)
+            .await
+    };
+    let r = remove("dave").await;
+    assert_eq!((r.status, &r.body["devices_revoked"]), (200, &json!(1)));
+    let r = api
+        .admin(
+            key,
+            Method::POST,
+            ADMIN_ENROL,
+            "/v1/admin/users/grace/enrolments",
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 201);
+    let r = remove("grace").await;
+    assert_eq!(
+        (r.status, &r.body),
+        (
+            200,
+            &json!({"devices_revoked": 0, "activations_cancelled": 1, "requests_ended": 0})
+        )
+    );
+    let r = remove("nobody").await;
+    assert_eq!((r.status, r.code()), (404, "unknown_user"));
+
+    // Relying parties: a new key works until it is revoked.
+    let rp_keys = |body: &[u8]| {
+        let body = body.to_vec();
+        async move {
+            let bearer = ("authorization", format!("Bearer {key}"));
+            api.send(
+                Method::POST,
+                ADMIN_RP_KEYS,
+                ADMIN_RP_KEYS,
+                &[bearer],
+                Some(body),
+            )
+            .await
+        }
+    };
+    let r = rp_keys(br#"{"name": "intranet"}"#).await;
+    assert_eq!((r.status, &r.body["name"]), (201, &json!("intranet")));
+    let intranet = r.body["key"].as_str().unwrap().to_owned();
+    let status_with = |rp_key: String| async move {
+        let bearer = ("authorization", format!("Bearer {rp_key}"));
+        api.send(Method::GET, STATUS, "/v1/challenges/c0", &[bearer], None)
+            .await
+    };
+    let r = status_with(intranet.clone()).await;
+    assert_eq!((r.status, r.code()), (404, "challenge_not_found"));
+    for refused in [
+        &br#"{"name": "intranet"}"#[..],
+        br#"{"name": "two words"}"#,
+        br#"{"name": ""}"#,
+        br#"{"name": "x", "admin": true}"#,
+        br#"{}"#,
+        b"{",
+        b"",
+    ] {
+        let r = rp_keys(refused).await;
+        assert_eq!(
+            (r.status, r.code()),
+            (400, "bad_request"),
+            "{}",
+            String::from_utf8_lossy(refused)
+        );
+    }
+    let r = rp_keys(too_large).await;
+    assert_eq!((r.status, r.code()), (413, "too_large"));
+    let r = api
+        .admin(key, Method::GET, ADMIN_RP_KEYS, ADMIN_RP_KEYS, None)
+        .await;
+    assert_eq!(r.status, 200);
+    let names: Vec<&str> = r.body["relying_parties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|rp| rp["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["default", "intranet"]);
+    let revoke_rp = |name: &'static str| async move {
+        let path = format!("/v1/admin/rp-keys/{name}/revoke");
+        api.admin(key, Method::POST, ADMIN_RP_REVOKE, &path, None)
+            .await
+    };
+    let r = revoke_rp("intranet").await;
+    assert_eq!(
+        (r.status, &r.body),
+        (200, &json!({"name": "intranet", "revoked": true}))
+    );
+    let r = revoke_rp("intranet").await;
+    assert_eq!((r.status, r.code()), (400, "bad_request"));
+    let r = revoke_rp("nobody").await;
+    assert_eq!((r.status, r.code()), (400, "bad_request"));
+    let r = status_with(intranet).await;
+    assert_eq!((r.status, r.code()), (401, "unauthorized"));
+    let r = api
+        .admin(key, Method::GET, ADMIN_RP_KEYS, ADMIN_RP_KEYS, None)
+        .await;
+    assert!(r.body["relying_parties"][1]["revoked_at"].is_i64(), "{r:?}");
+    assert_eq!(r.body["relying_parties"][0]["revoked_at"], Value::Null);
+
+    // The audit log: what happened above, in order, and from a time on.
+    let audit = |query: String| async move {
+        let path = format!("{ADMIN_AUDIT}{query}");
+        api.admin(key, Method::GET, ADMIN_AUDIT, &path, None).await
+    };
+    let r = audit(String::new()).await;
+    assert_eq!(r.status, 200);
+    let events = r.body["events"].as_array().unwrap();
+    let kinds: BTreeSet<&str> = events
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    for kind in [
+        "admin_key_changed",
+        "device_revoked",
+        "user_removed",
+        "rp_key_added",
+        "rp_key_revoked",
+        "challenge_fraud",
+        "activation_locked",
+    ] {
+        assert!(kinds.contains(kind), "{kind} not in {kinds:?}");
+    }
+    let seqs: Vec<i64> = events.iter().map(|e| e["seq"].as_i64().unwrap()).collect();
+    assert!(seqs.windows(2).all(|w| w[0] < w[1]), "{seqs:?}");
+    let r = audit(format!("?since={}", now(lb) + 1)).await;
+    assert_eq!((r.status, &r.body), (200, &json!({"events": []})));
+    let r = audit(format!("?since={}", i64::MIN)).await;
+    assert_eq!(r.body["events"].as_array().unwrap().len(), events.len());
+    for since in ["yesterday", "1.5", "", "9223372036854775808"] {
+        let r = audit(format!("?since={since}")).await;
+        assert_eq!((r.status, r.code()), (400, "bad_request"), "since={since}");
+    }
 }
 
 /// Found by schemathesis (`tests/openapi/run.sh`): a signed request from a
