@@ -50,7 +50,7 @@ pub fn router(server: Arc<PushServer>) -> Router {
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
         .layer(axum::middleware::map_response_with_state(
             server.clone(),
-            too_large,
+            as_protocol_refusal,
         ))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
@@ -122,14 +122,27 @@ async fn access_log(
     response
 }
 
-/// A body over [`MAX_BODY`] is refused by axum's extractor (413, plain
-/// text); the client gets the protocol's JSON refusal, `too_large`.
-async fn too_large(State(server): State<Arc<PushServer>>, response: Response) -> Response {
-    if response.status() != StatusCode::PAYLOAD_TOO_LARGE {
-        return response;
-    }
-    let message = format!("the request body is over {MAX_BODY} bytes");
-    let r: ServerResult<()> = Err(ServerError::new(ErrorCode::TooLarge, message));
+/// axum's own refusals are plain text: a body over [`MAX_BODY`] (413), a
+/// path segment or query that is not UTF-8 or does not parse (400). The
+/// client gets the protocol's JSON refusal instead, `too_large` or
+/// `bad_request`, like every other refusal.
+async fn as_protocol_refusal(
+    State(server): State<Arc<PushServer>>,
+    response: Response,
+) -> Response {
+    let json = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    let e = match response.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => ServerError::new(
+            ErrorCode::TooLarge,
+            format!("the request body is over {MAX_BODY} bytes"),
+        ),
+        StatusCode::BAD_REQUEST if !json => ServerError::bad_request("malformed path or query"),
+        _ => return response,
+    };
+    let r: ServerResult<()> = Err(e);
     respond(&server, StatusCode::OK, r).into_response()
 }
 

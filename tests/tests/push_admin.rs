@@ -643,6 +643,10 @@ async fn the_admin_http_api_does_what_the_commands_do_and_only_with_its_key() {
     for path in [
         "/v1/admin/audit?since=yesterday",
         "/v1/admin/users/alice/devices?all=yes",
+        // Not UTF-8: axum refuses it before any handler; still the
+        // protocol's JSON refusal.
+        "/v1/admin/users/%FF/devices",
+        "/v1/challenges/%FF",
     ] {
         let (status, body) = admin.get(path).await;
         assert_eq!((status, code(&body)), (400, "bad_request"), "{path}");

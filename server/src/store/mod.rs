@@ -125,7 +125,9 @@ impl Store {
         self.start(true)
     }
 
-    /// A transaction that only reads.
+    /// Statements that only read: a deferred transaction on SQLite; on
+    /// PostgreSQL each statement by itself (no snapshot spans them, and
+    /// no `BEGIN`/`COMMIT` round trips are spent on a read).
     pub(crate) fn read(&self) -> ServerResult<Tx<'_>> {
         self.start(false)
     }
@@ -137,7 +139,7 @@ impl Store {
                 guard.execute_batch(if write { "BEGIN IMMEDIATE" } else { "BEGIN" })?;
                 Conn::Sqlite(guard)
             }
-            Store::Postgres(pg) => Conn::Postgres(pg.begin()?),
+            Store::Postgres(pg) => Conn::Postgres(pg.begin(write)?),
         };
         Ok(Tx {
             conn: RefCell::new(conn),

@@ -256,7 +256,7 @@ impl PgStore {
     }
 
     fn migrate(&self) -> ServerResult<()> {
-        let mut lease = self.begin()?;
+        let mut lease = self.begin(true)?;
         lease.execute(
             "SELECT pg_advisory_xact_lock($1)",
             &[Value::Int(MIGRATION_LOCK)],
@@ -289,18 +289,22 @@ impl PgStore {
         lease.commit()
     }
 
-    /// A pooled connection inside `BEGIN`.
-    pub(super) fn begin(&self) -> ServerResult<Lease<'_>> {
+    /// A pooled connection: for `write`, a transaction (its `BEGIN` goes
+    /// out with the first statement, in the same round trip); otherwise
+    /// each statement on its own (reads need no transaction, and save the
+    /// two round trips of one).
+    pub(super) fn begin(&self, write: bool) -> ServerResult<Lease<'_>> {
         let conn = self.checkout()?;
-        let mut lease = Lease {
+        Ok(Lease {
             store: self,
             conn: Some(conn),
-            in_tx: false,
+            state: if write {
+                TxState::Pending
+            } else {
+                TxState::None
+            },
             broken: false,
-        };
-        lease.batch("BEGIN")?;
-        lease.in_tx = true;
-        Ok(lease)
+        })
     }
 
     fn pool(&self) -> ServerResult<std::sync::MutexGuard<'_, Pool>> {
@@ -375,12 +379,23 @@ impl PgStore {
     }
 }
 
+/// Where a [`Lease`] is with its transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TxState {
+    /// No transaction: each statement commits by itself (reads).
+    None,
+    /// `BEGIN` is still to be sent, with the first statement.
+    Pending,
+    /// Inside the transaction.
+    Open,
+}
+
 /// A connection taken from the pool; back in it when dropped (rolled back
 /// first if a transaction is still open, closed if anything went wrong).
 pub(super) struct Lease<'s> {
     store: &'s PgStore,
     conn: Option<PgConn>,
-    in_tx: bool,
+    state: TxState,
     broken: bool,
 }
 
@@ -427,10 +442,25 @@ impl Lease<'_> {
         Ok(statement)
     }
 
-    /// Runs statements with no parameters (DDL, `BEGIN`).
+    /// Whether this statement must carry the pending `BEGIN`; from here
+    /// on the transaction is open (even if the statement fails: it is then
+    /// rolled back).
+    fn take_begin(&mut self) -> bool {
+        let begin = self.state == TxState::Pending;
+        if begin {
+            self.state = TxState::Open;
+        }
+        begin
+    }
+
+    /// Runs statements with no parameters (DDL).
     pub(super) fn batch(&mut self, sql: &str) -> ServerResult<()> {
         let client = self.conn()?.client.clone();
-        let owned = sql.to_owned();
+        let owned = if self.take_begin() {
+            format!("BEGIN; {sql}")
+        } else {
+            sql.to_owned()
+        };
         let r = self
             .store
             .driver
@@ -443,10 +473,21 @@ impl Lease<'_> {
         let statement = self.statement(sql)?;
         let client = self.conn()?.client.clone();
         let params = params.to_vec();
+        let begin = self.take_begin();
         let r = self.store.driver.run(async move {
             let refs: Vec<&(dyn ToSql + Sync)> =
                 params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
-            client.execute(&statement, &refs).await
+            if begin {
+                // Sent in this order, answered in one round trip.
+                let (began, done) = tokio::join!(
+                    client.batch_execute("BEGIN"),
+                    client.execute(&statement, &refs)
+                );
+                began?;
+                done
+            } else {
+                client.execute(&statement, &refs).await
+            }
         });
         self.check(r)
     }
@@ -456,30 +497,43 @@ impl Lease<'_> {
         let statement = self.statement(sql)?;
         let client = self.conn()?.client.clone();
         let params = params.to_vec();
+        let begin = self.take_begin();
         let r = self.store.driver.run(async move {
             let refs: Vec<&(dyn ToSql + Sync)> =
                 params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
-            client.query(&statement, &refs).await
+            if begin {
+                let (began, rows) = tokio::join!(
+                    client.batch_execute("BEGIN"),
+                    client.query(&statement, &refs)
+                );
+                began?;
+                rows
+            } else {
+                client.query(&statement, &refs).await
+            }
         });
         self.check(r)?.iter().map(row).collect()
     }
 
-    /// `COMMIT`.
+    /// `COMMIT` (nothing when no statement was sent, or outside a
+    /// transaction).
     pub(super) fn commit(&mut self) -> ServerResult<()> {
-        self.in_tx = false;
-        self.batch("COMMIT")
+        let open = self.state == TxState::Open;
+        self.state = TxState::None;
+        if open { self.batch("COMMIT") } else { Ok(()) }
     }
 
-    /// `ROLLBACK`.
+    /// `ROLLBACK` (nothing when there is nothing to undo).
     pub(super) fn rollback(&mut self) -> ServerResult<()> {
-        self.in_tx = false;
-        self.batch("ROLLBACK")
+        let open = self.state == TxState::Open;
+        self.state = TxState::None;
+        if open { self.batch("ROLLBACK") } else { Ok(()) }
     }
 }
 
 impl Drop for Lease<'_> {
     fn drop(&mut self) {
-        if self.in_tx && self.rollback().is_err() {
+        if self.rollback().is_err() {
             self.broken = true;
         }
         if let Some(conn) = self.conn.take() {
