@@ -168,7 +168,7 @@ if skipped:
         "",
     ]
 elif pg_version:
-    lines += [f"PostgreSQL: {pg_version}, started by the script (initdb in a temporary directory, loopback port, defaults).", ""]
+    lines += [f"PostgreSQL: {pg_version}, started by tests/postgres/server.sh (initdb in a temporary directory, loopback port; synchronous_commit=off, the durability class of the SQLite run's WAL with synchronous=NORMAL: a crash may lose the last commits, never corrupts).", ""]
 
 # The goals, honestly.
 goals = []

@@ -9,14 +9,11 @@
 # Usage: bench/load/run.sh
 #   LOAD_DEVICES (10000)  LOAD_CONCURRENCY (16)  LOAD_DURATION s (30)
 #   LOAD_WARMUP s (3)     PI_DURATION s (30)     PI_DEVICES (= concurrency)
-#   LOAD_PG_BIN: the PostgreSQL bin directory (default: pg_ctl on PATH,
-#   else the newest /usr/lib/postgresql/*/bin).
 #
-# The PostgreSQL runs need a server built with the PostgreSQL backend
-# (`--db postgres://...`) and PostgreSQL's binaries (Debian: apt-get
-# install postgresql); without either they are skipped, and the report
-# says why. PostgreSQL refuses to run as root: as root it runs as
-# `nobody`, its data in a temporary directory that user owns.
+# The PostgreSQL runs use tests/postgres/server.sh (Debian's package,
+# installed when missing and root; a cluster in a temporary directory on a
+# free loopback port); when it cannot start they are skipped, and the
+# report says why.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -45,8 +42,8 @@ export WATCHWORD_SERVER_PASSPHRASE="load-bench-$$"
 export WATCHWORD_LOG=${WATCHWORD_LOG:-info}
 
 server_pids=()
-pg_data=""
-pg_bin=""
+pg_started=""
+pg_port=""
 stop_servers() {
     local p
     for p in "${server_pids[@]}"; do
@@ -55,11 +52,10 @@ stop_servers() {
     done
     server_pids=()
 }
-as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u nobody -- "$@"; else "$@"; fi; }
 cleanup() {
     stop_servers
-    if [ -n "$pg_data" ] && [ -f "$pg_data/postmaster.pid" ]; then
-        as_pg "$pg_bin/pg_ctl" -D "$pg_data" -m fast stop >/dev/null 2>&1 || true
+    if [ -n "$pg_started" ]; then
+        PG_PORT=$pg_port tests/postgres/server.sh stop >/dev/null 2>&1 || true
     fi
     tests/privacyidea/server.sh stop >/dev/null 2>&1 || true
     rm -rf "$work"
@@ -115,32 +111,22 @@ uptime >"$out/load-before"
 # 1. SQLite.
 run_watchword sqlite "$work/push.db" 1
 
-# 2. PostgreSQL, one instance and two.
+# 2. PostgreSQL, one instance and two, on a cluster of its own that
+# tests/postgres/server.sh starts (the tests' helper: Debian's package, a
+# temporary directory, loopback; synchronous_commit=off, the durability of
+# SQLite's WAL with synchronous=NORMAL that the SQLite run has: a crash may
+# lose the last commits, never corrupts).
 pg_skip=""
-if [ -n "${LOAD_PG_BIN:-}" ]; then
-    pg_bin=$LOAD_PG_BIN
-elif command -v pg_ctl >/dev/null; then
-    pg_bin=$(dirname "$(readlink -f "$(command -v pg_ctl)")")
+pg_port=$(free_port)
+if ! "$server" serve --help | grep -qi postgres; then
+    pg_skip="this watchword-server has no PostgreSQL backend (serve --help does not mention postgres)"
+elif ! PG_PORT=$pg_port tests/postgres/server.sh start 2>"$work/pg-start"; then
+    pg_skip="PostgreSQL did not start: $(tail -c 300 "$work/pg-start")"
 else
+    pg_started=1
+    for db in load1 load2; do PG_PORT=$pg_port tests/postgres/server.sh createdb "$db"; done
     pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
-fi
-if [ -z "$pg_bin" ] || [ ! -x "$pg_bin/initdb" ]; then
-    pg_skip="no PostgreSQL binaries (pg_ctl, initdb) found: apt-get install postgresql"
-elif ! "$server" serve --help | grep -qi postgres; then
-    pg_skip="this watchword-server has no PostgreSQL backend yet (serve --help does not mention postgres)"
-fi
-if [ -z "$pg_skip" ]; then
-    pg_data="$work/pg"
-    mkdir -p "$pg_data"
-    [ "$(id -u)" = 0 ] && chown nobody "$pg_data"
-    pg_port=$(free_port)
-    as_pg "$pg_bin/initdb" -D "$pg_data" -U watchword --auth=trust >"$out/pg-initdb.log" 2>&1
-    as_pg "$pg_bin/pg_ctl" -D "$pg_data" -l "$pg_data/server.log" -w \
-        -o "-p $pg_port -k $pg_data -c listen_addresses=127.0.0.1" start >/dev/null
-    "$pg_bin/postgres" --version >"$out/pg-version"
-    for db in load1 load2; do
-        as_pg "$pg_bin/createdb" -h 127.0.0.1 -p "$pg_port" -U watchword "$db"
-    done
+    "${pg_bin:+$pg_bin/}postgres" --version >"$out/pg-version" 2>/dev/null || true
     if ! "$server" rp-key --db "postgres://watchword@127.0.0.1:$pg_port/load1" >/dev/null 2>"$work/pg-probe"; then
         pg_skip="watchword-server could not open postgres://...: $(head -c 300 "$work/pg-probe")"
     fi
