@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """QR benchmark: zxing-cpp against Watchword on the same frames, in one run.
 
-    python3 bench/qr/run.py [--set ../shared/qr] [--no-write]
+    python3 bench/qr/run.py [--set ../shared/qr] [--no-write] [--qr-decode BIN]
 
-Creates its own venv (build/venv-qr) with PyPI zxing-cpp, numpy and Pillow,
-builds `qr-decode` (bench crate, release), then decodes every frame of the
-set with both decoders, single-threaded and pinned to one core when
-`taskset` exists, timing only the decode call (file loading excluded).
+Creates its own venv (build/venv-qr) with PyPI zxing-cpp, numpy and Pillow
+(and the frame generator's packages, for bench/qr/gen_sets.py), builds
+`qr-decode` (bench crate, release; in CARGO_TARGET_DIR when set), then
+decodes every frame of the set with both decoders, single-threaded and
+pinned to one core when `taskset` exists, timing only the decode call
+(file loading excluded). Frames the decoder was not tuned on:
+bench/qr/gen_sets.py and bench/qr/untuned.py.
 Writes overall and per-category success and median/p95 time for both into
 the QR section of bench/RESULTS.md (between the qr markers).
 """
@@ -24,7 +27,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV = ROOT / "build" / "venv-qr"
-PACKAGES = ["zxing-cpp==3.1.1", "numpy", "Pillow"]
+# zxing-cpp, and what the frames are read with; segno, numpy and OpenCV at
+# the versions shared/qr/README.md names, so bench/qr/gen_sets.py makes the
+# same bytes everywhere.
+PACKAGES = [
+    "zxing-cpp==3.1.1", "numpy==2.4.6", "Pillow", "segno==1.6.6",
+    "opencv-python-headless==5.0.0.93",
+]
 BEGIN, END = "<!-- qr:begin -->", "<!-- qr:end -->"
 
 
@@ -35,7 +44,7 @@ def ensure_venv():
         return
     if not py.exists():
         venv.create(VENV, with_pip=True)
-    probe = subprocess.run([str(py), "-c", "import zxingcpp, numpy, PIL"], capture_output=True)
+    probe = subprocess.run([str(py), "-c", "import zxingcpp, numpy, PIL, segno, cv2"], capture_output=True)
     if probe.returncode != 0:
         subprocess.run([str(py), "-m", "pip", "install", "-q", *PACKAGES], check=True)
     os.execv(str(py), [str(py), *sys.argv])
@@ -59,20 +68,31 @@ def load(frame, qr_dir):
     return np.asarray(Image.open(path).convert("L"))
 
 
-def run_both(frames, qr_dir, repeat):
-    """Decodes each frame with zxing-cpp, then at once with Watchword (a
-    `qr-decode --serve` process on the same core), so both see the same
-    machine load; each time is the fastest of `repeat` decodes."""
-    import zxingcpp
+def target_dir():
+    """Cargo's target directory (CARGO_TARGET_DIR, else the workspace's)."""
+    return Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
 
+
+def build_qr_decode():
+    """Builds `qr-decode` (release) and returns its path."""
     subprocess.run(
         ["cargo", "build", "--release", "-q", "-p", "watchword-bench", "--bin", "qr-decode"],
         cwd=ROOT,
         check=True,
     )
+    return target_dir() / "release" / "qr-decode"
+
+
+def run_both(frames, qr_dir, repeat, binary=None, extra=()):
+    """Decodes each frame with zxing-cpp, then at once with Watchword (a
+    `qr-decode --serve` process on the same core), so both see the same
+    machine load; each time is the fastest of `repeat` decodes. `binary`:
+    a built qr-decode (else it is built); `extra`: its further arguments."""
+    import zxingcpp
+
+    binary = binary or build_qr_decode()
     server = subprocess.Popen(
-        [*pin(), str(ROOT / "target" / "release" / "qr-decode"), str(qr_dir),
-         "--serve", "--repeat", str(repeat)],
+        [*pin(), str(binary), str(qr_dir), "--serve", "--repeat", str(repeat), *extra],
         cwd=ROOT,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
@@ -180,9 +200,12 @@ def render(frames, zx, ww, zx_fp, ww_fp, repeat, zx_res, ww_res):
         "- Time: the first strategy is rxing's port of zxing-cpp's QR reader (one binarisation,",
         "  both polarities) on our own implementation of ZXing's hybrid binariser (bit-identical",
         "  to rxing's, 3x faster: rxing's was 70% of a pass). Frames read by the first pass cost",
-        "  about what zxing-cpp takes; only frames it cannot read pay for the fallbacks (contrast",
-        "  stretch, a fresh inverted binarisation, a local-mean threshold, a 2x downscale, rqrr),",
-        "  which is what the p95, the hard categories and the no-QR median show.",
+        "  about what zxing-cpp takes. A frame in which that pass saw no finder pattern stops",
+        "  there (early rejection, issue 22; a dim frame gets the contrast-stretched pass too), so",
+        "  most no-QR frames cost one pass as well; only frames with finder patterns the first pass",
+        "  cannot read pay for the fallbacks (contrast stretch, a fresh inverted binarisation, a",
+        "  local-mean threshold, a 2x downscale, rqrr), which is what the p95 and the hard",
+        "  categories show. Frames never used for tuning: the next section.",
         "- Success: what is still missed is mostly hard defocus, cropped quiet zones and hard motion",
         "  blur, which zxing-cpp does not read either (lists above; the set's README counts 14",
         "  frames that no anchor decoder reads).",
@@ -196,13 +219,14 @@ def main():
     ap.add_argument("--set", default=str(ROOT.parent / "shared" / "qr"))
     ap.add_argument("--no-write", action="store_true")
     ap.add_argument("--repeat", type=int, default=3, help="decodes per frame; the fastest counts")
+    ap.add_argument("--qr-decode", help="a built qr-decode (default: build it)")
     args = ap.parse_args()
     ensure_venv()
     if shutil.which("taskset"):
         os.sched_setaffinity(0, {0})
     qr_dir = Path(args.set)
     frames = json.loads((qr_dir / "manifest.json").read_text())["frames"]
-    zx_res, ww_res = run_both(frames, qr_dir, args.repeat)
+    zx_res, ww_res = run_both(frames, qr_dir, args.repeat, args.qr_decode and Path(args.qr_decode))
     zx, zx_fp = summarise(frames, zx_res)
     ww, ww_fp = summarise(frames, ww_res)
     section = render(frames, zx, ww, zx_fp, ww_fp, args.repeat, zx_res, ww_res)

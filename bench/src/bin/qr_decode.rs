@@ -8,14 +8,27 @@
 //! `qr-decode <set-dir> --serve [--repeat N]`: reads one frame path (as in
 //! the manifest) per stdin line and answers one JSON line each, the time
 //! being the fastest of N decodes. bench/qr/run.py uses this to interleave
-//! zxing-cpp and Watchword frame by frame, so both see the same machine load.
+//! zxing-cpp and Watchword frame by frame, so both see the same machine load,
+//! and, with one line per process, for the cold figures (one decode per
+//! process, as `watchword scan` runs).
+//!
+//! `qr-decode <set-dir> --trace`: runs every strategy of the default chain
+//! on every frame (successes do not stop it) and prints, per frame, each
+//! strategy's time, finder patterns and whether it read the frame, plus the
+//! finder evidence probes alone: what early rejection and a time budget
+//! would do, computed afterwards (bench/qr/run.py --tune).
+//!
+//! `--limits none|default|live` (all modes but `--trace`):
+//! `pipeline::Limits::NONE` (the whole chain), `DEFAULT` (early rejection,
+//! what `decode_luma` does; the default) or `LIVE` (and the live budget,
+//! what `ScannerSession` does).
 
 use std::{collections::BTreeMap, path::Path, time::Instant};
 
 use serde_json::{Value, json};
 use watchword_core::qr::{
     LumaFrame,
-    pipeline::{self, Strategy},
+    pipeline::{self, Limits, Strategy},
 };
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -27,6 +40,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut chain: Vec<Strategy> = pipeline::DEFAULT_CHAIN.to_vec();
     let mut each = false;
     let mut serve = false;
+    let mut trace = false;
+    let mut limits = Limits::DEFAULT;
     let mut repeat = 1usize;
     let mut i = 1;
     while i < args.len() {
@@ -42,6 +57,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
             "--each" => each = true,
             "--serve" => serve = true,
+            "--trace" => trace = true,
+            "--limits" => {
+                i += 1;
+                limits = match args.get(i).map(String::as_str) {
+                    Some("none") => Limits::NONE,
+                    Some("default") => Limits::DEFAULT,
+                    Some("live") => Limits::LIVE,
+                    _ => return Err("--limits takes none, default or live".into()),
+                };
+            }
             "--repeat" => {
                 i += 1;
                 repeat = args.get(i).ok_or("--repeat needs a count")?.parse()?;
@@ -55,7 +80,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .as_array()
         .ok_or("manifest has no frames")?;
     if serve {
-        return serve_frames(dir, frames, &chain, repeat.max(1));
+        return serve_frames(dir, frames, &chain, limits, repeat.max(1));
+    }
+    if trace {
+        return trace_frames(dir, frames);
     }
     let runs: Vec<(String, Vec<Strategy>)> = if each {
         Strategy::ALL
@@ -92,7 +120,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         for (name, chain) in &runs {
             let start = Instant::now();
             let frame = LumaFrame::new(&data, w, h, stride)?;
-            let found = pipeline::decode_with(&frame, chain);
+            let found = pipeline::decode_limited(&frame, chain, limits);
             let ms = start.elapsed().as_secs_f64() * 1000.0;
             let mut got: Vec<String> = found.into_iter().map(|p| p.text).collect();
             got.sort();
@@ -146,23 +174,20 @@ fn serve_frames(
     dir: &Path,
     frames: &[Value],
     chain: &[Strategy],
+    limits: Limits,
     repeat: usize,
 ) -> Result<(), Box<dyn std::error::Error>> {
     use std::io::{BufRead, Write};
     let stdout = std::io::stdout();
     for line in std::io::stdin().lock().lines() {
         let line = line?;
-        let f = frames
-            .iter()
-            .find(|f| f["file"] == line.trim())
-            .ok_or(format!("no frame {line}"))?;
-        let (data, w, h, stride) = load(dir, f)?;
+        let (data, w, h, stride) = load(dir, frame_named(frames, &line)?)?;
         let mut best = f64::INFINITY;
         let mut got = Vec::new();
         for _ in 0..repeat {
             let start = Instant::now();
             let frame = LumaFrame::new(&data, w, h, stride)?;
-            let found = pipeline::decode_with(&frame, chain);
+            let found = pipeline::decode_limited(&frame, chain, limits);
             best = best.min(start.elapsed().as_secs_f64() * 1000.0);
             got = found.into_iter().map(|p| p.text).collect();
         }
@@ -174,6 +199,59 @@ fn serve_frames(
             json!({"file": line.trim(), "ms": best, "payloads": got})
         )?;
         out.flush()?;
+    }
+    Ok(())
+}
+
+/// The manifest entry of `file`.
+fn frame_named<'a>(frames: &'a [Value], file: &str) -> Result<&'a Value, String> {
+    frames
+        .iter()
+        .find(|f| f["file"] == file.trim())
+        .ok_or(format!("no frame {file}"))
+}
+
+/// Every strategy of the default chain on every frame, and the finder
+/// evidence probes alone (quick: rxing's row skip; harder: every third row).
+fn trace_frames(dir: &Path, frames: &[Value]) -> Result<(), Box<dyn std::error::Error>> {
+    for f in frames {
+        let (data, w, h, stride) = load(dir, f)?;
+        let frame = LumaFrame::new(&data, w, h, stride)?;
+        let mut expected: Vec<String> = f["expected"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default();
+        expected.sort();
+        let (_, steps) =
+            pipeline::decode_traced(&frame, pipeline::DEFAULT_CHAIN, Limits::NONE, true);
+        let steps: Vec<Value> = steps
+            .into_iter()
+            .map(|s| {
+                let mut got: Vec<String> = s.payloads.into_iter().map(|p| p.text).collect();
+                got.sort();
+                got.dedup();
+                let wrong = got.iter().any(|g| !expected.contains(g));
+                json!({"strategy": s.strategy.name(), "ms": s.ms, "finders": s.finders,
+                       "ok": got == expected && !got.is_empty(), "any": !got.is_empty(), "wrong": wrong})
+            })
+            .collect();
+        let probe = |harder: bool| {
+            let start = Instant::now();
+            let n = pipeline::finder_evidence(&frame, harder);
+            (n, start.elapsed().as_secs_f64() * 1000.0)
+        };
+        let (quick, quick_ms) = probe(false);
+        let (harder, harder_ms) = probe(true);
+        println!(
+            "{}",
+            json!({"file": f["file"], "category": f["category"], "qr": !expected.is_empty(),
+                   "steps": steps, "probe_quick": quick, "probe_quick_ms": quick_ms,
+                   "probe_harder": harder, "probe_harder_ms": harder_ms})
+        );
     }
     Ok(())
 }

@@ -6,32 +6,11 @@
 //! on a 1280x720 frame; this takes 0.55 ms). Same thresholds, same bits
 //! (tested against rxing's on real frames).
 
-use std::borrow::Cow;
-
-use rxing::{
-    Binarizer, LuminanceSource,
-    common::{BitArray, BitMatrix, LineOrientation, Result},
-};
+use rxing::common::{BitArray, BitMatrix};
 
 const BLOCK: usize = 8;
 const MIN_DYNAMIC_RANGE: u32 = 24;
 const WORD: usize = usize::BITS as usize;
-
-/// A binariser whose black matrix is computed once, up front.
-pub(crate) struct FastHybridBinarizer<LS: LuminanceSource> {
-    source: LS,
-    matrix: BitMatrix,
-}
-
-impl<LS: LuminanceSource> FastHybridBinarizer<LS> {
-    /// Binarises `luma` (packed `width` x `height`, the same pixels as
-    /// `source`). `None` for frames under 40 pixels a side (too small for
-    /// the 5x5-block neighbourhood; no QR code fits there anyway).
-    pub(crate) fn new(source: LS, luma: &[u8], width: usize, height: usize) -> Option<Self> {
-        let matrix = black_matrix(luma, width, height)?;
-        Some(Self { source, matrix })
-    }
-}
 
 /// Per-block black points, exactly as ZXing's `calculateBlackPoints`.
 /// Min, max and sum are first taken down each column of a block row (whole
@@ -186,53 +165,9 @@ pub(crate) fn black_matrix(luma: &[u8], width: usize, height: usize) -> Option<B
     Some(matrix)
 }
 
-impl<LS: LuminanceSource> Binarizer for FastHybridBinarizer<LS> {
-    type Source = LS;
-
-    fn get_luminance_source(&self) -> &LS {
-        &self.source
-    }
-
-    fn get_black_row(&self, y: usize) -> Result<Cow<'_, BitArray>> {
-        Ok(Cow::Owned(self.matrix.getRow(y as u32)))
-    }
-
-    fn get_black_row_from_matrix(&self, y: usize) -> Result<Cow<'_, BitArray>> {
-        self.get_black_row(y)
-    }
-
-    fn get_black_matrix(&self) -> Result<&BitMatrix> {
-        Ok(&self.matrix)
-    }
-
-    fn get_black_line(&self, l: usize, lt: LineOrientation) -> Result<Cow<'_, BitArray>> {
-        Ok(Cow::Owned(match lt {
-            LineOrientation::Row => self.matrix.getRow(l as u32),
-            LineOrientation::Column => self.matrix.getCol(l as u32),
-        }))
-    }
-
-    fn create_binarizer(&self, source: LS) -> Self {
-        let (w, h) = (source.get_width(), source.get_height());
-        let luma = source.get_matrix().into_owned();
-        let matrix = black_matrix(&luma, w, h)
-            .or_else(|| BitMatrix::new(w as u32, h as u32).ok())
-            .unwrap_or_else(|| self.matrix.clone());
-        Self { source, matrix }
-    }
-
-    fn get_width(&self) -> usize {
-        self.source.get_width()
-    }
-
-    fn get_height(&self) -> usize {
-        self.source.get_height()
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use rxing::{Luma8LuminanceSource, common::HybridBinarizer};
+    use rxing::{Binarizer, Luma8LuminanceSource, common::HybridBinarizer};
     use watchword_testkit::Scene;
 
     use super::*;

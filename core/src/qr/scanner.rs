@@ -2,7 +2,9 @@
 //! decoder takes as long as a frame needs. The session never queues: while
 //! one frame is decoding, only the newest frame waits (older ones are
 //! dropped), an unchanged frame is not decoded twice, and each payload is
-//! reported once per session.
+//! reported once per session. Each frame is decoded within
+//! [`Limits::LIVE`]: frames with no finder pattern stop after the first
+//! pass, and no fallback starts after the live budget.
 
 use std::{
     collections::{HashSet, hash_map::DefaultHasher},
@@ -10,7 +12,11 @@ use std::{
     sync::Mutex,
 };
 
-use super::{QrError, QrPayload, decode_luma, frame::LumaFrame};
+use super::{
+    QrError, QrPayload,
+    frame::LumaFrame,
+    pipeline::{self, Limits},
+};
 
 /// Counters for a session (for tuning and for tests).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -58,7 +64,7 @@ impl ScannerSession {
         Self::default()
     }
 
-    /// Offers one camera frame (same layout as [`decode_luma`]).
+    /// Offers one camera frame (same layout as [`super::decode_luma`]).
     ///
     /// If no decode is running, this call decodes the frame, then any newer
     /// frame that arrived meanwhile, and returns the payloads not reported
@@ -110,8 +116,10 @@ impl ScannerSession {
                     }
                 }
             };
-            // Decode outside the lock so the camera thread is never blocked.
-            let found = decode_luma(&next.packed, next.width, next.height, next.width);
+            // Decode outside the lock so the camera thread is never blocked,
+            // within the live budget: a hard frame gives way to the next.
+            let found = LumaFrame::new(&next.packed, next.width, next.height, next.width)
+                .map(|f| pipeline::decode_limited(&f, pipeline::DEFAULT_CHAIN, Limits::LIVE));
             let mut st = self.lock();
             match found {
                 Ok(found) => {
@@ -164,6 +172,7 @@ mod tests {
     use watchword_testkit::Scene;
 
     use super::*;
+    use crate::qr::decode_luma;
 
     /// A camera frame made on the spot: (luma, width, height). `None` for
     /// the text is a frame with no code.
@@ -210,9 +219,9 @@ mod tests {
 
     #[test]
     fn frames_arriving_during_a_decode_keep_only_the_newest() {
-        // A large no-code frame keeps the decoder busy for a while (every
-        // fallback is tried before giving up).
-        let (slow, sw, sh) = frame(None, 1920, 1080);
+        // A large frame with finder patterns but no readable code keeps the
+        // decoder busy for a while (fallbacks run until the live budget).
+        let (slow, sw, sh) = (pipeline::tests::wiped_code(1920, 1080), 1920, 1080);
         let (code, cw, ch) = frame(
             Some("otpauth://totp/A:alice?secret=JBSWY3DPEHPK3PXP"),
             640,

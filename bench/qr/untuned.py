@@ -1,0 +1,406 @@
+#!/usr/bin/env python3
+"""QR decoding on frames the decoder was not tuned on (issue 22): Watchword
+against zxing-cpp on the untuned sets of bench/qr/gen_sets.py, per category,
+with false positives, warm and cold, in the same run.
+
+    python3 bench/qr/untuned.py measure LABEL [--qr-decode BIN] [--limits none|default|live] [--cold-every N]
+    python3 bench/qr/untuned.py trace [--qr-decode BIN]       # the tuning set, every strategy
+    python3 bench/qr/untuned.py write BEFORE AFTER [--live LABEL] [--no-write]
+
+`measure` decodes every frame of every untuned set with both decoders,
+single-threaded and pinned to core 0 (`taskset`), decode time only:
+- warm: both decoders in one long-lived process each (zxing-cpp in this
+  Python process, Watchword in one `qr-decode --serve`), frame by frame
+  interleaved, each frame decoded once, as a camera loop does;
+- cold: one decode per process for both (a fresh Python that imports
+  zxing-cpp and reads the frame; a fresh `qr-decode --serve` answering one
+  frame, as `watchword scan` runs), on every N-th frame of each set.
+It saves everything to build/qr-results/LABEL.json. `write` renders the
+untuned section of bench/RESULTS.md from two saved runs (before and after a
+change), so both are in the same table with the same zxing-cpp figures
+beside each.
+
+`trace` runs `qr-decode --trace` over the tuning set (every strategy on
+every frame, the finder evidence probes alone) into
+build/qr-results/trace-tuning.jsonl and prints what each early-rejection
+threshold and time budget would have cost and saved there.
+"""
+
+import argparse
+import json
+import math
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import run  # noqa: E402
+
+SETS_DIR = run.ROOT / "build" / "qr-sets"
+OUT = run.ROOT / "build" / "qr-results"
+BEGIN, END = "<!-- qr-untuned:begin -->", "<!-- qr-untuned:end -->"
+
+COLD_ZX = r"""
+import json, sys, time
+from pathlib import Path
+import numpy as np
+from PIL import Image
+import zxingcpp
+d, f = Path(sys.argv[1]), json.loads(sys.argv[2])
+p = d / f["file"]
+if f["format"] == "y":
+    raw = np.frombuffer(p.read_bytes(), dtype=np.uint8)
+    img = raw[: f["stride"] * f["height"]].reshape(f["height"], f["stride"])[:, : f["width"]]
+else:
+    img = np.asarray(Image.open(p).convert("L"))
+t0 = time.perf_counter()
+res = zxingcpp.read_barcodes(img, formats=zxingcpp.BarcodeFormat.QRCode)
+ms = (time.perf_counter() - t0) * 1000
+print(json.dumps({"ms": ms, "payloads": sorted(r.text for r in res)}))
+"""
+
+
+def sets(role):
+    meta = json.loads((SETS_DIR / "sets.json").read_text())
+    return [s for s in meta if s["role"] == role]
+
+
+def frames_of(name):
+    return json.loads((SETS_DIR / name / "manifest.json").read_text())["frames"]
+
+
+def cold_both(frames, qr_dir, binary, extra):
+    py = str(run.VENV / "bin" / "python")
+    zx, ww = {}, {}
+    for f in frames:
+        out = subprocess.run([*run.pin(), py, "-c", COLD_ZX, str(qr_dir), json.dumps(f)],
+                             capture_output=True, text=True, check=True).stdout
+        r = json.loads(out)
+        zx[f["file"]] = (r["payloads"], r["ms"])
+        out = subprocess.run([*run.pin(), str(binary), str(qr_dir), "--serve", "--repeat", "1", *extra],
+                             input=f["file"] + "\n", capture_output=True, text=True, check=True).stdout
+        r = json.loads(out)
+        ww[f["file"]] = (sorted(r["payloads"]), r["ms"])
+    return zx, ww
+
+
+def measure(args):
+    binary = Path(args.qr_decode) if args.qr_decode else run.build_qr_decode()
+    extra = ["--limits", args.limits] if args.limits else []
+    result = {"label": args.label, "binary": str(binary), "extra": extra,
+              "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "cold_every": args.cold_every,
+              "sets": {}}
+    for s in sets("untuned"):
+        qr_dir = SETS_DIR / s["name"]
+        frames = frames_of(s["name"])
+        t0 = time.time()
+        zx, ww = run.run_both(frames, qr_dir, 1, binary, extra)
+        cold = frames[:: args.cold_every] if args.cold_every else []
+        czx, cww = cold_both(cold, qr_dir, binary, extra)
+        result["sets"][s["name"]] = {"warm": {"zx": zx, "ww": ww}, "cold": {"zx": czx, "ww": cww}}
+        print(f"{s['name']}: {len(frames)} warm, {len(cold)} cold, {time.time() - t0:.0f} s", flush=True)
+    result["load"] = os.getloadavg()[0]
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / f"{args.label}.json").write_text(json.dumps(result))
+
+
+# ---------------------------------------------------------------------------------------------
+# trace: choosing the early-rejection threshold and the live budget on the tuning set
+
+
+def trace(args):
+    binary = Path(args.qr_decode) if args.qr_decode else run.build_qr_decode()
+    (s,) = sets("tuning")
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / "trace-tuning.jsonl"
+    with open(path, "w") as out:
+        subprocess.run([*run.pin(), str(binary), str(SETS_DIR / s["name"]), "--trace"], stdout=out, check=True)
+    rows = [json.loads(line) for line in path.read_text().splitlines()]
+    print(f"tuning set {s['name']} (seed {s['seed']}): {len(rows)} frames")
+
+    def chain(r, min_finders, evidence, budget):
+        """(ok, ms) of the default chain under a rule, from the trace."""
+        spent = 0.0
+        for i, st in enumerate(r["steps"]):
+            if i > 0 and budget is not None and spent >= budget:
+                return False, spent
+            spent += st["ms"]
+            if st["any"]:
+                return st["ok"], spent
+            if i == 0 and st["finders"] < min_finders:
+                if evidence == "first":
+                    return not r["qr"], spent
+                # Not enough: look again, every third row (the probe's time
+                # includes a second binarisation a real one would reuse).
+                spent += r["probe_harder_ms"]
+                if r["probe_harder"] < min_finders:
+                    return not r["qr"], spent
+        return not r["qr"], spent
+
+    print("rule                            ok lost  no-QR median ms  all p95 ms  lost frames")
+    base = None
+    for evidence in ["first", "first+harder"]:
+        for mf in [0, 1, 2, 3, 4, 6]:
+            for budget in [None, 30, 15, 8]:
+                res = [chain(r, mf, evidence, budget) for r in rows]
+                ok = [a for a, _ in res]
+                if base is None:
+                    base = ok
+                lost = [r["file"] for r, a, b in zip(rows, ok, base) if b and not a]
+                noqr = sorted(ms for r, (_, ms) in zip(rows, res) if not r["qr"])
+                times = sorted(ms for _, ms in res)
+                p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
+                print(f"{evidence:12s} min {mf} budget {str(budget):4s}  {sum(ok):4d} {len(lost):4d}  "
+                      f"{statistics.median(noqr):8.2f}  {p95:8.2f}  {' '.join(Path(x).stem for x in lost[:6])}")
+    # Frames that need a fallback: what the first pass saw.
+    print("\nframes read only by a fallback: category, first-pass finders, harder probe, strategy")
+    for r in rows:
+        if r["qr"] and not r["steps"][0]["ok"]:
+            first_ok = next((st["strategy"] for st in r["steps"] if st["ok"]), "-")
+            print(f"  {Path(r['file']).stem} {r['category']:14s} {r['steps'][0]['finders']:3d} "
+                  f"{r['probe_harder']:3d}  {first_ok}")
+    noqr = [r for r in rows if not r["qr"]]
+    print("\nno-QR frames: first-pass finders " + " ".join(str(r["steps"][0]["finders"]) for r in noqr))
+    print("probe ms: quick median %.2f, harder median %.2f" % (
+        statistics.median(r["probe_quick_ms"] for r in rows), statistics.median(r["probe_harder_ms"] for r in rows)))
+
+
+# ---------------------------------------------------------------------------------------------
+# write: the RESULTS.md section
+
+
+ORDER = ["clean", "perspective", "rotation", "small", "defocus", "motion", "noise", "lowlight",
+         "glare", "jpeg", "inverted", "cropped_quiet", "dense", "moire", "two_codes", "no_qr"]
+
+
+def ok_of(f, got):
+    return sorted(got) == sorted(f["expected"])
+
+
+def pct(a, n):
+    return 100.0 * a / n if n else float("nan")
+
+
+def p95(xs):
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(len(xs) * 0.95))]
+
+
+def timing(by_file, res):
+    """median, p95 over all frames; median, p95 over no-QR frames; median
+    over code frames (`res` keyed like `by_file`, the frames it measured)."""
+    all_ms = [ms for _, ms in res.values()]
+    noqr = [ms for k, (_, ms) in res.items() if not by_file[k]["expected"]]
+    code = [ms for k, (_, ms) in res.items() if by_file[k]["expected"]]
+    return statistics.median(all_ms), p95(all_ms), statistics.median(noqr), p95(noqr), statistics.median(code)
+
+
+def write(args):
+    runs = [json.loads((OUT / f"{label}.json").read_text()) for label in (args.before, args.after)]
+    untuned = sets("untuned")
+    (tuning,) = sets("tuning")
+    frames = {s["name"]: frames_of(s["name"]) for s in untuned}
+    allf = [f for s in untuned for f in frames[s["name"]]]
+    by_file = {(s["name"], f["file"]): f for s in untuned for f in frames[s["name"]]}
+
+    def merged(r, mode, who):
+        return {(name, k): v for name, d in r["sets"].items() for k, v in d[mode][who].items()}
+
+    zx = merged(runs[1], "warm", "zx")
+    wb, wa = merged(runs[0], "warm", "ww"), merged(runs[1], "warm", "ww")
+    lines = [BEGIN, "## QR decoding on untuned frames (issue 22): Watchword vs zxing-cpp", ""]
+    total = sum(s["count"] for s in untuned)
+    lines += [
+        f"Sets made by `python3 bench/qr/gen_sets.py` with the shared generator (`shared/qr/gen_frames.py`,",
+        "unchanged; segno 1.6.6, numpy 2.4.6, opencv-python-headless 5.0.0.93; 5 frames of each set are",
+        f"strided raw planes). One set is for tuning and is not reported: `{tuning['name']}` (seed",
+        f"{tuning['seed']}, {tuning['count']} frames; the early-rejection threshold was chosen on it). The",
+        f"figures below are from the other {len(untuned)} sets, {total} frames, seeds "
+        + ", ".join(str(s["seed"]) for s in untuned) + " (one per set; never used for tuning).",
+        "",
+        "`python3 bench/qr/untuned.py measure LABEL` then `write BEFORE AFTER`: both decoders on the same",
+        "frames in one run, single-threaded, pinned to core 0, decode time only (file loading excluded).",
+        "zxing-cpp is PyPI zxing-cpp 3.1.1 (`read_barcodes`, formats=QRCode). **Warm**: one process per",
+        "decoder for the whole set, each frame decoded once, zxing-cpp and Watchword interleaved frame by",
+        "frame (a camera loop). **Cold**: one decode per process for both (a fresh Python importing",
+        "zxing-cpp; a fresh `qr-decode` answering one frame, as `watchword scan` does), on one frame",
+        f"in {runs[1]['cold_every']} of each set. *Before* is the decoder at the start of issue 22 (the whole fallback chain on",
+        "every frame nothing reads); *after* adds early rejection (below). Runs: before "
+        f"{runs[0]['when']}, after {runs[1]['when']} (load average {runs[1]['load']:.1f} at the end).",
+        "",
+        "| set | seed | frames | zxing-cpp % | Watchword before % | after % | after - zxing-cpp | FP zxing / before / after | wrong strings on code frames |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for s in untuned:
+        fs = frames[s["name"]]
+        n = len(fs)
+
+        def count(res):
+            return sum(ok_of(f, res[(s["name"], f["file"])][0]) for f in fs)
+
+        def fp(res):
+            return sum(1 for f in fs if not f["expected"] and res[(s["name"], f["file"])][0])
+
+        def wrong(res):
+            return sum(1 for f in fs if f["expected"]
+                       and set(res[(s["name"], f["file"])][0]) - set(f["expected"]))
+
+        a, b, c = count(zx), count(wb), count(wa)
+        lines.append(f"| {s['name']} | {s['seed']} | {n} | {pct(a, n):.1f} | {pct(b, n):.1f} | {pct(c, n):.1f} | "
+                     f"{pct(c - a, n):+.1f} points | {fp(zx)} / {fp(wb)} / {fp(wa)} | "
+                     f"{wrong(zx)} / {wrong(wb)} / {wrong(wa)} |")
+    n = len(allf)
+    keys = list(by_file)
+    cz = sum(ok_of(by_file[k], zx[k][0]) for k in keys)
+    cb = sum(ok_of(by_file[k], wb[k][0]) for k in keys)
+    ca = sum(ok_of(by_file[k], wa[k][0]) for k in keys)
+    lines.append(f"| all untuned | | {n} | {pct(cz, n):.1f} | {pct(cb, n):.1f} | {pct(ca, n):.1f} | "
+                 f"{pct(ca - cz, n):+.1f} points | | |")
+    lines += ["", "Per category, all untuned sets together (success %; *only W* / *only Z*: frames only",
+              "Watchword (after) / only zxing-cpp reads; *noise*: two standard deviations of a sign test on",
+              "those, in points):", ""]
+    cats = [c for c in ORDER if any(f["category"] == c for f in allf)]
+    cat_rows = {}
+    for c in cats:
+        ks = [k for k in keys if by_file[k]["category"] == c]
+        z = [ok_of(by_file[k], zx[k][0]) for k in ks]
+        b = [ok_of(by_file[k], wb[k][0]) for k in ks]
+        a = [ok_of(by_file[k], wa[k][0]) for k in ks]
+        only_w = sum(1 for x, y in zip(a, z) if x and not y)
+        only_z = sum(1 for x, y in zip(a, z) if y and not x)
+        noise = pct(2 * math.sqrt(only_w + only_z), len(ks))
+        cat_rows[c] = (len(ks), pct(sum(z), len(ks)), pct(sum(b), len(ks)), pct(sum(a), len(ks)), only_w, only_z, noise)
+    lines += ["| | " + " | ".join(cats) + " |", "|---|" + "---|" * len(cats)]
+    lines.append("| n | " + " | ".join(str(cat_rows[c][0]) for c in cats) + " |")
+    lines.append("| zxing-cpp | " + " | ".join(f"{cat_rows[c][1]:.1f}" for c in cats) + " |")
+    lines.append("| Watchword before | " + " | ".join(f"{cat_rows[c][2]:.1f}" for c in cats) + " |")
+    lines.append("| Watchword after | " + " | ".join(f"{cat_rows[c][3]:.1f}" for c in cats) + " |")
+    lines.append("| only W / only Z | " + " | ".join(f"{cat_rows[c][4]} / {cat_rows[c][5]}" for c in cats) + " |")
+    lines.append("| after - zxing-cpp (noise) | " + " | ".join(
+        f"{cat_rows[c][3] - cat_rows[c][1]:+.1f} ({cat_rows[c][6]:.1f})" for c in cats) + " |")
+
+    lines += ["", "Time, all untuned frames (ms; ratio = Watchword / zxing-cpp of the same run and mode):", "",
+              "| mode | decoder | median | p95 | no-QR median | no-QR p95 | code frames median |",
+              "|---|---|---|---|---|---|---|"]
+    speed = {}
+    for mode in ("warm", "cold"):
+        for label, r in (("before", runs[0]), ("after", runs[1])):
+            z = timing(by_file, merged(r, mode, "zx"))
+            w = timing(by_file, merged(r, mode, "ww"))
+            speed[(mode, label)] = (z, w)
+            lines.append(f"| {mode} | zxing-cpp (run {label}) | " + " | ".join(f"{v:.2f}" for v in z) + " |")
+            lines.append(f"| {mode} | Watchword {label} | " + " | ".join(f"{v:.2f}" for v in w) + " |")
+            lines.append(f"| {mode} | ratio {label} | " + " | ".join(f"{b / a:.2f}x" for a, b in zip(z, w)) + " |")
+
+    if args.live:
+        live = json.loads((OUT / f"{args.live}.json").read_text())
+        z = timing(by_file, merged(live, "warm", "zx"))
+        w = timing(by_file, merged(live, "warm", "ww"))
+        lines.append("| warm | zxing-cpp (run live) | " + " | ".join(f"{v:.2f}" for v in z) + " |")
+        lines.append("| warm | Watchword live | " + " | ".join(f"{v:.2f}" for v in w) + " |")
+        lines.append("| warm | ratio live | " + " | ".join(f"{b / a:.2f}x" for a, b in zip(z, w)) + " |")
+        wl = merged(live, "warm", "ww")
+        cl = sum(ok_of(by_file[k], wl[k][0]) for k in keys)
+        lines += ["", f"*Live* is `ScannerSession`'s limits (`pipeline::Limits::LIVE`: early rejection and no "
+                  f"fallback started after {args.live_budget_ms} ms), warm, run {live['when']}: "
+                  f"{pct(cl, n):.1f}% of all untuned frames read (after, without the budget: {pct(ca, n):.1f}%)."]
+
+    def lost(res_a, res_b):
+        out = [f"{Path(k[1]).stem} ({by_file[k]['category']})" for k in keys
+               if ok_of(by_file[k], res_a[k][0]) and not ok_of(by_file[k], res_b[k][0])]
+        return ", ".join(out) or "none"
+
+    lines += ["", "Early rejection (`pipeline::Limits`, `MIN_FINDERS` = 1, `DIM_RANGE` = 100): when the first",
+              "pass (rxing on ZXing's hybrid binarisation, both polarities) decodes nothing and its finder",
+              "search saw no finder pattern, the frame is given up; a dim frame (1st..99th percentile spread",
+              "under 100 grey levels, where the binariser flattens a faint code) gets the contrast-stretched",
+              "pass too. Chosen on the tuning set, where it lost no frame; on the untuned sets it loses "
+              f"{sum(1 for k in keys if ok_of(by_file[k], wb[k][0]) and not ok_of(by_file[k], wa[k][0]))} "
+              f"frames that the fallbacks read before: {lost(wb, wa)}.",
+              "Frames read after but not before: " + lost(wa, wb) + "."]
+    if args.live:
+        lines.append("Frames the live budget costs (read after, not live): " + lost(wa, wl) + ".")
+
+    # Goals of issue 22, judged from the figures above.
+    def yes(b):
+        return "**met**" if b else "**not met**"
+
+    per_set = []
+    for s in untuned:
+        fs = frames[s["name"]]
+        z = sum(ok_of(f, zx[(s["name"], f["file"])][0]) for f in fs)
+        a = sum(ok_of(f, wa[(s["name"], f["file"])][0]) for f in fs)
+        per_set.append(pct(a - z, len(fs)))
+    fp_total = sum(1 for k in keys if not by_file[k]["expected"] and wa[k][0])
+    weak = [c for c in cats if c != "no_qr" and (cat_rows[c][3] - cat_rows[c][1]) + cat_rows[c][6] < 3]
+    worse = [c for c in cats if (cat_rows[c][3] - cat_rows[c][1]) + cat_rows[c][6] < 0]
+    lines += ["", "Issue 22's goals on these sets (after):", ""]
+    lines.append(f"- ≥ zxing-cpp + 3 points on every untuned set: {yes(min(per_set) >= 3)} "
+                 f"(" + ", ".join(f"{d:+.1f}" for d in per_set) + " points).")
+    lines.append(f"- every category ≥ zxing-cpp + 3 points within noise: {yes(not weak)}"
+                 + (f" (short: {', '.join(weak)}; below zxing-cpp beyond noise: {', '.join(worse) or 'none'})." if weak else "."))
+    lines.append(f"- 0 false positives: {yes(fp_total == 0)} ({fp_total} no-QR frames with a payload).")
+    for c in ("cropped_quiet", "defocus"):
+        if c in cat_rows:
+            lines.append(f"- `{c}` better than zxing-cpp: {yes(cat_rows[c][4] > cat_rows[c][5])} "
+                         f"({cat_rows[c][3]:.1f}% against {cat_rows[c][1]:.1f}%, {cat_rows[c][4]} frames only "
+                         f"Watchword reads, {cat_rows[c][5]} only zxing-cpp).")
+    for mode in ("warm", "cold"):
+        z, w = speed[(mode, "after")]
+        lines.append(f"- {mode}: median ≤ 1.5x {yes(w[0] / z[0] <= 1.5)} ({w[0] / z[0]:.2f}x), "
+                     f"p95 ≤ 3x {yes(w[1] / z[1] <= 3)} ({w[1] / z[1]:.2f}x), "
+                     f"no-QR median ≤ 2x {yes(w[2] / z[2] <= 2)} ({w[2] / z[2]:.2f}x).")
+    lines += ["", "Not done yet (issue 22 stays open): the p95 goal (frames with finder patterns nothing reads,",
+              "fake finders and hard codes, still run the whole fallback chain, 20-60 ms); early rejection",
+              "that holds on real camera noise (one finder candidate is enough to go on: the Aegis camera",
+              "frame read with the wrong stride, sheared into noise, shows two and still runs every",
+              "fallback, rqrr alone taking about 200 ms on its 1840x1380 pixels; the live budget cuts",
+              "that, `decode_luma` does not); the categories",
+              "short of +3 points; the live-preview figure (sequences of a code coming into view, which",
+              "needs a sequence mode for the generator in bench/qr); the Aegis camera frames in this",
+              "benchmark; more scene kinds than the shared generator has. The test floors",
+              "(tests/tests/qr_frames.rs) are the per-category rates above (after), applied to shared/qr."]
+    lines.append(END)
+    section = "\n".join(lines)
+    print(section)
+    if args.no_write:
+        return
+    results = run.ROOT / "bench" / "RESULTS.md"
+    text = results.read_text()
+    if BEGIN in text and END in text:
+        head, rest = text.split(BEGIN, 1)
+        text = head + section + rest.split(END, 1)[1]
+    else:
+        head, rest = text.split(run.END, 1)
+        text = head + run.END + "\n\n" + section + rest
+    results.write_text(text)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    m = sub.add_parser("measure")
+    m.add_argument("label")
+    m.add_argument("--qr-decode")
+    m.add_argument("--limits", choices=["none", "default", "live"])
+    m.add_argument("--cold-every", type=int, default=2, help="0: warm only")
+    t = sub.add_parser("trace")
+    t.add_argument("--qr-decode")
+    w = sub.add_parser("write")
+    w.add_argument("before")
+    w.add_argument("after")
+    w.add_argument("--live", help="a third run, measured with --limits live")
+    w.add_argument("--live-budget-ms", type=int, default=30)
+    w.add_argument("--no-write", action="store_true")
+    args = ap.parse_args()
+    run.ensure_venv()
+    if args.cmd != "write" and run.shutil.which("taskset"):
+        os.sched_setaffinity(0, {0})
+    {"measure": measure, "trace": trace, "write": write}[args.cmd](args)
+
+
+if __name__ == "__main__":
+    main()
