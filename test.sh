@@ -112,20 +112,25 @@ fi
 rm -rf "$absent"
 echo "absent corpus: skipped with a reason outside CI, a failure under CI=true"
 
-# The same rule for the live privacyIDEA: without WATCHWORD_PI_URL its tests
-# are skipped and counted outside CI (never silently passed), failed under CI.
-absent=$(mktemp -d)
-if ! out=$(env -u WATCHWORD_PI_URL CI=false WATCHWORD_SKIP_LOG="$absent/log" \
-    cargo test -q --locked -p watchword-tests --test privacyidea_otp 2>&1); then
-  echo "$out"; echo "without privacyIDEA outside CI, the group must pass with skips" >&2; exit 1
-fi
-grep -q "skipped: privacyIDEA: " <<<"$out" && [ -s "$absent/log" ] || {
-  echo "$out"; echo "without privacyIDEA, no 'skipped:' line or skip record" >&2; exit 1; }
-if env -u WATCHWORD_PI_URL CI=true cargo test -q --locked -p watchword-tests --test privacyidea_otp >/dev/null 2>&1; then
-  echo "negative control failed: without privacyIDEA under CI=true the group passed" >&2; exit 1
-fi
-rm -rf "$absent"
-echo "absent privacyIDEA: skipped and counted outside CI, a failure under CI=true"
+# The same rule for a live peer the tests need: without VAR its test group
+# is skipped and counted outside CI (never silently passed), failed under CI.
+# skip_rule VAR LABEL TEST: LABEL is how the group's "skipped:" line starts.
+skip_rule() {
+  local var=$1 label=$2 test=$3 absent out
+  absent=$(mktemp -d)
+  if ! out=$(env -u "$var" CI=false WATCHWORD_SKIP_LOG="$absent/log" \
+      cargo test -q --locked -p watchword-tests --test "$test" 2>&1); then
+    echo "$out"; echo "without $label outside CI, the group must pass with skips" >&2; exit 1
+  fi
+  grep -q "skipped: $label: " <<<"$out" && [ -s "$absent/log" ] || {
+    echo "$out"; echo "without $label, no 'skipped:' line or skip record" >&2; exit 1; }
+  if env -u "$var" CI=true cargo test -q --locked -p watchword-tests --test "$test" >/dev/null 2>&1; then
+    echo "negative control failed: without $label under CI=true the group passed" >&2; exit 1
+  fi
+  rm -rf "$absent"
+  echo "absent $label: skipped and counted outside CI, a failure under CI=true"
+}
+skip_rule WATCHWORD_PI_URL privacyIDEA privacyidea_otp
 
 # One suite, two backends: every push test server again on PostgreSQL (a
 # fresh database each, tests/src/databases.rs), and the several-instance
@@ -135,18 +140,7 @@ step "push server suites on PostgreSQL (the same tests, every server on PostgreS
 push_suites=(--test push_activation --test push_admin --test push_budget --test push_concurrency
   --test push_delivery --test push_flow --test push_security)
 WATCHWORD_TEST_DB=postgres cargo test --locked -p watchword-tests "${push_suites[@]}"
-absent=$(mktemp -d)
-if ! out=$(env -u WATCHWORD_PG_URL CI=false WATCHWORD_SKIP_LOG="$absent/log" \
-    cargo test -q --locked -p watchword-tests --test push_instances 2>&1); then
-  echo "$out"; echo "without PostgreSQL outside CI, the group must pass with skips" >&2; exit 1
-fi
-grep -q "skipped: PostgreSQL: " <<<"$out" && [ -s "$absent/log" ] || {
-  echo "$out"; echo "without PostgreSQL, no 'skipped:' line or skip record" >&2; exit 1; }
-if env -u WATCHWORD_PG_URL CI=true cargo test -q --locked -p watchword-tests --test push_instances >/dev/null 2>&1; then
-  echo "negative control failed: without PostgreSQL under CI=true the group passed" >&2; exit 1
-fi
-rm -rf "$absent"
-echo "absent PostgreSQL: skipped and counted outside CI, a failure under CI=true"
+skip_rule WATCHWORD_PG_URL PostgreSQL push_instances
 
 need() {
   # Under CI=true a missing tool is a failure, never a skip.
