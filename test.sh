@@ -6,6 +6,12 @@ cd "$(dirname "$0")"
 
 step() { printf '\n==> %s\n' "$*"; }
 
+# Disk: a fresh clone's build is several gigabytes; incremental caches only
+# help a developer rebuilding the same crates, so CI does without them.
+# Every cargo call below uses --workspace, so features unify the same way
+# each time and no test binary is built twice.
+if [ "${CI:-}" = true ]; then export CARGO_INCREMENTAL=0; fi
+
 # --- the third-party test corpus (README: "The test corpus") -----------------
 # Other apps' exports and real camera frames are not kept in the repo; test
 # groups that need them find them through WATCHWORD_SHARED (default: shared/
@@ -119,12 +125,12 @@ skip_rule() {
   local var=$1 label=$2 test=$3 absent out
   absent=$(mktemp -d)
   if ! out=$(env -u "$var" CI=false WATCHWORD_SKIP_LOG="$absent/log" \
-      cargo test -q --locked -p watchword-tests --test "$test" 2>&1); then
+      cargo test -q --locked --workspace --test "$test" 2>&1); then
     echo "$out"; echo "without $label outside CI, the group must pass with skips" >&2; exit 1
   fi
   grep -q "skipped: $label: " <<<"$out" && [ -s "$absent/log" ] || {
     echo "$out"; echo "without $label, no 'skipped:' line or skip record" >&2; exit 1; }
-  if env -u "$var" CI=true cargo test -q --locked -p watchword-tests --test "$test" >/dev/null 2>&1; then
+  if env -u "$var" CI=true cargo test -q --locked --workspace --test "$test" >/dev/null 2>&1; then
     echo "negative control failed: without $label under CI=true the group passed" >&2; exit 1
   fi
   rm -rf "$absent"
@@ -139,7 +145,7 @@ skip_rule WATCHWORD_PI_URL privacyIDEA privacyidea_otp
 step "push server suites on PostgreSQL (the same tests, every server on PostgreSQL)"
 push_suites=(--test push_activation --test push_admin --test push_budget --test push_concurrency
   --test push_delivery --test push_flow --test push_security)
-WATCHWORD_TEST_DB=postgres cargo test --locked -p watchword-tests "${push_suites[@]}"
+WATCHWORD_TEST_DB=postgres cargo test --locked --workspace "${push_suites[@]}"
 skip_rule WATCHWORD_PG_URL PostgreSQL push_instances
 
 need() {
