@@ -253,9 +253,9 @@ echo "negative controls: a broken Swift file, a wrong label and a missing Dutch 
 # --- Android shell (issue 10) ---------------------------------------------
 # There is no Android SDK, NDK or Google Maven here, so no APK is built:
 # android/ci/check.sh compiles every Kotlin source of the shell with the
-# bindings generated above (target/bindings/kotlin) and an R class written
-# from res/values/strings.xml (no aapt2 here) against the Android 15
-# framework classes from Maven Central (org.robolectric:android-all), JNA
+# bindings generated above (target/bindings/kotlin) and the R class that
+# aapt writes from res/ (Debian's Android 10 aapt: no aapt2 here) against
+# the Android 15 framework classes from Maven Central (org.robolectric:android-all), JNA
 # and kotlinx-coroutines-android, warnings as errors; checks the texts
 # (issue 21: English and Dutch with the same keys, plural forms and
 # placeholders, a message per error kind of the core, no English in the

@@ -6,12 +6,12 @@
 #      and `other`, both languages have the same placeholders, every error
 #      kind of the core has an error_<kind> message, no Kotlin source shows
 #      English of its own, the Dutch avoids what docs/glossary-nl.md says to;
-#   2. every Kotlin source under app/src/main/kotlin compiles, with the
-#      generated bindings (target/bindings/kotlin) and an R class written
-#      from values/strings.xml (gen_r.py: there is no aapt2 here; a real
-#      build's aapt2 writes the real R), against the Android 15 framework
-#      classes (org.robolectric:android-all from Maven Central), JNA and
-#      kotlinx-coroutines-android; warnings are errors;
+#   2. the resources and manifest link with aapt (aapt.sh: Debian's
+#      Android 10 aapt, as there is no aapt2 here), and every Kotlin source
+#      under app/src/main/kotlin compiles, with the generated bindings
+#      (target/bindings/kotlin) and aapt's R.java, against the Android 15
+#      framework classes (org.robolectric:android-all from Maven Central),
+#      JNA and kotlinx-coroutines-android; warnings are errors;
 #   3. AndroidManifest.xml is well-formed, every class it names compiled and
 #      every app resource it names exists;
 #   4. negative controls: copies of the resources with a Dutch key missing,
@@ -20,7 +20,8 @@
 #      English in the code, must fail step 1; a copy of the sources with
 #      one ill-typed file must fail step 2; manifests naming a missing class
 #      or resource, or not well-formed, must fail step 3.
-# Needs java, mvn and python3; Maven caches its downloads in ~/.m2.
+# Needs java, mvn and python3 (and aapt, which aapt.sh installs when
+# missing); Maven caches its downloads in ~/.m2.
 set -euo pipefail
 cd "$(dirname "$0")"
 for tool in java mvn python3; do
@@ -40,7 +41,7 @@ python3 strings_check.py "$res" "$sources" "$manifest" "$api" "$glossary"
 echo "[android] compiling $(find "$sources" -name '*.kt' | wc -l) shell sources + the bindings against android-all (API 35), -Werror"
 # From scratch, so a class whose source was deleted cannot satisfy the manifest check.
 rm -rf target/classes target/generated-r
-python3 gen_r.py "$res" ../app/build.gradle.kts target/generated-r
+./aapt.sh target/aapt
 mvn -q -B compile
 python3 manifest_check.py "$manifest" ../app/build.gradle.kts target/classes
 
