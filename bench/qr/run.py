@@ -63,6 +63,8 @@ def load(frame, qr_dir):
     w, h, stride = frame["width"], frame["height"], frame["stride"]
     if frame["format"] == "y":
         raw = np.frombuffer(path.read_bytes(), dtype=np.uint8)
+        if raw.size < stride * h:  # the last row may end at its width (Android, Aegis's frames)
+            raw = np.concatenate([raw, np.zeros(stride * h - raw.size, np.uint8)])
         # A strided plane as the camera gives it: a view, padding not read.
         return raw[: stride * h].reshape(h, stride)[:, :w]
     return np.asarray(Image.open(path).convert("L"))

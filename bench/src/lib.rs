@@ -1,11 +1,13 @@
 //! Shared inputs of the benchmarks, so a benchmark and its peer (pyotp,
 //! plain rusqlite, ...) work on exactly the same data, and the push load
 //! generator's work ([`load`], binary `push-load`) with the privacyIDEA
-//! round trip it shares with the push benchmark ([`privacyidea`]).
+//! round trip it shares with the push benchmark ([`privacyidea`]), and a
+//! thread's CPU clock for the QR camera-loop figures ([`thread_cpu`]).
 
 pub mod load;
 pub mod privacyidea;
 pub mod stats;
+pub mod thread_cpu;
 
 /// Number of accounts per algorithm in the OTP benchmark.
 pub const OTP_ACCOUNTS: usize = 64;

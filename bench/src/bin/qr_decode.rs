@@ -7,10 +7,19 @@
 //!
 //! `qr-decode <set-dir> --serve [--repeat N]`: reads one frame path (as in
 //! the manifest) per stdin line and answers one JSON line each, the time
-//! being the fastest of N decodes. bench/qr/run.py uses this to interleave
+//! being the fastest of N decodes (wall clock; `cpu_ms`: that decode's CPU
+//! time). bench/qr/run.py uses this to interleave
 //! zxing-cpp and Watchword frame by frame, so both see the same machine load,
 //! and, with one line per process, for the cold figures (one decode per
 //! process, as `watchword scan` runs).
+//!
+//! `qr-decode <set-dir> --session`: a camera loop. One `ScannerSession`
+//! for the whole process (the core's live API, `Limits::LIVE`) is offered
+//! the frames named on stdin in the order given, one line each; a line
+//! `reset` starts a new scan (`ScannerSession::reset`: what was reported
+//! is forgotten). Each frame is answered with the payloads the session
+//! reported for it (new ones only) and the time its `offer` took, wall and
+//! this thread's CPU (bench/qr/camera.py: the live-preview figure).
 //!
 //! `qr-decode <set-dir> --trace`: runs every strategy of the default chain
 //! on every frame (successes do not stop it) and prints, per frame, each
@@ -18,7 +27,7 @@
 //! finder evidence probes alone: what early rejection and a time budget
 //! would do, computed afterwards (bench/qr/run.py --tune).
 //!
-//! `--limits none|default|live` (all modes but `--trace`):
+//! `--limits none|default|live` (all modes but `--trace` and `--session`):
 //! `pipeline::Limits::NONE` (the whole chain), `DEFAULT` (early rejection,
 //! what `decode_luma` does; the default) or `LIVE` (and the live budget,
 //! what `ScannerSession` does).
@@ -26,8 +35,9 @@
 use std::{collections::BTreeMap, path::Path, time::Instant};
 
 use serde_json::{Value, json};
+use watchword_bench::thread_cpu::thread_cpu;
 use watchword_core::qr::{
-    LumaFrame,
+    LumaFrame, ScannerSession,
     pipeline::{self, Limits, Strategy},
 };
 
@@ -41,6 +51,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut each = false;
     let mut serve = false;
     let mut trace = false;
+    let mut session = false;
     let mut limits = Limits::DEFAULT;
     let mut repeat = 1usize;
     let mut i = 1;
@@ -58,6 +69,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "--each" => each = true,
             "--serve" => serve = true,
             "--trace" => trace = true,
+            "--session" => session = true,
             "--limits" => {
                 i += 1;
                 limits = match args.get(i).map(String::as_str) {
@@ -84,6 +96,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     if trace {
         return trace_frames(dir, frames);
+    }
+    if session {
+        return session_frames(dir, frames);
     }
     let runs: Vec<(String, Vec<Strategy>)> = if each {
         Strategy::ALL
@@ -182,13 +197,21 @@ fn serve_frames(
     for line in std::io::stdin().lock().lines() {
         let line = line?;
         let (data, w, h, stride) = load(dir, frame_named(frames, &line)?)?;
-        let mut best = f64::INFINITY;
+        // The fastest of `repeat` decodes, wall clock, and that decode's CPU.
+        let (mut best, mut best_cpu) = (f64::INFINITY, None);
         let mut got = Vec::new();
         for _ in 0..repeat {
+            let cpu = thread_cpu();
             let start = Instant::now();
             let frame = LumaFrame::new(&data, w, h, stride)?;
             let found = pipeline::decode_limited(&frame, chain, limits);
-            best = best.min(start.elapsed().as_secs_f64() * 1000.0);
+            let ms = start.elapsed().as_secs_f64() * 1000.0;
+            if ms < best {
+                best = ms;
+                best_cpu = cpu
+                    .zip(thread_cpu())
+                    .map(|(a, b)| b.saturating_sub(a).as_secs_f64() * 1000.0);
+            }
             got = found.into_iter().map(|p| p.text).collect();
         }
         got.sort();
@@ -196,8 +219,39 @@ fn serve_frames(
         writeln!(
             out,
             "{}",
-            json!({"file": line.trim(), "ms": best, "payloads": got})
+            json!({"file": line.trim(), "ms": best, "cpu_ms": best_cpu, "payloads": got})
         )?;
+        out.flush()?;
+    }
+    Ok(())
+}
+
+/// The camera loop of `--session`: one session, frames offered in the order
+/// stdin names them.
+fn session_frames(dir: &Path, frames: &[Value]) -> Result<(), Box<dyn std::error::Error>> {
+    use std::io::{BufRead, Write};
+    let session = ScannerSession::new();
+    let stdout = std::io::stdout();
+    for line in std::io::stdin().lock().lines() {
+        let line = line?;
+        let answer = if line.trim() == "reset" {
+            session.reset();
+            json!({"reset": true})
+        } else {
+            // Loading (PNG decoding) is the camera's work, not the decoder's.
+            let (data, w, h, stride) = load(dir, frame_named(frames, &line)?)?;
+            let cpu = thread_cpu();
+            let start = Instant::now();
+            let found = session.offer(&data, w, h, stride)?;
+            let ms = start.elapsed().as_secs_f64() * 1000.0;
+            let cpu_ms = cpu
+                .zip(thread_cpu())
+                .map(|(a, b)| b.saturating_sub(a).as_secs_f64() * 1000.0);
+            let got: Vec<String> = found.into_iter().map(|p| p.text).collect();
+            json!({"file": line.trim(), "ms": ms, "cpu_ms": cpu_ms, "payloads": got})
+        };
+        let mut out = stdout.lock();
+        writeln!(out, "{answer}")?;
         out.flush()?;
     }
     Ok(())
