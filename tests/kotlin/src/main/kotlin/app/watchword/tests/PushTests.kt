@@ -16,57 +16,8 @@ import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.launch
 
-class Server(
-    private val bin: String,
-    val db: String = Files.createTempDirectory("ww-server").resolve("server.db").toString(),
-    val port: Int = ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()).use { it.localPort },
-    extra: List<String> = emptyList(),
-) : AutoCloseable {
-    private val proc: Process = ProcessBuilder(listOf(bin, "serve", "--db", db, "--listen", "127.0.0.1:$port") + extra)
-        .redirectErrorStream(true).start()
-
-    init {
-        val out = proc.inputStream.bufferedReader()
-        val line = out.readLine() ?: error("server exited")
-        check(line.contains("listening on")) { "server said: $line" }
-        Thread { out.forEachLine { } }.apply { isDaemon = true }.start()
-    }
-
-    fun admin(vararg args: String): String {
-        val p = ProcessBuilder(bin, *args).redirectError(ProcessBuilder.Redirect.INHERIT).start()
-        val out = p.inputStream.bufferedReader().readText()
-        check(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0) { "${args.toList()} failed: $out" }
-        return out
-    }
-
-    override fun close() {
-        proc.destroy()
-        proc.waitFor(10, TimeUnit.SECONDS)
-    }
-}
-
-fun jsonField(json: String, name: String): String =
-    Regex("\"$name\":(\"([^\"]*)\"|([0-9-]+))").find(json)?.let { it.groupValues[2].ifEmpty { it.groupValues[3] } }
-        ?: error("no $name in $json")
-
 class Tokens : PushTokenSource {
     override fun token(): PlatformPushToken? = PlatformPushToken.Fcm("kotlin-test-token")
-}
-
-/** A Web Push endpoint on loopback, as a UnifiedPush distributor runs one: takes the bodies, answers 201. */
-class WebPushEndpoint : AutoCloseable {
-    val bodies = java.util.concurrent.LinkedBlockingQueue<ByteArray>()
-    private val server = com.sun.net.httpserver.HttpServer.create(java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0).apply {
-        createContext("/push") { exchange ->
-            val ok = exchange.requestHeaders.getFirst("Content-Encoding") == "aes128gcm" && exchange.requestHeaders.getFirst("TTL") != null
-            if (ok) bodies += exchange.requestBody.readBytes()
-            exchange.sendResponseHeaders(if (ok) 201 else 400, -1)
-            exchange.close()
-        }
-        start()
-    }
-    val url = "http://127.0.0.1:${server.address.port}/push"
-    override fun close() = server.stop(0)
 }
 
 class Listener : ChallengeListener {

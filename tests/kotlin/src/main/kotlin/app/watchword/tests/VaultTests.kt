@@ -17,41 +17,6 @@ import javax.crypto.Cipher
 import javax.crypto.spec.GCMParameterSpec
 import javax.crypto.spec.SecretKeySpec
 
-/** Wraps the data key with AES-GCM under [kek], like a Keystore key. */
-class AesKeyProvider(private val kek: ByteArray) : KeyProvider {
-    var calls = 0
-    override fun wrap(dataKey: ByteArray): ByteArray {
-        calls++
-        val iv = ByteArray(12).also { SecureRandom().nextBytes(it) }
-        val c = Cipher.getInstance("AES/GCM/NoPadding")
-        c.init(Cipher.ENCRYPT_MODE, SecretKeySpec(kek, "AES"), GCMParameterSpec(128, iv))
-        return iv + c.doFinal(dataKey)
-    }
-
-    override fun unwrap(wrapped: ByteArray): ByteArray {
-        calls++
-        if (wrapped.size < 28) throw ShellException.Unavailable("short blob")
-        val c = Cipher.getInstance("AES/GCM/NoPadding")
-        c.init(Cipher.DECRYPT_MODE, SecretKeySpec(kek, "AES"), GCMParameterSpec(128, wrapped, 0, 12))
-        try {
-            return c.doFinal(wrapped, 12, wrapped.size - 12)
-        } catch (e: AEADBadTagException) {
-            throw ShellException.WrongKey()
-        }
-    }
-}
-
-/** A biometric prompt: suspends for [delayMs] (the user looking at the
- *  sensor), then answers; blocks no thread meanwhile. */
-class Gate(var answer: Boolean, private val delayMs: Long = 150) : BiometricGate {
-    val reasons = java.util.concurrent.CopyOnWriteArrayList<String>()
-    override suspend fun confirm(reason: String): Boolean {
-        delay(delayMs)
-        reasons += reason
-        return answer
-    }
-}
-
 fun tempVaultPath(): String = Files.createTempDirectory("ww-kt").resolve("vault.db").toString()
 
 /** Activates a typed code and URL through the core's one enrolment entry. */
