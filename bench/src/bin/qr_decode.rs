@@ -20,6 +20,8 @@
 //! is forgotten). Each frame is answered with the payloads the session
 //! reported for it (new ones only) and the time its `offer` took, wall and
 //! this thread's CPU (bench/qr/camera.py: the live-preview figure).
+//! `--budget-ms N`: the session's budget instead of the live one (early
+//! rejection kept), for choosing it.
 //!
 //! `qr-decode <set-dir> --trace`: runs every strategy of the default chain
 //! on every frame (successes do not stop it) and prints, per frame, each
@@ -52,6 +54,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut serve = false;
     let mut trace = false;
     let mut session = false;
+    let mut budget = None;
     let mut limits = Limits::DEFAULT;
     let mut repeat = 1usize;
     let mut i = 1;
@@ -70,6 +73,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "--serve" => serve = true,
             "--trace" => trace = true,
             "--session" => session = true,
+            "--budget-ms" => {
+                i += 1;
+                let ms: u64 = args.get(i).ok_or("--budget-ms needs a number")?.parse()?;
+                budget = Some(std::time::Duration::from_millis(ms));
+            }
             "--limits" => {
                 i += 1;
                 limits = match args.get(i).map(String::as_str) {
@@ -98,7 +106,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         return trace_frames(dir, frames);
     }
     if session {
-        return session_frames(dir, frames);
+        let limits = match budget {
+            Some(b) => Limits {
+                budget: Some(b),
+                ..Limits::LIVE
+            },
+            None => Limits::LIVE,
+        };
+        return session_frames(dir, frames, limits);
     }
     let runs: Vec<(String, Vec<Strategy>)> = if each {
         Strategy::ALL
@@ -228,9 +243,13 @@ fn serve_frames(
 
 /// The camera loop of `--session`: one session, frames offered in the order
 /// stdin names them.
-fn session_frames(dir: &Path, frames: &[Value]) -> Result<(), Box<dyn std::error::Error>> {
+fn session_frames(
+    dir: &Path,
+    frames: &[Value],
+    limits: Limits,
+) -> Result<(), Box<dyn std::error::Error>> {
     use std::io::{BufRead, Write};
-    let session = ScannerSession::new();
+    let session = ScannerSession::with_limits(limits);
     let stdout = std::io::stdout();
     for line in std::io::stdin().lock().lines() {
         let line = line?;

@@ -1,6 +1,8 @@
 //! A camera luma plane (8 bits a pixel, rows `stride` bytes apart) and its
 //! validation: the one place frame sizes are checked before any pixel is read.
 
+use std::borrow::Cow;
+
 use super::QrError;
 
 /// The largest side accepted: larger than any phone camera preview, small
@@ -76,7 +78,17 @@ impl<'a> LumaFrame<'a> {
     }
 
     /// The pixels packed without padding (`width * height` bytes), the form
-    /// the decoding engines take.
+    /// the decoding engines take: borrowed when the rows have no padding
+    /// (a camera session's frames, most image files), copied otherwise.
+    pub fn packed(&self) -> Cow<'a, [u8]> {
+        if self.stride == self.width {
+            Cow::Borrowed(&self.data[..self.width * self.height])
+        } else {
+            Cow::Owned(self.to_packed())
+        }
+    }
+
+    /// The pixels packed without padding, always a copy of its own.
     pub fn to_packed(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.width * self.height);
         for y in 0..self.height {
@@ -124,6 +136,10 @@ mod tests {
         let buf = [1, 2, 3, 9, 9, 4, 5, 6];
         let f = LumaFrame::new(&buf, 3, 2, 5).unwrap();
         assert_eq!(f.to_packed(), vec![1, 2, 3, 4, 5, 6]);
+        assert!(matches!(f.packed(), Cow::Owned(p) if p == [1, 2, 3, 4, 5, 6]));
+        // No padding: the caller's pixels, not a copy (trailing bytes left out).
+        let tight = LumaFrame::new(&buf, 4, 2, 4).unwrap();
+        assert!(matches!(tight.packed(), Cow::Borrowed(p) if p == &buf[..8]));
         assert_eq!(
             LumaFrame::new(&buf[..7], 3, 2, 5).err(),
             Some(QrError::BufferTooShort {

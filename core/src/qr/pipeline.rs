@@ -256,7 +256,7 @@ fn run_chain(
     all: bool,
 ) -> (Vec<QrPayload>, Vec<Step>) {
     let start = Instant::now();
-    let luma = frame.to_packed();
+    let luma = frame.packed();
     let (w, h) = (frame.width(), frame.height());
     let mut steps = Vec::new();
     let mut result = Vec::new();
@@ -312,7 +312,7 @@ fn run_chain(
 /// every third row when `try_harder`): the evidence early rejection reads,
 /// measured on its own (benchmarks).
 pub fn finder_evidence(frame: &LumaFrame<'_>, try_harder: bool) -> usize {
-    let luma = frame.to_packed();
+    let luma = frame.packed();
     std::panic::catch_unwind(|| {
         engine_rxing::count_finders(&luma, frame.width(), frame.height(), try_harder)
     })
