@@ -30,7 +30,7 @@ gradle=$app/build.gradle.kts
 
 if ! command -v aapt >/dev/null; then
   echo "[aapt] installing Debian's aapt (Android 10's resource compiler)"
-  apt-get update -qq && apt-get install -y -qq aapt >/dev/null
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq aapt >/dev/null
 fi
 command -v aapt >/dev/null || { echo "missing tool: aapt (CI does not skip)" >&2; exit 1; }
 
@@ -62,8 +62,8 @@ aapt package -f --auto-add-overlay \
   --min-sdk-version "$min_sdk" --target-sdk-version "$target_sdk" \
   --rename-manifest-package "$application_id" \
   -F "$out/resources.ap_" -J "$out/r" 2>"$out/aapt.log" || { cat "$out/aapt.log" >&2; exit 1; }
-# aapt1 reports unreadable framework packages only as warnings; any error line is a failure.
-if grep -i "error" "$out/aapt.log" >&2; then exit 1; fi
+# Belt and braces: an error line is a failure even should aapt exit 0.
+if grep -E ': error:' "$out/aapt.log" >&2; then exit 1; fi
 r_java=$(find "$out/r" -name R.java)
 grep -q "^package $namespace;" "$r_java" || { echo "aapt.sh: R.java is not in package $namespace" >&2; exit 1; }
 echo "[aapt] $out/resources.ap_ and R.java ($namespace): $(grep -c 'public static final int' "$r_java") resource ids"
