@@ -96,14 +96,19 @@ def check_format(where: str, text: str, problems: list[str]) -> None:
         problems.append(f"{where}: unescaped {unescaped.group(0)} (write \\{unescaped.group(0)}): {text!r}")
 
 
+def enum_cases(listing: Path, enum: str) -> list[str]:
+    """The cases of the core's `enum` in the API snapshot, in snake_case."""
+    cases = []
+    for line in listing.read_text().splitlines():
+        found = re.match(rf"{enum} :: case (\w+)", line)
+        if found:
+            cases.append(re.sub(r"(?<!^)(?=[A-Z])", "_", found.group(1)).lower())
+    return cases
+
+
 def error_kinds(listing: Path) -> list[str]:
     """The core's error kinds: the `ApiError` cases of the API snapshot, in snake_case (ApiError::kind())."""
-    kinds = []
-    for line in listing.read_text().splitlines():
-        found = re.match(r"ApiError :: case (\w+)", line)
-        if found:
-            kinds.append(re.sub(r"(?<!^)(?=[A-Z])", "_", found.group(1)).lower())
-    return kinds
+    return enum_cases(listing, "ApiError")
 
 
 def avoided_terms(glossary: Path) -> list[tuple[str, str]]:
@@ -301,6 +306,21 @@ def main() -> int:
             problems.append(f"the Kotlin never shows R.string.{key} (error kind `{kind}`; Texts.errorText)")
     for name in sorted(n for n in en if n.startswith("error_") and n[len("error_"):] not in kinds):
         problems.append(f"{en_path}: `{name}` is not an error kind of the core ({', '.join(kinds)})")
+
+    # Other kinds of the core the shells word themselves: one text per case,
+    # in both languages, and no text for a case the core does not have.
+    for enum, prefix, what in (("PresenceAction", "biometric_reason_", "presence action"),
+                               ("NotImportedKind", "not_imported_", "kind of entry left out")):
+        cases = enum_cases(listing, enum)
+        if not cases:
+            problems.append(f"{listing}: no `{enum} :: case` lines: not the API listing?")
+        for case in cases:
+            key = f"{prefix}{case}"
+            for path, strings in ((en_path, en), (nl_path, nl)):
+                if key not in strings:
+                    problems.append(f"{path}: the core's {what} `{case}` has no <string name=\"{key}\">")
+        for name in sorted(n for n in en if n.startswith(prefix) and n[len(prefix):] not in cases):
+            problems.append(f"{en_path}: `{name}` is not a {what} of the core ({', '.join(cases)})")
 
     # The glossary's terms.
     terms = avoided_terms(glossary)

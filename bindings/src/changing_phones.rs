@@ -20,7 +20,8 @@ use watchword_core::{
     backup::{self, AutoBackup, BackupOutcome, LastBackup, RestoreReport},
     export::{self, Export, ExportFormat},
     import::{
-        self, ImportFormat, ImportPreview, ImportReport, NotImported, OnDuplicate, PreviewLine,
+        self, ImportFormat, ImportPreview, ImportReport, NotImported, NotImportedKind, OnDuplicate,
+        PreviewLine,
     },
     otp::OtpKind,
     vault::KdfParams,
@@ -57,11 +58,25 @@ pub enum OnDuplicate {
     Replace,
 }
 
-/// An entry that cannot be imported or exported, and why.
+/// An entry that cannot be imported or exported, and why: `kind` for the
+/// shells' text in the user's language, `reason` in English for logs.
 #[uniffi::remote(Record)]
 pub struct NotImported {
     pub label: String,
+    pub kind: NotImportedKind,
     pub reason: String,
+}
+
+/// Why an entry could not come along (one text per kind in each shell).
+#[uniffi::remote(Enum)]
+pub enum NotImportedKind {
+    NoGenerator { what: String },
+    UnknownType { name: String },
+    MoveWithTransferQr,
+    AddAgainFromService,
+    MicrosoftPushOnly,
+    EnrolAgain,
+    Other,
 }
 
 /// One account of a file, as the preview lists it.

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use watchword_core::{
     push::{PlatformPushToken, TokenSource},
-    vault::{self, KeyProviderError},
+    vault::{self, KeyProviderError, PresenceAction},
 };
 use zeroize::Zeroizing;
 
@@ -72,14 +72,30 @@ impl vault::KeyProvider for ForeignKeys {
     }
 }
 
+/// What the person is asked to confirm (the core's
+/// `vault::PresenceAction`): the shells word the prompt for each.
+#[uniffi::remote(Enum)]
+pub enum PresenceAction {
+    ShowSecret,
+    ExportSecrets,
+    ApproveSignIn,
+    DeleteAccount,
+    UnlockApp,
+    ChangeAppLock,
+}
+
 /// Asks the user to confirm with a biometric or device credential. The
 /// core calls it before an approval is sent and before a secret is shown
 /// or exported; `false` cancels the operation with `Cancelled`.
 ///
 /// Asynchronous because the platform prompts are (`BiometricPrompt`,
 /// `LAContext.evaluatePolicy`): Kotlin implements
-/// `suspend fun confirm(reason: String): Boolean`, Swift
-/// `func confirm(reason: String) async -> Bool`. The calling coroutine or
+/// `suspend fun confirm(action: PresenceAction, reason: String): Boolean`,
+/// Swift `func confirm(action: PresenceAction, reason: String) async -> Bool`.
+/// The prompt's text is the shell's, in the user's language, chosen by
+/// `action` (an exhaustive `when`/`switch`: a new action of the core does
+/// not compile until it has a text); `reason` is the core's English, for
+/// logs. The calling coroutine or
 /// task is suspended while the prompt is up; no thread is blocked (Kotlin
 /// runs it on `Dispatchers.Default`: switch to `Dispatchers.Main` for the
 /// prompt). Declared throwing so a platform error (or any exception) is a
@@ -87,8 +103,8 @@ impl vault::KeyProvider for ForeignKeys {
 #[uniffi::export(foreign)]
 #[async_trait::async_trait]
 pub trait BiometricGate: Send + Sync {
-    /// Prompts with `reason`; true when the user confirmed.
-    async fn confirm(&self, reason: String) -> Result<bool, ShellError>;
+    /// Prompts for `action`; true when the user confirmed.
+    async fn confirm(&self, action: PresenceAction, reason: String) -> Result<bool, ShellError>;
 }
 
 /// The platform push token (APNs, FCM, a UnifiedPush endpoint) sent to
@@ -120,9 +136,9 @@ pub(crate) struct ForeignGate(pub(crate) Arc<dyn BiometricGate>);
 
 #[async_trait::async_trait]
 impl vault::PresenceCheck for ForeignGate {
-    async fn confirm(&self, reason: &str) -> Result<bool, String> {
+    async fn confirm(&self, action: PresenceAction) -> Result<bool, String> {
         // What the platform said becomes the refusal's reason.
-        Ok(self.0.confirm(reason.to_owned()).await?)
+        Ok(self.0.confirm(action, action.reason().to_owned()).await?)
     }
 }
 
@@ -194,7 +210,11 @@ mod tests {
 
     #[async_trait::async_trait]
     impl BiometricGate for Answer {
-        async fn confirm(&self, _reason: String) -> Result<bool, ShellError> {
+        async fn confirm(
+            &self,
+            _action: PresenceAction,
+            _reason: String,
+        ) -> Result<bool, ShellError> {
             tokio::time::sleep(std::time::Duration::from_millis(20)).await;
             self.0.ok_or(ShellError::Unavailable {
                 reason: "no sensor".into(),
@@ -239,5 +259,47 @@ mod tests {
             v.export_google(false).await,
             Err(crate::ApiError::Cancelled { .. })
         ));
+    }
+
+    /// Says yes and remembers what it was asked to confirm.
+    #[derive(Default)]
+    struct Recorder(std::sync::Mutex<Vec<(PresenceAction, String)>>);
+
+    #[async_trait::async_trait]
+    impl BiometricGate for Recorder {
+        async fn confirm(
+            &self,
+            action: PresenceAction,
+            reason: String,
+        ) -> Result<bool, ShellError> {
+            self.0.lock().unwrap().push((action, reason));
+            Ok(true)
+        }
+    }
+
+    /// The shell gets the action (to word the prompt in its language) and
+    /// the core's English reason; the app lock asks only when it is on.
+    #[tokio::test]
+    async fn the_gate_is_told_the_action_and_the_app_lock_asks_when_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v.db").to_string_lossy().into_owned();
+        let v = crate::Vault::create(path, Arc::new(Xor(7))).unwrap();
+        let gate = Arc::new(Recorder::default());
+        v.set_biometric_gate(Some(gate.clone()));
+        v.unlock_app().await.unwrap();
+        assert!(gate.0.lock().unwrap().is_empty(), "no lock, no prompt");
+        v.set_app_lock(true).await.unwrap();
+        assert!(v.app_lock().unwrap());
+        v.unlock_app().await.unwrap();
+        assert_eq!(
+            *gate.0.lock().unwrap(),
+            [
+                (
+                    PresenceAction::ChangeAppLock,
+                    "change the app lock".to_owned()
+                ),
+                (PresenceAction::UnlockApp, "unlock the app".to_owned()),
+            ]
+        );
     }
 }

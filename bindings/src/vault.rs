@@ -243,6 +243,11 @@ impl Vault {
         Ok(self.inner.presence_required()?)
     }
 
+    /// Whether the app lock is on (`unlock_app` asks the gate when it is).
+    pub fn app_lock(&self) -> Result<bool, ApiError> {
+        Ok(self.inner.app_lock()?)
+    }
+
     /// Every account, in list order; `filter` matches issuer or name.
     pub fn list(&self, filter: Option<String>) -> Result<Vec<AccountSummary>, ApiError> {
         Ok(self.inner.account_summaries(filter.as_deref())?)
@@ -360,6 +365,20 @@ impl Vault {
         // EXPOSE: the core asks for the user's confirmation first; the link
         // leaves for display.
         self.inner.reveal_link(id).await
+    }
+
+    /// Call when the app comes to the front, before showing anything:
+    /// with the app lock on it awaits the biometric gate (a no, or no gate,
+    /// is `Cancelled`); with it off it returns at once.
+    pub async fn unlock_app(&self) -> Result<(), ApiError> {
+        self.inner.unlock_app().await
+    }
+
+    /// Turns the app lock on or off, after the biometric gate (required,
+    /// even when `presence_required` is off); a no is `Cancelled` and
+    /// changes nothing.
+    pub async fn set_app_lock(&self, on: bool) -> Result<(), ApiError> {
+        self.inner.set_app_lock(on).await
     }
 
     /// Deletes an account (to the trash: `restore` undoes it), after the

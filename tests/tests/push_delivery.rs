@@ -164,6 +164,23 @@ async fn apns_gets_the_alert_apple_documents_and_the_phone_reads_it() {
     assert_eq!(aps["mutable-content"], 1);
     assert_eq!(aps["category"], "WATCHWORD_APPROVAL");
     assert_eq!(aps["interruption-level"], "time-sensitive");
+    // The alert's text is named by keys the iOS app has in both languages,
+    // so iOS shows it in the phone's language even without the extension.
+    let keys = [&aps["alert"]["title-loc-key"], &aps["alert"]["loc-key"]];
+    for lang in ["en", "nl"] {
+        let table = std::fs::read_to_string(format!(
+            "{}/../ios/Watchword/Resources/{lang}.lproj/Localizable.strings",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap();
+        for key in keys {
+            let key = key.as_str().expect("a loc key");
+            assert!(
+                table.contains(&format!("\"{key}\" = ")),
+                "{key} is not in the app's {lang} texts"
+            );
+        }
+    }
     // Ids only: the sign-in's details come from the signed fetch.
     let text = r.payload.to_string();
     for secret in ["Outlook", "Utrecht", "203.0.113.7"] {

@@ -410,12 +410,27 @@ fn collect_plain(node: Node<'_>, source: &str, localised: &BTreeSet<usize>, out:
     }
 }
 
+/// Enums of the core whose cases the application words itself, and the
+/// prefix of their keys: the biometric prompt's text for each
+/// `PresenceAction`, why for each `NotImportedKind`.
+const WORDED_ENUMS: [(&str, &str); 2] = [
+    ("PresenceAction", "biometric_reason_"),
+    ("NotImportedKind", "not_imported_"),
+];
+
 /// The core's error kinds: the `ApiError` cases of an API listing
 /// ([`crate::public_api`]), in snake_case as `ApiError::kind()` names them.
 pub fn error_kinds<S: AsRef<str>>(listing: &[S]) -> Vec<String> {
+    enum_cases(listing, "ApiError")
+}
+
+/// The cases of the core's enum `name` in an API listing, in snake_case
+/// (`PresenceAction :: case unlockApp` → `unlock_app`).
+pub fn enum_cases<S: AsRef<str>>(listing: &[S], name: &str) -> Vec<String> {
+    let prefix = format!("{name} :: case ");
     listing
         .iter()
-        .filter_map(|l| l.as_ref().strip_prefix("ApiError :: case "))
+        .filter_map(|l| l.as_ref().strip_prefix(prefix.as_str()))
         .map(|case| {
             let name: String = case
                 .chars()
@@ -662,6 +677,18 @@ pub fn check<S: AsRef<str>>(spec: &str, base: &Path, listing: &[S], glossary: &s
     if terms.is_empty() {
         problems.push("the glossary lists no avoided terms (its Avoid column)".to_owned());
     }
+    // Other kinds of the core the shells word themselves: one text each.
+    let worded: Vec<(&str, &str, Vec<String>)> = WORDED_ENUMS
+        .iter()
+        .map(|(enum_name, prefix)| (*enum_name, *prefix, enum_cases(listing, enum_name)))
+        .collect();
+    for (enum_name, _, cases) in &worded {
+        if cases.is_empty() {
+            problems.push(format!(
+                "the API listing has no `{enum_name} :: case` lines"
+            ));
+        }
+    }
     report.kinds = kinds.len();
     report.terms = terms.len();
     let mut file_problems = BTreeSet::new();
@@ -859,6 +886,27 @@ pub fn check<S: AsRef<str>>(spec: &str, base: &Path, listing: &[S], glossary: &s
                     problems.push(format!(
                         "target {name}: `{key}` is not an error kind of the core"
                     ));
+                }
+                for (enum_name, prefix, cases) in &worded {
+                    if let Some(case) = key.strip_prefix(prefix)
+                        && !cases.iter().any(|c| c == case)
+                    {
+                        problems.push(format!(
+                            "target {name}: `{key}` is not a case of the core's {enum_name}"
+                        ));
+                    }
+                }
+            }
+            for (enum_name, prefix, cases) in &worded {
+                for case in cases {
+                    let key = format!("{prefix}{case}");
+                    for lang in LANGUAGES {
+                        if !keys_of(lang, "Localizable.strings").contains(&key) {
+                            problems.push(format!(
+                                "target {name}: the core's {enum_name} `{case}` has no `{key}` in {lang}.lproj/Localizable.strings"
+                            ));
+                        }
+                    }
                 }
             }
         }

@@ -1,13 +1,16 @@
 //! What a backup holds, as bytes: the plaintext that `file.rs` encrypts.
 //!
-//! Layout (all integers big-endian): `"WWBC"`, version (u8, 1), clock
+//! Layout (all integers big-endian): `"WWBC"`, version (u8, 2), clock
 //! offset in ms (i64), account count (u32) then per account its length
 //! (u32) and the vault's own account encoding (`vault::record`: every
 //! field: secret and generator settings, issuer, name, icon, group, notes,
 //! provenance, link extras, exportable; HOTP counters included), in list
-//! order; then the count (u32) of push accounts to enrol again and per
-//! account its label and provider (length-prefixed UTF-8). Push accounts
-//! carry no key: a server-provisioned key never leaves the device.
+//! order; then the count (u32) of accounts to enrol again and per account
+//! its label, why as a [`NotImportedKind`] (a tag byte and its text: see
+//! [`put_kind`]) and the English reason (strings length-prefixed UTF-8).
+//! Version 1 had no kind (label and reason only): read as
+//! [`NotImportedKind::Other`]. Push accounts carry no key: a
+//! server-provisioned key never leaves the device.
 
 use zeroize::Zeroizing;
 
@@ -15,6 +18,7 @@ use super::BackupError;
 use crate::{
     ApiError,
     account::Account,
+    import::{NotImported, NotImportedKind},
     push::vault_store::push_account_summaries,
     vault::{
         Vault,
@@ -23,7 +27,9 @@ use crate::{
 };
 
 const MAGIC: &[u8; 4] = b"WWBC";
-const VERSION: u8 = 1;
+const VERSION: u8 = 2;
+/// The version before accounts to enrol again had a kind.
+const VERSION_WITHOUT_KINDS: u8 = 1;
 /// More accounts than any person has: a bound for hostile files.
 const MAX_ACCOUNTS: u32 = 100_000;
 
@@ -39,7 +45,7 @@ pub struct BackupContents {
     /// Accounts that must be enrolled again on the new phone (push
     /// accounts; accounts whose issuer forbids export): their labels and
     /// why.
-    pub reenrol: Vec<(String, String)>,
+    pub reenrol: Vec<NotImported>,
 }
 
 impl BackupContents {
@@ -51,21 +57,23 @@ impl BackupContents {
             if s.account.exportable {
                 accounts.push(s.account);
             } else {
-                reenrol.push((
-                    s.account.label(),
-                    "provisioned not to leave this device: enrol it again on the new phone"
+                reenrol.push(NotImported {
+                    label: s.account.label(),
+                    kind: NotImportedKind::EnrolAgain,
+                    reason: "provisioned not to leave this device: enrol it again on the new phone"
                         .to_owned(),
-                ));
+                });
             }
         }
         for p in push_account_summaries(vault, None)? {
-            reenrol.push((
-                p.label,
-                format!(
+            reenrol.push(NotImported {
+                label: p.label,
+                kind: NotImportedKind::EnrolAgain,
+                reason: format!(
                     "a {} push account: its key stays on this phone; enrol it again on the new one",
                     p.provider
                 ),
-            ));
+            });
         }
         Ok(BackupContents {
             accounts,
@@ -87,11 +95,10 @@ impl BackupContents {
             out.extend_from_slice(&encoded);
         }
         put_len(&mut out, self.reenrol.len())?;
-        for (label, why) in &self.reenrol {
-            for s in [label, why] {
-                put_len(&mut out, s.len())?;
-                out.extend_from_slice(s.as_bytes());
-            }
+        for n in &self.reenrol {
+            put_str(&mut out, &n.label)?;
+            put_kind(&mut out, &n.kind)?;
+            put_str(&mut out, &n.reason)?;
         }
         Ok(out)
     }
@@ -103,7 +110,7 @@ impl BackupContents {
             return Err(damaged("its contents are not a Watchword backup's"));
         }
         let version = r.take(1)?.first().copied().unwrap_or(0);
-        if version != VERSION {
+        if version != VERSION && version != VERSION_WITHOUT_KINDS {
             return Err(BackupError::TooNew(u32::from(version)));
         }
         let clock_offset_ms = i64::from_be_bytes(array(r.take(8)?)?);
@@ -119,8 +126,17 @@ impl BackupContents {
         let mut reenrol = Vec::with_capacity(n.min(1024));
         for _ in 0..n {
             let label = r.string()?;
-            let why = r.string()?;
-            reenrol.push((label, why));
+            let kind = if version == VERSION_WITHOUT_KINDS {
+                NotImportedKind::Other
+            } else {
+                r.kind()?
+            };
+            let reason = r.string()?;
+            reenrol.push(NotImported {
+                label,
+                kind,
+                reason,
+            });
         }
         if !r.0.is_empty() {
             return Err(damaged("bytes after the end of the contents"));
@@ -131,6 +147,29 @@ impl BackupContents {
             reenrol,
         })
     }
+}
+
+/// A length-prefixed UTF-8 string.
+fn put_str(out: &mut Vec<u8>, s: &str) -> Result<(), BackupError> {
+    put_len(out, s.len())?;
+    out.extend_from_slice(s.as_bytes());
+    Ok(())
+}
+
+/// A kind as a tag byte and its text ("" for kinds without one); the tags
+/// are the file format: never renumber them.
+fn put_kind(out: &mut Vec<u8>, kind: &NotImportedKind) -> Result<(), BackupError> {
+    let (tag, text) = match kind {
+        NotImportedKind::Other => (0, ""),
+        NotImportedKind::NoGenerator { what } => (1, what.as_str()),
+        NotImportedKind::UnknownType { name } => (2, name.as_str()),
+        NotImportedKind::MoveWithTransferQr => (3, ""),
+        NotImportedKind::AddAgainFromService => (4, ""),
+        NotImportedKind::MicrosoftPushOnly => (5, ""),
+        NotImportedKind::EnrolAgain => (6, ""),
+    };
+    out.push(tag);
+    put_str(out, text)
 }
 
 fn damaged(why: &str) -> BackupError {
@@ -177,6 +216,22 @@ impl<'a> Reader<'a> {
         let len = self.len()?;
         String::from_utf8(self.take(len)?.to_vec()).map_err(|_| damaged("a name is not UTF-8"))
     }
+
+    /// What [`put_kind`] wrote.
+    fn kind(&mut self) -> Result<NotImportedKind, BackupError> {
+        let tag = self.take(1)?.first().copied().unwrap_or(u8::MAX);
+        let text = self.string()?;
+        Ok(match tag {
+            0 => NotImportedKind::Other,
+            1 => NotImportedKind::NoGenerator { what: text },
+            2 => NotImportedKind::UnknownType { name: text },
+            3 => NotImportedKind::MoveWithTransferQr,
+            4 => NotImportedKind::AddAgainFromService,
+            5 => NotImportedKind::MicrosoftPushOnly,
+            6 => NotImportedKind::EnrolAgain,
+            _ => return Err(damaged("an account to enrol again has an unknown kind")),
+        })
+    }
 }
 
 /// proptest strategy for backup contents, shared with `file.rs`.
@@ -188,13 +243,37 @@ pub(super) fn arbitrary_contents() -> impl proptest::strategy::Strategy<Value = 
     (
         vec(any_account(), 0..8),
         any::<i64>(),
-        vec((text(), text()), 0..3),
+        vec((text(), any_kind(), text()), 0..3),
     )
         .prop_map(|(accounts, clock_offset_ms, reenrol)| BackupContents {
             accounts,
             clock_offset_ms,
-            reenrol,
+            reenrol: reenrol
+                .into_iter()
+                .map(|(label, kind, reason)| NotImported {
+                    label,
+                    kind,
+                    reason,
+                })
+                .collect(),
         })
+}
+
+/// proptest strategy for every kind of entry to enrol again.
+#[cfg(test)]
+fn any_kind() -> impl proptest::strategy::Strategy<Value = NotImportedKind> {
+    use proptest::prelude::*;
+
+    use crate::account::strategies::text;
+    prop_oneof![
+        Just(NotImportedKind::Other),
+        text().prop_map(|what| NotImportedKind::NoGenerator { what }),
+        text().prop_map(|name| NotImportedKind::UnknownType { name }),
+        Just(NotImportedKind::MoveWithTransferQr),
+        Just(NotImportedKind::AddAgainFromService),
+        Just(NotImportedKind::MicrosoftPushOnly),
+        Just(NotImportedKind::EnrolAgain),
+    ]
 }
 
 #[cfg(test)]
@@ -214,10 +293,29 @@ mod tests {
         let c = BackupContents {
             accounts: vec![a],
             clock_offset_ms: -1234,
-            reenrol: vec![("Corp (jo)".into(), "push".into())],
+            reenrol: vec![NotImported {
+                label: "Corp (jo)".into(),
+                kind: NotImportedKind::EnrolAgain,
+                reason: "push".into(),
+            }],
         };
         let bytes = c.to_bytes().unwrap();
         assert_eq!(BackupContents::from_bytes(&bytes).unwrap(), c);
+        // Version 1 (no kinds): the same entry reads as `Other` with its reason.
+        // Drop the reason (4 + 4 bytes), the kind's empty text (4) and tag (1).
+        let mut v1 = bytes[..bytes.len() - 13].to_vec();
+        v1.extend_from_slice(&4u32.to_be_bytes());
+        v1.extend_from_slice(b"push");
+        v1[4] = 1;
+        let old = BackupContents::from_bytes(&v1).unwrap();
+        assert_eq!(old.reenrol[0].kind, NotImportedKind::Other);
+        assert_eq!(
+            (
+                old.reenrol[0].label.as_str(),
+                old.reenrol[0].reason.as_str()
+            ),
+            ("Corp (jo)", "push")
+        );
         for cut in 0..bytes.len() {
             assert!(matches!(
                 BackupContents::from_bytes(&bytes[..cut]),

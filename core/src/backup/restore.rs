@@ -5,7 +5,7 @@
 use super::{BackupContents, file};
 use crate::{
     ApiError,
-    import::{ImportFile, ImportFormat, ImportItem, ImportReport, NotImported, OnDuplicate},
+    import::{ImportFile, ImportFormat, ImportItem, ImportReport, OnDuplicate},
     vault::Vault,
 };
 
@@ -25,11 +25,7 @@ impl BackupContents {
     pub(crate) fn into_import(self) -> ImportFile {
         let mut items: Vec<ImportItem> =
             self.accounts.into_iter().map(ImportItem::Account).collect();
-        items.extend(
-            self.reenrol
-                .into_iter()
-                .map(|(label, reason)| ImportItem::NotImported(NotImported { label, reason })),
-        );
+        items.extend(self.reenrol.into_iter().map(ImportItem::NotImported));
         ImportFile {
             format: ImportFormat::Watchword,
             items,

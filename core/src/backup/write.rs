@@ -165,11 +165,7 @@ fn attempt(
     Ok(BackupOutcome {
         path: path.display().to_string(),
         accounts: u32::try_from(contents.accounts.len()).unwrap_or(u32::MAX),
-        reenrol: contents
-            .reenrol
-            .into_iter()
-            .map(|(label, _)| label)
-            .collect(),
+        reenrol: contents.reenrol.into_iter().map(|n| n.label).collect(),
         at,
     })
 }

@@ -122,14 +122,7 @@ pub fn export_vault(
 ) -> Result<Export, ApiError> {
     check(format, password, plaintext_confirmed)?;
     let contents = BackupContents::of_vault(vault)?;
-    let left_out = contents
-        .reenrol
-        .iter()
-        .map(|(label, reason)| NotImported {
-            label: label.clone(),
-            reason: reason.clone(),
-        })
-        .collect();
+    let left_out = contents.reenrol.clone();
     let accounts = u32::try_from(contents.accounts.len()).unwrap_or(u32::MAX);
     let bytes = match format {
         ExportFormat::Watchword => Zeroizing::new(crate::backup::encode(
@@ -190,11 +183,7 @@ pub fn export_to_file(
     if format == ExportFormat::Watchword {
         check(format, password, plaintext_confirmed)?;
         let out = write_backup(vault, path, password.unwrap_or_default(), params)?;
-        let left_out = BackupContents::of_vault(vault)?
-            .reenrol
-            .into_iter()
-            .map(|(label, reason)| NotImported { label, reason })
-            .collect();
+        let left_out = BackupContents::of_vault(vault)?.reenrol;
         return Ok(ExportReport {
             format,
             path: out.path,

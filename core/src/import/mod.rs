@@ -24,7 +24,7 @@ mod preview;
 
 pub use error::ImportError;
 pub use format::ImportFormat;
-pub use item::{ImportFile, ImportItem, NotImported};
+pub use item::{ImportFile, ImportItem, NotImported, NotImportedKind};
 pub use preview::{ImportPreview, ImportReport, OnDuplicate, PreviewLine};
 
 use zeroize::Zeroizing;

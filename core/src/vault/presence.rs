@@ -5,7 +5,9 @@
 //! a secret, exporting secrets and approving a sign-in need a confirmation
 //! (which answers to a sign-in do is `push::Answer::presence_needed`);
 //! denying or reporting fraud never does (a thief holding the phone may
-//! refuse a sign-in, never approve one). The platform prompt is a [`PresenceCheck`]
+//! refuse a sign-in, never approve one). The optional app lock
+//! ([`Vault::set_app_lock`]) asks the same check before the app shows
+//! anything, and before the lock is turned off. The platform prompt is a [`PresenceCheck`]
 //! the shell sets on the vault. Whether a check is *required* is a sealed
 //! vault setting ([`Vault::set_presence_required`]): the phone shells turn
 //! it on, so a vault whose check went missing refuses instead of letting an
@@ -41,16 +43,24 @@ pub enum PresenceAction {
     /// Delete an account (it goes to the trash, but a thief could empty
     /// a phone of its accounts).
     DeleteAccount,
+    /// Open the app while its app lock is on ([`Vault::unlock_app`]).
+    UnlockApp,
+    /// Turn the app lock on or off ([`Vault::set_app_lock`]).
+    ChangeAppLock,
 }
 
 impl PresenceAction {
-    /// The reason shown in the platform prompt.
+    /// What is being confirmed, in English for logs and error messages.
+    /// The shells show their own text for each action in the user's
+    /// language (they get the action itself, never have to read this).
     pub fn reason(self) -> &'static str {
         match self {
             PresenceAction::ShowSecret => "show the secret",
             PresenceAction::ExportSecrets => "export the secrets",
             PresenceAction::ApproveSignIn => "approve the sign-in",
             PresenceAction::DeleteAccount => "delete the account",
+            PresenceAction::UnlockApp => "unlock the app",
+            PresenceAction::ChangeAppLock => "change the app lock",
         }
     }
 }
@@ -58,9 +68,10 @@ impl PresenceAction {
 /// The platform's prompt (Android `BiometricPrompt`, iOS `LAContext`).
 #[async_trait::async_trait]
 pub trait PresenceCheck: Send + Sync {
-    /// Prompts with `reason`: `Ok(true)` when the person confirmed,
-    /// `Ok(false)` when they declined, `Err` with what the platform said.
-    async fn confirm(&self, reason: &str) -> Result<bool, String>;
+    /// Prompts for `action` (the shell words the prompt in the user's
+    /// language): `Ok(true)` when the person confirmed, `Ok(false)` when
+    /// they declined, `Err` with what the platform said.
+    async fn confirm(&self, action: PresenceAction) -> Result<bool, String>;
 }
 
 /// The check a shell set on a vault, if any.
@@ -115,7 +126,7 @@ impl PresenceGate {
         let not_confirmed = |why: String| ApiError::Cancelled {
             message: format!("not confirmed: {reason}{why}"),
         };
-        match tokio::time::timeout(self.timeout, check.confirm(reason)).await {
+        match tokio::time::timeout(self.timeout, check.confirm(action)).await {
             Ok(Ok(true)) => Ok(()),
             Ok(Ok(false)) => Err(not_confirmed(String::new())),
             Ok(Err(platform)) => Err(not_confirmed(format!(" ({platform})"))),
@@ -142,6 +153,28 @@ impl Vault {
         let required = self.presence_required()?;
         self.presence.confirm(action, required).await
     }
+
+    /// Asks for [`PresenceAction::UnlockApp`] when the app lock is on
+    /// (a missing check then refuses, whatever `presence_required` says);
+    /// passes at once when it is off. The shells call this when the app
+    /// comes to the front and show nothing of the vault until it passes.
+    pub async fn unlock_app(&self) -> Result<(), ApiError> {
+        if !self.app_lock()? {
+            return Ok(());
+        }
+        self.presence.confirm(PresenceAction::UnlockApp, true).await
+    }
+
+    /// Turns the app lock on or off, after a confirmation
+    /// ([`PresenceAction::ChangeAppLock`], required: a lock that a
+    /// missing check could turn off would be no lock). Nothing changes
+    /// when it is refused.
+    pub async fn set_app_lock(&self, on: bool) -> Result<(), ApiError> {
+        self.presence
+            .confirm(PresenceAction::ChangeAppLock, true)
+            .await?;
+        Ok(self.write_app_lock(on)?)
+    }
 }
 
 #[cfg(test)]
@@ -156,6 +189,7 @@ mod tests {
     struct Check {
         answer: Option<Result<bool, String>>,
         asked: AtomicUsize,
+        actions: Mutex<Vec<PresenceAction>>,
     }
 
     impl Check {
@@ -163,14 +197,16 @@ mod tests {
             Arc::new(Check {
                 answer,
                 asked: AtomicUsize::new(0),
+                actions: Mutex::new(Vec::new()),
             })
         }
     }
 
     #[async_trait::async_trait]
     impl PresenceCheck for Check {
-        async fn confirm(&self, _reason: &str) -> Result<bool, String> {
+        async fn confirm(&self, action: PresenceAction) -> Result<bool, String> {
             self.asked.fetch_add(1, Ordering::SeqCst);
+            self.actions.lock().unwrap().push(action);
             match &self.answer {
                 Some(answer) => answer.clone(),
                 None => std::future::pending().await,
@@ -284,5 +320,60 @@ mod tests {
                 if m.contains("row presence_required does not decrypt")),
             "{r:?}"
         );
+    }
+
+    #[tokio::test]
+    async fn the_check_is_told_which_action_it_confirms() {
+        let dir = tempfile::tempdir().unwrap();
+        let v = vault(dir.path());
+        let yes = Check::new(Some(Ok(true)));
+        v.set_presence_check(Some(yes.clone()));
+        v.confirm_presence(PresenceAction::DeleteAccount)
+            .await
+            .unwrap();
+        v.confirm_presence(PresenceAction::ApproveSignIn)
+            .await
+            .unwrap();
+        assert_eq!(
+            *yes.actions.lock().unwrap(),
+            [PresenceAction::DeleteAccount, PresenceAction::ApproveSignIn]
+        );
+    }
+
+    #[tokio::test]
+    async fn the_app_lock_asks_on_unlock_only_when_on_and_survives_a_restart() {
+        let dir = tempfile::tempdir().unwrap();
+        let v = vault(dir.path());
+        // Off: no prompt, even with no check set.
+        assert!(!v.app_lock().unwrap());
+        v.unlock_app().await.unwrap();
+        // Turning it on needs a yes; a no changes nothing.
+        v.set_presence_check(Some(Check::new(Some(Ok(false)))));
+        cancelled(v.set_app_lock(true).await);
+        assert!(!v.app_lock().unwrap());
+        let yes = Check::new(Some(Ok(true)));
+        v.set_presence_check(Some(yes.clone()));
+        v.set_app_lock(true).await.unwrap();
+        v.unlock_app().await.unwrap();
+        assert_eq!(
+            *yes.actions.lock().unwrap(),
+            [PresenceAction::ChangeAppLock, PresenceAction::UnlockApp]
+        );
+        drop(v);
+        let v = Vault::open(&dir.path().join("v.db"), &StaticKeyProvider::new([3; 32])).unwrap();
+        assert!(v.app_lock().unwrap());
+        // On, with no check set: refused, though presence is not required.
+        assert!(!v.presence_required().unwrap());
+        let why = cancelled(v.unlock_app().await);
+        assert!(why.contains("unlock the app"), "{why}");
+        // A no to unlocking refuses; a missing check cannot turn it off.
+        v.set_presence_check(Some(Check::new(Some(Ok(false)))));
+        cancelled(v.unlock_app().await);
+        v.set_presence_check(None);
+        cancelled(v.set_app_lock(false).await);
+        assert!(v.app_lock().unwrap());
+        v.set_presence_check(Some(Check::new(Some(Ok(true)))));
+        v.set_app_lock(false).await.unwrap();
+        assert!(!v.app_lock().unwrap());
     }
 }

@@ -2,7 +2,7 @@
 //!
 //! The clock offset in milliseconds added to the system clock (learned
 //! from a server's time, or set by hand), whether a presence confirmation
-//! is required (`presence.rs`), and the records other modules keep between
+//! is required and whether the app lock is on (`presence.rs`), and the records other modules keep between
 //! runs ([`Record`]: opaque bytes to the vault, sealed like the rest).
 
 use rusqlite::{Connection, OptionalExtension, params};
@@ -12,6 +12,7 @@ use super::{Vault, VaultError, VaultResult, crypto::Aad};
 
 const CLOCK_OFFSET: &str = "clock_offset_ms";
 const PRESENCE_REQUIRED: &str = "presence_required";
+const APP_LOCK: &str = "app_lock";
 
 /// A record another module keeps in the vault between runs; the vault
 /// seals it and does not read it.
@@ -119,16 +120,28 @@ impl Vault {
     /// Whether a presence confirmation is required even when no check is
     /// set (false when never set).
     pub fn presence_required(&self) -> VaultResult<bool> {
-        match self
-            .read_setting(PRESENCE_REQUIRED)?
-            .as_deref()
-            .map(Vec::as_slice)
-        {
+        self.read_flag(PRESENCE_REQUIRED)
+    }
+
+    /// Whether the app lock is on (false when never set): the shells ask
+    /// the presence check before showing anything (`Vault::unlock_app`).
+    pub fn app_lock(&self) -> VaultResult<bool> {
+        self.read_flag(APP_LOCK)
+    }
+
+    /// Stores the app lock; `Vault::set_app_lock` asks first.
+    pub(super) fn write_app_lock(&self, on: bool) -> VaultResult<()> {
+        self.write_setting(APP_LOCK, &[u8::from(on)])
+    }
+
+    /// A yes/no setting, sealed as one byte (false when never set).
+    fn read_flag(&self, name: &str) -> VaultResult<bool> {
+        match self.read_setting(name)?.as_deref().map(Vec::as_slice) {
             None | Some([0]) => Ok(false),
             Some([1]) => Ok(true),
-            Some(_) => Err(VaultError::Corrupt(
-                "the presence setting has the wrong size".into(),
-            )),
+            Some(_) => Err(VaultError::Corrupt(format!(
+                "the setting {name} has the wrong size"
+            ))),
         }
     }
 

@@ -8,21 +8,23 @@ import WatchwordCore
 /// approval and before it reveals a secret.
 final class LocalAuthenticationGate: BiometricGate {
     /// The core awaits this without blocking a thread; the system prompt
-    /// runs while the approval or reveal waits.
-    func confirm(reason: String) async -> Bool {
-        await Self.prompt(reason: Self.localized(reason))
+    /// runs while the approval or reveal waits. `reason` is the core's
+    /// English, for logs; the prompt is worded by `action`.
+    func confirm(action: PresenceAction, reason: String) async -> Bool {
+        await Self.prompt(reason: Self.localized(action))
     }
 
-    /// The prompt's reason in the user's language for the core's English
-    /// `reason` (`PresenceAction::reason`, core/src/vault/presence.rs); a
-    /// reason this list does not know gets a general "Confirm to continue".
-    static func localized(_ reason: String) -> String {
-        switch reason {
-        case "show the secret": return L10n.text("biometric_reason_show_secret")
-        case "export the secrets": return L10n.text("biometric_reason_export_secrets")
-        case "approve the sign-in": return L10n.text("biometric_reason_approve_sign_in")
-        case "delete the account": return L10n.text("biometric_reason_delete_account")
-        default: return L10n.text("biometric_reason_other")
+    /// The prompt's text in the user's language for what the core asks to
+    /// confirm. Exhaustive: a new action of the core does not compile
+    /// until it has a text (and both languages have it: `swift-check --strings`).
+    static func localized(_ action: PresenceAction) -> String {
+        switch action {
+        case .showSecret: return L10n.text("biometric_reason_show_secret")
+        case .exportSecrets: return L10n.text("biometric_reason_export_secrets")
+        case .approveSignIn: return L10n.text("biometric_reason_approve_sign_in")
+        case .deleteAccount: return L10n.text("biometric_reason_delete_account")
+        case .unlockApp: return L10n.text("biometric_reason_unlock_app")
+        case .changeAppLock: return L10n.text("biometric_reason_change_app_lock")
         }
     }
 

@@ -16,6 +16,29 @@ final class CoreHolder: ObservableObject {
     @Published private(set) var push: PushClient?
     /// Why the vault could not be opened, in the user's language (`L10n.message`).
     @Published private(set) var failure: String?
+    /// Whether the core's app lock check passed since the app came to the
+    /// front (`Vault.unlockApp`: at once when the lock is off).
+    @Published private(set) var unlocked = false
+    /// Why unlocking failed (a no at the prompt), in the user's language.
+    @Published private(set) var lockFailure: String?
+
+    /// Asks the core to unlock the app; the root view shows nothing of the
+    /// vault until this passed.
+    func unlock() async {
+        guard let vault = vault else { return }
+        do {
+            try await vault.unlockApp()
+            unlocked = true
+            lockFailure = nil
+        } catch {
+            lockFailure = L10n.message(for: error)
+        }
+    }
+
+    /// The app left the screen: the lock (when on) asks again next time.
+    func lock() {
+        unlocked = false
+    }
 
     /// Opens (or creates) the vault; does nothing once it is open. Called at
     /// launch and again when the app returns to the foreground, so a vault

@@ -47,6 +47,7 @@ struct AccountsView: View {
                     PushAccountsSection()
                     Section { Text(BackupLine.text(try? core.vault?.lastBackup())).font(.footnote) }
                     ClockSection()
+                    AppLockSection()
                 }
                 .overlay {
                     if core.vault != nil, codes().isEmpty {
@@ -263,6 +264,42 @@ private struct PushAccountsSection: View {
         switch account.provider {
         case .watchword: return L10n.text("push_removed_watchword", account.server, account.deviceId)
         case .privacyIdea: return L10n.text("push_removed_privacyidea", account.server, account.deviceId)
+        }
+    }
+}
+
+/// The optional app lock: the core keeps the setting and asks the
+/// biometric check to change it (`Vault.setAppLock`).
+private struct AppLockSection: View {
+    @EnvironmentObject private var core: CoreHolder
+    @State private var on = false
+    @State private var message: String?
+
+    var body: some View {
+        Section {
+            Text("app_lock_explain").font(.footnote)
+            // Two buttons, not one with a computed title: a literal key is
+            // what SwiftUI localises (and what swift-check --strings reads).
+            if on {
+                Button("app_lock_turn_off") { Task { await toggle() } }.frame(minHeight: 44)
+            } else {
+                Button("app_lock_turn_on") { Task { await toggle() } }.frame(minHeight: 44)
+            }
+            if let message = message {
+                Text(message).font(.footnote).foregroundStyle(.secondary)
+            }
+        }
+        .onAppear { on = (try? core.vault?.appLock()) ?? false }
+    }
+
+    private func toggle() async {
+        guard let vault = core.vault else { return }
+        do {
+            try await vault.setAppLock(on: !on)
+            on = try vault.appLock()
+            message = nil
+        } catch {
+            message = L10n.message(for: error)
         }
     }
 }

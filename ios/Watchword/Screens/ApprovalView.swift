@@ -17,6 +17,8 @@ struct ApprovalView: View {
     @State private var answered: ChallengeState?
     @State private var failure: String?
     @State private var busy = false
+    @State private var lastAnnounced: Int?
+    @FocusState private var numberFocused: Bool
 
     var body: some View {
         Form {
@@ -46,6 +48,9 @@ struct ApprovalView: View {
                     TextField("approval_number_field", text: $number)
                         .keyboardType(.numberPad)
                         .font(.system(.largeTitle, design: .rounded))
+                        .accessibilityLabel(Text("approval_number_field"))
+                        .focused($numberFocused)
+                        .onAppear { numberFocused = true }
                 }
             }
             if let answered = answered {
@@ -62,8 +67,10 @@ struct ApprovalView: View {
                     }
                     if challenge.options.isEmpty {
                         Button("approve") { Task { await answer(.approve) } }
+                            .frame(minHeight: 44)
                     }
                     Button("deny") { Task { await answer(.deny) } }
+                        .frame(minHeight: 44)
                     Button("report_fraud_not_me", role: .destructive) {
                         Task { await answer(.fraud) }
                     }
@@ -85,10 +92,22 @@ struct ApprovalView: View {
             Text(progress.status.label)
         } else {
             Text(L10n.plural("seconds_left", Int(secondsLeft))).monospacedDigit()
+                .accessibilityAddTraits(.updatesFrequently)
+                .onAppear { announce(Int(secondsLeft)) }
+                .onChange(of: Int(secondsLeft)) { announce($0) }
         }
         if let tries = progress?.triesLeft {
             Text(L10n.plural("tries_left", Int(tries))).foregroundStyle(.secondary)
         }
+    }
+
+    /// Tells a VoiceOver user the time left when the request opens and at
+    /// 30, 10 and 5 seconds (reading it every second would drown out
+    /// everything else).
+    private func announce(_ left: Int) {
+        guard lastAnnounced == nil || ([30, 10, 5].contains(left) && left != lastAnnounced) else { return }
+        lastAnnounced = left
+        UIAccessibility.post(notification: .announcement, argument: L10n.plural("seconds_left", left))
     }
 
     /// Sends the answer; the typed number goes to the core as typed (nil

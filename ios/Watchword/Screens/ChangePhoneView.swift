@@ -36,8 +36,7 @@ struct ChangePhoneView: View {
                             Text((line.duplicateOf == nil ? "+ " : "= ") + line.label)
                         }
                         ForEach(preview.notImported, id: \.label) { left in
-                            // The core's reason is English only (NotImported has no kind yet).
-                            Text(L10n.text("import_not_imported", left.label, left.reason)).font(.footnote)
+                            Text(L10n.text("import_not_imported", left.label, NotImportedText.text(left.kind))).font(.footnote)
                         }
                         Button(L10n.plural("import_new_accounts", preview.accounts.filter { $0.duplicateOf == nil }.count)) {
                             Task { await importPending() }
@@ -160,6 +159,23 @@ enum BackupLine {
         let ago = formatter.localizedString(for: Date(timeIntervalSince1970: TimeInterval(last.at)), relativeTo: Date())
         if last.error != nil { return L10n.text("backup_failed", ago) }
         return L10n.text("backup_last", ago, L10n.plural("n_accounts", Int(last.accounts)))
+    }
+}
+
+/// Why an entry was not imported, in the user's language (the core's
+/// `reason` is the CLI's English). Exhaustive: a new kind of the core does
+/// not compile until it has a text.
+enum NotImportedText {
+    static func text(_ kind: NotImportedKind) -> String {
+        switch kind {
+        case .noGenerator(let what): return L10n.text("not_imported_no_generator", what)
+        case .unknownType(let name): return L10n.text("not_imported_unknown_type", name)
+        case .moveWithTransferQr: return L10n.text("not_imported_move_with_transfer_qr")
+        case .addAgainFromService: return L10n.text("not_imported_add_again_from_service")
+        case .microsoftPushOnly: return L10n.text("not_imported_microsoft_push_only")
+        case .enrolAgain: return L10n.text("not_imported_enrol_again")
+        case .other: return L10n.text("not_imported_other")
+        }
     }
 }
 

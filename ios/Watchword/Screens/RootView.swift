@@ -3,7 +3,8 @@ import WatchwordCore
 
 /// The app's tabs (codes, sign-in requests, adding), the sheet a
 /// notification's Approve opens, and the message when the vault cannot be
-/// opened (for instance the device was locked when the app launched).
+/// opened (for instance the device was locked when the app launched); the
+/// app lock's screen until the core unlocked the app.
 struct RootView: View {
     @EnvironmentObject private var core: CoreHolder
     @EnvironmentObject private var notifications: Notifications
@@ -16,6 +17,8 @@ struct RootView: View {
                 Button("action_try_again") { core.start() }
             }
             .padding()
+        } else if !core.unlocked {
+            LockedView()
         } else {
             TabView {
                 AccountsView().tabItem { Label("tab_codes", systemImage: "key") }

@@ -7,7 +7,11 @@
 //! Notification Service Extension fetches and verifies the request with a
 //! signed call before the user sees anything, and replaces the text. It
 //! carries the category with Approve/Deny actions, is time-sensitive,
-//! expires with the challenge and collapses on its id.
+//! expires with the challenge and collapses on its id. Its own text, shown
+//! only when the extension does not run, is named by keys of the app's
+//! `Localizable.strings` (`title-loc-key`, `loc-key`), so iOS shows it in
+//! the phone's language; the English `title`/`body` are for anything that
+//! does not read the keys.
 
 use std::{
     sync::Mutex,
@@ -28,6 +32,10 @@ pub const PRODUCTION_URL: &str = "https://api.push.apple.com";
 pub const SANDBOX_URL: &str = "https://api.sandbox.push.apple.com";
 /// How long one provider token is reused.
 const TOKEN_REUSE: Duration = Duration::from_secs(50 * 60);
+/// The app's text key for the alert's title (ios/Watchword/Resources/*.lproj/Localizable.strings).
+pub const TITLE_LOC_KEY: &str = "notification_unchecked_title";
+/// The app's text key for the alert's body.
+pub const BODY_LOC_KEY: &str = "notification_unchecked_body";
 /// The iOS app's notification category (Approve, Deny, Report).
 pub const CATEGORY: &str = "WATCHWORD_APPROVAL";
 
@@ -135,8 +143,10 @@ impl ApnsSender {
         serde_json::json!({
             "aps": {
                 "alert": {
-                    "title": "Approve sign-in?",
-                    "body": "Open Watchword to see the request.",
+                    "title-loc-key": TITLE_LOC_KEY,
+                    "loc-key": BODY_LOC_KEY,
+                    "title": "Sign-in request",
+                    "body": "Open Watchword to review it.",
                 },
                 "sound": "default",
                 "category": CATEGORY,

@@ -24,7 +24,7 @@ use super::{
 };
 use crate::{
     account::label,
-    import::{ImportError, ImportFormat, ImportItem, NotImported},
+    import::{ImportError, ImportFormat, ImportItem, NotImported, NotImportedKind},
 };
 
 /// The format this file reads.
@@ -295,19 +295,16 @@ fn read_entry(
     let kind = match fields::kind(kind_name) {
         Some(EntryKind::Otp(kind)) => kind,
         Some(EntryKind::Other(what)) => {
-            return Ok(ImportItem::NotImported(NotImported {
-                label: shown.clone(),
-                reason: format!("Watchword has no generator for {what} codes"),
-            }));
+            return Ok(ImportItem::NotImported(NotImported::new(
+                shown.clone(),
+                NotImportedKind::no_generator(what),
+            )));
         }
         None => {
-            return Ok(ImportItem::NotImported(NotImported {
-                label: shown.clone(),
-                reason: format!(
-                    "its type {:?} is not one Watchword knows",
-                    kind_name.chars().take(20).collect::<String>()
-                ),
-            }));
+            return Ok(ImportItem::NotImported(NotImported::new(
+                shown.clone(),
+                NotImportedKind::unknown_type(kind_name),
+            )));
         }
     };
     let info = e.get("info").ok_or_else(|| at("it has no info".into()))?;

@@ -26,7 +26,7 @@ use super::{
 };
 use crate::{
     account::label,
-    import::{ImportError, ImportFormat, ImportItem, NotImported},
+    import::{ImportError, ImportFormat, ImportItem, NotImported, NotImportedKind},
 };
 
 /// The format this file reads.
@@ -168,17 +168,16 @@ fn read_entry(index: usize, e: &Value, old: bool) -> Result<ImportItem, ImportEr
     let kind = match fields::kind(type_name) {
         Some(EntryKind::Otp(kind)) => kind,
         Some(EntryKind::Other(what)) => {
-            return Ok(ImportItem::NotImported(NotImported {
-                label: shown.clone(),
-                reason: format!("Watchword has no generator for {what} codes"),
-            }));
+            return Ok(ImportItem::NotImported(NotImported::new(
+                shown.clone(),
+                NotImportedKind::no_generator(what),
+            )));
         }
         None => {
-            let t: String = type_name.chars().take(20).collect();
-            return Ok(ImportItem::NotImported(NotImported {
-                label: shown.clone(),
-                reason: format!("its type {t:?} is not one Watchword knows"),
-            }));
+            return Ok(ImportItem::NotImported(NotImported::new(
+                shown.clone(),
+                NotImportedKind::unknown_type(type_name),
+            )));
         }
     };
     let secret = fields::base32_secret(json_str(e, "secret").unwrap_or_default()).map_err(at)?;

@@ -30,7 +30,7 @@ use super::{
     fields::{self, EntryKind},
 };
 use crate::{
-    import::{ImportError, ImportFormat, ImportItem, NotImported},
+    import::{ImportError, ImportFormat, ImportItem, NotImported, NotImportedKind},
     otp::{OtpKind, Secret},
 };
 
@@ -149,15 +149,14 @@ pub(super) fn token_item(
             return Ok(not_imported(
                 issuer,
                 name,
-                format!("a {what} token: Watchword has no generator for it"),
+                NotImportedKind::no_generator(what),
             ));
         }
         None => {
-            let shown: String = type_name.chars().take(20).collect();
             return Ok(not_imported(
                 issuer,
                 name,
-                format!("its type {shown:?} is not TOTP or HOTP"),
+                NotImportedKind::unknown_type(type_name),
             ));
         }
     };
@@ -196,12 +195,12 @@ pub(super) fn token_item(
     )))
 }
 
-fn not_imported(issuer: Option<&str>, name: &str, reason: String) -> ImportItem {
+fn not_imported(issuer: Option<&str>, name: &str, kind: NotImportedKind) -> ImportItem {
     let label = match issuer.map(str::trim).filter(|i| !i.is_empty()) {
         Some(i) => format!("{i}: {}", name.trim()),
         None => name.trim().to_owned(),
     };
-    ImportItem::NotImported(NotImported { label, reason })
+    ImportItem::NotImported(NotImported::new(label, kind))
 }
 
 /// A JSON array of bytes as Java writes them (signed, -128..=127; 128..=255

@@ -18,7 +18,7 @@ use super::{
     sqlite::{integer, text},
 };
 use crate::{
-    import::{ImportError, ImportFormat, ImportItem, NotImported},
+    import::{ImportError, ImportFormat, ImportItem, NotImported, NotImportedKind},
     otp::OtpKind,
 };
 
@@ -51,13 +51,10 @@ fn account(row: &Row<'_>) -> Result<ImportItem, String> {
         .filter(|i| !i.trim().is_empty())
         .or_else(|| label_issuer.map(str::to_owned));
     if integer(row, "isencrypted")?.is_some_and(|e| e > 0) {
-        return Ok(ImportItem::NotImported(NotImported {
-            label: email.clone(),
-            reason:
-                "Google Authenticator encrypted its secret with a key that stays on the phone: \
-                     move it with the app's \"Transfer accounts\" QR code instead"
-                    .into(),
-        }));
+        return Ok(ImportItem::NotImported(NotImported::new(
+            email.clone(),
+            NotImportedKind::MoveWithTransferQr,
+        )));
     }
     let kind = match integer(row, "type")? {
         Some(0) | None => OtpKind::Totp,

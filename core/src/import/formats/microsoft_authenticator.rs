@@ -25,7 +25,7 @@ use super::{
     sqlite::{integer, text},
 };
 use crate::{
-    import::{ImportError, ImportFormat, ImportItem, NotImported},
+    import::{ImportError, ImportFormat, ImportItem, NotImported, NotImportedKind},
     otp::{OtpKind, Secret},
 };
 
@@ -37,11 +37,6 @@ const TYPE_TOTP: i64 = 0;
 const TYPE_MICROSOFT: i64 = 1;
 /// `account_type` of a work or school account.
 const TYPE_WORK: i64 = 2;
-
-/// Why a push-only account is left out, and what to do.
-const PUSH_ONLY: &str = "a work or school account that signs in by push approval, without a code \
-                         secret: add it again in Microsoft Authenticator, or ask your organisation \
-                         to register Watchword as an authenticator app";
 
 /// True for a SQLite database with Microsoft's `accounts` table.
 pub(super) fn detect(input: &Input<'_>) -> bool {
@@ -80,23 +75,17 @@ fn label(row: &Row<'_>) -> String {
 
 /// One row.
 fn account(row: &Row<'_>, label: &str) -> Result<ImportItem, String> {
-    let not_imported = |reason: &str| -> Result<ImportItem, String> {
-        Ok(ImportItem::NotImported(NotImported {
-            label: label.to_owned(),
-            reason: reason.to_owned(),
-        }))
+    let not_imported = |kind: NotImportedKind| -> Result<ImportItem, String> {
+        Ok(ImportItem::NotImported(NotImported::new(label, kind)))
     };
     let account_type = integer(row, "account_type")?.ok_or("it has no account type")?;
     let secret = Zeroizing::new(text(row, "oath_secret_key")?.unwrap_or_default());
     if secret.trim().is_empty() {
         let sealed = text(row, "encrypted_oath_secret_key")?.is_some_and(|s| !s.trim().is_empty());
         return if sealed {
-            not_imported(
-                "Microsoft Authenticator sealed its secret with a key that stays on the phone: \
-                 add the account again (from the service's or your organisation's security page)",
-            )
+            not_imported(NotImportedKind::AddAgainFromService)
         } else if account_type == TYPE_WORK {
-            not_imported(PUSH_ONLY)
+            not_imported(NotImportedKind::MicrosoftPushOnly)
         } else {
             Err("it has no secret".into())
         };
@@ -112,12 +101,10 @@ fn account(row: &Row<'_>, label: &str) -> Result<ImportItem, String> {
         }
         TYPE_WORK => match fields::base32_secret(&secret) {
             Ok(s) => (s, 6),
-            Err(_) => return not_imported(PUSH_ONLY),
+            Err(_) => return not_imported(NotImportedKind::MicrosoftPushOnly),
         },
         other => {
-            return not_imported(&format!(
-                "an account of a kind Watchword does not know (type {other}): add it again from the service"
-            ));
+            return not_imported(NotImportedKind::unknown_type(&format!("type {other}")));
         }
     };
     let params = fields::params(OtpKind::Totp, secret, None, Some(digits), None, None)?;

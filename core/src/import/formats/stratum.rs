@@ -28,7 +28,7 @@ use super::{
 };
 use crate::{
     account::label,
-    import::{ImportError, ImportFormat, ImportItem, NotImported},
+    import::{ImportError, ImportFormat, ImportItem, NotImported, NotImportedKind},
     otp::OtpKind,
 };
 
@@ -177,10 +177,10 @@ fn read_entry(index: usize, e: &Value, group: Option<String>) -> Result<ImportIt
     let shown = label(issuer, name);
     let at = |why: String| ImportError::entry(FORMAT, index, Some(&shown), why);
     let not_imported = |what: &str| {
-        Ok(ImportItem::NotImported(NotImported {
-            label: shown.clone(),
-            reason: format!("Watchword has no generator for {what} codes"),
-        }))
+        Ok(ImportItem::NotImported(NotImported::new(
+            shown.clone(),
+            NotImportedKind::no_generator(what),
+        )))
     };
     let kind = match json_u64(field(e, "Type")) {
         Some(1) => OtpKind::Hotp,

@@ -26,7 +26,7 @@ use super::{
 };
 use crate::{
     account::label,
-    import::{ImportError, ImportFormat, ImportItem, NotImported},
+    import::{ImportError, ImportFormat, ImportItem, NotImported, NotImportedKind},
     otp::OtpKind,
 };
 
@@ -194,14 +194,13 @@ fn read_service(
         Some((_, Some(EntryKind::Other(what)))) => {
             return Ok(not_imported(
                 shown.clone(),
-                format!("Watchword has no generator for {what} codes"),
+                NotImportedKind::no_generator(what),
             ));
         }
         Some((t, None)) => {
-            let t: String = t.chars().take(20).collect();
             return Ok(not_imported(
                 shown.clone(),
-                format!("its token type {t:?} is not one Watchword knows"),
+                NotImportedKind::unknown_type(t),
             ));
         }
     };
@@ -216,8 +215,8 @@ fn read_service(
 }
 
 /// An entry left out, and why.
-fn not_imported(label: String, reason: String) -> ImportItem {
-    ImportItem::NotImported(NotImported { label, reason })
+fn not_imported(label: String, kind: NotImportedKind) -> ImportItem {
+    ImportItem::NotImported(NotImported::new(label, kind))
 }
 
 #[cfg(test)]

@@ -63,6 +63,7 @@ class AccountsActivity : ScopedActivity() {
             addView(accounts)
             addView(pushAccounts)
             addView(clockSection())
+            addView(appLockSection())
         }
         setContentView(Ui.scroll(root))
         askForNotifications()
@@ -157,6 +158,42 @@ class AccountsActivity : ScopedActivity() {
             for (info in codes) rows[info.id] = AccountRow(info).also { accounts.addView(it.view) }
         }
         for (info in codes) rows[info.id]?.update(info)
+    }
+
+    private lateinit var appLockButton: android.widget.Button
+
+    /**
+     * The optional app lock: the biometric check whenever the app comes to
+     * the front. The core keeps the setting and asks the check to change it.
+     */
+    private fun appLockSection(): LinearLayout = Ui.column(this, padded = false).apply {
+        addView(Ui.text(this@AccountsActivity, getString(R.string.app_lock_explain), 14f))
+        appLockButton = Ui.button(this@AccountsActivity, "") { toggleAppLock() }
+        addView(appLockButton)
+        showAppLock()
+    }
+
+    private fun showAppLock() {
+        scope.launch {
+            val on = try {
+                core { app.vault().appLock() }
+            } catch (e: Exception) {
+                status.text = describe(e)
+                return@launch
+            }
+            appLockButton.text = getString(if (on) R.string.app_lock_turn_off else R.string.app_lock_turn_on)
+        }
+    }
+
+    private fun toggleAppLock() {
+        scope.launch {
+            try {
+                core { app.vault().setAppLock(!app.vault().appLock()) }
+            } catch (e: Exception) {
+                status.text = describe(e)
+            }
+            showAppLock()
+        }
     }
 
     /**

@@ -44,10 +44,10 @@ class ApprovalActivity : ScopedActivity() {
         super.onCreate(savedInstanceState)
         challengeId = intent.getStringExtra(EXTRA_CHALLENGE_ID) ?: return finish()
         title = getString(R.string.approval_title)
-        details = Ui.text(this, getString(R.string.approval_loading), 18f)
+        details = Ui.announced(Ui.text(this, getString(R.string.approval_loading), 18f))
         countdown = Ui.text(this)
         number = Ui.field(this, getString(R.string.approval_number_hint), InputType.TYPE_CLASS_NUMBER).apply { visibility = View.GONE }
-        outcome = Ui.text(this)
+        outcome = Ui.announced(Ui.text(this))
         buttons = listOf(
             Ui.button(this, getString(R.string.approve)) { approve() },
             Ui.button(this, getString(R.string.deny)) { answer { respond(challengeId, Decision.DENY, null) } },
@@ -102,6 +102,8 @@ class ApprovalActivity : ScopedActivity() {
                 .filter { it.second.isNotBlank() }
                 .joinToString("\n") { (label, value) -> if (label == null) value else "${getString(label)}: $value" }
             number.visibility = if (found.needsNumber && found.options.isEmpty()) View.VISIBLE else View.GONE
+            // The field is what the person must do next: focus it (TalkBack reads its label).
+            if (number.visibility == View.VISIBLE) number.requestFocus()
             // privacyIDEA number matching: one button per offered answer,
             // instead of a typed number.
             for (option in found.options) {
@@ -134,8 +136,24 @@ class ApprovalActivity : ScopedActivity() {
                     resources.getQuantityString(R.plurals.seconds_left, left, left),
                     tries?.let { resources.getQuantityString(R.plurals.tries_left, it, it) },
                 ).joinToString(" · ")
+                announceTime(left)
                 delay(1_000)
             }
+        }
+    }
+
+    private var lastAnnounced: Int? = null
+
+    /**
+     * Tells a TalkBack user the time left when the screen opens and at 30,
+     * 10 and 5 seconds: a live region would read the countdown every
+     * second and drown out everything else.
+     */
+    private fun announceTime(left: Int) {
+        val first = lastAnnounced == null
+        if (first || (left in ANNOUNCED_SECONDS && left != lastAnnounced)) {
+            lastAnnounced = left
+            countdown.announceForAccessibility(countdown.text)
         }
     }
 
@@ -207,6 +225,7 @@ class ApprovalActivity : ScopedActivity() {
 
     companion object {
         private const val EXTRA_CHALLENGE_ID = "app.watchword.extra.CHALLENGE_ID"
+        private val ANNOUNCED_SECONDS = setOf(30, 10, 5)
 
         /** Opens the approval screen for [challengeId]. */
         fun intent(context: Context, challengeId: String): Intent =

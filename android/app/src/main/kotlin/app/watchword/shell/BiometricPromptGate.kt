@@ -1,6 +1,7 @@
 package app.watchword.shell
 
 import app.watchword.core.BiometricGate
+import app.watchword.core.PresenceAction
 
 /**
  * The core's [BiometricGate]: the core calls it before an approval is sent
@@ -13,8 +14,9 @@ import app.watchword.core.BiometricGate
  * prompt itself.
  */
 class BiometricPromptGate(private val foreground: ForegroundActivity) : BiometricGate {
-    override suspend fun confirm(reason: String): Boolean {
+    // `reason` is the core's English, for logs; the prompt is worded by `action`.
+    override suspend fun confirm(action: PresenceAction, reason: String): Boolean {
         val activity = foreground.current() ?: return false
-        return BiometricPrompter.confirm(activity, reason)
+        return BiometricPrompter.confirm(activity, action)
     }
 }

@@ -5,6 +5,7 @@ import android.hardware.biometrics.BiometricManager
 import android.hardware.biometrics.BiometricPrompt
 import android.os.Build
 import android.os.CancellationSignal
+import app.watchword.core.PresenceAction
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.suspendCancellableCoroutine
 import kotlinx.coroutines.withContext
@@ -19,16 +20,16 @@ import kotlin.coroutines.resume
  */
 object BiometricPrompter {
     /**
-     * Prompts with the core's [reason] (in the user's language:
+     * Prompts for the core's [action] (worded in the user's language by
      * [Texts.biometricReason]); cancelling the caller dismisses the prompt.
      */
-    suspend fun confirm(activity: Activity, reason: String): Boolean = withContext(Dispatchers.Main) {
+    suspend fun confirm(activity: Activity, action: PresenceAction): Boolean = withContext(Dispatchers.Main) {
         suspendCancellableCoroutine { continuation ->
             val cancel = CancellationSignal()
             val answer = { confirmed: Boolean -> if (continuation.isActive) continuation.resume(confirmed) }
             val builder = BiometricPrompt.Builder(activity)
                 .setTitle(activity.getString(R.string.biometric_title))
-                .setDescription(Texts.biometricReason(activity, reason))
+                .setDescription(Texts.biometricReason(activity, action))
             when {
                 Build.VERSION.SDK_INT >= Build.VERSION_CODES.R -> builder.setAllowedAuthenticators(
                     BiometricManager.Authenticators.BIOMETRIC_STRONG or BiometricManager.Authenticators.DEVICE_CREDENTIAL,

@@ -134,8 +134,7 @@ class ChangePhoneActivity : ScopedActivity() {
                 return@launch
             }
             val lines = preview.accounts.joinToString("\n") { (if (it.duplicateOf != null) "= " else "+ ") + it.label }
-            // The core's reason is English only (NotImported has no kind yet).
-            val left = preview.notImported.joinToString("\n") { getString(R.string.import_not_imported, it.label, it.reason) }
+            val left = preview.notImported.joinToString("\n") { getString(R.string.import_not_imported, it.label, Texts.notImported(this@ChangePhoneActivity, it.kind)) }
             val new = preview.accounts.count { it.duplicateOf == null }
             AlertDialog.Builder(this@ChangePhoneActivity)
                 .setTitle(resources.getQuantityString(R.plurals.import_confirm, new, new))

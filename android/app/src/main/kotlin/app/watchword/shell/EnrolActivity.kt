@@ -44,8 +44,10 @@ class EnrolActivity : ScopedActivity() {
         preview = TextureView(this).apply {
             layoutParams = LinearLayout.LayoutParams(LinearLayout.LayoutParams.MATCH_PARENT, Ui.dp(this@EnrolActivity, 320))
             surfaceTextureListener = PreviewListener()
+            // TalkBack reads what the preview is for; the outcome of a scan is announced below.
+            contentDescription = getString(R.string.enrol_camera_preview)
         }
-        message = Ui.text(this, getString(R.string.enrol_point_camera))
+        message = Ui.announced(Ui.text(this, getString(R.string.enrol_point_camera)))
         pasted = Ui.field(this, getString(R.string.enrol_paste_hint), InputType.TYPE_CLASS_TEXT or InputType.TYPE_TEXT_VARIATION_URI)
         code = Ui.field(this, getString(R.string.enrol_code_hint), InputType.TYPE_CLASS_NUMBER)
         url = Ui.field(this, getString(R.string.enrol_url_hint), InputType.TYPE_CLASS_TEXT or InputType.TYPE_TEXT_VARIATION_URI)

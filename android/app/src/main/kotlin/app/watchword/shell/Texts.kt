@@ -6,6 +6,8 @@ import android.util.Log
 import app.watchword.core.ActivatedAccount
 import app.watchword.core.ApiException
 import app.watchword.core.LastBackup
+import app.watchword.core.NotImportedKind
+import app.watchword.core.PresenceAction
 import app.watchword.core.Provider
 import app.watchword.core.PushAccountSummary
 
@@ -107,17 +109,32 @@ object Texts {
     }
 
     /**
-     * The biometric prompt's description for the core's [reason]
-     * (`PresenceAction::reason` in core/src/vault/presence.rs, English);
-     * a reason this list does not know gets a general "Confirm to continue".
+     * Why an entry was not imported, in the user's language (the core's
+     * `reason` is the CLI's English). Exhaustive, like [biometricReason].
      */
-    fun biometricReason(context: Context, reason: String): String = context.getString(
-        when (reason) {
-            "show the secret" -> R.string.biometric_reason_show_secret // not shown: the core's reason, matched
-            "export the secrets" -> R.string.biometric_reason_export_secrets // not shown: the core's reason, matched
-            "approve the sign-in" -> R.string.biometric_reason_approve_sign_in // not shown: the core's reason, matched
-            "delete the account" -> R.string.biometric_reason_delete_account // not shown: the core's reason, matched
-            else -> R.string.biometric_reason_other
+    fun notImported(context: Context, kind: NotImportedKind): String = when (kind) {
+        is NotImportedKind.NoGenerator -> context.getString(R.string.not_imported_no_generator, kind.what)
+        is NotImportedKind.UnknownType -> context.getString(R.string.not_imported_unknown_type, kind.name)
+        NotImportedKind.MoveWithTransferQr -> context.getString(R.string.not_imported_move_with_transfer_qr)
+        NotImportedKind.AddAgainFromService -> context.getString(R.string.not_imported_add_again_from_service)
+        NotImportedKind.MicrosoftPushOnly -> context.getString(R.string.not_imported_microsoft_push_only)
+        NotImportedKind.EnrolAgain -> context.getString(R.string.not_imported_enrol_again)
+        NotImportedKind.Other -> context.getString(R.string.not_imported_other)
+    }
+
+    /**
+     * The biometric prompt's description for what the core asks to
+     * confirm. Exhaustive: a new action of the core does not compile
+     * until it has a text here (and in both languages: strings_check.py).
+     */
+    fun biometricReason(context: Context, action: PresenceAction): String = context.getString(
+        when (action) {
+            PresenceAction.SHOW_SECRET -> R.string.biometric_reason_show_secret
+            PresenceAction.EXPORT_SECRETS -> R.string.biometric_reason_export_secrets
+            PresenceAction.APPROVE_SIGN_IN -> R.string.biometric_reason_approve_sign_in
+            PresenceAction.DELETE_ACCOUNT -> R.string.biometric_reason_delete_account
+            PresenceAction.UNLOCK_APP -> R.string.biometric_reason_unlock_app
+            PresenceAction.CHANGE_APP_LOCK -> R.string.biometric_reason_change_app_lock
         },
     )
 }

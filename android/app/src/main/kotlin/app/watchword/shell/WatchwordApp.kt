@@ -24,6 +24,9 @@ open class WatchwordApp : Application() {
     /** The activity on screen, for biometric prompts. */
     val foreground = ForegroundActivity()
 
+    /** When the app lock must be passed again (the screens cover themselves until then). */
+    val appLock = AppLock()
+
     private val lock = Any()
     private var vault: Vault? = null
     private var push: PushClient? = null
@@ -31,6 +34,7 @@ open class WatchwordApp : Application() {
     override fun onCreate() {
         super.onCreate()
         registerActivityLifecycleCallbacks(foreground)
+        registerActivityLifecycleCallbacks(appLock)
         setLogger(AndroidLogger(), LogLevel.INFO)
         Notifications.createChannel(this)
         PollJob.schedule(this)

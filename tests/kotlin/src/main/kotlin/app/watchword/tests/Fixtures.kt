@@ -9,6 +9,7 @@ package app.watchword.tests
 
 import app.watchword.core.BiometricGate
 import app.watchword.core.KeyProvider
+import app.watchword.core.PresenceAction
 import app.watchword.core.ShellException
 import kotlinx.coroutines.delay
 import java.net.ServerSocket
@@ -82,7 +83,7 @@ class AesKeyProvider(private val kek: ByteArray) : KeyProvider {
  *  sensor), then answers; blocks no thread meanwhile. */
 class Gate(var answer: Boolean, private val delayMs: Long = 150) : BiometricGate {
     val reasons = java.util.concurrent.CopyOnWriteArrayList<String>()
-    override suspend fun confirm(reason: String): Boolean {
+    override suspend fun confirm(action: PresenceAction, reason: String): Boolean {
         delay(delayMs)
         reasons += reason
         return answer

@@ -137,7 +137,7 @@ fun pushTests() {
                     assertThrows<ApiException.Cancelled> { push.respond(id, Decision.APPROVE, number.toUByte()) }
                     // A gate whose platform call throws refuses as well.
                     v.setBiometricGate(object : BiometricGate {
-                        override suspend fun confirm(reason: String): Boolean = throw IllegalStateException("sensor gone")
+                        override suspend fun confirm(action: PresenceAction, reason: String): Boolean = throw IllegalStateException("sensor gone")
                     })
                     assertThrows<ApiException.Cancelled> { push.respond(id, Decision.APPROVE, number.toUByte()) }
                     assertEq("pending", jsonField(server.admin("status", "--db", server.db, id, "--json"), "status"), "no gate, a throwing gate: server saw nothing")

@@ -142,7 +142,7 @@ fun vaultTests() {
             assertEq(listOf("show the secret", "show the secret"), gate.reasons.toList(), "gate asked twice")
             // A gate that throws (no sensor, say) is a no, not a crash.
             v.setBiometricGate(object : BiometricGate {
-                override suspend fun confirm(reason: String): Boolean = throw IllegalStateException("no sensor")
+                override suspend fun confirm(action: PresenceAction, reason: String): Boolean = throw IllegalStateException("no sensor")
             })
             assertThrows<ApiException.Cancelled> { v.revealLink(a.id) }
             // Deleting asks the gate too: a no (or a throw) deletes nothing.
