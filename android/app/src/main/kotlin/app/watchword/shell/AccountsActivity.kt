@@ -161,6 +161,7 @@ class AccountsActivity : ScopedActivity() {
     }
 
     private lateinit var appLockButton: android.widget.Button
+    private lateinit var appLockStatus: TextView
 
     /**
      * The optional app lock: the biometric check whenever the app comes to
@@ -170,6 +171,9 @@ class AccountsActivity : ScopedActivity() {
         addView(Ui.text(this@AccountsActivity, getString(R.string.app_lock_explain), 14f))
         appLockButton = Ui.button(this@AccountsActivity, "") { toggleAppLock() }
         addView(appLockButton)
+        // Its own line: the codes ticker rewrites `status` every second.
+        appLockStatus = Ui.announced(Ui.text(this@AccountsActivity, "", 14f))
+        addView(appLockStatus)
         showAppLock()
     }
 
@@ -178,7 +182,7 @@ class AccountsActivity : ScopedActivity() {
             val on = try {
                 core { app.vault().appLock() }
             } catch (e: Exception) {
-                status.text = describe(e)
+                appLockStatus.text = describe(e)
                 return@launch
             }
             appLockButton.text = getString(if (on) R.string.app_lock_turn_off else R.string.app_lock_turn_on)
@@ -187,10 +191,11 @@ class AccountsActivity : ScopedActivity() {
 
     private fun toggleAppLock() {
         scope.launch {
-            try {
+            appLockStatus.text = try {
                 core { app.vault().setAppLock(!app.vault().appLock()) }
+                ""
             } catch (e: Exception) {
-                status.text = describe(e)
+                describe(e)
             }
             showAppLock()
         }

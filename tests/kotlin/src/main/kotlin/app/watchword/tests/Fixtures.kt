@@ -83,9 +83,11 @@ class AesKeyProvider(private val kek: ByteArray) : KeyProvider {
  *  sensor), then answers; blocks no thread meanwhile. */
 class Gate(var answer: Boolean, private val delayMs: Long = 150) : BiometricGate {
     val reasons = java.util.concurrent.CopyOnWriteArrayList<String>()
+    val actions = java.util.concurrent.CopyOnWriteArrayList<PresenceAction>()
     override suspend fun confirm(action: PresenceAction, reason: String): Boolean {
         delay(delayMs)
         reasons += reason
+        actions += action
         return answer
     }
 }
