@@ -17,9 +17,10 @@ import app.watchword.core.Challenge
  * The "Approve sign-in?" notifications (texts from res/values/strings.xml and values-nl,
  * in the user's language): their channel, one notification
  * per request (tagged with its id) showing the app, place and account from
- * the core's [Challenge], and its Approve/Deny actions. Approve (or a tap)
- * opens [ApprovalActivity] for the number and the biometric check; Deny
- * answers through the core in [DenyReceiver]. Never a code, number or
+ * the core's [Challenge], and its Approve/Deny/Report fraud actions.
+ * Approve (or a tap) opens [ApprovalActivity] for the number and the
+ * biometric check, never answering from the lock screen; Deny and Report
+ * answer through the core in [DenyReceiver]. Never a code, number or
  * secret in a notification.
  */
 object Notifications {
@@ -52,6 +53,9 @@ object Notifications {
         val deny = PendingIntent.getBroadcast(
             context, 0, DenyReceiver.intent(context, challenge.id), PendingIntent.FLAG_IMMUTABLE or PendingIntent.FLAG_UPDATE_CURRENT,
         )
+        val report = PendingIntent.getBroadcast(
+            context, 0, DenyReceiver.intent(context, challenge.id, fraud = true), PendingIntent.FLAG_IMMUTABLE or PendingIntent.FLAG_UPDATE_CURRENT,
+        )
         val place = listOf(challenge.location, challenge.ip).filter { it.isNotBlank() }.joinToString(" · ")
         val summary = if (place.isEmpty()) challenge.app else context.getString(R.string.notification_from, challenge.app, place)
         // What the lock screen shows: that there is a request, not where from.
@@ -72,6 +76,7 @@ object Notifications {
             .setTimeoutAfter(challenge.secondsLeft * 1000)
             .addAction(action(context, android.R.drawable.ic_menu_send, context.getString(R.string.approve), approve))
             .addAction(action(context, android.R.drawable.ic_menu_close_clear_cancel, context.getString(R.string.deny), deny))
+            .addAction(action(context, android.R.drawable.ic_dialog_alert, context.getString(R.string.report_fraud), report))
             .build()
         manager(context).notify(challenge.id, NOTIFICATION_ID, notification)
     }

@@ -69,7 +69,16 @@ class BackgroundTest {
         val shown = notifications.allNotifications.single()
         assertEquals(text(R.string.approval_title), shown.extras.getString(Notification.EXTRA_TITLE))
         assertEquals(text(R.string.notification_from, "Polled", "Utrecht, NL"), shown.extras.getCharSequence(Notification.EXTRA_TEXT).toString())
-        assertEquals("its Approve and Deny", listOf(text(R.string.approve), text(R.string.deny)), shown.actions.map { it.title.toString() })
+        assertEquals(
+            "its Approve, Deny and Report fraud",
+            listOf(text(R.string.approve), text(R.string.deny), text(R.string.report_fraud)),
+            shown.actions.map { it.title.toString() },
+        )
+        // Approve opens the approval screen (the number and the biometric
+        // check there), never a broadcast that answers by itself.
+        assertTrue("Approve opens a screen", shown.actions[0].actionIntent.isActivity)
+        assertEquals(ApprovalActivity::class.java.name, shadowOf(shown.actions[0].actionIntent).savedIntent.component?.className)
+        assertTrue("Deny and Report are broadcasts", shown.actions.drop(1).all { it.actionIntent.isBroadcast })
         assertEquals("polling answers nothing", "pending", server.status(id))
     }
 
@@ -90,5 +99,13 @@ class BackgroundTest {
         testApp().sendBroadcast(DenyReceiver.intent(testApp(), id))
         eventually("the server to record the denial") { server.status(id).takeIf { it != "pending" } }
         assertEquals("denied", server.status(id))
+    }
+
+    @Test
+    fun theNotificationsReportFraudReachesTheServer() {
+        val id = raise("Reported from the notification")
+        testApp().sendBroadcast(DenyReceiver.intent(testApp(), id, fraud = true))
+        eventually("the server to record the report") { server.status(id).takeIf { it != "pending" } }
+        assertEquals("fraud", server.status(id))
     }
 }
