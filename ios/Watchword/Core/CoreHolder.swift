@@ -25,7 +25,11 @@ final class CoreHolder: ObservableObject {
     /// Asks the core to unlock the app; the root view shows nothing of the
     /// vault until this passed.
     func unlock() async {
-        guard let vault = vault else { return }
+        // Launch asks from both `.task` and the scene turning active: one
+        // prompt, not two.
+        guard let vault = vault, !unlocking else { return }
+        unlocking = true
+        defer { unlocking = false }
         do {
             try await vault.unlockApp()
             unlocked = true
@@ -34,6 +38,9 @@ final class CoreHolder: ObservableObject {
             lockFailure = L10n.message(for: error)
         }
     }
+
+    /// Whether an unlock is being asked now.
+    private var unlocking = false
 
     /// The app left the screen: the lock (when on) asks again next time.
     func lock() {
