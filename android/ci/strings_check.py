@@ -293,24 +293,12 @@ def main() -> int:
     for name in sorted(set(en_plurals) - used["plurals"]):
         problems.append(f"{en_path}: plurals `{name}` is used by no Kotlin source")
 
-    # The core's error kinds: one message each, in both languages.
-    kinds = error_kinds(listing)
-    if not kinds:
-        problems.append(f"{listing}: no `ApiError :: case` lines: not the API listing?")
-    for kind in kinds:
-        key = f"error_{kind}"
-        for path, strings in ((en_path, en), (nl_path, nl)):
-            if key not in strings:
-                problems.append(f"{path}: the core's error kind `{kind}` has no <string name=\"{key}\">")
-        if key not in used["string"]:
-            problems.append(f"the Kotlin never shows R.string.{key} (error kind `{kind}`; Texts.errorText)")
-    for name in sorted(n for n in en if n.startswith("error_") and n[len("error_"):] not in kinds):
-        problems.append(f"{en_path}: `{name}` is not an error kind of the core ({', '.join(kinds)})")
-
-    # Other kinds of the core the shells word themselves: one text per case,
-    # in both languages, and no text for a case the core does not have.
-    for enum, prefix, what in (("PresenceAction", "biometric_reason_", "presence action"),
-                               ("NotImportedKind", "not_imported_", "kind of entry left out")):
+    # Kinds of the core the shells word themselves: one text per case, in
+    # both languages, none for a case the core does not have; the error
+    # kinds' messages must also be shown by the Kotlin (Texts.errorText).
+    for enum, prefix, what, shown_by in (("ApiError", "error_", "error kind", "Texts.errorText"),
+                                         ("PresenceAction", "biometric_reason_", "presence action", None),
+                                         ("NotImportedKind", "not_imported_", "kind of entry left out", None)):
         cases = enum_cases(listing, enum)
         if not cases:
             problems.append(f"{listing}: no `{enum} :: case` lines: not the API listing?")
@@ -319,6 +307,8 @@ def main() -> int:
             for path, strings in ((en_path, en), (nl_path, nl)):
                 if key not in strings:
                     problems.append(f"{path}: the core's {what} `{case}` has no <string name=\"{key}\">")
+            if shown_by and key not in used["string"]:
+                problems.append(f"the Kotlin never shows R.string.{key} ({what} `{case}`; {shown_by})")
         for name in sorted(n for n in en if n.startswith(prefix) and n[len(prefix):] not in cases):
             problems.append(f"{en_path}: `{name}` is not a {what} of the core ({', '.join(cases)})")
 
@@ -340,7 +330,7 @@ def main() -> int:
         return 1
     print(
         f"strings check: {len(en) - len(fixed)} strings and {len(en_plurals)} plurals in English and Dutch, "
-        f"same keys, plural forms and placeholders; {len(kinds)} error kinds with messages; "
+        f"same keys, plural forms and placeholders; {len(error_kinds(listing))} error kinds with messages; "
         f"{len(sources)} Kotlin sources without English of their own; {len(terms)} avoided glossary terms absent"
     )
     return 0
