@@ -432,15 +432,7 @@ def write(args):
     print(section)
     if args.no_write:
         return
-    results = run.ROOT / "bench" / "RESULTS.md"
-    text = results.read_text()
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        text = head + section + rest.split(END, 1)[1]
-    else:
-        head, rest = text.split(untuned.END, 1)
-        text = head + untuned.END + "\n\n" + section + rest
-    results.write_text(text)
+    run.write_section(BEGIN, END, section, after=untuned.END)
 
 
 def main():

@@ -216,6 +216,23 @@ def render(frames, zx, ww, zx_fp, ww_fp, repeat, zx_res, ww_res):
     return "\n".join(lines)
 
 
+def write_section(begin, end, section, after=None):
+    """Puts `section` (which starts with `begin` and ends with `end`) into
+    bench/RESULTS.md: in place of the old one, else after the line `after`
+    (another section's end marker), else at the end of the file."""
+    results = ROOT / "bench" / "RESULTS.md"
+    text = results.read_text() if results.exists() else "# Benchmark results\n"
+    if begin in text and end in text:
+        head, rest = text.split(begin, 1)
+        text = head + section + rest.split(end, 1)[1]
+    elif after and after in text:
+        head, rest = text.split(after, 1)
+        text = head + after + "\n\n" + section + rest
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    results.write_text(text)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--set", default=str(ROOT.parent / "shared" / "qr"))
@@ -235,14 +252,7 @@ def main():
     print(section)
     if args.no_write:
         return
-    results = ROOT / "bench" / "RESULTS.md"
-    text = results.read_text() if results.exists() else "# Benchmark results\n"
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        text = head + section + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    results.write_text(text)
+    write_section(BEGIN, END, section)
 
 
 if __name__ == "__main__":

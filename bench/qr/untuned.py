@@ -359,8 +359,14 @@ def write(args):
               "fake finders and hard codes, still run the whole fallback chain, 20-60 ms); early rejection",
               "that holds on real camera noise (one finder candidate is enough to go on: the Aegis camera",
               "frame read with the wrong stride, sheared into noise, shows two and still runs every",
-              "fallback, rqrr alone taking about 200 ms on its 1840x1380 pixels; the live budget cuts",
-              "that, `decode_luma` does not); the categories",
+              "fallback, about 130-145 ms of CPU for the whole decode on its 1840x1380 pixels (rqrr ~131 ms",
+              "of it, local-mean binarisation ~93 ms, in a 2026-12-07 pass-by-pass run); the live budget cuts",
+              "that, `decode_luma` does not). Tried on 2026-12-07 and not kept: running rqrr only when the",
+              "first pass saw 3 or more finder candidates halves that frame (63 ms) but loses one moire",
+              "frame of seed 2212 that only rqrr reads (its first pass also saw 2), so no finder-count",
+              "threshold separates them; and, for camera sessions, one fallback per frame in turn cut the",
+              "live-preview CPU to first decode (1.43x to 1.28x zxing-cpp in one run) but decoded later in",
+              "8 sequences and earlier in 3, and its effect on still, hard codes is not measured yet. The categories",
               "short of +3 points; more scene kinds than the shared generator has. The test floors",
               "(tests/tests/qr_frames.rs) are the per-category rates above (after), applied to shared/qr.",
               "The live-preview figure and the Aegis camera frames: the next section (bench/qr/camera.py)."]
@@ -369,15 +375,7 @@ def write(args):
     print(section)
     if args.no_write:
         return
-    results = run.ROOT / "bench" / "RESULTS.md"
-    text = results.read_text()
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        text = head + section + rest.split(END, 1)[1]
-    else:
-        head, rest = text.split(run.END, 1)
-        text = head + run.END + "\n\n" + section + rest
-    results.write_text(text)
+    run.write_section(BEGIN, END, section, after=run.END)
 
 
 def main():

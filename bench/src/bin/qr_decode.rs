@@ -128,25 +128,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for f in frames {
         let file = f["file"].as_str().ok_or("frame without file")?;
         let category = f["category"].as_str().unwrap_or("?").to_owned();
-        let (w, h, stride) = (
-            f["width"].as_u64().ok_or("no width")? as u32,
-            f["height"].as_u64().ok_or("no height")? as u32,
-            f["stride"].as_u64().ok_or("no stride")? as u32,
-        );
-        let data = if f["format"] == "y" {
-            std::fs::read(dir.join(file))?
-        } else {
-            image::open(dir.join(file))?.to_luma8().into_raw()
-        };
-        let mut expected: Vec<String> = f["expected"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| v.as_str().map(str::to_owned))
-                    .collect()
-            })
-            .unwrap_or_default();
-        expected.sort();
+        let (data, w, h, stride) = load(dir, f)?;
+        let expected = expected(f);
         for (name, chain) in &runs {
             let start = Instant::now();
             let frame = LumaFrame::new(&data, w, h, stride)?;
@@ -185,6 +168,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 type Plane = (Vec<u8>, u32, u32, u32);
 
 /// Loads a frame's luma plane.
+/// A frame's expected payloads, sorted (none for a frame without a code).
+fn expected(f: &Value) -> Vec<String> {
+    let mut expected: Vec<String> = f["expected"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    expected.sort();
+    expected
+}
+
 fn load(dir: &Path, f: &Value) -> Result<Plane, Box<dyn std::error::Error>> {
     let file = f["file"].as_str().ok_or("frame without file")?;
     let (w, h, stride) = (
@@ -290,15 +287,7 @@ fn trace_frames(dir: &Path, frames: &[Value]) -> Result<(), Box<dyn std::error::
     for f in frames {
         let (data, w, h, stride) = load(dir, f)?;
         let frame = LumaFrame::new(&data, w, h, stride)?;
-        let mut expected: Vec<String> = f["expected"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| v.as_str().map(str::to_owned))
-                    .collect()
-            })
-            .unwrap_or_default();
-        expected.sort();
+        let expected = expected(f);
         let (_, steps) =
             pipeline::decode_traced(&frame, pipeline::DEFAULT_CHAIN, Limits::NONE, true);
         let steps: Vec<Value> = steps
