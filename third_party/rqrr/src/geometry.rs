@@ -61,8 +61,8 @@ impl Perspective {
         // any image; `as` saturates (and maps NaN to 0) instead of the
         // assertion that used to panic here. Callers clamp to the image.
         Point {
-            x: x.round() as i32,
-            y: y.round() as i32,
+            x: round_to_i32(x),
+            y: round_to_i32(y),
         }
     }
 
@@ -197,9 +197,72 @@ impl Iterator for BresenhamScan {
     }
 }
 
+/// `x.round() as i32`, the same value for every `x`, without a call to
+/// libm's `round` (x86-64 without SSE4.1 has no rounding instruction, and
+/// sampling maps millions of points a frame).
+///
+/// Watchword fork: used by `Perspective::map` and the alignment search.
+#[inline]
+pub(crate) fn round_to_i32(x: f64) -> i32 {
+    if x.is_nan() || x.abs() >= 2_147_483_648.0 {
+        // Out of range or NaN: `as` saturates (NaN to 0), as before.
+        return x.round() as i32;
+    }
+    let t = x as i64; // toward zero; exact below 2^31
+    let frac = x - t as f64; // exact: x and t share the integer part
+    let r = if frac >= 0.5 {
+        t + 1
+    } else if frac <= -0.5 {
+        t - 1
+    } else {
+        t
+    };
+    r.clamp(i32::MIN as i64, i32::MAX as i64) as i32
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn round_to_i32_is_round_as_i32() {
+        let mut xs = vec![
+            0.0,
+            -0.0,
+            0.5,
+            -0.5,
+            1.5,
+            -1.5,
+            2.5,
+            -2.5,
+            0.49999999999999994,
+            -0.49999999999999994,
+            2_147_483_647.4,
+            2_147_483_647.5,
+            -2_147_483_648.4,
+            -2_147_483_648.5,
+            2_147_483_648.0,
+            1e300,
+            -1e300,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+            f64::EPSILON,
+            4_503_599_627_370_497.0,
+        ];
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..200_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            // Values around half-integers and across the whole range.
+            xs.push((state % 4_000_000) as f64 / 4.0 - 500_000.0);
+            xs.push(f64::from_bits(state));
+        }
+        for x in xs {
+            assert_eq!(round_to_i32(x), x.round() as i32, "{x:e}");
+        }
+    }
 
     #[test]
     fn test_bresenham_straight() {

@@ -312,8 +312,8 @@ fn refine_alignment<S: ImageBuffer>(
     let dark_at = |x: f64, y: f64| {
         PixelColor::White
             != img.get_pixel_at_point(Point {
-                x: x.round() as i32,
-                y: y.round() as i32,
+                x: geometry::round_to_i32(x),
+                y: geometry::round_to_i32(y),
             })
     };
     let mut best: Option<(i32, f64, (f64, f64))> = None;
