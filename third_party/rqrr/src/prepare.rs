@@ -19,8 +19,11 @@ where
     S: Clone,
 {
     fn clone(&self) -> Self {
+        // Watchword fork: least recently used first, so the copy evicts
+        // regions in the same order as the original (upstream put them
+        // most recent first, reversing it).
         let mut cache = LruCache::new(self.cache.cap());
-        for (k, v) in self.cache.iter() {
+        for (k, v) in self.cache.iter().rev() {
             cache.put(*k, *v);
         }
 
@@ -213,11 +216,20 @@ where
     {
         let mut res = Vec::new();
         let stones = crate::capstones_from_image(self);
-        let groups = self.find_groupings(stones);
-        let locations: Vec<_> = groups
-            .into_iter()
-            .filter_map(|v| crate::SkewedGridLocation::from_group(self, v))
-            .collect();
+        let (groups, first) = self.find_groupings(stones);
+        // Watchword fork: the first group's location was already found while
+        // confirming it (on a copy of this image, in the state this loop
+        // would find it in): take it and the copy instead of fitting it a
+        // second time. Later groups are fitted here as before, on the image
+        // the earlier fits have painted.
+        let mut locations = Vec::with_capacity(groups.len());
+        let mut groups = groups.into_iter();
+        if let Some((location, painted)) = first {
+            groups.next();
+            *self = painted;
+            locations.push(location);
+        }
+        locations.extend(groups.filter_map(|v| crate::SkewedGridLocation::from_group(self, v)));
         for grid_location in locations {
             let bounds = [
                 grid_location.c.map(0.0, 0.0),
@@ -244,12 +256,23 @@ where
     /// By trying to match up the relative perspective of 3
     /// [CapStones](struct.CapStone.html) along with other criteria we can find the
     /// CapStones that corner the same QR code.
-    fn find_groupings(&mut self, capstones: Vec<crate::CapStone>) -> Vec<CapStoneGroup>
+    ///
+    /// Watchword fork: also returns the first group's location and the copy
+    /// of the image it was fitted on (see `detect_grids`).
+    #[allow(clippy::type_complexity)]
+    fn find_groupings(
+        &mut self,
+        capstones: Vec<crate::CapStone>,
+    ) -> (
+        Vec<CapStoneGroup>,
+        Option<(crate::SkewedGridLocation, PreparedImage<S>)>,
+    )
     where
         S: Clone,
     {
         let mut used_capstones = Vec::new();
         let mut groups = Vec::new();
+        let mut first = None;
         for idx in 0..capstones.len() {
             if used_capstones.contains(&idx) {
                 continue;
@@ -268,10 +291,14 @@ where
                 // A copy of the input image is used to not contaminate the
                 // original on an incorrect set of CapStones
                 let mut image_copy = self.clone();
-                if crate::SkewedGridLocation::from_group(&mut image_copy, group_under_test.clone())
-                    .is_none()
-                {
+                let Some(location) = crate::SkewedGridLocation::from_group(
+                    &mut image_copy,
+                    group_under_test.clone(),
+                ) else {
                     continue;
+                };
+                if groups.is_empty() {
+                    first = Some((location, image_copy));
                 }
                 // This is a viable set, save this grouping
                 groups.push(group_under_test);
@@ -280,7 +307,7 @@ where
                 used_capstones.push(pair.1);
             }
         }
-        groups
+        (groups, first)
     }
 
     pub fn without_preparation(buf: S) -> Self {
@@ -643,8 +670,8 @@ mod tests {
                 row_average[u] += avg_u;
             }
             for x in 0..w {
-                let black = (pixels[y * w + x] as usize)
-                    < row_average[x] * (100 - 5) / (200 * threshold_s);
+                let black =
+                    (pixels[y * w + x] as usize) < row_average[x] * (100 - 5) / (200 * threshold_s);
                 pixels[y * w + x] = if black { 1 } else { 0 };
             }
         }
@@ -661,7 +688,15 @@ mod tests {
             state ^= state << 17;
             state
         };
-        for &(w, h) in &[(1, 3), (7, 5), (8, 4), (17, 9), (333, 41), (1280, 6), (4000, 3)] {
+        for &(w, h) in &[
+            (1, 3),
+            (7, 5),
+            (8, 4),
+            (17, 9),
+            (333, 41),
+            (1280, 6),
+            (4000, 3),
+        ] {
             for kind in 0..3 {
                 let img: Vec<u8> = (0..w * h)
                     .map(|i| match kind {
@@ -685,9 +720,29 @@ mod tests {
                     pixels: img.clone().into_boxed_slice(),
                 });
                 assert_eq!(&*fast.buffer.pixels, &expected[..], "{w}x{h} kind {kind}");
-                assert_eq!(&*generic.buffer.pixels, &expected[..], "{w}x{h} kind {kind}");
+                assert_eq!(
+                    &*generic.buffer.pixels,
+                    &expected[..],
+                    "{w}x{h} kind {kind}"
+                );
             }
         }
+    }
+
+    #[test]
+    fn a_copy_keeps_the_order_regions_are_evicted_in() {
+        // Black pixels on every other column of every other row: one
+        // region each.
+        let (w, h) = (9, 9);
+        let mut img = PreparedImage::prepare_from_bitmap(w, h, |x, y| x % 2 == 0 && y % 2 == 0);
+        for (x, y) in [(0, 0), (2, 0), (4, 2), (0, 4), (2, 0), (8, 8)] {
+            img.get_region((x, y));
+        }
+        let order = |i: &PreparedImage<BasicImageBuffer>| -> Vec<u8> {
+            i.cache.iter().map(|(k, _)| *k).collect()
+        };
+        assert_eq!(order(&img.clone()), order(&img));
+        assert_eq!(order(&img).len(), 5);
     }
 
     #[test]
