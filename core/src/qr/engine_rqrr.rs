@@ -16,8 +16,10 @@ pub(crate) struct RqrrOutcome {
 
 /// Runs rqrr's own thresholding and detection over a packed luma buffer.
 pub(crate) fn decode(luma: &[u8], width: usize, height: usize) -> RqrrOutcome {
-    let mut img =
-        rqrr::PreparedImage::prepare_from_greyscale(width, height, |x, y| luma[y * width + x]);
+    let Some(luma) = luma.get(..width * height) else {
+        return RqrrOutcome::default();
+    };
+    let mut img = rqrr::PreparedImage::prepare_from_luma(width, height, luma.to_vec());
     collect(&mut img)
 }
 

@@ -544,13 +544,27 @@ impl PreparedImage<BasicImageBuffer> {
                 data.push(fill(x, y));
             }
         }
+        Self::prepare_from_luma(w, h, data)
+    }
+
+    /// Like [`prepare_from_greyscale`](Self::prepare_from_greyscale), from a
+    /// packed `w` x `h` luma buffer the image takes over (no copy, no call per
+    /// pixel).
+    ///
+    /// Watchword fork: added; panics if `luma` is not `w * h` bytes.
+    pub fn prepare_from_luma(w: usize, h: usize, mut luma: Vec<u8>) -> Self {
+        assert_eq!(
+            Some(luma.len()),
+            w.checked_mul(h),
+            "luma is not w * h bytes"
+        );
         // Thresholded in place, row by row (what `prepare` does through
         // `ImageBuffer`, without a call per pixel).
         let mut threshold = RowThreshold::new(w);
-        for (y, row) in data.chunks_exact_mut(w.max(1)).enumerate() {
+        for (y, row) in luma.chunks_exact_mut(w.max(1)).enumerate() {
             threshold.apply(row, y);
         }
-        let pixels = data.into_boxed_slice();
+        let pixels = luma.into_boxed_slice();
         let buffer = BasicImageBuffer { w, h, pixels };
         PreparedImage {
             buffer,
