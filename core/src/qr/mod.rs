@@ -18,10 +18,12 @@ mod engine_rxing;
 mod error;
 pub mod frame;
 mod image;
+mod pad;
 mod payload;
 pub mod pipeline;
 mod preprocess;
 mod scanner;
+mod sharpen;
 
 pub use self::{
     error::QrError,

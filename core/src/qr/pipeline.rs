@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use super::{QrPayload, engine_rqrr, engine_rxing, frame::LumaFrame, preprocess};
+use super::{QrPayload, engine_rqrr, engine_rxing, frame::LumaFrame, pad, preprocess, sharpen};
 
 /// One way to look at a frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,11 +34,16 @@ pub enum Strategy {
     RqrrDownscaled,
     /// rqrr on a local-mean threshold (glare, gradients).
     RqrrLocalMean,
+    /// rxing on an unsharp-masked frame (defocus, screen moire).
+    RxingSharpened,
+    /// rxing on the frame inside a light border (a code against the
+    /// frame's edge, its quiet zone outside the picture).
+    RxingPadded,
 }
 
 impl Strategy {
     /// Every strategy, for experiments.
-    pub const ALL: [Strategy; 12] = [
+    pub const ALL: [Strategy; 14] = [
         Strategy::Rxing,
         Strategy::RxingBothPolarities,
         Strategy::RxingHarder,
@@ -51,6 +56,8 @@ impl Strategy {
         Strategy::RqrrInverted,
         Strategy::RqrrDownscaled,
         Strategy::RqrrLocalMean,
+        Strategy::RxingSharpened,
+        Strategy::RxingPadded,
     ];
 
     /// A short stable name (for benchmarks and logs).
@@ -68,6 +75,8 @@ impl Strategy {
             Strategy::RqrrInverted => "rqrr_inverted",
             Strategy::RqrrDownscaled => "rqrr_down",
             Strategy::RqrrLocalMean => "rqrr_localmean",
+            Strategy::RxingSharpened => "rxing_sharp",
+            Strategy::RxingPadded => "rxing_pad",
         }
     }
 
@@ -126,6 +135,14 @@ impl Strategy {
                 let bits = preprocess::threshold_local_mean(luma, w, h, local_window(w, h));
                 rqrr(engine_rqrr::decode_binary(&bits, w, h))
             }
+            Strategy::RxingSharpened => {
+                let sharp = sharpen::unsharp_box(luma, w, h, sharpen_radius(w, h), SHARPEN_X2);
+                rxing(engine_rxing::decode(&sharp, w, h, false, false))
+            }
+            Strategy::RxingPadded => {
+                let (p, pw, ph) = pad::pad_light(luma, w, h, PAD_PX);
+                rxing(engine_rxing::decode(&p, pw, ph, true, false))
+            }
         }
     }
 }
@@ -159,6 +176,12 @@ pub const DEFAULT_CHAIN: &[Strategy] = &[
     // quirc's detector: strongly blurred or cropped codes ZXing's finder
     // scan misses.
     Strategy::Rqrr,
+    // Defocus (and some moire): modules blurred into their neighbours,
+    // edges restored. About 2 ms on a 1280x720 frame.
+    Strategy::RxingSharpened,
+    // A code against the frame's edge: the light ring its finder patterns
+    // and the binariser need, added around the frame. About 1.2 ms.
+    Strategy::RxingPadded,
 ];
 
 /// When the chain gives up on a frame before trying every strategy.
@@ -325,6 +348,21 @@ fn local_window(w: usize, h: usize) -> usize {
     (w.max(h) / 20).max(15)
 }
 
+/// The unsharp mask's box radius: about a defocused module's blur on a
+/// frame whose codes fill 15-30% of its width (4 px at 1280x720). Chosen
+/// on the tuning sets (radius 3-5 and amounts 1-3 tried).
+fn sharpen_radius(w: usize, h: usize) -> usize {
+    (w.max(h) / 320).max(2)
+}
+
+/// The unsharp mask's amount, doubled (1.5: edges boosted by half again
+/// their contrast to the local mean).
+const SHARPEN_X2: i32 = 3;
+
+/// The light border's width in pixels: wider than a finder pattern's
+/// outer run and than a binariser block (8 px).
+const PAD_PX: usize = 16;
+
 /// The same code seen twice (two finder triples, two passes) is one payload.
 fn dedupe(found: Vec<QrPayload>) -> Vec<QrPayload> {
     let mut out: Vec<QrPayload> = Vec::with_capacity(found.len());
@@ -468,5 +506,74 @@ pub(crate) mod tests {
         assert_eq!(ran.len(), DEFAULT_CHAIN.len());
         assert!(ran[0].ms >= 0.0 && !ran[0].payloads.is_empty());
         assert!(finder_evidence(&frame, true) >= 3);
+    }
+
+    /// A code long enough for a version-6 symbol (finer modules than
+    /// [`LINK`]'s).
+    const LONG_LINK: &str =
+        "otpauth://totp/ACME:alice@example.com?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=ACME";
+
+    /// Which strategies of the default chain read `luma` on their own.
+    fn readers(luma: &[u8], w: usize, h: usize) -> Vec<Strategy> {
+        DEFAULT_CHAIN
+            .iter()
+            .copied()
+            .filter(|s| !s.run(luma, w, h).payloads.is_empty())
+            .collect()
+    }
+
+    /// A 9x9 box blur: a defocused camera (the blur as wide as 1.5 modules
+    /// of 6 pixels).
+    fn defocus(luma: &[u8], w: usize, h: usize) -> Vec<u8> {
+        let r = 4usize;
+        let mut out = vec![0u8; luma.len()];
+        for y in 0..h {
+            for x in 0..w {
+                let (mut sum, mut n) = (0u32, 0u32);
+                for yy in y.saturating_sub(r)..(y + r + 1).min(h) {
+                    for xx in x.saturating_sub(r)..(x + r + 1).min(w) {
+                        sum += u32::from(luma[yy * w + xx]);
+                        n += 1;
+                    }
+                }
+                out[y * w + x] = (sum / n) as u8;
+            }
+        }
+        out
+    }
+
+    /// A defocused code: the modules bleed into each other too far for any
+    /// other strategy; the unsharp mask restores their edges.
+    #[test]
+    fn a_defocused_code_is_read_only_after_sharpening() {
+        let (sharp, w, h) = render(Scene::new(640, 480).code(LONG_LINK, 150, 60, 6));
+        let luma = defocus(&sharp, w as usize, h as usize);
+        assert_eq!(
+            readers(&luma, w as usize, h as usize),
+            vec![Strategy::RxingSharpened]
+        );
+        let (found, _) = steps(&luma, w, h, Limits::DEFAULT);
+        assert_eq!(found, vec![QrPayload::from_text(LONG_LINK.to_owned())]);
+    }
+
+    /// A code in the frame's top-left corner, its quiet zone and a sliver
+    /// of its top-left finder pattern outside the picture: only framed in
+    /// light pixels is it read.
+    #[test]
+    fn a_code_cut_by_the_frame_corner_is_read_inside_a_light_border() {
+        let (m, y0) = (5usize, 60usize);
+        let (whole, w0, _) = render(Scene::new(640, 480).code(LONG_LINK, 150, y0 as u32, m as u32));
+        // The quiet zone (4 modules) and 4 of the finder's 5 outer pixels
+        // cut off on the left and at the top.
+        let cut = 4 * m + 4;
+        let (w, h) = (w0 as usize - 150 - cut, 480 - y0 - cut);
+        let luma: Vec<u8> = whole
+            .chunks_exact(w0 as usize)
+            .skip(y0 + cut)
+            .flat_map(|row| row[150 + cut..].to_vec())
+            .collect();
+        assert_eq!(readers(&luma, w, h), vec![Strategy::RxingPadded]);
+        let (found, _) = steps(&luma, w as u32, h as u32, Limits::DEFAULT);
+        assert_eq!(found, vec![QrPayload::from_text(LONG_LINK.to_owned())]);
     }
 }

@@ -1,0 +1,129 @@
+//! Unsharp masking: a frame minus a blurred copy of itself, added back. A
+//! defocused code's modules bleed into each other until the binariser's
+//! local threshold cannot tell a lone light module between dark ones from
+//! its neighbours; boosting the difference to the local mean restores the
+//! edges enough for the finder search and the sampler. The blur is a box
+//! (two running sums), so the whole operation costs about a millisecond on
+//! a 1280x720 frame.
+
+/// `luma + amount * (luma - box_mean)`, clamped to 0..=255, where
+/// `box_mean` is the mean of the `(2 * radius + 1)`-square around each pixel
+/// (cut off at the frame's edges, so an edge pixel is compared with the
+/// pixels that exist, not with padding) and `amount` is `amount_x2 / 2`
+/// (halves are resolution enough, and integers keep it cheap).
+pub(crate) fn unsharp_box(
+    luma: &[u8],
+    width: usize,
+    height: usize,
+    radius: usize,
+    amount_x2: i32,
+) -> Vec<u8> {
+    let mut out = vec![0u8; width * height];
+    if width == 0 || height == 0 {
+        return out;
+    }
+    // One pass: a running sum per column over rows y-r..=y+r, then a
+    // running sum along the row over those column sums. No intermediate
+    // frame-sized buffer (that costs more in memory traffic than the sums).
+    let mut cols = vec![0u32; width];
+    for row in luma.chunks_exact(width).take(radius.min(height)) {
+        add_row(&mut cols, row, 1);
+    }
+    // The window's width at each x (cut off near the left and right edges).
+    let hspan: Vec<u32> = (0..width)
+        .map(|x| ((x + radius + 1).min(width) - x.saturating_sub(radius)) as u32)
+        .collect();
+    let (mut inv, mut inv_vspan) = (vec![0u64; width], 0u64);
+    for y in 0..height {
+        if y + radius < height {
+            add_row(&mut cols, &luma[(y + radius) * width..][..width], 1);
+        }
+        if y > radius {
+            add_row(&mut cols, &luma[(y - radius - 1) * width..][..width], -1);
+        }
+        let vspan = ((y + radius + 1).min(height) - y.saturating_sub(radius)) as u64;
+        // 1 / (window area) in 0.32 fixed point, per x: a multiply where a
+        // division per pixel would double the cost. The same for every row
+        // but the first and last `radius`.
+        if vspan != inv_vspan {
+            inv_vspan = vspan;
+            for (i, &w) in inv.iter_mut().zip(&hspan) {
+                *i = (1u64 << 32).div_ceil(u64::from(w) * vspan);
+            }
+        }
+        let src = &luma[y * width..][..width];
+        let dst = &mut out[y * width..][..width];
+        let mut sum: u32 = cols[..radius.min(width)].iter().sum();
+        for x in 0..width {
+            if x + radius < width {
+                sum += cols[x + radius];
+            }
+            if x > radius {
+                sum -= cols[x - radius - 1];
+            }
+            let mean = ((u64::from(sum) * inv[x] + (1 << 31)) >> 32) as i32;
+            let v = i32::from(src[x]);
+            dst[x] = (v + amount_x2 * (v - mean) / 2).clamp(0, 255) as u8;
+        }
+    }
+    out
+}
+
+/// Adds (`sign` 1) or takes away (`sign` -1) a row from the column sums.
+fn add_row(cols: &mut [u32], row: &[u8], sign: i32) {
+    if sign > 0 {
+        for (c, &v) in cols.iter_mut().zip(row) {
+            *c += u32::from(v);
+        }
+    } else {
+        for (c, &v) in cols.iter_mut().zip(row) {
+            *c -= u32::from(v);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The running sums agree with the unsharp mask computed directly,
+    /// edges included.
+    #[test]
+    fn unsharp_matches_a_direct_computation() {
+        let (w, h, r) = (13usize, 9usize, 2usize);
+        let luma: Vec<u8> = (0..w * h).map(|i| (i * 37 % 251) as u8).collect();
+        let out = unsharp_box(&luma, w, h, r, 3);
+        for y in 0..h {
+            for x in 0..w {
+                let (mut s, mut n) = (0u32, 0u32);
+                for yy in y.saturating_sub(r)..(y + r + 1).min(h) {
+                    for xx in x.saturating_sub(r)..(x + r + 1).min(w) {
+                        s += u32::from(luma[yy * w + xx]);
+                        n += 1;
+                    }
+                }
+                // The mean rounded either way (fixed-point reciprocal).
+                let v = i32::from(luma[y * w + x]);
+                let got = i32::from(out[y * w + x]);
+                let ok = [s / n, s.div_ceil(n)]
+                    .iter()
+                    .any(|&mean| got == (v + 3 * (v - mean as i32) / 2).clamp(0, 255));
+                assert!(ok, "({x}, {y}): {got}");
+            }
+        }
+    }
+
+    /// Flat areas stay as they are; an edge gets steeper on both sides.
+    #[test]
+    fn unsharp_keeps_flat_areas_and_steepens_edges() {
+        let (w, h) = (20usize, 5usize);
+        let luma: Vec<u8> = (0..w * h)
+            .map(|i| if i % w < 10 { 60 } else { 180 })
+            .collect();
+        let out = unsharp_box(&luma, w, h, 2, 3);
+        let row = &out[2 * w..3 * w];
+        assert_eq!((row[0], row[19]), (60, 180));
+        assert!(row[9] < 60 && row[10] > 180, "{row:?}");
+        assert!(unsharp_box(&[], 0, 0, 2, 3).is_empty());
+    }
+}
