@@ -173,15 +173,17 @@ pub const DEFAULT_CHAIN: &[Strategy] = &[
     Strategy::RxingLocalMean,
     // Screen moire averaged away.
     Strategy::RxingDownscaled,
-    // quirc's detector: strongly blurred or cropped codes ZXing's finder
-    // scan misses.
-    Strategy::Rqrr,
     // Defocus (and some moire): modules blurred into their neighbours,
-    // edges restored. About 2 ms on a 1280x720 frame.
+    // edges restored. About 2.5 ms on a 1280x720 frame.
     Strategy::RxingSharpened,
     // A code against the frame's edge: the light ring its finder patterns
     // and the binariser need, added around the frame. About 1.2 ms.
     Strategy::RxingPadded,
+    // quirc's detector: strongly blurred or cropped codes ZXing's finder
+    // scan misses. Last because it is the dearest (about 7 ms): on the
+    // tuning set this order reads the same frames as rqrr before the two
+    // above, for 6% less time on average.
+    Strategy::Rqrr,
 ];
 
 /// When the chain gives up on a frame before trying every strategy.
