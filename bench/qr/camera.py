@@ -275,8 +275,7 @@ def sequences_section(data):
         "charged their thread's CPU time (`CLOCK_THREAD_CPUTIME_ID`) per frame, frame loading excluded; *CPU to "
         "first decode* adds up every frame up to and including the first that gave the code. "
         f"{rounds} passes over all sequences; per sequence the median of the passes. Run {data['when']} on the "
-        f"shared 2-core machine (another job's CI run beside it; load average {data['load_before'][0]:.1f} before, "
-        f"{data['load_after'][0]:.1f} after).",
+        f"2-core machine (load average {data['load_before'][0]:.1f} before, {data['load_after'][0]:.1f} after).",
         "",
     ]
     zi = [r["zx"][0] for r in res.values() if r["zx"][0] is not None]
@@ -417,7 +416,7 @@ def tune_lines():
               "same frame for less CPU (the next frame is sharper than any fallback makes this one): the sequences "
               "hold none of the codes that need a fallback on every frame (screen moire, glare, faded ink). A still "
               "camera on such a code would never read it with no fallback in the budget; the untuned sets' live rate "
-              "(91.8% at 30 ms, above) would fall towards the first pass's. What would give both, not done: one "
+              "(the *live* row above) would fall towards the first pass's. What would give both, not done: one "
               "fallback per frame taken in turn, so a still, hard code meets every fallback within a few frames while "
               "a moving one costs one pass and one fallback a frame."]
     return lines

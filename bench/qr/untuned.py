@@ -92,7 +92,7 @@ def cold_both(frames, qr_dir, binary, extra):
 def measure(args):
     binary = Path(args.qr_decode) if args.qr_decode else run.build_qr_decode()
     extra = ["--limits", args.limits] if args.limits else []
-    result = {"label": args.label, "binary": str(binary), "extra": extra,
+    result = {"label": args.label, "what": args.what, "binary": str(binary), "extra": extra,
               "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "cold_every": args.cold_every,
               "sets": {}}
     for s in sets("untuned"):
@@ -208,6 +208,11 @@ def write(args):
     allf = [f for s in untuned for f in frames[s["name"]]]
     by_file = {(s["name"], f["file"]): f for s in untuned for f in frames[s["name"]]}
 
+    def what(r):
+        # Runs saved before `--what` existed: the first pair written up.
+        return r.get("what") or ("the decoder at the start of issue 22 (the whole fallback chain on every "
+                                 "frame nothing reads)" if r is runs[0] else "the decoder with early rejection (below)")
+
     def merged(r, mode, who):
         return {(name, k): v for name, d in r["sets"].items() for k, v in d[mode][who].items()}
 
@@ -229,9 +234,8 @@ def write(args):
         "decoder for the whole set, each frame decoded once, zxing-cpp and Watchword interleaved frame by",
         "frame (a camera loop). **Cold**: one decode per process for both (a fresh Python importing",
         "zxing-cpp; a fresh `qr-decode` answering one frame, as `watchword scan` does), on one frame",
-        f"in {runs[1]['cold_every']} of each set. *Before* is the decoder at the start of issue 22 (the whole fallback chain on",
-        "every frame nothing reads); *after* adds early rejection (below). Runs: before "
-        f"{runs[0]['when']}, after {runs[1]['when']} (load average {runs[1]['load']:.1f} at the end).",
+        f"in {runs[1]['cold_every']} of each set. *Before* is {what(runs[0])}; *after* is {what(runs[1])}.",
+        f"Runs: before {runs[0]['when']}, after {runs[1]['when']} (load average {runs[1]['load']:.1f} at the end).",
         "",
         "| set | seed | frames | zxing-cpp % | Watchword before % | after % | after - zxing-cpp | FP zxing / before / after | wrong strings on code frames |",
         "|---|---|---|---|---|---|---|---|---|",
@@ -319,9 +323,12 @@ def write(args):
               "pass (rxing on ZXing's hybrid binarisation, both polarities) decodes nothing and its finder",
               "search saw no finder pattern, the frame is given up; a dim frame (1st..99th percentile spread",
               "under 100 grey levels, where the binariser flattens a faint code) gets the contrast-stretched",
-              "pass too. Chosen on the tuning set, where it lost no frame; on the untuned sets it loses "
-              f"{sum(1 for k in keys if ok_of(by_file[k], wb[k][0]) and not ok_of(by_file[k], wa[k][0]))} "
-              f"frames that the fallbacks read before: {lost(wb, wa)}.",
+              "pass too. Chosen on the tuning set, where it lost no frame. Measured when it came in",
+              "(2026-12-07, against the whole chain on every frame), it lost 5 untuned frames the fallbacks",
+              "read: f13_0014 (motion), f13_0067 (moire), f13_0105 (motion), f14_0077 (lowlight), f15_0020",
+              "(motion), and cut the no-QR median from 22.9x to 1.4x zxing-cpp's (warm).",
+              "",
+              "Frames read before but not after: " + lost(wb, wa) + ".",
               "Frames read after but not before: " + lost(wa, wb) + "."]
     if args.live:
         lines.append("Frames the live budget costs (read after, not live): " + lost(wa, wl) + ".")
@@ -342,8 +349,15 @@ def write(args):
     lines += ["", "Issue 22's goals on these sets (after):", ""]
     lines.append(f"- ≥ zxing-cpp + 3 points on every untuned set: {yes(min(per_set) >= 3)} "
                  f"(" + ", ".join(f"{d:+.1f}" for d in per_set) + " points).")
+    # Where zxing-cpp misses fewer than 3 points' worth of frames, +3 points
+    # cannot be had: said apart from the categories with room to gain.
+    ceiling = [c for c in weak if 100 - cat_rows[c][1] < 3]
+    room = [c for c in weak if c not in ceiling]
     lines.append(f"- every category ≥ zxing-cpp + 3 points within noise: {yes(not weak)}"
-                 + (f" (short: {', '.join(weak)}; below zxing-cpp beyond noise: {', '.join(worse) or 'none'})." if weak else "."))
+                 + (f" (short: {', '.join(weak)}; of these, zxing-cpp already reads over 97% of "
+                    f"{', '.join(ceiling) or 'none'}, so 3 points are more than it misses; short with room to gain: "
+                    f"{', '.join(room) or 'none'}; below zxing-cpp beyond noise: {', '.join(worse) or 'none'})."
+                    if weak else "."))
     lines.append(f"- 0 false positives: {yes(fp_total == 0)} ({fp_total} no-QR frames with a payload).")
     for c in ("cropped_quiet", "defocus"):
         if c in cat_rows:
@@ -355,21 +369,34 @@ def write(args):
         lines.append(f"- {mode}: median ≤ 1.5x {yes(w[0] / z[0] <= 1.5)} ({w[0] / z[0]:.2f}x), "
                      f"p95 ≤ 3x {yes(w[1] / z[1] <= 3)} ({w[1] / z[1]:.2f}x), "
                      f"no-QR median ≤ 2x {yes(w[2] / z[2] <= 2)} ({w[2] / z[2]:.2f}x).")
-    lines += ["", "Not done yet (issue 22 stays open): the p95 goal (frames with finder patterns nothing reads,",
-              "fake finders and hard codes, still run the whole fallback chain, 20-60 ms); early rejection",
-              "that holds on real camera noise (one finder candidate is enough to go on: the Aegis camera",
-              "frame read with the wrong stride, sheared into noise, shows two and still runs every",
-              "fallback, about 130-145 ms of CPU for the whole decode on its 1840x1380 pixels (rqrr ~131 ms",
-              "of it, local-mean binarisation ~93 ms, in a 2026-12-07 pass-by-pass run); the live budget cuts",
-              "that, `decode_luma` does not). Tried on 2026-12-07 and not kept: running rqrr only when the",
-              "first pass saw 3 or more finder candidates halves that frame (63 ms) but loses one moire",
-              "frame of seed 2212 that only rqrr reads (its first pass also saw 2), so no finder-count",
-              "threshold separates them; and, for camera sessions, one fallback per frame in turn cut the",
-              "live-preview CPU to first decode (1.43x to 1.28x zxing-cpp in one run) but decoded later in",
-              "8 sequences and earlier in 3, and its effect on still, hard codes is not measured yet. The categories",
-              "short of +3 points; more scene kinds than the shared generator has. The test floors",
-              "(tests/tests/qr_frames.rs) are the per-category rates above (after), applied to shared/qr.",
-              "The live-preview figure and the Aegis camera frames: the next section (bench/qr/camera.py)."]
+    lines += ["", "**The p95 goal is far off on a quiet machine.** The runs above were made with nothing else",
+              "running (load average under 1.5): zxing-cpp's p95 is 3.3 ms warm. Earlier runs beside builds",
+              "(load 3-4) measured zxing-cpp's p95 at 9-10 ms (a 1 ms decode preempted mid-way counts the",
+              "wait) and Watchword's at about 3.3x that, a figure that flattered Watchword; compare only runs",
+              "made on a quiet machine. What sets Watchword's p95 is the frames that run the whole",
+              "fallback chain: codes nothing reads (about 6% of the frames), no-code frames whose first pass",
+              "sees finder patterns (the generator's fake-finder decoys, about 1 in 6 no-code frames) and",
+              "codes only the last fallbacks read; together over 5% of the frames, each about 17-20 ms on",
+              "1280x720 (the first pass ~1 ms, contrast stretch ~1.9, inverted ~0.8, local mean ~3.3,",
+              "downscaled ~1.3, sharpened ~2.8, padded ~1.2, rqrr ~7). For p95 ≤ 3x (about 10 ms) either the",
+              "chain on such frames must cost half of that or fewer frames must reach it; no finder-count",
+              "threshold separates them (a moire frame only rqrr reads shows 2 finder candidates, like",
+              "noise). Not tried yet: running the dear fallbacks only when the first pass found a plausible",
+              "finder triple, or on a crop around the finder candidates.",
+              "",
+              "Made faster without changing what is read (2026-12-07): rqrr's thresholding (three integer",
+              "divisions per pixel; `third_party/rqrr` README, changes 6-8) and the local-mean threshold,",
+              "about half the time of each, frame for frame the same payloads on all five sets. Tried on",
+              "2026-12-07 and not kept: running rqrr only when the first pass saw 3 or more finder candidates",
+              "(loses that moire frame of seed 2212); for camera sessions, one fallback per frame in turn",
+              "(1.43x to 1.28x zxing-cpp's CPU to first decode in one run, but later first decodes in 8",
+              "sequences). The two new fallbacks (`sharpen.rs`, `pad.rs`) were chosen on the tuning set and a",
+              "second tuning set from the same generator (`gen_frames.py --seed 3211 --count 900 --only ...`:",
+              "its 386 frames of defocus, cropped_quiet, motion, small, moire and no_qr; never reported); a border-aware binariser for cards with no quiet zone on a",
+              "dark surround, directional sharpening for motion and more passes were tried and read little",
+              "or nothing. The test floors (tests/tests/qr_frames.rs) are the per-category rates above",
+              "(after), applied to shared/qr. The live-preview figure and the Aegis camera frames: the next",
+              "section (bench/qr/camera.py)."]
     lines.append(END)
     section = "\n".join(lines)
     print(section)
@@ -385,6 +412,7 @@ def main():
     m.add_argument("label")
     m.add_argument("--qr-decode")
     m.add_argument("--limits", choices=["none", "default", "live"])
+    m.add_argument("--what", help="what this decoder is, for the prose of `write` (e.g. a commit)")
     m.add_argument("--cold-every", type=int, default=2, help="0: warm only")
     t = sub.add_parser("trace")
     t.add_argument("--qr-decode")
