@@ -4,6 +4,8 @@
 //! does not count, and the binariser's blocks at the edge see only code.
 //! Framing it in paper-light pixels gives both the light ring they expect.
 
+use super::preprocess;
+
 /// The frame inside a `border`-pixel frame of its own light level (the
 /// 98th percentile of a sample: paper, not a specular highlight). Returns
 /// the buffer and its new size.
@@ -28,22 +30,8 @@ pub(crate) fn pad_light(
 
 /// The 98th percentile of every 4th pixel of every 4th row.
 fn light_level(luma: &[u8], width: usize, height: usize) -> u8 {
-    let mut hist = [0usize; 256];
-    let mut n = 0usize;
-    for row in luma.chunks_exact(width.max(1)).take(height).step_by(4) {
-        for &v in row.iter().step_by(4) {
-            hist[v as usize] += 1;
-            n += 1;
-        }
-    }
-    let mut seen = 0usize;
-    (0..256usize)
-        .rev()
-        .find(|&v| {
-            seen += hist[v];
-            seen > n / 50
-        })
-        .unwrap_or(255) as u8
+    let (hist, n) = preprocess::sampled_histogram(luma, width, height);
+    preprocess::past_cut(&hist, n / 50, (0..256).rev()).unwrap_or(255) as u8
 }
 
 #[cfg(test)]

@@ -90,14 +90,7 @@ pub(crate) fn stretch_contrast(luma: &[u8]) -> Vec<u8> {
 /// frame (every 4th pixel of every 4th row): how much contrast the frame
 /// has at all, cheaply (under 0.1 ms for 1280x720).
 pub(crate) fn contrast_range(luma: &[u8], width: usize, height: usize) -> u8 {
-    let mut hist = [0usize; 256];
-    let mut n = 0usize;
-    for row in luma.chunks_exact(width.max(1)).take(height).step_by(4) {
-        for &v in row.iter().step_by(4) {
-            hist[v as usize] += 1;
-            n += 1;
-        }
-    }
+    let (hist, n) = sampled_histogram(luma, width, height);
     let cut = n / 100;
     match (
         past_cut(&hist, cut, 0..256),
@@ -108,9 +101,23 @@ pub(crate) fn contrast_range(luma: &[u8], width: usize, height: usize) -> u8 {
     }
 }
 
+/// The histogram of every 4th pixel of every 4th row, and how many
+/// pixels that is: a frame's grey levels, cheaply.
+pub(crate) fn sampled_histogram(luma: &[u8], width: usize, height: usize) -> ([usize; 256], usize) {
+    let mut hist = [0usize; 256];
+    let mut n = 0usize;
+    for row in luma.chunks_exact(width.max(1)).take(height).step_by(4) {
+        for &v in row.iter().step_by(4) {
+            hist[v as usize] += 1;
+            n += 1;
+        }
+    }
+    (hist, n)
+}
+
 /// The first of `levels` (from the dark or the light end) past the `cut`
 /// most extreme samples.
-fn past_cut(
+pub(crate) fn past_cut(
     hist: &[usize; 256],
     cut: usize,
     mut levels: impl Iterator<Item = usize>,
