@@ -531,13 +531,7 @@ pub(crate) mod tests {
         let mut out = vec![0u8; luma.len()];
         for y in 0..h {
             for x in 0..w {
-                let (mut sum, mut n) = (0u32, 0u32);
-                for yy in y.saturating_sub(r)..(y + r + 1).min(h) {
-                    for xx in x.saturating_sub(r)..(x + r + 1).min(w) {
-                        sum += u32::from(luma[yy * w + xx]);
-                        n += 1;
-                    }
-                }
+                let (sum, n) = preprocess::direct_window_sum(luma, w, h, (x, y), r);
                 out[y * w + x] = (sum / n) as u8;
             }
         }

@@ -187,6 +187,28 @@ pub(crate) fn threshold_local_mean(
     out
 }
 
+/// The sum of the `(2 * r + 1)`-square around `(x, y)` and how many pixels
+/// it holds, cut off at the frame's edges, added up pixel by pixel: what
+/// the fast box filters (local mean, unsharp mask) are checked against and
+/// what the tests' defocus blur averages.
+#[cfg(test)]
+pub(crate) fn direct_window_sum(
+    luma: &[u8],
+    w: usize,
+    h: usize,
+    (x, y): (usize, usize),
+    r: usize,
+) -> (u32, u32) {
+    let (mut sum, mut n) = (0u32, 0u32);
+    for yy in y.saturating_sub(r)..(y + r + 1).min(h) {
+        for xx in x.saturating_sub(r)..(x + r + 1).min(w) {
+            sum += u32::from(luma[yy * w + xx]);
+            n += 1;
+        }
+    }
+    (sum, n)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -232,15 +254,8 @@ mod tests {
             let r = (window / 2).max(1);
             for y in 0..h {
                 for x in 0..w {
-                    let (y0, y1) = (y.saturating_sub(r), (y + r + 1).min(h));
-                    let (x0, x1) = (x.saturating_sub(r), (x + r + 1).min(w));
-                    let (mut sum, mut n) = (0u64, 0u64);
-                    for yy in y0..y1 {
-                        for xx in x0..x1 {
-                            sum += u64::from(luma[yy * w + xx]);
-                            n += 1;
-                        }
-                    }
+                    let (sum, n) = direct_window_sum(&luma, w, h, (x, y), r);
+                    let (sum, n) = (u64::from(sum), u64::from(n));
                     let dark = u64::from(luma[y * w + x]) * 100 * n < sum * 95;
                     assert_eq!(out[y * w + x] == 0, dark, "{w}x{h}: ({x}, {y})");
                 }

@@ -85,6 +85,7 @@ fn add_row(cols: &mut [u32], row: &[u8], sign: i32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::qr::preprocess::direct_window_sum;
 
     /// The running sums agree with the unsharp mask computed directly,
     /// edges included.
@@ -95,13 +96,7 @@ mod tests {
         let out = unsharp_box(&luma, w, h, r, 3);
         for y in 0..h {
             for x in 0..w {
-                let (mut s, mut n) = (0u32, 0u32);
-                for yy in y.saturating_sub(r)..(y + r + 1).min(h) {
-                    for xx in x.saturating_sub(r)..(x + r + 1).min(w) {
-                        s += u32::from(luma[yy * w + xx]);
-                        n += 1;
-                    }
-                }
+                let (s, n) = direct_window_sum(&luma, w, h, (x, y), r);
                 // The mean rounded either way (fixed-point reciprocal).
                 let v = i32::from(luma[y * w + x]);
                 let got = i32::from(out[y * w + x]);
