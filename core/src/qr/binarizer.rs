@@ -8,6 +8,8 @@
 
 use rxing::common::{BitArray, BitMatrix};
 
+use super::preprocess;
+
 const BLOCK: usize = 8;
 const MIN_DYNAMIC_RANGE: u32 = 24;
 const WORD: usize = usize::BITS as usize;
@@ -132,13 +134,21 @@ pub(crate) fn black_matrix(luma: &[u8], width: usize, height: usize) -> Option<B
     }
     let (max_x, max_y) = (width - BLOCK, height - BLOCK);
     // Per-pixel thresholds of one block row, spread over the width.
+    // A block at a time (what `covering` says per pixel): each block's
+    // threshold over its eight columns, then the last block's over the
+    // columns it shares with the one before.
+    let last_start = ((sw - 1) * BLOCK).min(max_x);
     let spread = |by: usize, out: &mut Vec<u8>| {
+        let blocks = &thresholds[by * sw..][..sw];
         out.clear();
-        out.extend((0..width).map(|x| {
-            let (a, b) = covering(x, sw, max_x);
-            let t = thresholds[by * sw + a];
-            b.map_or(t, |b| t.max(thresholds[by * sw + b]))
-        }));
+        for &t in &blocks[..sw - 1] {
+            out.extend_from_slice(&[t; BLOCK]);
+        }
+        let last = blocks[sw - 1];
+        for t in &mut out[last_start..] {
+            *t = (*t).max(last);
+        }
+        out.resize(width, last);
     };
     let mut matrix = BitMatrix::new(width as u32, height as u32).ok()?;
     let mut row = BitArray::with_size(width);
@@ -162,6 +172,33 @@ pub(crate) fn black_matrix(luma: &[u8], width: usize, height: usize) -> Option<B
         }
         matrix.setRow(y as u32, &row);
     }
+    Some(matrix)
+}
+
+/// The black matrix of `luma` thresholded against its local means
+/// ([`preprocess::local_mean_rows`]), packed a row at a time: the bits the
+/// hybrid binariser would give the thresholded frame (it keeps a 0/255
+/// frame as it is: every block's threshold lies between 0 and 251), for
+/// neither a frame of bytes nor a second binarisation. `None` under 40
+/// pixels a side, as [`black_matrix`].
+pub(crate) fn local_mean_matrix(
+    luma: &[u8],
+    width: usize,
+    height: usize,
+    window: usize,
+) -> Option<BitMatrix> {
+    if width < BLOCK * 5 || height < BLOCK * 5 || luma.len() < width * height {
+        return None;
+    }
+    let mut matrix = BitMatrix::new(width as u32, height as u32).ok()?;
+    let mut row = BitArray::with_size(width);
+    let dark = [0u8; WORD];
+    preprocess::local_mean_rows(luma, width, height, window, |y, bytes| {
+        for (i, p) in bytes.chunks(WORD).enumerate() {
+            row.setBulk(i * WORD, pack(p, &dark[..p.len()]));
+        }
+        matrix.setRow(y as u32, &row);
+    });
     Some(matrix)
 }
 
@@ -224,5 +261,36 @@ mod tests {
     fn tiny_frames_are_refused() {
         assert!(black_matrix(&[0; 39 * 100], 39, 100).is_none());
         assert!(black_matrix(&[0; 10], 40, 40).is_none());
+        assert!(local_mean_matrix(&[0; 39 * 100], 39, 100, 15).is_none());
+    }
+
+    /// Packing the local-mean rows directly gives the bits the hybrid
+    /// binariser gives the thresholded frame, odd sizes included.
+    #[test]
+    fn local_mean_matrix_is_the_binarised_thresholded_frame() {
+        let frame = Scene::new(1280, 720)
+            .code(
+                "otpauth://totp/A:alice?secret=JBSWY3DPEHPK3PXP",
+                400,
+                150,
+                6,
+            )
+            .noise(12)
+            .render();
+        let full = frame.packed();
+        for (w, h, window) in [
+            (1280usize, 720usize, 64usize),
+            (1003, 677, 50),
+            (41, 40, 15),
+        ] {
+            let luma: Vec<u8> = (0..h)
+                .flat_map(|y| full[y * 1280..][..w].iter().copied())
+                .collect();
+            let bytes = preprocess::threshold_local_mean(&luma, w, h, window);
+            assert!(
+                local_mean_matrix(&luma, w, h, window) == black_matrix(&bytes, w, h),
+                "{w}x{h}"
+            );
+        }
     }
 }

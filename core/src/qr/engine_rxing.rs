@@ -42,9 +42,18 @@ pub(crate) fn decode(
 ) -> RxingOutcome {
     // ZXing's hybrid binariser, bit for bit, three times faster than
     // rxing's own (see binarizer.rs). None under 40 pixels a side.
-    let Some(mut matrix) = black_matrix(luma, width, height) else {
-        return RxingOutcome::default();
-    };
+    match black_matrix(luma, width, height) {
+        Some(matrix) => decode_matrix(matrix, try_harder, also_inverted),
+        None => RxingOutcome::default(),
+    }
+}
+
+/// [`decode`] on a frame already binarised.
+pub(crate) fn decode_matrix(
+    mut matrix: BitMatrix,
+    try_harder: bool,
+    also_inverted: bool,
+) -> RxingOutcome {
     let mut outcome = read(&matrix, try_harder);
     if outcome.payloads.is_empty() && also_inverted {
         matrix.flip_self();

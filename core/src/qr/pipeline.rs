@@ -5,7 +5,9 @@
 
 use std::time::{Duration, Instant};
 
-use super::{QrPayload, engine_rqrr, engine_rxing, frame::LumaFrame, pad, preprocess, sharpen};
+use super::{
+    QrPayload, binarizer, engine_rqrr, engine_rxing, frame::LumaFrame, pad, preprocess, sharpen,
+};
 
 /// One way to look at a frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,10 +123,11 @@ impl Strategy {
                 true,
                 false,
             )),
-            Strategy::RxingLocalMean => {
-                let bits = preprocess::threshold_local_mean(luma, w, h, local_window(w, h));
-                rxing(engine_rxing::decode(&bits, w, h, true, false))
-            }
+            Strategy::RxingLocalMean => rxing(
+                binarizer::local_mean_matrix(luma, w, h, local_window(w, h))
+                    .map(|m| engine_rxing::decode_matrix(m, true, false))
+                    .unwrap_or_default(),
+            ),
             Strategy::Rqrr => rqrr(engine_rqrr::decode(luma, w, h)),
             Strategy::RqrrInverted => rqrr(engine_rqrr::decode(&preprocess::invert(luma), w, h)),
             Strategy::RqrrDownscaled => {

@@ -16,6 +16,9 @@ pub(crate) fn downscale(
     f: usize,
 ) -> (Vec<u8>, usize, usize) {
     let (nw, nh) = (width / f, height / f);
+    if f == 2 {
+        return (halve(luma, width, nw, nh), nw, nh);
+    }
     let mut out = vec![0u8; nw * nh];
     let area = (f * f) as u32;
     let mut acc = vec![0u32; nw];
@@ -35,6 +38,26 @@ pub(crate) fn downscale(
         }
     }
     (out, nw, nh)
+}
+
+/// [`downscale`] by 2, the only factor the chain uses: each output pixel
+/// from two pixel pairs of two rows, in a loop that vectorises (the general
+/// one sums a slice per pixel and took most of the downscaled pass's time).
+fn halve(luma: &[u8], width: usize, nw: usize, nh: usize) -> Vec<u8> {
+    let mut out = vec![0u8; nw * nh];
+    for (ny, dst) in out.chunks_exact_mut(nw.max(1)).take(nh).enumerate() {
+        let top = &luma[2 * ny * width..][..2 * nw];
+        let bottom = &luma[(2 * ny + 1) * width..][..2 * nw];
+        for ((o, a), b) in dst
+            .iter_mut()
+            .zip(top.chunks_exact(2))
+            .zip(bottom.chunks_exact(2))
+        {
+            let sum = u16::from(a[0]) + u16::from(a[1]) + u16::from(b[0]) + u16::from(b[1]);
+            *o = (sum >> 2) as u8;
+        }
+    }
+    out
 }
 
 /// Doubles the size by bilinear interpolation: tiny modules (under two
@@ -64,10 +87,7 @@ pub(crate) fn upscale2(luma: &[u8], width: usize, height: usize) -> (Vec<u8>, us
 /// Stretches the 1st..99th percentile to the full range, so a dim, faded
 /// code gets the contrast the engines' flat-area tests expect.
 pub(crate) fn stretch_contrast(luma: &[u8]) -> Vec<u8> {
-    let mut hist = [0usize; 256];
-    for &v in luma {
-        hist[v as usize] += 1;
-    }
+    let hist = histogram(luma);
     let cut = luma.len() / 100;
     let (mut lo, mut seen) = (0usize, 0usize);
     while lo < 255 && seen + hist[lo] <= cut {
@@ -80,10 +100,33 @@ pub(crate) fn stretch_contrast(luma: &[u8]) -> Vec<u8> {
         hi -= 1;
     }
     let range = (hi - lo).max(1) as u32;
-    let lut: Vec<u8> = (0..256u32)
-        .map(|v| ((v.saturating_sub(lo as u32)) * 255 / range).min(255) as u8)
-        .collect();
-    luma.iter().map(|&v| lut[v as usize]).collect()
+    // A table of 256 (not a Vec): indexing it by a u8 needs no bounds check.
+    let lut: [u8; 256] = std::array::from_fn(|v| {
+        ((v as u32).saturating_sub(lo as u32) * 255 / range).min(255) as u8
+    });
+    luma.iter().map(|&v| lut[usize::from(v)]).collect()
+}
+
+/// How many pixels of each grey level. Four partial histograms, so that
+/// runs of equal pixels (most of a frame) do not make each increment wait
+/// for the one before; half the time of a single table.
+fn histogram(luma: &[u8]) -> [usize; 256] {
+    let mut parts = [[0usize; 256]; 4];
+    let mut quads = luma.chunks_exact(4);
+    for q in &mut quads {
+        parts[0][q[0] as usize] += 1;
+        parts[1][q[1] as usize] += 1;
+        parts[2][q[2] as usize] += 1;
+        parts[3][q[3] as usize] += 1;
+    }
+    for &v in quads.remainder() {
+        parts[0][v as usize] += 1;
+    }
+    let mut hist = [0usize; 256];
+    for (level, h) in hist.iter_mut().enumerate() {
+        *h = parts.iter().map(|p| p[level]).sum();
+    }
+    hist
 }
 
 /// The spread between the 1st and 99th percentile of a sample of the
@@ -138,6 +181,22 @@ pub(crate) fn threshold_local_mean(
     height: usize,
     window: usize,
 ) -> Vec<u8> {
+    let mut out = Vec::with_capacity(width * height);
+    local_mean_rows(luma, width, height, window, |_, row| {
+        out.extend_from_slice(row)
+    });
+    out
+}
+
+/// [`threshold_local_mean`] a row at a time: `emit(y, row)` for each row,
+/// top to bottom, so a caller that packs bits needs no frame of bytes.
+pub(crate) fn local_mean_rows(
+    luma: &[u8],
+    width: usize,
+    height: usize,
+    window: usize,
+    mut emit: impl FnMut(usize, &[u8]),
+) {
     // Integral image with a zero first row and column, in wrapping u32: a
     // box sum taken from it is exact modulo 2^32, and no box of a frame
     // sums past 2^32 (that would take 16 million pixels of 255), so the
@@ -155,36 +214,50 @@ pub(crate) fn threshold_local_mean(
         }
     }
     let r = (window / 2).max(1);
-    let mut out = vec![255u8; width * height];
+    let mut dst = vec![255u8; width];
     for y in 0..height {
         let (y0, y1) = (y.saturating_sub(r), (y + r + 1).min(height));
         let top = &integral[y0 * iw..][..iw];
         let bottom = &integral[y1 * iw..][..iw];
         let src = &luma[y * width..][..width];
-        let dst = &mut out[y * width..][..width];
         let rows = (y1 - y0) as u64;
-        let mut mark = |x: usize, x0: usize, x1: usize| {
-            let sum = bottom[x1]
+        let box_sum = |x0: usize, x1: usize| {
+            bottom[x1]
                 .wrapping_add(top[x0])
                 .wrapping_sub(top[x1])
-                .wrapping_sub(bottom[x0]);
-            let n = rows * (x1 - x0) as u64;
-            // Dark when below 95% of the local mean.
-            if u64::from(src[x]) * 100 * n < u64::from(sum) * 95 {
-                dst[x] = 0;
-            }
+                .wrapping_sub(bottom[x0])
         };
+        // Dark when below 95% of the local mean.
+        let level = |dark: bool| if dark { 0 } else { 255 };
         // Windows cut by the left and right edges, then the full-width
         // ones in between (no clamping in the loop the time goes to).
         let inner = r.min(width)..width.saturating_sub(r).max(r.min(width));
         for x in (0..inner.start).chain(inner.end..width) {
-            mark(x, x.saturating_sub(r), (x + r + 1).min(width));
+            let (x0, x1) = (x.saturating_sub(r), (x + r + 1).min(width));
+            let n = rows * (x1 - x0) as u64;
+            let sum = u64::from(box_sum(x0, x1));
+            dst[x] = level(u64::from(src[x]) * 100 * n < sum * 95);
         }
-        for x in inner {
-            mark(x, x - r, x + r + 1);
+        let n = rows * (2 * r + 1) as u64;
+        match u32::try_from(255 * 100 * n) {
+            // Both sides of the comparison fit in u32 (any window up to
+            // about 400 pixels): a loop that vectorises.
+            Ok(_) => {
+                let scale = 100 * n as u32;
+                for x in inner {
+                    let sum = box_sum(x - r, x + r + 1);
+                    dst[x] = level(u32::from(src[x]) * scale < sum * 95);
+                }
+            }
+            Err(_) => {
+                for x in inner {
+                    let sum = u64::from(box_sum(x - r, x + r + 1));
+                    dst[x] = level(u64::from(src[x]) * 100 * n < sum * 95);
+                }
+            }
         }
+        emit(y, &dst);
     }
-    out
 }
 
 /// The sum of the `(2 * r + 1)`-square around `(x, y)` and how many pixels
@@ -218,6 +291,33 @@ mod tests {
         let luma = [0, 2, 10, 10, 4, 6, 10, 10];
         let (out, w, h) = downscale(&luma, 4, 2, 2);
         assert_eq!((out, w, h), (vec![3, 10], 2, 1));
+    }
+
+    /// The factor-2 path gives each 2x2 block's mean, rounded down, odd
+    /// sides dropping their last row and column.
+    #[test]
+    fn halving_takes_each_two_by_two_mean() {
+        for (w, h) in [(7usize, 5usize), (8, 8), (1, 3), (3, 1), (1281, 721)] {
+            let luma: Vec<u8> = (0..w * h).map(|i| ((i * 7919) % 251) as u8).collect();
+            let (out, nw, nh) = downscale(&luma, w, h, 2);
+            assert_eq!((nw, nh, out.len()), (w / 2, h / 2, nw * nh));
+            for y in 0..nh {
+                for x in 0..nw {
+                    let (s, n) = direct_window_sum(&luma[2 * y * w + 2 * x..], w, 2, (0, 0), 1);
+                    assert_eq!((n, u32::from(out[y * nw + x])), (4, s / 4), "{w}x{h}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_histogram_counts_every_pixel() {
+        for len in [0usize, 1, 3, 4, 5, 1001] {
+            let luma: Vec<u8> = (0..len).map(|i| (i * 37 % 7) as u8).collect();
+            let mut direct = [0usize; 256];
+            luma.iter().for_each(|&v| direct[usize::from(v)] += 1);
+            assert_eq!(histogram(&luma), direct, "{len}");
+        }
     }
 
     #[test]

@@ -22,17 +22,21 @@ pub(crate) fn unsharp_box(
     if width == 0 || height == 0 {
         return out;
     }
-    // One pass: a running sum per column over rows y-r..=y+r, then a
-    // running sum along the row over those column sums. No intermediate
-    // frame-sized buffer (that costs more in memory traffic than the sums).
+    // One pass: a running sum per column over rows y-r..=y+r, then, per
+    // row, prefix sums along those column sums, a window's sum being the
+    // difference of two. No intermediate frame-sized buffer (that costs
+    // more in memory traffic than the sums).
     let mut cols = vec![0u32; width];
     for row in luma.chunks_exact(width).take(radius.min(height)) {
         add_row(&mut cols, row, 1);
     }
+    let mut prefix = vec![0u32; width + 1];
     // The window's width at each x (cut off near the left and right edges).
     let hspan: Vec<u32> = (0..width)
         .map(|x| ((x + radius + 1).min(width) - x.saturating_sub(radius)) as u32)
         .collect();
+    // Columns whose window is whole: x - radius and x + radius both inside.
+    let inner = radius.min(width)..width.saturating_sub(radius).max(radius.min(width));
     let (mut inv, mut inv_vspan) = (vec![0u64; width], 0u64);
     for y in 0..height {
         if y + radius < height {
@@ -51,19 +55,52 @@ pub(crate) fn unsharp_box(
                 *i = (1u64 << 32).div_ceil(u64::from(w) * vspan);
             }
         }
+        // The running total in a register: reading back the entry just
+        // stored would wait on the store every column.
+        let mut total = 0u32;
+        for (p, &c) in prefix[1..].iter_mut().zip(&cols) {
+            total += c;
+            *p = total;
+        }
         let src = &luma[y * width..][..width];
         let dst = &mut out[y * width..][..width];
-        let mut sum: u32 = cols[..radius.min(width)].iter().sum();
-        for x in 0..width {
-            if x + radius < width {
-                sum += cols[x + radius];
+        let sharpen = |v: u8, sum: u32, inv: u64| {
+            let mean = ((u64::from(sum) * inv + (1 << 31)) >> 32) as i32;
+            let v = i32::from(v);
+            (v + amount_x2 * (v - mean) / 2).clamp(0, 255) as u8
+        };
+        let window =
+            |x: usize| prefix[(x + radius + 1).min(width)] - prefix[x.saturating_sub(radius)];
+        for x in (0..inner.start).chain(inner.end..width) {
+            dst[x] = sharpen(src[x], window(x), inv[x]);
+        }
+        // The whole windows: one reciprocal, under 2^32 (the window holds
+        // at least two pixels), so the loop vectorises (32x32-bit products).
+        let n = inner.len();
+        let whole = inner
+            .clone()
+            .next()
+            .and_then(|x| u32::try_from(inv[x]).ok());
+        match whole {
+            Some(inv_whole) => {
+                let (hi, lo) = (
+                    &prefix[inner.start + radius + 1..][..n],
+                    &prefix[inner.start - radius..][..n],
+                );
+                for (((d, &v), &hi), &lo) in dst[inner.clone()]
+                    .iter_mut()
+                    .zip(&src[inner.clone()])
+                    .zip(hi)
+                    .zip(lo)
+                {
+                    *d = sharpen(v, hi - lo, u64::from(inv_whole));
+                }
             }
-            if x > radius {
-                sum -= cols[x - radius - 1];
+            None => {
+                for x in inner.clone() {
+                    dst[x] = sharpen(src[x], window(x), inv[x]);
+                }
             }
-            let mean = ((u64::from(sum) * inv[x] + (1 << 31)) >> 32) as i32;
-            let v = i32::from(src[x]);
-            dst[x] = (v + amount_x2 * (v - mean) / 2).clamp(0, 255) as u8;
         }
     }
     out
