@@ -6,16 +6,19 @@
 //! We drive the reader's steps ourselves (finder search, finder triples,
 //! sampling, decoding: what `QrReader::decode_multiple` does for QR codes)
 //! so that a pass also says how many finder patterns it saw: the pipeline
-//! uses that to give up early on frames that hold none.
+//! uses that to give up early on frames that hold none. The finder search
+//! is rxing's with a faster row scan (`third_party/rxing_finder`).
 
 use rxing::{
     BarcodeFormat, RXingResult, RXingResultMetadataType, RXingResultMetadataValue,
     common::{BitMatrix, DetectorRXingResult},
     qrcode::cpp_port::{
         decoder::Decode,
-        detector::{FindFinderPatterns, GenerateFinderPatternSets, SampleQR},
+        detector::{GenerateFinderPatternSets, SampleQR},
     },
 };
+
+use rxing_finder::find_finder_patterns;
 
 use super::{QrPayload, binarizer::black_matrix};
 
@@ -70,7 +73,7 @@ pub(crate) fn decode_matrix(
 /// the plausible triples (most plausible first), each sampled and decoded;
 /// a triple that decoded uses up its three patterns.
 fn read(matrix: &BitMatrix, try_harder: bool) -> RxingOutcome {
-    let mut patterns = FindFinderPatterns(matrix, try_harder, 0);
+    let mut patterns = find_finder_patterns(matrix, try_harder, 0);
     let finders = patterns.len();
     let mut used = Vec::new();
     let mut payloads = Vec::new();
@@ -125,9 +128,9 @@ pub(crate) fn count_finders(luma: &[u8], width: usize, height: usize, try_harder
     let Some(mut matrix) = black_matrix(luma, width, height) else {
         return 0;
     };
-    let dark = FindFinderPatterns(&matrix, try_harder, 0).len();
+    let dark = find_finder_patterns(&matrix, try_harder, 0).len();
     matrix.flip_self();
-    dark + FindFinderPatterns(&matrix, try_harder, 0).len()
+    dark + find_finder_patterns(&matrix, try_harder, 0).len()
 }
 
 #[cfg(test)]
