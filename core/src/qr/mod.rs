@@ -5,8 +5,10 @@
 //! - [`ScannerSession`]: a live camera session that keeps only the newest
 //!   frame, skips duplicates and reports each payload once.
 //!
-//! Decoding runs a chain of strategies ([`pipeline`]) over two engines: our
-//! rqrr fork (`third_party/rqrr`) and rxing (a port of zxing-cpp's QR reader).
+//! Decoding runs a chain of strategies ([`pipeline`]): rxing (a port of
+//! zxing-cpp's QR reader) on variants of the frame. Our rqrr fork
+//! (`third_party/rqrr`) is a strategy too, for experiments; it is out of
+//! the default chain for its cost (see [`pipeline::DEFAULT_CHAIN`]).
 //! Every code found in the frame is returned, not only the first. A frame in
 //! which the first pass saw no finder pattern at all is given up on at once
 //! (most frames of a live camera hold no code); a live session also stops

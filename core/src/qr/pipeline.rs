@@ -159,34 +159,38 @@ pub(crate) struct Pass {
     pub finders: Option<usize>,
 }
 
-/// The default chain, ordered by (success gained / time spent) on the
-/// benchmark set (`qr-decode --each` measures every strategy alone). A frame
-/// pays only for the strategies before the first one that reads it.
+/// The default chain: the first pass, the contrast stretch (second for
+/// early rejection's sake, see [`Limits`]), then the fallbacks by frames
+/// read alone per millisecond on the tuning sets (`qr-decode --each` and
+/// `--trace`; seeds 2211 and 3211). A frame pays only for the strategies
+/// before the first one that reads it. Times are medians for a 1280x720
+/// frame.
 pub const DEFAULT_CHAIN: &[Strategy] = &[
-    // Reads ~86% of the set, dark-mode screens included, in about 1.2 ms
-    // for a 1280x720 frame.
+    // Reads ~86% of the set, dark-mode screens included, in about 0.7 ms.
     Strategy::RxingBothPolarities,
-    // Low light, faded ink and small codes (every row scanned).
+    // Low light, faded ink and small codes (every row scanned). 1.6 ms.
     Strategy::RxingStretched,
-    // Dark-mode codes the flipped matrix missed: a fresh binarisation of
-    // the inverted frame thresholds edges slightly differently.
-    Strategy::RxingInverted,
-    // Glare and dark clutter next to the code (a larger window than
-    // rxing's 40 px blocks).
-    Strategy::RxingLocalMean,
-    // Screen moire averaged away.
+    // Screen moire averaged away. 0.5 ms.
     Strategy::RxingDownscaled,
+    // Dark-mode codes the flipped matrix missed: a fresh binarisation of
+    // the inverted frame thresholds edges slightly differently. 0.5 ms.
+    Strategy::RxingInverted,
     // Defocus (and some moire): modules blurred into their neighbours,
-    // edges restored. About 2.5 ms on a 1280x720 frame.
+    // edges restored. 2.1 ms.
     Strategy::RxingSharpened,
     // A code against the frame's edge: the light ring its finder patterns
-    // and the binariser need, added around the frame. About 1.2 ms.
+    // and the binariser need, added around the frame. 0.9 ms.
     Strategy::RxingPadded,
-    // quirc's detector: strongly blurred or cropped codes ZXing's finder
-    // scan misses. Last because it is the dearest (about 7 ms): on the
-    // tuning set this order reads the same frames as rqrr before the two
-    // above, for 6% less time on average.
-    Strategy::Rqrr,
+    // Glare and dark clutter next to the code (a larger window than
+    // rxing's 40 px blocks). 1.9 ms.
+    Strategy::RxingLocalMean,
+    // Not rqrr (quirc's detector), though it was last here until
+    // 2026-12-07: about 8 ms a frame, as much as all the passes above
+    // together, and on the 1,200 tuning frames it read 4 that nothing
+    // above reads (strong perspective). Every frame that runs the whole
+    // chain (codes nothing reads, decoys: over 5% of frames) paid for it,
+    // which put the p95 past 3x zxing-cpp's (bench/RESULTS.md).
+    // `Strategy::Rqrr` stays for experiments.
 ];
 
 /// When the chain gives up on a frame before trying every strategy.
