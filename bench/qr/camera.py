@@ -342,7 +342,7 @@ def sequences_section(data):
               f"{quantile(per_frame['zx'], 0.95):.2f} and {quantile(per_frame['ww'], 0.95):.2f} ms); "
               f"{len(slow)} of them ({100 * len(slow) / len(per_frame['ww']):.0f}%) took Watchword over 10 ms, "
               f"{sum(w for _, w in slow) / sum(per_frame['ww']) * 100:.0f}% of its CPU on those frames: a code in "
-              "view (finder patterns seen) but too blurred to read runs the fallbacks until the live budget, where "
+              "view (finder patterns seen) but too blurred to read runs the fallback chain (to its end or the live budget), where "
               "zxing-cpp makes one pass."]
     return lines, {"med_idx": (statistics.median(zi), statistics.median(wi)),
                    "cpu": (statistics.median(zc), statistics.median(wc)), "never": never, "n": len(seqs)}

@@ -6,9 +6,9 @@ decoder was not tuned on (issue 22).
 
 Runs `shared/qr/gen_frames.py` (read in place, never changed) once per set
 below, each with its own seed, into `<out>/<name>/` (frames + manifest.json;
-nothing goes into git). One set is for tuning (thresholds such as the
-early-rejection finder count are chosen on it); every figure in
-bench/RESULTS.md comes from the others. A set whose manifest already has
+nothing goes into git). Two sets are for tuning (thresholds such as the
+early-rejection finder count, the fallbacks and their order are chosen on
+them); every figure in bench/RESULTS.md comes from the others. A set whose manifest already has
 the same seed and count is kept. The generator's packages are pinned in
 bench/qr/run.py's venv (build/venv-qr), which this script shares.
 """
@@ -28,6 +28,9 @@ import run  # noqa: E402  (the shared venv and paths)
 # away from the public set's 1001; never re-roll them to get better figures.
 SETS = [
     ("tune-2211", 2211, 300, "tuning"),
+    # A second, larger tuning set: what the fallbacks and the chain were
+    # chosen on as well (bench/RESULTS.md says which choice used which).
+    ("tune-3211", 3211, 900, "tuning"),
     ("untuned-2212", 2212, 300, "untuned"),
     ("untuned-2213", 2213, 300, "untuned"),
     ("untuned-2214", 2214, 300, "untuned"),
