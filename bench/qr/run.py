@@ -85,6 +85,11 @@ def build_qr_decode():
     return target_dir() / "release" / "qr-decode"
 
 
+def served(reply, clock):
+    """One `qr-decode --serve` answer as (sorted payloads, ms on `clock`)."""
+    return sorted(reply["payloads"]), reply["cpu_ms"] if clock == "cpu" else reply["ms"]
+
+
 def run_both(frames, qr_dir, repeat, binary=None, extra=(), clock="wall"):
     """Decodes each frame with zxing-cpp, then at once with Watchword (a
     `qr-decode --serve` process on the same core), so both see the same
@@ -117,7 +122,7 @@ def run_both(frames, qr_dir, repeat, binary=None, extra=(), clock="wall"):
             server.stdin.write(f["file"] + "\n")
             server.stdin.flush()
             r = json.loads(server.stdout.readline())
-            ww[f["file"]] = (sorted(r["payloads"]), r["cpu_ms"] if clock == "cpu" else r["ms"])
+            ww[f["file"]] = served(r, clock)
     finally:
         server.stdin.close()
         server.wait()

@@ -88,8 +88,7 @@ def cold_both(frames, qr_dir, binary, extra, clock="wall"):
         zx[f["file"]] = (r["payloads"], r["ms"])
         out = subprocess.run([*run.pin(), str(binary), str(qr_dir), "--serve", "--repeat", "1", *extra],
                              input=f["file"] + "\n", capture_output=True, text=True, check=True).stdout
-        r = json.loads(out)
-        ww[f["file"]] = (sorted(r["payloads"]), r["cpu_ms"] if clock == "cpu" else r["ms"])
+        ww[f["file"]] = run.served(json.loads(out), clock)
     return zx, ww
 
 

@@ -109,9 +109,16 @@ fn pack(p: &[u8], t: &[u8]) -> usize {
     }
 }
 
+/// Whether `luma` holds a `width` x `height` frame of at least 40 pixels a
+/// side (five blocks: the 5x5 threshold neighbourhood), the least either
+/// binarisation here takes.
+fn binarisable(luma: &[u8], width: usize, height: usize) -> bool {
+    width >= BLOCK * 5 && height >= BLOCK * 5 && luma.len() >= width * height
+}
+
 /// The black matrix of a packed luma frame; `None` under 40 pixels a side.
 pub(crate) fn black_matrix(luma: &[u8], width: usize, height: usize) -> Option<BitMatrix> {
-    if width < BLOCK * 5 || height < BLOCK * 5 || luma.len() < width * height {
+    if !binarisable(luma, width, height) {
         return None;
     }
     let (sw, sh) = (width.div_ceil(BLOCK), height.div_ceil(BLOCK));
@@ -133,10 +140,10 @@ pub(crate) fn black_matrix(luma: &[u8], width: usize, height: usize) -> Option<B
         }
     }
     let (max_x, max_y) = (width - BLOCK, height - BLOCK);
-    // Per-pixel thresholds of one block row, spread over the width.
-    // A block at a time (what `covering` says per pixel): each block's
-    // threshold over its eight columns, then the last block's over the
-    // columns it shares with the one before.
+    // Per-pixel thresholds of one block row, spread over the width a block
+    // at a time (what `covering` says per pixel): each block's threshold
+    // over its eight columns, then the last block's over the columns it
+    // shares with the one before.
     let last_start = ((sw - 1) * BLOCK).min(max_x);
     let spread = |by: usize, out: &mut Vec<u8>| {
         let blocks = &thresholds[by * sw..][..sw];
@@ -187,7 +194,7 @@ pub(crate) fn local_mean_matrix(
     height: usize,
     window: usize,
 ) -> Option<BitMatrix> {
-    if width < BLOCK * 5 || height < BLOCK * 5 || luma.len() < width * height {
+    if !binarisable(luma, width, height) {
         return None;
     }
     let mut matrix = BitMatrix::new(width as u32, height as u32).ok()?;

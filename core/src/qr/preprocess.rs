@@ -89,16 +89,9 @@ pub(crate) fn upscale2(luma: &[u8], width: usize, height: usize) -> (Vec<u8>, us
 pub(crate) fn stretch_contrast(luma: &[u8]) -> Vec<u8> {
     let hist = histogram(luma);
     let cut = luma.len() / 100;
-    let (mut lo, mut seen) = (0usize, 0usize);
-    while lo < 255 && seen + hist[lo] <= cut {
-        seen += hist[lo];
-        lo += 1;
-    }
-    let (mut hi, mut seen) = (255usize, 0usize);
-    while hi > lo && seen + hist[hi] <= cut {
-        seen += hist[hi];
-        hi -= 1;
-    }
+    // The darkest level is at most 254, the lightest above the darkest.
+    let lo = past_cut(&hist, cut, 0..255).unwrap_or(255);
+    let hi = past_cut(&hist, cut, (lo + 1..256).rev()).unwrap_or(lo);
     let range = (hi - lo).max(1) as u32;
     // A table of 256 (not a Vec): indexing it by a u8 needs no bounds check.
     let lut: [u8; 256] = std::array::from_fn(|v| {
@@ -231,7 +224,7 @@ pub(crate) fn local_mean_rows(
         let level = |dark: bool| if dark { 0 } else { 255 };
         // Windows cut by the left and right edges, then the full-width
         // ones in between (no clamping in the loop the time goes to).
-        let inner = r.min(width)..width.saturating_sub(r).max(r.min(width));
+        let inner = whole_windows(width, r);
         for x in (0..inner.start).chain(inner.end..width) {
             let (x0, x1) = (x.saturating_sub(r), (x + r + 1).min(width));
             let n = rows * (x1 - x0) as u64;
@@ -258,6 +251,14 @@ pub(crate) fn local_mean_rows(
         }
         emit(y, &dst);
     }
+}
+
+/// The positions `x` of a row of `len` whose window `x - r..=x + r` lies
+/// wholly inside it (empty when none does): the box filters' loop with no
+/// clamping; the positions before and after it are the cut-off windows.
+pub(crate) fn whole_windows(len: usize, r: usize) -> std::ops::Range<usize> {
+    let start = r.min(len);
+    start..len.saturating_sub(r).max(start)
 }
 
 /// The sum of the `(2 * r + 1)`-square around `(x, y)` and how many pixels

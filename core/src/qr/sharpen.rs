@@ -3,8 +3,10 @@
 //! local threshold cannot tell a lone light module between dark ones from
 //! its neighbours; boosting the difference to the local mean restores the
 //! edges enough for the finder search and the sampler. The blur is a box
-//! (two running sums), so the whole operation costs about a millisecond on
-//! a 1280x720 frame.
+//! (running column sums, prefix sums along each row), so the whole
+//! operation costs about a millisecond on a 1280x720 frame.
+
+use super::preprocess;
 
 /// `luma + amount * (luma - box_mean)`, clamped to 0..=255, where
 /// `box_mean` is the mean of the `(2 * radius + 1)`-square around each pixel
@@ -36,7 +38,7 @@ pub(crate) fn unsharp_box(
         .map(|x| ((x + radius + 1).min(width) - x.saturating_sub(radius)) as u32)
         .collect();
     // Columns whose window is whole: x - radius and x + radius both inside.
-    let inner = radius.min(width)..width.saturating_sub(radius).max(radius.min(width));
+    let inner = preprocess::whole_windows(width, radius);
     let (mut inv, mut inv_vspan) = (vec![0u64; width], 0u64);
     for y in 0..height {
         if y + radius < height {
