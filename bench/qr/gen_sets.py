@@ -6,9 +6,11 @@ decoder was not tuned on (issue 22).
 
 Runs `shared/qr/gen_frames.py` (read in place, never changed) once per set
 below, each with its own seed, into `<out>/<name>/` (frames + manifest.json;
-nothing goes into git). Two sets are for tuning (thresholds such as the
+nothing goes into git). Three sets are for tuning (thresholds such as the
 early-rejection finder count, the fallbacks and their order are chosen on
-them); every figure in bench/RESULTS.md comes from the others. A set whose manifest already has
+them); every figure in bench/RESULTS.md comes from the others. A set may
+keep only some categories of the generator's plan for its seed (the
+generator's `--only`), for tuning what those categories need. A set whose manifest already has
 the same seed and count is kept. The generator's packages are pinned in
 bench/qr/run.py's venv (build/venv-qr), which this script shares.
 """
@@ -24,17 +26,21 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import run  # noqa: E402  (the shared venv and paths)
 
-# name, seed, frames, role. Seeds were picked once, before any measurement,
-# away from the public set's 1001; never re-roll them to get better figures.
+# name, seed, frames planned, role, categories kept (None: all). Seeds were
+# picked once, before any measurement, away from the public set's 1001;
+# never re-roll them to get better figures.
 SETS = [
-    ("tune-2211", 2211, 300, "tuning"),
+    ("tune-2211", 2211, 300, "tuning", None),
     # A second, larger tuning set: what the fallbacks and the chain were
     # chosen on as well (bench/RESULTS.md says which choice used which).
-    ("tune-3211", 3211, 900, "tuning"),
-    ("untuned-2212", 2212, 300, "untuned"),
-    ("untuned-2213", 2213, 300, "untuned"),
-    ("untuned-2214", 2214, 300, "untuned"),
-    ("untuned-2215", 2215, 300, "untuned"),
+    ("tune-3211", 3211, 900, "tuning", None),
+    # Glare and cropped quiet zones only (about 390 of 3,000 planned
+    # frames): when to guess a finder pattern the search cannot see.
+    ("tune-4211", 4211, 3000, "tuning", ("glare", "cropped_quiet")),
+    ("untuned-2212", 2212, 300, "untuned", None),
+    ("untuned-2213", 2213, 300, "untuned", None),
+    ("untuned-2214", 2214, 300, "untuned", None),
+    ("untuned-2215", 2215, 300, "untuned", None),
 ]
 RAW = 5  # frames per set stored as strided raw planes, as in the public set
 
@@ -43,19 +49,33 @@ def shared_dir():
     return Path(os.environ.get("WATCHWORD_SHARED", run.ROOT.parent / "shared"))
 
 
-def generate(out, name, seed, count):
+def planned(seed, count, categories):
+    """The indices of the generator's plan for `seed` in `categories`."""
+    code = ("import json, sys; sys.path.insert(0, sys.argv[1]); import gen_frames; "
+            "cats = gen_frames.plan(int(sys.argv[2]), int(sys.argv[3])); "
+            "print(json.dumps([i for i, c in enumerate(cats) if c in sys.argv[4:]]))")
+    out = subprocess.run([sys.executable, "-c", code, str(shared_dir() / "qr"), str(seed), str(count),
+                          *categories], check=True, capture_output=True, text=True).stdout
+    return json.loads(out)
+
+
+def generate(out, name, seed, count, categories):
     dest = out / name
     manifest = dest / "manifest.json"
+    only = planned(seed, count, categories) if categories else None
+    frames = len(only) if only is not None else count
     if manifest.exists():
         m = json.loads(manifest.read_text())
-        if m.get("seed") == seed and m.get("count") == count and len(m["frames"]) == count:
+        if m.get("seed") == seed and m.get("count") == count and len(m["frames"]) == frames:
             return f"{name}: kept"
     dest.mkdir(parents=True, exist_ok=True)
     gen = shared_dir() / "qr" / "gen_frames.py"
     cmd = [sys.executable, str(gen), "--out", str(dest), "--seed", str(seed),
            "--count", str(count), "--raw", str(RAW)]
+    if only is not None:
+        cmd += ["--only", *map(str, only)]
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, env={**os.environ, "OMP_NUM_THREADS": "1"})
-    return f"{name}: {count} frames, seed {seed}"
+    return f"{name}: {frames} frames, seed {seed}"
 
 
 def main():
@@ -67,9 +87,10 @@ def main():
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "sets.json").write_text(json.dumps(
-        [{"name": n, "seed": s, "count": c, "role": r} for n, s, c, r in SETS], indent=1))
+        [{"name": n, "seed": s, "count": c, "role": r, "categories": k} for n, s, c, r, k in SETS],
+        indent=1))
     with ThreadPoolExecutor(args.jobs) as pool:
-        for line in pool.map(lambda s: generate(out, *s[:3]), SETS):
+        for line in pool.map(lambda s: generate(out, s[0], s[1], s[2], s[4]), SETS):
             print(line, flush=True)
 
 

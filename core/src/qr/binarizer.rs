@@ -193,6 +193,7 @@ pub(crate) fn local_mean_matrix(
     width: usize,
     height: usize,
     window: usize,
+    percent: u32,
 ) -> Option<BitMatrix> {
     if !binarisable(luma, width, height) {
         return None;
@@ -200,7 +201,7 @@ pub(crate) fn local_mean_matrix(
     let mut matrix = BitMatrix::new(width as u32, height as u32).ok()?;
     let mut row = BitArray::with_size(width);
     let dark = [0u8; WORD];
-    preprocess::local_mean_rows(luma, width, height, window, |y, bytes| {
+    preprocess::local_mean_rows(luma, width, height, window, percent, |y, bytes| {
         for (i, p) in bytes.chunks(WORD).enumerate() {
             row.setBulk(i * WORD, pack(p, &dark[..p.len()]));
         }
@@ -268,7 +269,7 @@ mod tests {
     fn tiny_frames_are_refused() {
         assert!(black_matrix(&[0; 39 * 100], 39, 100).is_none());
         assert!(black_matrix(&[0; 10], 40, 40).is_none());
-        assert!(local_mean_matrix(&[0; 39 * 100], 39, 100, 15).is_none());
+        assert!(local_mean_matrix(&[0; 39 * 100], 39, 100, 15, 95).is_none());
     }
 
     /// Packing the local-mean rows directly gives the bits the hybrid
@@ -285,17 +286,18 @@ mod tests {
             .noise(12)
             .render();
         let full = frame.packed();
-        for (w, h, window) in [
-            (1280usize, 720usize, 64usize),
-            (1003, 677, 50),
-            (41, 40, 15),
+        for (w, h, window, percent) in [
+            (1280usize, 720usize, 64usize, 95u32),
+            (1280, 720, 64, 98),
+            (1003, 677, 50, 95),
+            (41, 40, 15, 98),
         ] {
             let luma: Vec<u8> = (0..h)
                 .flat_map(|y| full[y * 1280..][..w].iter().copied())
                 .collect();
-            let bytes = preprocess::threshold_local_mean(&luma, w, h, window);
+            let bytes = preprocess::threshold_local_mean(&luma, w, h, window, percent);
             assert!(
-                local_mean_matrix(&luma, w, h, window) == black_matrix(&bytes, w, h),
+                local_mean_matrix(&luma, w, h, window, percent) == black_matrix(&bytes, w, h),
                 "{w}x{h}"
             );
         }

@@ -14,13 +14,13 @@ use rxing::{
     common::{BitMatrix, DetectorRXingResult},
     qrcode::cpp_port::{
         decoder::Decode,
-        detector::{GenerateFinderPatternSets, SampleQR},
+        detector::{FinderPatternSet, GenerateFinderPatternSets, SampleQR},
     },
 };
 
 use rxing_finder::find_finder_patterns;
 
-use super::{QrPayload, binarizer::black_matrix};
+use super::{QrPayload, binarizer::black_matrix, lost_finder};
 
 /// What one rxing pass found.
 #[derive(Debug, Default)]
@@ -71,35 +71,53 @@ pub(crate) fn decode_matrix(
 
 /// zxing-cpp's QR reading over one binarised frame: every finder pattern,
 /// the plausible triples (most plausible first), each sampled and decoded;
-/// a triple that decoded uses up its three patterns.
+/// a triple that decoded uses up its three patterns. When two or more
+/// patterns make no plausible triple, a code's third pattern may be the
+/// one lost (glare, no quiet zone): the guessed triples of [`lost_finder`]
+/// are tried, until one decodes. (Guessing also after triples that read
+/// nothing, as a stray pattern can make one, read no more frames of the
+/// tuning sets and cost decoy frames more: not done.)
 fn read(matrix: &BitMatrix, try_harder: bool) -> RxingOutcome {
-    let mut patterns = find_finder_patterns(matrix, try_harder, 0);
+    let patterns = find_finder_patterns(matrix, try_harder, 0);
     let finders = patterns.len();
-    let mut used = Vec::new();
+    let sets = if finders >= 3 {
+        GenerateFinderPatternSets(&mut patterns.clone())
+    } else {
+        Vec::new()
+    };
+    let no_triple = sets.is_empty();
     let mut payloads = Vec::new();
-    if finders >= 3 {
-        for set in GenerateFinderPatternSets(&mut patterns) {
-            if used.contains(&set.bl) || used.contains(&set.tl) || used.contains(&set.tr) {
-                continue;
-            }
-            let Ok(sampled) = SampleQR(matrix, &set) else {
-                continue;
-            };
-            let Ok(decoded) = Decode(sampled.getBits()) else {
-                continue;
-            };
-            if decoded.isValid() {
-                used.extend([set.bl, set.tl, set.tr]);
-                let result = RXingResult::with_decoder_result(
-                    decoded,
-                    sampled.getPoints(),
-                    BarcodeFormat::QR_CODE,
-                );
-                payloads.push(payload(&result));
-            }
+    let mut used = Vec::new();
+    for set in sets {
+        if used.contains(&set.bl) || used.contains(&set.tl) || used.contains(&set.tr) {
+            continue;
+        }
+        if let Some(p) = sample_and_decode(matrix, &set) {
+            used.extend([set.bl, set.tl, set.tr]);
+            payloads.push(p);
         }
     }
+    if no_triple && finders >= 2 {
+        payloads.extend(lost_finder::read_with_a_guessed_finder(
+            matrix,
+            &patterns,
+            sample_and_decode,
+        ));
+    }
     RxingOutcome { payloads, finders }
+}
+
+/// The code a finder-pattern triple frames, if it samples and decodes.
+fn sample_and_decode(matrix: &BitMatrix, set: &FinderPatternSet) -> Option<QrPayload> {
+    let sampled = SampleQR(matrix, set).ok()?;
+    let decoded = Decode(sampled.getBits()).ok()?;
+    decoded.isValid().then(|| {
+        payload(&RXingResult::with_decoder_result(
+            decoded,
+            sampled.getPoints(),
+            BarcodeFormat::QR_CODE,
+        ))
+    })
 }
 
 /// Byte segments keep the exact bytes; otherwise the text is all there is
@@ -170,18 +188,7 @@ mod tests {
             let (w, h) = (frame.width as usize, frame.height as usize);
             let luma = frame.packed();
             let ours = decode(&luma, w, h, false, false);
-            let source = Luma8LuminanceSource::new(luma.clone(), w as u32, h as u32).unwrap();
-            let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
-            let hints = DecodeHints {
-                PossibleFormats: Some(HashSet::from([BarcodeFormat::QR_CODE])),
-                ..DecodeHints::default()
-            };
-            let theirs: Vec<QrPayload> = QrReader
-                .decode_multiple_with_hints(&mut bitmap, &hints)
-                .unwrap_or_default()
-                .iter()
-                .map(payload)
-                .collect();
+            let theirs = rxings_reader(&luma, w, h);
             assert_eq!(ours.payloads, theirs, "{name}");
             if name != "dense" {
                 assert_eq!(ours.payloads.len(), codes, "{name}");
@@ -209,6 +216,57 @@ mod tests {
         let both = decode(&luma, 800, 600, false, true);
         assert_eq!(both.payloads.len(), 1);
         assert!(both.finders >= 3);
+    }
+
+    /// rxing's own reader on a packed frame (hybrid binariser, QR only).
+    fn rxings_reader(luma: &[u8], w: usize, h: usize) -> Vec<QrPayload> {
+        let source = Luma8LuminanceSource::new(luma.to_vec(), w as u32, h as u32).unwrap();
+        let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
+        let hints = DecodeHints {
+            PossibleFormats: Some(HashSet::from([BarcodeFormat::QR_CODE])),
+            ..DecodeHints::default()
+        };
+        QrReader
+            .decode_multiple_with_hints(&mut bitmap, &hints)
+            .unwrap_or_default()
+            .iter()
+            .map(payload)
+            .collect()
+    }
+
+    /// A code with one finder pattern (and its separator) painted over with
+    /// paper, as glare or a dark surround with no quiet zone hides it: the
+    /// other two and the code's data are intact. rxing's reader needs all
+    /// three; the guessed third reads the code, whichever corner is lost.
+    #[test]
+    fn a_code_with_a_lost_finder_pattern_is_read() {
+        let link = "otpauth://totp/A:alice?secret=JBSWY3DPEHPK3PXP";
+        let (x, y, m) = (400usize, 150usize, 6usize);
+        let frame = Scene::new(1280, 720)
+            .code(link, x as u32, y as u32, m as u32)
+            .render();
+        let (w, h) = (frame.width as usize, frame.height as usize);
+        let modules = qrcode::QrCode::new(link.as_bytes()).unwrap().width();
+        let (x0, y0) = (x + 4 * m, y + 4 * m);
+        for (corner, (cx, cy)) in [
+            ("top-right", (modules - 8, 0)),
+            ("bottom-left", (0, modules - 8)),
+            ("top-left", (0, 0)),
+        ] {
+            let mut luma = frame.packed();
+            let paper = luma[(y + m) * w + x + m];
+            for py in y0 + cy * m..y0 + (cy + 8) * m {
+                luma[py * w + x0 + cx * m..][..8 * m].fill(paper);
+            }
+            assert!(rxings_reader(&luma, w, h).is_empty(), "{corner}");
+            let ours = decode(&luma, w, h, false, false);
+            assert_eq!(
+                ours.payloads,
+                vec![QrPayload::from_text(link.to_owned())],
+                "{corner}"
+            );
+            assert_eq!(ours.finders, 2, "{corner}");
+        }
     }
 
     #[test]

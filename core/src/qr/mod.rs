@@ -20,6 +20,7 @@ mod engine_rxing;
 mod error;
 pub mod frame;
 mod image;
+mod lost_finder;
 mod pad;
 mod payload;
 pub mod pipeline;

@@ -165,17 +165,18 @@ pub(crate) fn past_cut(
     })
 }
 
-/// Binarises against the mean of a `window`-wide square around each pixel
-/// (minus a small offset so flat light areas stay light). Output: 0 dark,
-/// 255 light.
+/// Binarises against the mean of a `window`-wide square around each pixel:
+/// dark below `percent` of it (under 100, so flat light areas stay light).
+/// Output: 0 dark, 255 light.
 pub(crate) fn threshold_local_mean(
     luma: &[u8],
     width: usize,
     height: usize,
     window: usize,
+    percent: u32,
 ) -> Vec<u8> {
     let mut out = Vec::with_capacity(width * height);
-    local_mean_rows(luma, width, height, window, |_, row| {
+    local_mean_rows(luma, width, height, window, percent, |_, row| {
         out.extend_from_slice(row)
     });
     out
@@ -183,13 +184,17 @@ pub(crate) fn threshold_local_mean(
 
 /// [`threshold_local_mean`] a row at a time: `emit(y, row)` for each row,
 /// top to bottom, so a caller that packs bits needs no frame of bytes.
+/// `percent` is capped at 100.
 pub(crate) fn local_mean_rows(
     luma: &[u8],
     width: usize,
     height: usize,
     window: usize,
+    percent: u32,
     mut emit: impl FnMut(usize, &[u8]),
 ) {
+    let percent = percent.min(100);
+    let percent64 = u64::from(percent);
     // Integral image with a zero first row and column, in wrapping u32: a
     // box sum taken from it is exact modulo 2^32, and no box of a frame
     // sums past 2^32 (that would take 16 million pixels of 255), so the
@@ -220,7 +225,7 @@ pub(crate) fn local_mean_rows(
                 .wrapping_sub(top[x1])
                 .wrapping_sub(bottom[x0])
         };
-        // Dark when below 95% of the local mean.
+        // Dark when below `percent` of the local mean.
         let level = |dark: bool| if dark { 0 } else { 255 };
         // Windows cut by the left and right edges, then the full-width
         // ones in between (no clamping in the loop the time goes to).
@@ -229,7 +234,7 @@ pub(crate) fn local_mean_rows(
             let (x0, x1) = (x.saturating_sub(r), (x + r + 1).min(width));
             let n = rows * (x1 - x0) as u64;
             let sum = u64::from(box_sum(x0, x1));
-            dst[x] = level(u64::from(src[x]) * 100 * n < sum * 95);
+            dst[x] = level(u64::from(src[x]) * 100 * n < sum * percent64);
         }
         let n = rows * (2 * r + 1) as u64;
         match u32::try_from(255 * 100 * n) {
@@ -239,13 +244,13 @@ pub(crate) fn local_mean_rows(
                 let scale = 100 * n as u32;
                 for x in inner {
                     let sum = box_sum(x - r, x + r + 1);
-                    dst[x] = level(u32::from(src[x]) * scale < sum * 95);
+                    dst[x] = level(u32::from(src[x]) * scale < sum * percent);
                 }
             }
             Err(_) => {
                 for x in inner {
                     let sum = u64::from(box_sum(x - r, x + r + 1));
-                    dst[x] = level(u64::from(src[x]) * 100 * n < sum * 95);
+                    dst[x] = level(u64::from(src[x]) * 100 * n < sum * percent64);
                 }
             }
         }
@@ -333,7 +338,7 @@ mod tests {
     fn local_mean_marks_a_dark_spot_dark_and_flat_light_light() {
         let mut luma = vec![200u8; 20 * 20];
         luma[10 * 20 + 10] = 20;
-        let out = threshold_local_mean(&luma, 20, 20, 7);
+        let out = threshold_local_mean(&luma, 20, 20, 7, 98);
         assert_eq!(out[10 * 20 + 10], 0);
         assert_eq!(out.iter().filter(|&&v| v == 0).count(), 1);
     }
@@ -342,22 +347,23 @@ mod tests {
     /// window gives, edges included.
     #[test]
     fn local_mean_matches_a_direct_window_mean() {
-        for (w, h, window) in [
-            (37usize, 23usize, 9usize),
-            (5, 4, 15),
-            (1, 6, 3),
-            (16, 16, 16),
+        for (w, h, window, percent) in [
+            (37usize, 23usize, 9usize, 95u32),
+            (5, 4, 15, 95),
+            (1, 6, 3, 98),
+            (16, 16, 16, 98),
+            (37, 23, 9, 98),
         ] {
             let luma: Vec<u8> = (0..w * h)
                 .map(|i| ((i * 7919) % 251) as u8 ^ ((i / w) as u8 * 9))
                 .collect();
-            let out = threshold_local_mean(&luma, w, h, window);
+            let out = threshold_local_mean(&luma, w, h, window, percent);
             let r = (window / 2).max(1);
             for y in 0..h {
                 for x in 0..w {
                     let (sum, n) = direct_window_sum(&luma, w, h, (x, y), r);
                     let (sum, n) = (u64::from(sum), u64::from(n));
-                    let dark = u64::from(luma[y * w + x]) * 100 * n < sum * 95;
+                    let dark = u64::from(luma[y * w + x]) * 100 * n < sum * u64::from(percent);
                     assert_eq!(out[y * w + x] == 0, dark, "{w}x{h}: ({x}, {y})");
                 }
             }
