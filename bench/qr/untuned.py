@@ -74,6 +74,16 @@ def sets(role):
     return [s for s in meta if s["role"] == role]
 
 
+def tuning_set(t):
+    """A tuning set as the prose names it: seed and frames (and, for a set
+    that keeps some categories of its plan, which)."""
+    if t.get("categories"):
+        kept = " and ".join(t["categories"])
+        return (f"`{t['name']}` (seed {t['seed']}, the {len(frames_of(t['name']))} {kept} frames "
+                f"of a {t['count']}-frame plan)")
+    return f"`{t['name']}` (seed {t['seed']}, {t['count']} frames)"
+
+
 def frames_of(name):
     return json.loads((SETS_DIR / name / "manifest.json").read_text())["frames"]
 
@@ -229,8 +239,9 @@ def write(args):
         f"Sets made by `python3 bench/qr/gen_sets.py` with the shared generator (`shared/qr/gen_frames.py`,",
         "unchanged; segno 1.6.6, numpy 2.4.6, opencv-python-headless 5.0.0.93; 5 frames of each set are",
         f"strided raw planes). {len(tuning)} sets are for tuning and are not reported: "
-        + " and ".join(f"`{t['name']}` (seed {t['seed']}, {t['count']} frames)" for t in tuning)
-        + "; the early-rejection threshold was chosen on the first, the fallbacks and the chain on both. The",
+        + ", ".join(tuning_set(t) for t in tuning)
+        + "; the early-rejection threshold was chosen on the first, the fallbacks and the chain on the first"
+        " two, when to guess a lost finder pattern on all three. The",
         f"figures below are from the other {len(untuned)} sets, {total} frames, seeds "
         + ", ".join(str(s["seed"]) for s in untuned) + " (one per set; never used for tuning).",
         "",
@@ -363,11 +374,21 @@ def write(args):
     # cannot be had: said apart from the categories with room to gain.
     ceiling = [c for c in weak if 100 - cat_rows[c][1] < 3]
     room = [c for c in weak if c not in ceiling]
-    lines.append(f"- every category ≥ zxing-cpp + 3 points within noise: {yes(not weak)}"
-                 + (f" (short: {', '.join(weak)}; of these, zxing-cpp already reads over 97% of "
-                    f"{', '.join(ceiling) or 'none'}, so 3 points are more than it misses; short with room to gain: "
-                    f"{', '.join(room) or 'none'}; below zxing-cpp beyond noise: {', '.join(worse) or 'none'})."
-                    if weak else "."))
+    # Categories where 3 points cannot be gained are judged apart: there
+    # the most anyone can do is read every frame zxing-cpp reads.
+    kept_up = all(cat_rows[c][5] == 0 for c in ceiling)
+    if not weak:
+        lines.append("- every category ≥ zxing-cpp + 3 points within noise: **met**.")
+    else:
+        lines.append(
+            f"- every category ≥ zxing-cpp + 3 points within noise: {yes(not room and not worse)} in every "
+            f"category where 3 points can be gained (short with room to gain: {', '.join(room) or 'none'}; "
+            f"below zxing-cpp beyond noise: {', '.join(worse) or 'none'}); **not met as written** in "
+            f"{', '.join(ceiling)}, where zxing-cpp already reads over 97%, so 3 points are more than it "
+            f"misses; there Watchword reads "
+            + ("every frame zxing-cpp reads (no frame only zxing-cpp reads)." if kept_up
+               else "fewer frames than zxing-cpp in some.")
+        )
     lines.append(f"- 0 false positives: {yes(fp_total == 0)} ({fp_total} no-QR frames with a payload).")
     for c in ("cropped_quiet", "defocus"):
         if c in cat_rows:
@@ -379,6 +400,26 @@ def write(args):
         lines.append(f"- {mode}: median ≤ 1.5x {yes(w[0] / z[0] <= 1.5)} ({w[0] / z[0]:.2f}x), "
                      f"p95 ≤ 3x {yes(w[1] / z[1] <= 3)} ({w[1] / z[1]:.2f}x), "
                      f"no-QR median ≤ 2x {yes(w[2] / z[2] <= 2)} ({w[2] / z[2]:.2f}x).")
+    lines += ["", "**A lost finder pattern** (2026-12-07, eighth session). The glare frames nothing read had a",
+              "finder pattern washed out by the highlight (or the ink under it lifted to within 15 grey levels",
+              "of paper clipped at 255), and many cropped_quiet frames had a corner running into a dark",
+              "surround, so that the finder search saw two patterns of three. `core/src/qr/lost_finder.rs`",
+              "guesses the third when two or more patterns make no plausible triple: a quarter turn from a",
+              "corner (top-right or bottom-left lost), or across the diagonal (top-left lost; a finder pattern",
+              "is drawn there into a copy of the binarised frame, as rxing's sampler measures the code from",
+              "it); the decoder's Reed-Solomon check decides. The local-mean threshold went from 95% to 98%",
+              "of the mean, for washed-out ink. Chosen on the tuning sets: on `tune-2211` and `tune-3211` the",
+              "98% threshold read every frame 95% read and 3 more (97-99.5% read the same glare frames); the",
+              "guessing read 10 more (cropped_quiet 8, glare 1, moire 1) with no false positive and no",
+              "frame lost; on `tune-4211` (glare and cropped_quiet only, made for this) both read 14 more",
+              "(glare 7, cropped_quiet 7). Guessing also after triples that read nothing (a stray pattern",
+              "can make one) read no more tuning frames and cost decoy frames more, so it is not done; on the",
+              "untuned sets it would have read f13_0099 (glare) too. The one untuned frame lost, f14_0030",
+              "(small, 1.9-pixel modules), was read by the local mean at 95% and is not at 98%. Still unread: glare with the ink under",
+              "the highlight clipped to white (f12_0262: beyond the error correction; treating clipped",
+              "modules as Reed-Solomon erasures would double what it can repair, not done) and cards whose",
+              "dark border touches all three finder patterns (no pattern to start from: the finder search",
+              "would have to accept a pattern with no light ring on one side)."]
     lines += ["", "**How the p95 came within 3x** (2026-12-07, seventh session). What set it was the frames that",
               "run the whole fallback chain: codes nothing reads (about 6% of the frames), no-code frames whose",
               "first pass sees finder patterns (the generator's fake-finder decoys, about 1 in 6 no-code",

@@ -106,23 +106,23 @@ macro_rules! category_tests {
     )*};
 }
 
-// Measured on 2026-12-07 16:29 UTC (`python3 bench/qr/untuned.py`, "after": the
-// sharpened and padded fallbacks in).
+// Measured on 2026-12-07 22:56 UTC (`python3 bench/qr/untuned.py`, "after": a
+// lost finder pattern guessed, the local mean at 98%).
 category_tests! {
     clean: "clean" reads 100.0 % untuned;
     perspective: "perspective" reads 96.2 % untuned;
     rotation: "rotation" reads 98.7 % untuned;
-    small: "small" reads 91.2 % untuned;
+    small: "small" reads 90.0 % untuned;
     defocus: "defocus" reads 81.8 % untuned;
     motion: "motion" reads 85.9 % untuned;
     noise: "noise" reads 100.0 % untuned;
-    lowlight: "lowlight" reads 95.7 % untuned;
-    glare: "glare" reads 94.8 % untuned;
+    lowlight: "lowlight" reads 97.8 % untuned;
+    glare: "glare" reads 97.4 % untuned;
     jpeg: "jpeg" reads 97.1 % untuned;
     inverted: "inverted" reads 100.0 % untuned;
-    cropped_quiet: "cropped_quiet" reads 75.3 % untuned;
+    cropped_quiet: "cropped_quiet" reads 77.9 % untuned;
     dense: "dense" reads 100.0 % untuned;
-    moire: "moire" reads 91.4 % untuned;
+    moire: "moire" reads 97.5 % untuned;
     two_codes: "two_codes" reads 100.0 % untuned;
     no_qr: "no_qr" reads 100.0 % untuned;
 }
