@@ -1,15 +1,12 @@
 //! Reading a code one of whose three finder patterns the search cannot see:
 //! a highlight washed it out, or the code was printed or cut with no quiet
 //! zone so that its corner runs into a dark surround. zxing-cpp's reader
-//! (and rxing's port) needs all three; two are enough to place the third
-//! when the lost one is the top-right or the bottom-left: it lies a quarter
-//! turn from the top-left one, at the same distance as the other. Each
-//! such guess is sampled and decoded as a found triple would be; the
-//! Reed-Solomon check of the decoder decides, so a wrong guess reads
-//! nothing.
-//!
-//! A lost top-left pattern is not guessed: rxing's sampler measures the
-//! code's size from the top-left pattern outwards.
+//! (and rxing's port) needs all three; two are enough to place the third.
+//! A lost top-right or bottom-left pattern lies a quarter turn from the
+//! top-left one, at the same distance as the other; a lost top-left one
+//! lies across the diagonal the other two make. Each such guess is sampled
+//! and decoded as a found triple would be; the decoder's Reed-Solomon check
+//! decides, so a wrong guess reads nothing.
 
 use rxing::{
     Point,
@@ -19,8 +16,8 @@ use rxing::{
 };
 
 /// At most this many patterns (the largest: a stray pattern in text or
-/// texture is mostly smaller than a code's) are paired: six guesses per pair, so at most 90 sampling
-/// attempts on a frame.
+/// texture is mostly smaller than a code's) are paired: six guesses per
+/// pair, so at most 90 sampling attempts on a frame.
 const MAX_PATTERNS: usize = 6;
 
 /// Two patterns of one code are about the same size (a strongly tilted
