@@ -21,7 +21,10 @@ use std::{
 };
 
 use serde_json::Value;
-use watchword_core::qr::{QrError, decode_image, decode_luma};
+use watchword_core::qr::{
+    LumaFrame, QrError, decode_image, decode_luma,
+    pipeline::{Limits, Strategy, decode_traced},
+};
 use watchword_tests::Scene;
 
 /// The shared benchmark set, or `None` when the corpus is absent (skipped).
@@ -218,6 +221,56 @@ fn a_strided_plane_decodes_only_with_its_real_stride() {
     );
     let wrong = decode_luma(&frame.luma, 1280, 720, 1280).unwrap();
     assert!(wrong.is_empty(), "decoded {wrong:?} with the wrong stride");
+}
+
+/// A card whose top-right corner lies on something dark, with no quiet
+/// zone: the top-right finder pattern runs into the dark above and to its
+/// right, so the first pass's finder search sees two of the three, and
+/// reads the code from those two (the third guessed). The whole chain
+/// reads it from a JPEG photo, as `watchword scan` gets it.
+#[test]
+fn a_code_whose_finder_pattern_runs_into_a_dark_corner_decodes() {
+    let (w, h, m) = (1280usize, 720usize, 6usize);
+    let mut frame = Scene::new(w as u32, h as u32)
+        .code(LINK, 400, 100, m as u32)
+        .render();
+    // The code's top-right corner: 4 modules of quiet zone, then the
+    // modules; to the pixel (the scene blurs edges a little), the top-right
+    // finder pattern's last dark pixel on its centre row and first on its
+    // centre column.
+    let modules = qrcode::QrCode::new(LINK.as_bytes()).unwrap().width();
+    let (left, top) = (400 + m * 4, 100 + m * 4);
+    let (right, centre_x, centre_y) = (
+        left + m * modules,
+        left + m * modules - m * 7 / 2,
+        top + m * 7 / 2,
+    );
+    let dark = |x: usize, y: usize| frame.luma[y * w + x] < 100;
+    let right = (right - m..right + m)
+        .rev()
+        .find(|&x| dark(x, centre_y))
+        .unwrap();
+    let top = (top - m..top + m).find(|&y| dark(centre_x, y)).unwrap();
+    let tr_left = right + 1 - m * 7;
+    for y in 0..h {
+        for x in 0..w {
+            if x > right || (y < top && x >= tr_left) {
+                frame.luma[y * w + x] = 30;
+            }
+        }
+    }
+    let luma = LumaFrame::new(&frame.luma, w as u32, h as u32, w as u32).unwrap();
+    let (read, steps) = decode_traced(&luma, &[Strategy::RxingBothPolarities], Limits::NONE, false);
+    assert_eq!(steps[0].finders, Some(2), "{steps:?}");
+    assert_eq!(
+        read.into_iter().map(|p| p.text).collect::<Vec<_>>(),
+        vec![LINK]
+    );
+    let got = decode_image(&frame.jpeg(90)).unwrap();
+    assert_eq!(
+        got.into_iter().map(|p| p.text).collect::<Vec<_>>(),
+        vec![LINK]
+    );
 }
 
 /// Two codes in one frame are both read; a frame with none gives nothing.
