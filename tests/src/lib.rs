@@ -9,7 +9,7 @@
 
 use std::path::PathBuf;
 
-pub use watchword_testkit::{Frame, Scene, corpus, corpus_dir};
+pub use watchword_testkit::{Frame, QUIET_MODULES, Scene, code_modules, corpus, corpus_dir};
 
 /// `shared/testdata` of the third-party corpus for the test group `group`,
 /// or `None` when it is absent outside CI ([`corpus`]).

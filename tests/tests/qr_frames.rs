@@ -25,7 +25,7 @@ use watchword_core::qr::{
     LumaFrame, QrError, decode_image, decode_luma,
     pipeline::{Limits, Strategy, decode_traced},
 };
-use watchword_tests::Scene;
+use watchword_tests::{QUIET_MODULES, Scene, code_modules};
 
 /// The shared benchmark set, or `None` when the corpus is absent (skipped).
 fn qr_set() -> Option<PathBuf> {
@@ -234,12 +234,12 @@ fn a_code_whose_finder_pattern_runs_into_a_dark_corner_decodes() {
     let mut frame = Scene::new(w as u32, h as u32)
         .code(LINK, 400, 100, m as u32)
         .render();
-    // The code's top-right corner: 4 modules of quiet zone, then the
-    // modules; to the pixel (the scene blurs edges a little), the top-right
+    // The code's top-right corner: the quiet zone, then the modules; to
+    // the pixel (the scene blurs edges a little), the top-right
     // finder pattern's last dark pixel on its centre row and first on its
     // centre column.
-    let modules = qrcode::QrCode::new(LINK.as_bytes()).unwrap().width();
-    let (left, top) = (400 + m * 4, 100 + m * 4);
+    let modules = code_modules(LINK);
+    let (left, top) = (400 + m * QUIET_MODULES, 100 + m * QUIET_MODULES);
     let (right, centre_x, centre_y) = (
         left + m * modules,
         left + m * modules - m * 7 / 2,

@@ -78,10 +78,12 @@ pub(crate) fn decode_matrix(
 /// nothing, as a stray pattern can make one, read no more frames of the
 /// tuning sets and cost decoy frames more: not done.)
 fn read(matrix: &BitMatrix, try_harder: bool) -> RxingOutcome {
-    let patterns = find_finder_patterns(matrix, try_harder, 0);
+    let mut patterns = find_finder_patterns(matrix, try_harder, 0);
     let finders = patterns.len();
     let sets = if finders >= 3 {
-        GenerateFinderPatternSets(&mut patterns.clone())
+        // Sorts the patterns by size (largest first); they are not changed
+        // otherwise.
+        GenerateFinderPatternSets(&mut patterns)
     } else {
         Vec::new()
     };
@@ -159,7 +161,7 @@ mod tests {
         BinaryBitmap, DecodeHints, Luma8LuminanceSource, common::HybridBinarizer,
         multi::MultipleBarcodeReader, qrcode::cpp_port::QrReader,
     };
-    use watchword_testkit::Scene;
+    use watchword_testkit::{QUIET_MODULES, Scene, code_modules};
 
     use super::*;
 
@@ -246,8 +248,8 @@ mod tests {
             .code(link, x as u32, y as u32, m as u32)
             .render();
         let (w, h) = (frame.width as usize, frame.height as usize);
-        let modules = qrcode::QrCode::new(link.as_bytes()).unwrap().width();
-        let (x0, y0) = (x + 4 * m, y + 4 * m);
+        let modules = code_modules(link);
+        let (x0, y0) = (x + QUIET_MODULES * m, y + QUIET_MODULES * m);
         for (corner, (cx, cy)) in [
             ("top-right", (modules - 8, 0)),
             ("bottom-left", (0, modules - 8)),

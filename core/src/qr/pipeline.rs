@@ -398,7 +398,7 @@ fn dedupe(found: Vec<QrPayload>) -> Vec<QrPayload> {
 
 #[cfg(test)]
 pub(crate) mod tests {
-    use watchword_testkit::Scene;
+    use watchword_testkit::{QUIET_MODULES, Scene, code_modules};
 
     use super::*;
 
@@ -443,10 +443,9 @@ pub(crate) mod tests {
         let (mut luma, w, _) =
             render(Scene::new(width, height).code(LINK, x as u32, y as u32, m as u32));
         let w = w as usize;
-        // As the scene draws it (the qrcode crate's defaults).
-        let modules = qrcode::QrCode::new(LINK.as_bytes()).unwrap().width();
+        let modules = code_modules(LINK);
         let paper = luma[(y + m) * w + x + m];
-        let (x0, y0) = (x + 4 * m, y + 4 * m);
+        let (x0, y0) = (x + QUIET_MODULES * m, y + QUIET_MODULES * m);
         for my in 0..modules {
             for mx in 0..modules {
                 let near = |v: usize| v < 8 || v >= modules - 8;
@@ -477,8 +476,7 @@ pub(crate) mod tests {
                 .noise(0)
                 .sharp(),
         );
-        let modules = qrcode::QrCode::new(LINK.as_bytes()).unwrap().width();
-        let side = (modules + 8) * m;
+        let side = (code_modules(LINK) + 2 * QUIET_MODULES) * m;
         let (cx, cy, r) = (x + side / 2, y + side / 2, (side * 3 / 5) as f32);
         for py in 0..h as usize {
             for px in 0..w as usize {

@@ -47,6 +47,27 @@ struct Placed {
     module_px: u32,
 }
 
+/// Modules of quiet zone the scene draws around each code: the code's first
+/// module is this many modules right of and below the point it was placed at.
+pub const QUIET_MODULES: usize = 4;
+
+/// The width in modules (quiet zone excluded) of the code the scene draws
+/// for `text`, for tests that doctor part of it (a finder pattern, glare).
+///
+/// # Panics
+/// When `text` does not fit in a QR code (a test's own mistake).
+pub fn code_modules(text: &str) -> usize {
+    encode(text).width()
+}
+
+/// The code the scene draws for `text` (the qrcode crate's defaults).
+fn encode(text: &str) -> QrCode {
+    match QrCode::new(text.as_bytes()) {
+        Ok(code) => code,
+        Err(e) => panic!("test frame: cannot encode {text:?}: {e}"),
+    }
+}
+
 /// What the camera looks at: build it, then [`Scene::render`] it.
 #[derive(Debug, Clone)]
 pub struct Scene {
@@ -132,13 +153,10 @@ impl Scene {
             })
             .collect();
         for placed in &self.codes {
-            let code = match QrCode::new(placed.text.as_bytes()) {
-                Ok(code) => code,
-                Err(e) => panic!("test frame: cannot encode {:?}: {e}", placed.text),
-            };
+            let code = encode(&placed.text);
             let modules = code.width();
             let colors = code.to_colors();
-            let quiet = 4;
+            let quiet = QUIET_MODULES;
             let side = (modules + 2 * quiet) * placed.module_px as usize;
             for py in 0..side {
                 for px in 0..side {

@@ -10,5 +10,5 @@ pub mod frames;
 pub mod terminal;
 
 pub use corpus::{corpus, corpus_dir};
-pub use frames::{Frame, Scene};
+pub use frames::{Frame, QUIET_MODULES, Scene, code_modules};
 pub use terminal::screen_of;
